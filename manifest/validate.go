@@ -1,0 +1,234 @@
+package manifest
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/containerd/platforms"
+	"github.com/distribution/reference"
+)
+
+var (
+	targetName = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9._-]*$`)
+	envName    = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_]*$`)
+	secretID   = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9._-]*$`)
+	numericID  = regexp.MustCompile(`^[0-9]+(:[0-9]+)?$`)
+	nodeSpec   = regexp.MustCompile(`^v?[0-9]+(\.[0-9]+){0,2}$`)
+	pnpmSpec   = regexp.MustCompile(`^[0-9]+(\.[0-9]+){0,2}(-[0-9A-Za-z.-]+)?$`)
+)
+
+// Validate reports every mistake in m, in file order, each with its position.
+func (m *Manifest) Validate() error {
+	var errs []error
+	add := func(pos Pos, format string, args ...any) { errs = append(errs, Errorf(pos, format, args...)) }
+
+	switch m.Version {
+	case 1:
+	case 0:
+		add(m.Pos, "version is missing: add version: 1 at the top")
+	default:
+		add(m.Pos, "version %d is not supported: this monokit reads version 1", m.Version)
+	}
+	if m.Node.Value != "" && !nodeSpec.MatchString(m.Node.Value) {
+		add(m.Node.Pos, "node: want a Node.js version such as \"24\" or \"24.11.1\", got %q", m.Node.Value)
+	}
+	if m.PNPM.Value != "" && !pnpmSpec.MatchString(m.PNPM.Value) {
+		add(m.PNPM.Pos, "pnpm: want a pnpm version such as \"10.18.0\", got %q", m.PNPM.Value)
+	}
+	for _, p := range m.Platforms {
+		if err := ValidatePlatform(p.Value); err != nil {
+			add(p.Pos, "platforms: %v", err)
+		}
+	}
+	if m.Runtime.Value != "" {
+		if err := validateRuntime(m.Runtime.Value); err != nil {
+			add(m.Runtime.Pos, "runtime: %v", err)
+		}
+	}
+	if b := m.Images.Build; b.Value != "" {
+		if _, err := reference.ParseNormalizedNamed(b.Value); err != nil {
+			add(b.Pos, "images.build: %q is not an image reference: %v", b.Value, err)
+		}
+	}
+	for _, p := range m.SystemPackages {
+		if p.Value == "" || strings.ContainsAny(p.Value, " \t;&|$`'\"\\") {
+			add(p.Pos, "system-packages: %q is not a package name", p.Value)
+		}
+	}
+	for _, in := range m.Inputs {
+		if err := ValidateRelPath(in.Value); err != nil {
+			add(in.Pos, "inputs: %v", err)
+		}
+	}
+	for _, key := range slices.Sorted(maps.Keys(m.Packages)) {
+		p := m.Packages[key]
+		for _, in := range p.Inputs {
+			if err := ValidateRelPath(in.Value); err != nil {
+				add(in.Pos, "packages.%s.inputs: %v", key, err)
+			}
+		}
+		for _, out := range p.Outputs {
+			if err := ValidateRelPath(out.Value); err != nil {
+				add(out.Pos, "packages.%s.outputs: %v", key, err)
+			}
+		}
+	}
+	if len(m.Targets) == 0 {
+		add(m.Pos, "targets is missing: name at least one image, for example targets: {api: {package: apps/api}}")
+	}
+	for _, name := range slices.Sorted(maps.Keys(m.Targets)) {
+		errs = append(errs, m.Targets[name].validate()...)
+	}
+	sortByPos(errs)
+	return errors.Join(errs...)
+}
+
+func (t *Target) validate() []error {
+	var errs []error
+	add := func(pos Pos, format string, args ...any) {
+		errs = append(errs, Errorf(pos, "target %q: %s", t.Name, fmt.Sprintf(format, args...)))
+	}
+	if !targetName.MatchString(t.Name) {
+		add(t.Pos, "a target name is letters, digits, '.', '_' and '-', starting with a letter or digit")
+	}
+	if t.Package.Value == "" {
+		add(t.Pos, "package is missing: name the workspace package (its name or directory)")
+	}
+	switch t.Preset.Value {
+	case "", PresetNode, PresetNext:
+	default:
+		add(t.Preset.Pos, "unknown preset %q: want node or next%s", t.Preset.Value, Suggest(t.Preset.Value, []string{PresetNode, PresetNext}))
+	}
+	for _, s := range t.Start {
+		if s.Value == "" {
+			add(s.Pos, "start: empty argument")
+		}
+	}
+	if t.Runtime.Value != "" {
+		if err := validateRuntime(t.Runtime.Value); err != nil {
+			add(t.Runtime.Pos, "runtime: %v", err)
+		}
+	}
+	switch t.Libc.Value {
+	case "", LibcGlibc, LibcMusl:
+	default:
+		add(t.Libc.Pos, "libc: want glibc or musl, got %q", t.Libc.Value)
+	}
+	if t.User.Value != "" {
+		if !numericID.MatchString(t.User.Value) {
+			add(t.User.Pos, "user: want a numeric uid or uid:gid such as 65532 (runtime images may have no /etc/passwd), got %q", t.User.Value)
+		} else if uid, _, _ := strings.Cut(t.User.Value, ":"); uid == "0" {
+			add(t.User.Pos, "user: 0 is root; monokit images run as a non-root user")
+		}
+	}
+	seenPorts := map[string]bool{}
+	for _, p := range t.Ports {
+		k := strconv.Itoa(p.Number) + "/" + p.Protocol
+		if seenPorts[k] {
+			add(p.Pos, "port %s is listed twice", k)
+		}
+		seenPorts[k] = true
+	}
+	if h := t.Healthcheck; h != nil {
+		if !strings.HasPrefix(h.Path.Value, "/") {
+			add(h.Path.Pos, "healthcheck: want a path starting with /, such as /health, got %q", h.Path.Value)
+		}
+		if h.Port == 0 && len(t.Ports) == 0 {
+			add(h.Pos, "healthcheck: no port to check; add port: to the target or to the healthcheck")
+		}
+		if h.Retries < 0 {
+			add(h.Pos, "healthcheck: retries must not be negative")
+		}
+	}
+	for _, e := range t.Env {
+		if !envName.MatchString(e.Key) {
+			add(e.Pos, "env: %q is not a valid variable name", e.Key)
+		}
+	}
+	seenSecrets := map[string]bool{}
+	for _, s := range t.Secrets {
+		switch {
+		case !secretID.MatchString(s.ID):
+			add(s.Pos, "secrets: want an id such as npmrc, got %q", s.ID)
+		case seenSecrets[s.ID]:
+			add(s.Pos, "secrets: %q is listed twice", s.ID)
+		case s.Env != "" && s.Target != "":
+			add(s.Pos, "secrets: %q has both env and target; a secret is either a variable or a file", s.ID)
+		case s.Env != "" && !envName.MatchString(s.Env):
+			add(s.Pos, "secrets: %q is not a valid variable name", s.Env)
+		case s.Target != "" && !strings.HasPrefix(s.Target, "/"):
+			add(s.Pos, "secrets: target %q must be an absolute path", s.Target)
+		}
+		seenSecrets[s.ID] = true
+	}
+	return errs
+}
+
+// knownArchs are the architectures Node.js publishes Linux builds for.
+var knownArchs = []string{"amd64", "arm64", "arm", "ppc64le", "s390x", "riscv64", "386", "loong64"}
+
+// ValidatePlatform checks a platform string such as linux/arm64.
+func ValidatePlatform(s string) error {
+	p, err := platforms.Parse(s)
+	if err != nil {
+		return fmt.Errorf("%q is not a platform such as linux/amd64: %v", s, err)
+	}
+	if p.OS != "linux" {
+		return fmt.Errorf("%q: only linux images are supported", s)
+	}
+	if !slices.Contains(knownArchs, p.Architecture) {
+		return fmt.Errorf("%q is not a platform: unknown architecture %q%s", s, p.Architecture, Suggest(p.Architecture, knownArchs))
+	}
+	return nil
+}
+
+func validateRuntime(s string) error {
+	switch s {
+	case RuntimeDistroless, RuntimeAlpine:
+		return nil
+	}
+	if !strings.ContainsAny(s, "/:@.") {
+		return fmt.Errorf("want distroless, alpine or an image reference, got %q%s", s, Suggest(s, []string{RuntimeDistroless, RuntimeAlpine}))
+	}
+	if _, err := reference.ParseNormalizedNamed(s); err != nil {
+		return fmt.Errorf("%q is not an image reference: %v", s, err)
+	}
+	return nil
+}
+
+// ValidateRelPath checks a path or glob relative to the repository root: it may not
+// leave the build context.
+func ValidateRelPath(p string) error {
+	switch {
+	case p == "":
+		return errors.New("empty path")
+	case strings.HasPrefix(p, "/"):
+		return fmt.Errorf("%q is absolute; paths are relative to the repository root", p)
+	case slices.Contains(strings.Split(p, "/"), ".."):
+		return fmt.Errorf("%q leaves the build context; monokit reads nothing outside it", p)
+	}
+	return nil
+}
+
+func sortByPos(errs []error) {
+	line := func(err error) (int, int) {
+		var e *Error
+		if errors.As(err, &e) {
+			return e.Pos.Line, e.Pos.Col
+		}
+		return 0, 0
+	}
+	slices.SortStableFunc(errs, func(a, b error) int {
+		la, ca := line(a)
+		lb, cb := line(b)
+		if la != lb {
+			return la - lb
+		}
+		return ca - cb
+	})
+}
