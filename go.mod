@@ -3,6 +3,8 @@ module github.com/monokit/monokit
 go 1.26.8
 
 require (
+	github.com/Masterminds/semver/v3 v3.5.0
+	github.com/bmatcuk/doublestar/v4 v4.10.4
 	github.com/containerd/platforms v1.0.0-rc.5
 	github.com/distribution/reference v0.6.0
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3

@@ -113,8 +113,6 @@ func TestParseErrors(t *testing.T) {
 			`want a numeric uid`, Pos{"monokit.yaml", 5, 11}},
 		{"bad port", "version: 1\ntargets:\n  api:\n    package: api\n    port: 70000\n",
 			`want a port from 1 to 65535`, Pos{"monokit.yaml", 5, 11}},
-		{"healthcheck without port", "version: 1\ntargets:\n  api:\n    package: api\n    healthcheck: /health\n",
-			`healthcheck: no port to check`, Pos{"monokit.yaml", 5, 18}},
 		{"healthcheck relative path", "version: 1\ntargets:\n  api:\n    package: api\n    port: 80\n    healthcheck: health\n",
 			`want a path starting with /`, Pos{"monokit.yaml", 6, 18}},
 		{"bad duration", "version: 1\ntargets:\n  api:\n    package: api\n    port: 80\n    healthcheck: {path: /h, interval: soon}\n",

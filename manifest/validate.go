@@ -138,9 +138,6 @@ func (t *Target) validate() []error {
 		if !strings.HasPrefix(h.Path.Value, "/") {
 			add(h.Path.Pos, "healthcheck: want a path starting with /, such as /health, got %q", h.Path.Value)
 		}
-		if h.Port == 0 && len(t.Ports) == 0 {
-			add(h.Pos, "healthcheck: no port to check; add port: to the target or to the healthcheck")
-		}
 		if h.Retries < 0 {
 			add(h.Pos, "healthcheck: retries must not be negative")
 		}

@@ -1,0 +1,235 @@
+package solver
+
+import (
+	"fmt"
+	"maps"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/monokit/monokit/manifest"
+)
+
+// link builds the workspace edges from the lockfile's importers: a dependency whose
+// version is link:<dir> or file:<dir> pointing at a workspace project is an edge.
+// Names are not matched: a workspace package may share its name with a registry
+// package that others install from the registry.
+func (ws *Workspace) link() error {
+	for _, p := range ws.All() {
+		im := ws.Lockfile.Importers[p.Dir]
+		if im == nil {
+			continue // reported by check, for the packages a target needs
+		}
+		for _, kind := range DepKinds {
+			deps := im.Deps[kind]
+			for _, name := range slices.Sorted(maps.Keys(deps)) {
+				d := deps[name]
+				to := ws.byDir[LinkTarget(p.Dir, d.Version)]
+				if to == nil || to == p {
+					continue
+				}
+				p.Deps = append(p.Deps, Edge{To: to, Kind: kind, Pos: p.JSON.Pos(kind + "/" + name)})
+			}
+		}
+	}
+	return nil
+}
+
+func cleanJoin(dir, rel string) string {
+	j := path.Clean(path.Join(dir, rel))
+	if j == ".." || strings.HasPrefix(j, "../") {
+		return ""
+	}
+	return j
+}
+
+// check reports the ways pkg's package.json and the lockfile disagree, and
+// dependency specifiers pnpm cannot resolve: each is a build that would fail.
+func (ws *Workspace) check(p *Package) error {
+	im := ws.Lockfile.Importers[p.Dir]
+	if im == nil {
+		return manifest.Errorf(p.JSON.Pos("name"), "pnpm-lock.yaml is out of date: it has no entry for %s; run pnpm install and commit pnpm-lock.yaml", p.Dir)
+	}
+	var problems []string
+	var first manifest.Pos
+	note := func(pos manifest.Pos, format string, args ...any) {
+		if first == (manifest.Pos{}) {
+			first = pos
+		}
+		problems = append(problems, fmt.Sprintf(format, args...))
+	}
+	for _, kind := range DepKinds {
+		want := p.JSON.deps(kind)
+		have := im.Deps[kind]
+		for _, name := range slices.Sorted(maps.Keys(want)) {
+			spec := want[name]
+			if err := ws.checkSpec(p, kind, name, spec); err != nil {
+				return err
+			}
+			d, ok := have[name]
+			switch {
+			case !ok:
+				note(p.JSON.Pos(kind+"/"+name), "%s %q is not in the lockfile", kind, name)
+			case d.Specifier != "" && d.Specifier != spec:
+				note(p.JSON.Pos(kind+"/"+name), "%s %q is %q in package.json but %q in the lockfile (%s:%d)", kind, name, spec, d.Specifier, ws.Lockfile.File, d.Pos.Line)
+			}
+		}
+		for _, name := range slices.Sorted(maps.Keys(have)) {
+			if _, ok := want[name]; !ok {
+				note(p.JSON.Pos(kind), "%s %q is in the lockfile (%s:%d) but not in package.json", kind, name, ws.Lockfile.File, have[name].Pos.Line)
+			}
+		}
+	}
+	if len(problems) == 0 {
+		return nil
+	}
+	if len(problems) > 3 {
+		problems = append(problems[:3], fmt.Sprintf("and %d more", len(problems)-3))
+	}
+	return manifest.Errorf(first, "pnpm-lock.yaml is out of date for %s: %s; run pnpm install and commit pnpm-lock.yaml", p.JSON.File, strings.Join(problems, "; "))
+}
+
+// checkSpec validates the workspace: and catalog: protocols, which pnpm resolves
+// from the workspace itself.
+func (ws *Workspace) checkSpec(p *Package, kind, name, spec string) error {
+	pos := p.JSON.Pos(kind + "/" + name)
+	if rest, ok := strings.CutPrefix(spec, "workspace:"); ok {
+		target := name
+		// workspace:<alias>@<range> installs another workspace package under this name.
+		if at := strings.LastIndex(rest, "@"); at > 0 {
+			target = rest[:at]
+		}
+		if strings.HasPrefix(rest, "./") || strings.HasPrefix(rest, "../") {
+			return nil // a path, checked by pnpm
+		}
+		if ws.Find(target) == nil || ws.Find(target) == ws.Root && target != ws.Root.Name {
+			return manifest.Errorf(pos, "%s %q uses %q but no workspace package is named %q%s", kind, name, spec, target, manifest.Suggest(target, ws.Names()))
+		}
+	}
+	if cat, ok := strings.CutPrefix(spec, "catalog:"); ok {
+		entries := ws.Config.Catalogs[cat]
+		if cat == "" || cat == "default" {
+			entries = ws.Config.Catalog
+			if entries == nil {
+				entries = ws.Config.Catalogs["default"]
+			}
+		}
+		if _, ok := entries[name]; !ok {
+			label := "the default catalog"
+			if cat != "" && cat != "default" {
+				label = fmt.Sprintf("catalog %q", cat)
+			}
+			return manifest.Errorf(pos, "%s %q uses %q but %s in pnpm-workspace.yaml has no entry for it", kind, name, spec, label)
+		}
+	}
+	return nil
+}
+
+// Closure returns pkg and every workspace package it reaches through any
+// dependency kind (builds need devDependencies too), in directory order.
+func (ws *Workspace) Closure(pkg *Package) []*Package {
+	seen := map[*Package]bool{}
+	var visit func(*Package)
+	visit = func(p *Package) {
+		if seen[p] {
+			return
+		}
+		seen[p] = true
+		for _, e := range p.Deps {
+			visit(e.To)
+		}
+	}
+	visit(pkg)
+	out := slices.Collect(maps.Keys(seen))
+	slices.SortFunc(out, func(a, b *Package) int { return strings.Compare(a.Dir, b.Dir) })
+	return out
+}
+
+// Levels orders pkgs (a closure) topologically: level 0 depends on nothing in the
+// set, level n on packages of lower levels only. A cycle is an error that prints it.
+func Levels(pkgs []*Package) ([][]*Package, error) {
+	in := map[*Package]bool{}
+	for _, p := range pkgs {
+		in[p] = true
+	}
+	if cyc := findCycle(pkgs, in); cyc != nil {
+		var names []string
+		for _, p := range cyc {
+			names = append(names, p.ID())
+		}
+		from, to := cyc[len(cyc)-2], cyc[len(cyc)-1]
+		var pos manifest.Pos
+		for _, e := range from.Deps {
+			if e.To == to {
+				pos = e.Pos
+			}
+		}
+		return nil, manifest.Errorf(pos, "workspace dependency cycle: %s; monokit builds each package after the packages it depends on, so break the cycle (often a devDependency that is not needed to build)", strings.Join(names, " → "))
+	}
+	level := map[*Package]int{}
+	var depth func(*Package) int
+	depth = func(p *Package) int {
+		if l, ok := level[p]; ok {
+			return l
+		}
+		l := 0
+		for _, e := range p.Deps {
+			if in[e.To] {
+				l = max(l, depth(e.To)+1)
+			}
+		}
+		level[p] = l
+		return l
+	}
+	var out [][]*Package
+	for _, p := range pkgs {
+		l := depth(p)
+		for len(out) <= l {
+			out = append(out, nil)
+		}
+		out[l] = append(out[l], p)
+	}
+	return out, nil
+}
+
+// findCycle returns a cycle as a path whose last element repeats an earlier one,
+// or nil.
+func findCycle(pkgs []*Package, in map[*Package]bool) []*Package {
+	const (
+		unvisited = iota
+		active
+		done
+	)
+	state := map[*Package]int{}
+	var stack []*Package
+	var visit func(*Package) []*Package
+	visit = func(p *Package) []*Package {
+		state[p] = active
+		stack = append(stack, p)
+		for _, e := range p.Deps {
+			if !in[e.To] {
+				continue
+			}
+			switch state[e.To] {
+			case active:
+				i := slices.Index(stack, e.To)
+				return append(slices.Clone(stack[i:]), e.To)
+			case unvisited:
+				if c := visit(e.To); c != nil {
+					return c
+				}
+			}
+		}
+		stack = stack[:len(stack)-1]
+		state[p] = done
+		return nil
+	}
+	for _, p := range pkgs {
+		if state[p] == unvisited {
+			if c := visit(p); c != nil {
+				return c
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,122 @@
+package solver
+
+import (
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/monokit/monokit/manifest"
+)
+
+func loadNexus(t *testing.T) (*manifest.Manifest, *Workspace) {
+	t.Helper()
+	fsys := os.DirFS("../examples/nexus")
+	data, err := os.ReadFile("../examples/nexus/monokit.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := manifest.Parse("monokit.yaml", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws, err := Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, ws
+}
+
+func stageIDs(p *Plan) []string {
+	var ids []string
+	for _, s := range p.Stages {
+		ids = append(ids, s.ID)
+	}
+	return ids
+}
+
+func TestNexusBackendPlan(t *testing.T) {
+	m, ws := loadNexus(t)
+	p, err := SolveTarget(m, ws, "backend")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantStages := []string{"toolchain", "deps", "build:@nexus/shared-types", "build:@nexus/shared-database", "build:@nexus/shared-utils", "app:@nexus/backend", "prune", "runtime"}
+	if got := stageIDs(p); !slices.Equal(got, wantStages) {
+		t.Errorf("stages = %v, want %v", got, wantStages)
+	}
+	wantLevels := [][]string{{"build:@nexus/shared-types"}, {"build:@nexus/shared-database", "build:@nexus/shared-utils"}}
+	if len(p.Levels) != 2 || !slices.Equal(p.Levels[0], wantLevels[0]) || !slices.Equal(p.Levels[1], wantLevels[1]) {
+		t.Errorf("levels = %v, want %v", p.Levels, wantLevels)
+	}
+	for _, path := range p.ContextPaths {
+		if strings.Contains(path, "packages/ui") || strings.Contains(path, "apps/frontend") {
+			t.Errorf("context path %q is outside backend's closure", path)
+		}
+	}
+	deps := p.Stage("deps")
+	wantDeps := []string{"pnpm-lock.yaml", "package.json", "pnpm-workspace.yaml", "packages/shared-database/package.json", "packages/shared-types/package.json", "packages/shared-utils/package.json", "services/backend/package.json"}
+	if !slices.Equal(deps.Inputs, wantDeps) {
+		t.Errorf("deps inputs = %v, want %v", deps.Inputs, wantDeps)
+	}
+	utils := p.Stage("build:@nexus/shared-utils")
+	if !slices.Equal(utils.Needs, []string{"deps", "build:@nexus/shared-types"}) {
+		t.Errorf("shared-utils needs %v", utils.Needs)
+	}
+	if utils.Inputs[0] != "packages/shared-utils" || !slices.Contains(utils.Excludes, "packages/shared-utils/dist") || !slices.Contains(utils.Outputs, "packages/shared-utils/dist") {
+		t.Errorf("shared-utils inputs %v excludes %v outputs %v", utils.Inputs, utils.Excludes, utils.Outputs)
+	}
+	if slices.Contains(utils.Inputs, "packages/shared-types") {
+		t.Errorf("shared-utils reads shared-types' sources; it should read only its build output")
+	}
+	app := p.Stage("app:@nexus/backend")
+	if app.Run[0] != "pnpm run db:generate" || app.Run[1] != "pnpm run build" {
+		t.Errorf("app run = %v: generate must come first", app.Run)
+	}
+	if got := app.Needs; !slices.Equal(got, []string{"deps", "build:@nexus/shared-database", "build:@nexus/shared-types", "build:@nexus/shared-utils"}) {
+		t.Errorf("app needs %v", got)
+	}
+	prune := p.Stage("prune")
+	if !strings.Contains(prune.Run[0], "deploy --prod") || !strings.Contains(prune.Run[0], "--legacy") {
+		t.Errorf("prune run = %v", prune.Run)
+	}
+	rt := p.Stage("runtime")
+	if rt.Platform != OnTarget || len(rt.Run) != 0 || rt.Image != "gcr.io/distroless/nodejs24-debian13" {
+		t.Errorf("runtime = %+v", rt)
+	}
+	ic := p.Image
+	if ic.User != "65532:65532" || !slices.Equal(ic.Entrypoint, []string{"/nodejs/bin/node"}) || !slices.Equal(ic.Cmd, []string{"dist/main.js"}) {
+		t.Errorf("image = %+v", ic)
+	}
+	if ic.Healthcheck == nil || !strings.Contains(ic.Healthcheck.Test[3], "http://127.0.0.1:3001/health/live") {
+		t.Errorf("healthcheck = %+v", ic.Healthcheck)
+	}
+	if ic.Labels["org.opencontainers.image.title"] != "@nexus/backend" || ic.Labels["org.opencontainers.image.licenses"] != "ISC" {
+		t.Errorf("labels = %v", ic.Labels)
+	}
+	if p.PNPM.Version != "10.34.9" || p.PNPM.Source != "packageManager" || p.Node.Major != 24 {
+		t.Errorf("versions: node %+v pnpm %+v", p.Node, p.PNPM)
+	}
+}
+
+func TestNexusFrontendPlan(t *testing.T) {
+	m, ws := loadNexus(t)
+	p, err := SolveTarget(m, ws, "frontend")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Preset != manifest.PresetNext {
+		t.Errorf("preset = %q, want next (inferred from the next dependency)", p.Preset)
+	}
+	want := []string{"toolchain", "deps", "build:@nexus/shared-types", "build:@nexus/ui", "app:@nexus/frontend", "prune", "runtime"}
+	if got := stageIDs(p); !slices.Equal(got, want) {
+		t.Errorf("stages = %v, want %v", got, want)
+	}
+	prune := p.Stage("prune")
+	if len(prune.Run) != 0 || len(prune.Copies) != 3 || !strings.HasSuffix(prune.Copies[0].Src, "apps/frontend/.next/standalone/") {
+		t.Errorf("prune = %+v", prune)
+	}
+	if !slices.Equal(p.Image.Cmd, []string{"apps/frontend/server.js"}) || !slices.Contains(p.Image.Env, "HOSTNAME=0.0.0.0") {
+		t.Errorf("image = %+v", p.Image)
+	}
+}

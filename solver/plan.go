@@ -1,0 +1,213 @@
+package solver
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/monokit/monokit/manifest"
+)
+
+// Kind says what a stage does.
+type Kind string
+
+// Stage kinds, in the order a plan lists them.
+const (
+	KindToolchain Kind = "toolchain" // build image plus pnpm
+	KindDeps      Kind = "deps"      // pnpm install from metadata files only
+	KindBuild     Kind = "build"     // one workspace package's build
+	KindApp       Kind = "app"       // the target package's generate and build
+	KindPrune     Kind = "prune"     // the production tree
+	KindRuntime   Kind = "runtime"   // the runtime image
+)
+
+// Platform says where a stage runs: on the build platform (the worker's, no
+// emulation) or on the target platform.
+type Platform string
+
+// Platforms a stage runs on.
+const (
+	OnBuild  Platform = "build"
+	OnTarget Platform = "target"
+)
+
+// BuildRoot is where the workspace lives in build stages; AppRoot is where the
+// production tree lives in the runtime image.
+const (
+	BuildRoot = "/repo"
+	PruneRoot = "/prune"
+	AppRoot   = "/app"
+	StoreDir  = "/pnpm/store"
+	CacheDir  = "/root/.cache/pnpm"
+)
+
+// Stage is one step of a plan.
+type Stage struct {
+	ID      string `json:"id"`
+	Kind    Kind   `json:"kind"`
+	Package string `json:"package,omitempty"`
+	Dir     string `json:"dir,omitempty"`
+	// Level is the topological level of a package build: it depends only on
+	// builds of lower levels, and builds of one level are independent.
+	Level int `json:"level,omitempty"`
+	// Image is the base image of toolchain and runtime stages.
+	Image string `json:"image,omitempty"`
+	// Needs are the stages whose results this one starts from or copies.
+	Needs []string `json:"needs,omitempty"`
+	// Inputs are the build-context paths and globs (relative to the repository
+	// root) the stage reads; Excludes are left out of them.
+	Inputs   []string `json:"inputs,omitempty"`
+	Excludes []string `json:"excludes,omitempty"`
+	// Run are shell commands run in order in Dir, each in a fresh step of the
+	// same exec; empty for file-only stages.
+	Run []string `json:"run,omitempty"`
+	// Env is set for Run.
+	Env []string `json:"env,omitempty"`
+	// Copies are file operations from the needed stages.
+	Copies []Copy `json:"copies,omitempty"`
+	// Outputs are the paths the stage produces, relative to the repository root for
+	// package builds, absolute otherwise.
+	Outputs  []string `json:"outputs,omitempty"`
+	Platform Platform `json:"platform"`
+	// Cache lists the persistent cache mounts (target path) Run uses.
+	Cache []string `json:"cache,omitempty"`
+	// Secrets are mounted into Run, never into its result.
+	Secrets bool         `json:"secrets,omitempty"`
+	Pos     manifest.Pos `json:"-"`
+}
+
+// Copy is a file operation from a needed stage into this one.
+type Copy struct {
+	From     string `json:"from"` // stage ID
+	Src      string `json:"src"`  // absolute path in From
+	Dest     string `json:"dest"` // absolute path here
+	Optional bool   `json:"optional,omitempty"`
+}
+
+// Plan is everything needed to build one target, in order.
+type Plan struct {
+	Target  string  `json:"target"`
+	Package string  `json:"package"`
+	Dir     string  `json:"dir"`
+	Preset  string  `json:"preset"`
+	Node    Version `json:"node"`
+	PNPM    Version `json:"pnpm"`
+	Libc    string  `json:"libc"`
+	// Runtime is distroless, alpine or image.
+	Runtime string  `json:"runtime"`
+	Stages  []Stage `json:"stages"`
+	// Levels lists the package build stage IDs by topological level.
+	Levels [][]string `json:"levels"`
+	// CacheKey namespaces the pnpm store cache mount: os, arch, libc, Node.js major.
+	CacheKey string      `json:"cacheKey"`
+	Image    ImageConfig `json:"image"`
+	Secrets  []Secret    `json:"secrets,omitempty"`
+	// ContextPaths are every build-context path the plan reads: the frontend
+	// transfers only these.
+	ContextPaths []string `json:"contextPaths"`
+	// Notes are defaults taken and things the user should know.
+	Notes []string     `json:"notes,omitempty"`
+	Pos   manifest.Pos `json:"-"`
+}
+
+// ImageConfig is the runtime image's configuration.
+type ImageConfig struct {
+	User        string            `json:"user"`
+	WorkingDir  string            `json:"workingDir"`
+	Entrypoint  []string          `json:"entrypoint"`
+	Cmd         []string          `json:"cmd"`
+	Env         []string          `json:"env"`
+	Ports       []string          `json:"ports,omitempty"`
+	Healthcheck *Healthcheck      `json:"healthcheck,omitempty"`
+	Labels      map[string]string `json:"labels,omitempty"`
+	StopSignal  string            `json:"stopSignal,omitempty"`
+}
+
+// Healthcheck is an exec-form HEALTHCHECK.
+type Healthcheck struct {
+	Test        []string      `json:"test"`
+	Interval    time.Duration `json:"interval,omitempty"`
+	Timeout     time.Duration `json:"timeout,omitempty"`
+	StartPeriod time.Duration `json:"startPeriod,omitempty"`
+	Retries     int           `json:"retries,omitempty"`
+}
+
+// Secret is a BuildKit secret mounted into install and build steps.
+type Secret struct {
+	ID       string `json:"id"`
+	Env      string `json:"env,omitempty"`
+	Target   string `json:"target,omitempty"`
+	Required bool   `json:"required,omitempty"`
+}
+
+// Stage returns the stage with the given ID, or nil.
+func (p *Plan) Stage(id string) *Stage {
+	for i := range p.Stages {
+		if p.Stages[i].ID == id {
+			return &p.Stages[i]
+		}
+	}
+	return nil
+}
+
+// WriteJSON writes the plan as indented JSON.
+func (p *Plan) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(p)
+}
+
+// WriteText writes the plan for people: stages in order with levels, inputs and
+// commands.
+func (p *Plan) WriteText(w io.Writer) {
+	fmt.Fprintf(w, "target %s: %s (%s) preset %s\n", p.Target, p.Package, p.Dir, p.Preset)
+	fmt.Fprintf(w, "  node %s (%s), pnpm %s (%s), libc %s, runtime %s\n", p.Node.Version, p.Node.Source, p.PNPM.Version, p.PNPM.Source, p.Libc, p.Runtime)
+	for i, lvl := range p.Levels {
+		fmt.Fprintf(w, "  level %d: %s\n", i, strings.Join(lvl, ", "))
+	}
+	for _, s := range p.Stages {
+		fmt.Fprintf(w, "\n[%s] on %s platform", s.ID, s.Platform)
+		if s.Kind == KindBuild {
+			fmt.Fprintf(w, ", level %d", s.Level)
+		}
+		fmt.Fprintln(w)
+		if s.Image != "" {
+			fmt.Fprintf(w, "  image:   %s\n", s.Image)
+		}
+		if len(s.Needs) > 0 {
+			fmt.Fprintf(w, "  needs:   %s\n", strings.Join(s.Needs, ", "))
+		}
+		if len(s.Inputs) > 0 {
+			fmt.Fprintf(w, "  inputs:  %s\n", strings.Join(s.Inputs, " "))
+		}
+		if len(s.Excludes) > 0 {
+			fmt.Fprintf(w, "  exclude: %s\n", strings.Join(s.Excludes, " "))
+		}
+		for _, r := range s.Run {
+			fmt.Fprintf(w, "  run:     %s\n", r)
+		}
+		for _, c := range s.Copies {
+			opt := ""
+			if c.Optional {
+				opt = " (if present)"
+			}
+			fmt.Fprintf(w, "  copy:    %s:%s -> %s%s\n", c.From, c.Src, c.Dest, opt)
+		}
+		if len(s.Outputs) > 0 {
+			fmt.Fprintf(w, "  outputs: %s\n", strings.Join(s.Outputs, " "))
+		}
+	}
+	ic := p.Image
+	fmt.Fprintf(w, "\nimage: user %s, workdir %s, entrypoint %q, cmd %q\n", ic.User, ic.WorkingDir, ic.Entrypoint, ic.Cmd)
+	if len(ic.Ports) > 0 {
+		fmt.Fprintf(w, "  ports: %s\n", strings.Join(ic.Ports, " "))
+	}
+	if ic.Healthcheck != nil {
+		fmt.Fprintf(w, "  healthcheck: %q\n", ic.Healthcheck.Test)
+	}
+	for _, n := range p.Notes {
+		fmt.Fprintf(w, "note: %s\n", n)
+	}
+}

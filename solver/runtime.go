@@ -1,0 +1,218 @@
+package solver
+
+import (
+	"fmt"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/monokit/monokit/manifest"
+)
+
+// runtimeChoice is the runtime and build images of a target.
+type runtimeChoice struct {
+	kind         string // distroless, alpine or image
+	image        string
+	buildImage   string
+	libc         string
+	user         string
+	node         string // node binary in the runtime image
+	distrolessOK bool
+}
+
+// distrolessNode are the Node.js lines distroless publishes on Debian 13.
+var distrolessNode = []int{22, 24, 26}
+
+func resolveRuntime(m *manifest.Manifest, t *manifest.Target, node Version) (runtimeChoice, error) {
+	rt := t.Runtime
+	if rt.Value == "" {
+		rt = m.Runtime
+	}
+	if rt.Value == "" {
+		rt.Value = manifest.RuntimeDistroless
+	}
+	var c runtimeChoice
+	switch rt.Value {
+	case manifest.RuntimeDistroless:
+		if !slices.Contains(distrolessNode, node.Major) {
+			return c, manifest.Errorf(node.Pos, "target %q: distroless publishes Node.js %s only, not %s (%s); pick one of those or set runtime: alpine", t.Name, joinInts(distrolessNode), node.Version, node.Source)
+		}
+		c = runtimeChoice{kind: rt.Value, image: fmt.Sprintf("gcr.io/distroless/nodejs%d-debian13", node.Major), libc: manifest.LibcGlibc, user: "65532:65532", node: "/nodejs/bin/node"}
+	case manifest.RuntimeAlpine:
+		c = runtimeChoice{kind: rt.Value, image: fmt.Sprintf("node:%s-alpine", node.Version), libc: manifest.LibcMusl, user: "1000:1000", node: "/usr/local/bin/node"}
+	default:
+		libc := t.Libc.Value
+		if libc == "" {
+			libc = manifest.LibcGlibc
+		}
+		c = runtimeChoice{kind: "image", image: rt.Value, libc: libc, user: "65532:65532", node: "node"}
+	}
+	if t.User.Value != "" {
+		c.user = t.User.Value
+		if !strings.Contains(c.user, ":") {
+			c.user += ":" + c.user
+		}
+	}
+	c.buildImage = fmt.Sprintf("node:%s-trixie-slim", node.Version)
+	if c.libc == manifest.LibcMusl {
+		c.buildImage = fmt.Sprintf("node:%s-alpine", node.Version)
+	}
+	if b := m.Images.Build.Value; b != "" {
+		c.buildImage = b
+	}
+	return c, nil
+}
+
+func joinInts(v []int) string {
+	var s []string
+	for _, i := range v {
+		s = append(s, strconv.Itoa(i))
+	}
+	return strings.Join(s, ", ")
+}
+
+// prune produces the production tree: pnpm deploy for node apps, Next.js's
+// standalone output for next apps. It runs once per target platform.
+func (b *builder) prune() error {
+	app := "app:" + b.pkg.ID()
+	s := Stage{ID: "prune", Kind: KindPrune, Needs: []string{app}, Platform: OnBuild, Outputs: []string{PruneRoot}}
+	switch b.plan.Preset {
+	case manifest.PresetNext:
+		dir := path.Join(BuildRoot, b.pkg.Dir)
+		s.Copies = []Copy{
+			{From: app, Src: path.Join(dir, ".next/standalone") + "/", Dest: PruneRoot + "/"},
+			{From: app, Src: path.Join(dir, ".next/static"), Dest: path.Join(PruneRoot, b.pkg.Dir, ".next/static")},
+			{From: app, Src: path.Join(dir, "public"), Dest: path.Join(PruneRoot, b.pkg.Dir, "public"), Optional: true},
+		}
+	default:
+		if b.pkg == b.ws.Root {
+			return manifest.Errorf(b.t.Package.Pos, "target %q: the workspace root cannot be deployed; point package: at a workspace package", b.t.Name)
+		}
+		cmd := fmt.Sprintf("pnpm --filter=%s deploy --prod --store-dir=%s", shellQuote(b.pkg.ID()), StoreDir)
+		// pnpm 10 deploys from the shared lockfile only with injected workspace
+		// packages; --legacy keeps the pnpm 9 behaviour for everyone else.
+		if b.plan.PNPM.Major >= 10 && !b.ws.Lockfile.InjectWorkspacePackages && !b.ws.Config.InjectWorkspacePackages {
+			cmd += " --legacy"
+		}
+		s.Run = []string{cmd + " " + PruneRoot}
+		s.Cache = []string{StoreDir, CacheDir}
+		s.Secrets = len(b.plan.Secrets) > 0
+	}
+	b.add(s)
+	return nil
+}
+
+// runtime assembles the image on the target platform with file operations only,
+// and fills in the image config.
+func (b *builder) runtime() error {
+	b.add(Stage{
+		ID:       "runtime",
+		Kind:     KindRuntime,
+		Image:    b.rt.image,
+		Needs:    []string{"prune"},
+		Copies:   []Copy{{From: "prune", Src: PruneRoot + "/", Dest: AppRoot + "/"}},
+		Platform: OnTarget,
+	})
+	ic := ImageConfig{User: b.rt.user, WorkingDir: AppRoot, Entrypoint: []string{b.rt.node}, StopSignal: "SIGTERM"}
+	ic.Env = []string{"NODE_ENV=production"}
+	ports := b.t.Ports
+	if b.plan.Preset == manifest.PresetNext {
+		if len(ports) == 0 {
+			ports = []manifest.Port{{Number: 3000, Protocol: "tcp"}}
+		}
+		// Next.js's standalone server binds to HOSTNAME, which container runtimes
+		// set to the container ID: listen everywhere instead.
+		ic.Env = append(ic.Env, "HOSTNAME=0.0.0.0", "PORT="+strconv.Itoa(ports[0].Number), "NEXT_TELEMETRY_DISABLED=1")
+		ic.Cmd = []string{path.Join(b.pkg.Dir, "server.js")}
+	}
+	for _, e := range b.t.Env {
+		ic.Env = append(ic.Env, e.Key+"="+e.Value)
+	}
+	for _, p := range ports {
+		ic.Ports = append(ic.Ports, fmt.Sprintf("%d/%s", p.Number, p.Protocol))
+	}
+	if b.plan.Preset != manifest.PresetNext {
+		start, err := b.start()
+		if err != nil {
+			return err
+		}
+		ic.Cmd = start
+	} else if len(b.t.Start) > 0 {
+		for _, s := range b.t.Start {
+			ic.Cmd = append(ic.Cmd, s.Value)
+		}
+	}
+	if h := b.t.Healthcheck; h != nil {
+		port := h.Port
+		if port == 0 && len(ports) == 0 {
+			return manifest.Errorf(h.Pos, "target %q: healthcheck has no port to check; add port: to the target or to the healthcheck", b.t.Name)
+		}
+		if port == 0 {
+			port = ports[0].Number
+		}
+		ic.Healthcheck = &Healthcheck{
+			Test:        []string{"CMD", b.rt.node, "-e", healthScript(port, h.Path.Value, h.Timeout)},
+			Interval:    h.Interval,
+			Timeout:     h.Timeout,
+			StartPeriod: h.StartPeriod,
+			Retries:     h.Retries,
+		}
+	}
+	ic.Labels = b.labels()
+	b.plan.Image = ic
+	return nil
+}
+
+// healthScript probes the endpoint with Node's own fetch: runtime images may have
+// no shell, curl or wget.
+func healthScript(port int, p string, timeout interface{ Milliseconds() int64 }) string {
+	ms := timeout.Milliseconds()
+	if ms <= 0 {
+		ms = 5000
+	}
+	return fmt.Sprintf("fetch('http://127.0.0.1:%d%s',{signal:AbortSignal.timeout(%d)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))", port, p, ms)
+}
+
+// start is what node runs: the manifest's start, else main, else a start script
+// of the form "node <file>".
+func (b *builder) start() ([]string, error) {
+	if len(b.t.Start) > 0 {
+		var out []string
+		for _, s := range b.t.Start {
+			out = append(out, s.Value)
+		}
+		return out, nil
+	}
+	pj := b.pkg.JSON
+	if pj.Main != "" {
+		b.plan.Notes = append(b.plan.Notes, fmt.Sprintf("start: node %s, from main in %s", pj.Main, pj.File))
+		return []string{path.Clean(pj.Main)}, nil
+	}
+	if f := strings.Fields(pj.Scripts["start"]); len(f) >= 2 && f[0] == "node" {
+		b.plan.Notes = append(b.plan.Notes, fmt.Sprintf("start: %s, from scripts.start in %s", strings.Join(f, " "), pj.File))
+		return f[1:], nil
+	}
+	return nil, manifest.Errorf(b.t.Pos, "target %q: cannot tell how to start %s (no main, no \"node <file>\" start script); add start: [dist/main.js] to the target", b.t.Name, b.pkg.ID())
+}
+
+// labels are the OCI annotations from package.json, then the manifest's.
+func (b *builder) labels() map[string]string {
+	pj := b.pkg.JSON
+	l := map[string]string{}
+	set := func(k, v string) {
+		if v != "" {
+			l["org.opencontainers.image."+k] = v
+		}
+	}
+	set("title", pj.Name)
+	set("version", pj.Version)
+	set("description", pj.Description)
+	set("licenses", pj.License)
+	set("source", strings.TrimPrefix(b.pkg.JSON.Repo(), "git+"))
+	set("url", pj.Homepage)
+	for _, kv := range b.t.Labels {
+		l[kv.Key] = kv.Value
+	}
+	return l
+}

@@ -1,0 +1,441 @@
+package solver
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"maps"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/monokit/monokit/manifest"
+)
+
+// Solve plans every target of m over the workspace, in target-name order. All
+// errors are reported, joined.
+func Solve(m *manifest.Manifest, ws *Workspace) ([]*Plan, error) {
+	if err := checkPackageOverrides(m, ws); err != nil {
+		return nil, err
+	}
+	var plans []*Plan
+	var errs []error
+	for _, name := range slices.Sorted(maps.Keys(m.Targets)) {
+		p, err := planTarget(m, ws, m.Targets[name])
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		plans = append(plans, p)
+	}
+	return plans, errors.Join(errs...)
+}
+
+// SolveTarget plans one target. An unknown name is an error listing the targets.
+func SolveTarget(m *manifest.Manifest, ws *Workspace, target string) (*Plan, error) {
+	t, err := FindTarget(m, target)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkPackageOverrides(m, ws); err != nil {
+		return nil, err
+	}
+	return planTarget(m, ws, t)
+}
+
+// FindTarget returns the named target; an empty name is allowed when the manifest
+// has exactly one.
+func FindTarget(m *manifest.Manifest, name string) (*manifest.Target, error) {
+	names := slices.Sorted(maps.Keys(m.Targets))
+	if name == "" {
+		if len(names) == 1 {
+			return m.Targets[names[0]], nil
+		}
+		return nil, manifest.Errorf(m.Pos, "no target given: pass --target with one of %s", strings.Join(names, ", "))
+	}
+	t := m.Targets[name]
+	if t == nil {
+		return nil, manifest.Errorf(m.Pos, "target %q is not in %s: the targets are %s%s", name, m.Pos.File, strings.Join(names, ", "), manifest.Suggest(name, names))
+	}
+	return t, nil
+}
+
+func checkPackageOverrides(m *manifest.Manifest, ws *Workspace) error {
+	var errs []error
+	for _, key := range slices.Sorted(maps.Keys(m.Packages)) {
+		if ws.Find(key) == nil {
+			errs = append(errs, manifest.Errorf(m.Packages[key].Pos, "packages: no workspace package is named or lives in %q%s", key, manifest.Suggest(key, ws.Names())))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// override returns the manifest's override for pkg, by name or directory.
+func override(m *manifest.Manifest, pkg *Package) *manifest.Package {
+	if o := m.Packages[pkg.Name]; o != nil && pkg.Name != "" {
+		return o
+	}
+	return m.Packages[pkg.Dir]
+}
+
+func planTarget(m *manifest.Manifest, ws *Workspace, t *manifest.Target) (*Plan, error) {
+	pkg := ws.Find(t.Package.Value)
+	if pkg == nil {
+		return nil, manifest.Errorf(t.Package.Pos, "target %q: no workspace package is named or lives in %q%s", t.Name, t.Package.Value, manifest.Suggest(t.Package.Value, ws.Names()))
+	}
+	node, err := resolveNode(m, ws)
+	if err != nil {
+		return nil, err
+	}
+	pnpm, err := resolvePNPM(m, ws, node)
+	if err != nil {
+		return nil, err
+	}
+	closure := ws.Closure(pkg)
+	var errs []error
+	for _, p := range append([]*Package{ws.Root}, closure...) {
+		if err := ws.check(p); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	levels, err := Levels(closure)
+	if err != nil {
+		return nil, err
+	}
+	rt, err := resolveRuntime(m, t, node)
+	if err != nil {
+		return nil, err
+	}
+	preset := t.Preset.Value
+	if preset == "" {
+		preset = manifest.PresetNode
+		if pkg.JSON.HasDep("next") {
+			preset = manifest.PresetNext
+		}
+	}
+	pl := &Plan{
+		Target:  t.Name,
+		Package: pkg.ID(),
+		Dir:     pkg.Dir,
+		Preset:  preset,
+		Node:    node,
+		PNPM:    pnpm,
+		Libc:    rt.libc,
+		Runtime: rt.kind,
+		Pos:     t.Pos,
+	}
+	pl.CacheKey = fmt.Sprintf("%s-node%d", rt.libc, node.Major)
+	for _, s := range t.Secrets {
+		pl.Secrets = append(pl.Secrets, Secret{ID: s.ID, Env: s.Env, Target: s.Target, Required: s.Required})
+	}
+	b := &builder{m: m, ws: ws, t: t, plan: pl, pkg: pkg, rt: rt}
+	b.toolchain()
+	b.deps(closure)
+	if err := b.builds(levels); err != nil {
+		return nil, err
+	}
+	if err := b.app(); err != nil {
+		return nil, err
+	}
+	if err := b.prune(); err != nil {
+		return nil, err
+	}
+	if err := b.runtime(); err != nil {
+		return nil, err
+	}
+	b.contextPaths()
+	return pl, nil
+}
+
+// builder assembles one plan's stages.
+type builder struct {
+	m    *manifest.Manifest
+	ws   *Workspace
+	t    *manifest.Target
+	plan *Plan
+	pkg  *Package
+	rt   runtimeChoice
+	// built maps a package to its build stage's ID; packages without a build
+	// contribute their sources instead.
+	built map[*Package]string
+}
+
+func (b *builder) add(s Stage) { b.plan.Stages = append(b.plan.Stages, s) }
+
+func (b *builder) toolchain() {
+	var run []string
+	if pk := b.m.SystemPackages; len(pk) > 0 {
+		var names []string
+		for _, p := range pk {
+			names = append(names, p.Value)
+		}
+		if b.rt.libc == manifest.LibcMusl {
+			run = append(run, "apk add --no-cache "+strings.Join(names, " "))
+		} else {
+			run = append(run, "apt-get update && apt-get install -y --no-install-recommends "+strings.Join(names, " ")+" && rm -rf /var/lib/apt/lists/*")
+		}
+	}
+	run = append(run, fmt.Sprintf("npm install --global --no-fund --no-audit pnpm@%s", b.plan.PNPM.Version))
+	b.add(Stage{
+		ID:       "toolchain",
+		Kind:     KindToolchain,
+		Image:    b.rt.buildImage,
+		Run:      run,
+		Env:      toolchainEnv,
+		Platform: OnBuild,
+	})
+}
+
+// toolchainEnv is set for every step on the build image. CI makes pnpm
+// non-interactive; npm_config_nodedir lets node-gyp use the headers that ship
+// with Node.js instead of downloading them.
+var toolchainEnv = []string{"CI=true", "npm_config_nodedir=/usr/local", "npm_config_update_notifier=false"}
+
+// deps installs from metadata files only, so no source edit re-runs it.
+func (b *builder) deps(closure []*Package) {
+	inputs := []string{LockFile, RootManifest}
+	for _, f := range []string{WorkspaceFile, ".npmrc", ".pnpmfile.cjs", ".pnpmfile.mjs"} {
+		if b.ws.Present[f] {
+			inputs = append(inputs, f)
+		}
+	}
+	inputs = append(inputs, b.ws.PatchFiles()...)
+	for _, p := range closure {
+		if p.Dir != "." {
+			inputs = append(inputs, path.Join(p.Dir, RootManifest))
+		}
+	}
+	filter := fmt.Sprintf("--filter=%s...", shellQuote(b.pkg.ID()))
+	b.add(Stage{
+		ID:       "deps",
+		Kind:     KindDeps,
+		Needs:    []string{"toolchain"},
+		Inputs:   inputs,
+		Run:      []string{fmt.Sprintf("pnpm install --frozen-lockfile --prefer-offline --store-dir=%s %s --filter=.", StoreDir, filter)},
+		Platform: OnBuild,
+		Cache:    []string{StoreDir, CacheDir},
+		Secrets:  len(b.plan.Secrets) > 0,
+	})
+}
+
+// builds adds one stage per workspace package of the closure (but the target)
+// that has a build. A build's level is one more than the highest level among the
+// builds it needs, so packages without a build do not separate levels.
+func (b *builder) builds(levels [][]*Package) error {
+	b.built = map[*Package]string{}
+	level := map[string]int{}
+	var stages []Stage
+	for _, lvl := range levels {
+		for _, p := range lvl {
+			if p == b.pkg {
+				continue
+			}
+			cmd, pos := b.buildCommand(p, manifest.String{})
+			if cmd == "" {
+				continue
+			}
+			s := b.packageStage(p, KindBuild, []string{cmd})
+			s.Pos = pos
+			for _, need := range s.Needs[1:] { // after deps
+				s.Level = max(s.Level, level[need]+1)
+			}
+			level[s.ID] = s.Level
+			b.built[p] = s.ID
+			stages = append(stages, s)
+		}
+	}
+	slices.SortStableFunc(stages, func(x, y Stage) int {
+		if x.Level != y.Level {
+			return x.Level - y.Level
+		}
+		return strings.Compare(x.Dir, y.Dir)
+	})
+	for _, s := range stages {
+		for len(b.plan.Levels) <= s.Level {
+			b.plan.Levels = append(b.plan.Levels, nil)
+		}
+		b.plan.Levels[s.Level] = append(b.plan.Levels[s.Level], s.ID)
+		b.add(s)
+	}
+	return nil
+}
+
+// buildCommand is the package's build: the manifest's override, else its build
+// script.
+func (b *builder) buildCommand(p *Package, targetBuild manifest.String) (string, manifest.Pos) {
+	if targetBuild.Value != "" {
+		return targetBuild.Value, targetBuild.Pos
+	}
+	if o := override(b.m, p); o != nil && o.Build.Value != "" {
+		return o.Build.Value, o.Build.Pos
+	}
+	if _, ok := p.JSON.Scripts["build"]; ok {
+		return "pnpm run build", p.JSON.Pos("scripts/build")
+	}
+	return "", manifest.Pos{}
+}
+
+func (b *builder) outputs(p *Package) []string {
+	var outs []string
+	if o := override(b.m, p); o != nil && len(o.Outputs) > 0 {
+		for _, s := range o.Outputs {
+			outs = append(outs, s.Value)
+		}
+	} else if p == b.pkg && b.plan.Preset == manifest.PresetNext {
+		outs = []string{".next"}
+	} else {
+		outs = p.JSON.DefaultOutputs()
+	}
+	var full []string
+	for _, o := range outs {
+		full = append(full, path.Join(p.Dir, o))
+	}
+	return full
+}
+
+// packageStage is a build of p: deps, then p's sources and the root inputs, then
+// what its workspace dependencies contribute (their build outputs, or their
+// sources when they have no build).
+func (b *builder) packageStage(p *Package, kind Kind, run []string) Stage {
+	outs := b.outputs(p)
+	inputs := []string{p.Dir}
+	excludes := []string{path.Join(p.Dir, "node_modules")}
+	excludes = append(excludes, outs...)
+	for _, in := range manifest.DefaultInputs {
+		inputs = append(inputs, in)
+	}
+	for _, in := range b.m.Inputs {
+		inputs = append(inputs, in.Value)
+	}
+	if o := override(b.m, p); o != nil {
+		for _, in := range o.Inputs {
+			inputs = append(inputs, in.Value)
+		}
+	}
+	needs := []string{"deps"}
+	for _, d := range b.ws.Closure(p) {
+		if d == p {
+			continue
+		}
+		if id := b.built[d]; id != "" {
+			needs = append(needs, id)
+		} else {
+			inputs = append(inputs, d.Dir)
+		}
+	}
+	id := string(kind) + ":" + p.ID()
+	check := fmt.Sprintf("for o in %s; do [ -e \"$o\" ] || { echo \"monokit: the build of %s wrote no $o; set packages.%s.outputs in monokit.yaml to what it writes\" >&2; exit 1; }; done",
+		strings.Join(relOutputs(p.Dir, outs), " "), p.ID(), yamlKey(p.ID()))
+	return Stage{
+		ID:       id,
+		Kind:     kind,
+		Package:  p.ID(),
+		Dir:      p.Dir,
+		Needs:    needs,
+		Inputs:   dedupe(inputs),
+		Excludes: excludes,
+		Run:      append(run, check),
+		Outputs:  outs,
+		Platform: OnBuild,
+		Secrets:  len(b.plan.Secrets) > 0,
+	}
+}
+
+func (b *builder) app() error {
+	var run []string
+	for _, g := range b.t.Generate {
+		run = append(run, g.Value)
+	}
+	cmd, pos := b.buildCommand(b.pkg, b.t.Build)
+	if cmd == "" {
+		if len(run) == 0 {
+			b.plan.Notes = append(b.plan.Notes, fmt.Sprintf("%s has no build script: its sources ship as they are", b.pkg.JSON.File))
+		}
+	} else {
+		run = append(run, cmd)
+	}
+	s := b.packageStage(b.pkg, KindApp, run)
+	if cmd == "" {
+		s.Run = run // nothing to check
+		s.Outputs = nil
+		s.Excludes = []string{path.Join(b.pkg.Dir, "node_modules")}
+	}
+	if b.plan.Preset == manifest.PresetNext {
+		s.Env = []string{"NEXT_TELEMETRY_DISABLED=1"}
+		if !b.nextStandalone() {
+			return manifest.Errorf(b.t.Pos, "target %q: preset next needs output: \"standalone\" in %s's next.config; add it (it makes the image a fraction of the size)", b.t.Name, b.pkg.Dir)
+		}
+	}
+	s.Pos = pos
+	b.add(s)
+	return nil
+}
+
+// nextStandalone reports whether the app's next.config asks for standalone output.
+func (b *builder) nextStandalone() bool {
+	for _, f := range []string{"next.config.js", "next.config.mjs", "next.config.ts", "next.config.cjs", "next.config.mts"} {
+		data, err := fs.ReadFile(b.ws.fsys, path.Join(b.pkg.Dir, f))
+		if err == nil && strings.Contains(string(data), "standalone") {
+			return true
+		}
+	}
+	return false
+}
+
+func relOutputs(dir string, outs []string) []string {
+	var rel []string
+	for _, o := range outs {
+		r := strings.TrimPrefix(strings.TrimPrefix(o, dir), "/")
+		if dir == "." {
+			r = o
+		}
+		rel = append(rel, shellQuote(r))
+	}
+	return rel
+}
+
+func dedupe(s []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, x := range s {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func yamlKey(s string) string {
+	if strings.ContainsAny(s, "@/:") {
+		return fmt.Sprintf("%q", s)
+	}
+	return s
+}
+
+// shellQuote quotes s for /bin/sh when it holds anything but safe characters.
+func shellQuote(s string) string {
+	safe := true
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("@%+=:,./_-", r)) {
+			safe = false
+			break
+		}
+	}
+	if safe && s != "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+func (b *builder) contextPaths() {
+	var all []string
+	for _, s := range b.plan.Stages {
+		all = append(all, s.Inputs...)
+	}
+	slices.Sort(all)
+	b.plan.ContextPaths = slices.Compact(all)
+}
