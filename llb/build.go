@@ -1,0 +1,350 @@
+package llb
+
+import (
+	"context"
+	"fmt"
+	"path"
+	"strings"
+	"time"
+
+	bk "github.com/moby/buildkit/client/llb"
+	"github.com/moby/buildkit/solver/pb"
+	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+
+	"github.com/monokit/monokit/solver"
+)
+
+// ImageFunc returns the state of an image reference for a platform. The frontend
+// resolves named contexts and registry images; tests return fixed states.
+type ImageFunc func(ctx context.Context, ref string, platform ocispecs.Platform) (bk.State, error)
+
+// Options are the per-request facts Build needs. Build reads nothing else: no
+// environment, no clock, no network.
+type Options struct {
+	// Context is the build context, already filtered to plan.ContextPaths.
+	Context bk.State
+	// Image resolves every base image.
+	Image ImageFunc
+	// BuildPlatform runs toolchain, install, builds and prune; TargetPlatform is
+	// the runtime image's.
+	BuildPlatform  ocispecs.Platform
+	TargetPlatform ocispecs.Platform
+	// MergeOp says the worker supports llb.Merge (Docker's classic store does not).
+	MergeOp bool
+	// CacheNS prefixes cache mount IDs (BUILDKIT_CACHE_MOUNT_NS).
+	CacheNS string
+	// NoCache reports whether a stage must not use the build cache (--no-cache,
+	// --no-cache-filter).
+	NoCache func(stageID string) bool
+	// SourceMap locates ops in the manifest; nil outside the frontend.
+	SourceMap *bk.SourceMap
+	// Epoch is SOURCE_DATE_EPOCH for created timestamps of copied files.
+	Epoch *time.Time
+}
+
+// Build returns the runtime image state of plan for o.TargetPlatform.
+func Build(ctx context.Context, plan *solver.Plan, o Options) (bk.State, error) {
+	if o.Image == nil {
+		return bk.State{}, fmt.Errorf("llb: Options.Image is required")
+	}
+	b := &graph{plan: plan, o: o, states: map[string]bk.State{}, outputs: map[string]bk.State{}}
+	for _, s := range plan.Stages {
+		var err error
+		switch s.Kind {
+		case solver.KindToolchain:
+			err = b.toolchain(ctx, s)
+		case solver.KindDeps:
+			err = b.deps(s)
+		case solver.KindBuild, solver.KindApp:
+			err = b.packageBuild(s)
+		case solver.KindPrune:
+			err = b.prune(s)
+		case solver.KindRuntime:
+			err = b.runtime(ctx, s)
+		default:
+			err = fmt.Errorf("llb: stage %s has unknown kind %q", s.ID, s.Kind)
+		}
+		if err != nil {
+			return bk.State{}, err
+		}
+	}
+	st, ok := b.states["runtime"]
+	if !ok {
+		return bk.State{}, fmt.Errorf("llb: plan for %s has no runtime stage", plan.Target)
+	}
+	return st, nil
+}
+
+// graph holds the states of the stages built so far.
+type graph struct {
+	plan *solver.Plan
+	o    Options
+	// states are each stage's full result; outputs are build stages' outputs
+	// alone, on scratch, so dependents merge them as independent layers.
+	states  map[string]bk.State
+	outputs map[string]bk.State
+}
+
+func (b *graph) need(s solver.Stage, id string) (bk.State, error) {
+	st, ok := b.states[id]
+	if !ok {
+		return bk.State{}, fmt.Errorf("llb: stage %s needs %s, which the plan has not built before it", s.ID, id)
+	}
+	return st, nil
+}
+
+// constraints are the options every op of stage s carries: a name for progress
+// output, where in the manifest it comes from, and --no-cache.
+func (b *graph) constraints(s solver.Stage, name string) []bk.ConstraintsOpt {
+	opts := []bk.ConstraintsOpt{bk.WithCustomName(fmt.Sprintf("[%s] %s", s.ID, name))}
+	if loc := b.location(s); loc != nil {
+		opts = append(opts, loc)
+	}
+	if b.o.NoCache != nil && b.o.NoCache(s.ID) {
+		opts = append(opts, bk.IgnoreCache)
+	}
+	return opts
+}
+
+func (b *graph) toolchain(ctx context.Context, s solver.Stage) error {
+	img, err := b.o.Image(ctx, s.Image, b.o.BuildPlatform)
+	if err != nil {
+		return err
+	}
+	// Merge and Run keep the first input's environment, so this reaches every
+	// later step on the build image.
+	st := withEnv(img, s.Env)
+	run := []bk.RunOption{
+		shell(s.Run),
+		bk.AddMount("/root/.npm", bk.Scratch(), bk.AsPersistentCacheDir(b.cacheID("npm"), bk.CacheMountLocked)),
+	}
+	if strings.Contains(strings.Join(s.Run, " "), "apt-get") {
+		run = append(run,
+			bk.AddMount("/var/cache/apt", bk.Scratch(), bk.AsPersistentCacheDir(b.cacheID("apt-cache"), bk.CacheMountLocked)),
+			bk.AddMount("/var/lib/apt/lists", bk.Scratch(), bk.AsPersistentCacheDir(b.cacheID("apt-lists"), bk.CacheMountLocked)))
+	}
+	b.states[s.ID] = st.Run(append(run, runConstraints(b.constraints(s, strings.Join(s.Run, " && ")))...)...).Root()
+	return nil
+}
+
+// deps copies only the metadata pnpm reads onto the toolchain and installs.
+func (b *graph) deps(s solver.Stage) error {
+	tc, err := b.need(s, "toolchain")
+	if err != nil {
+		return err
+	}
+	files := b.fromContext(s, s.Inputs, nil)
+	base := b.layer(tc, files, s, "copy "+strings.Join(s.Inputs, " "))
+	run := b.exec(base, s, solver.BuildRoot)
+	b.states[s.ID] = run
+	return nil
+}
+
+// packageBuild starts from deps, adds the package's sources and root inputs, then
+// the outputs of the builds it needs, and runs its build in its directory.
+func (b *graph) packageBuild(s solver.Stage) error {
+	deps, err := b.need(s, "deps")
+	if err != nil {
+		return err
+	}
+	layers := []bk.State{b.fromContext(s, s.Inputs, s.Excludes)}
+	for _, id := range s.Needs {
+		if id == "deps" {
+			continue
+		}
+		if _, err := b.need(s, id); err != nil {
+			return err
+		}
+		layers = append(layers, b.outputs[id])
+	}
+	base := deps
+	if b.o.MergeOp {
+		base = bk.Merge(append([]bk.State{deps}, layers...), b.constraints(s, "merge sources and dependency outputs")...)
+	} else {
+		for _, l := range layers {
+			base = base.File(bk.Copy(l, "/", "/", &bk.CopyInfo{CopyDirContentsOnly: true, AllowEmptyWildcard: true}), b.constraints(s, "copy sources and dependency outputs")...)
+		}
+	}
+	if len(s.Run) == 0 {
+		b.states[s.ID] = base
+		return nil
+	}
+	run := b.exec(base, s, path.Join(solver.BuildRoot, s.Dir))
+	b.states[s.ID] = run
+	if s.Kind == solver.KindBuild {
+		out := bk.Scratch()
+		for _, o := range s.Outputs {
+			p := path.Join(solver.BuildRoot, o)
+			out = out.File(bk.Copy(run, p, p, &bk.CopyInfo{CopyDirContentsOnly: true, CreateDestPath: true, CreatedTime: b.o.Epoch}), b.constraints(s, "collect "+o)...)
+		}
+		b.outputs[s.ID] = out
+	}
+	return nil
+}
+
+// prune runs pnpm deploy, or gathers Next.js's standalone output, into PruneRoot.
+func (b *graph) prune(s solver.Stage) error {
+	from, err := b.need(s, s.Needs[0])
+	if err != nil {
+		return err
+	}
+	if len(s.Run) > 0 {
+		run := b.exec(from, s, solver.BuildRoot)
+		b.states[s.ID] = bk.Scratch().File(bk.Copy(run, solver.PruneRoot+"/", solver.PruneRoot+"/", &bk.CopyInfo{CopyDirContentsOnly: true, CreateDestPath: true, CreatedTime: b.o.Epoch}), b.constraints(s, "collect the production tree")...)
+		return nil
+	}
+	out := bk.Scratch()
+	for _, c := range s.Copies {
+		src, err := b.need(s, c.From)
+		if err != nil {
+			return err
+		}
+		out = out.File(copyOp(src, c, nil, b.o.Epoch), b.constraints(s, fmt.Sprintf("copy %s to %s", c.Src, c.Dest))...)
+	}
+	b.states[s.ID] = out
+	return nil
+}
+
+// runtime adds the production tree to the runtime image on the target platform
+// with file operations only: nothing executes on the target platform, so no
+// emulation is needed. Files are owned by root, so the app user cannot change them.
+func (b *graph) runtime(ctx context.Context, s solver.Stage) error {
+	img, err := b.o.Image(ctx, s.Image, b.o.TargetPlatform)
+	if err != nil {
+		return err
+	}
+	root := &bk.ChownOpt{User: &bk.UserOpt{UID: 0}, Group: &bk.UserOpt{UID: 0}}
+	app := bk.Scratch()
+	for _, c := range s.Copies {
+		src, err := b.need(s, c.From)
+		if err != nil {
+			return err
+		}
+		app = app.File(copyOp(src, c, root, b.o.Epoch), b.constraints(s, fmt.Sprintf("copy %s to %s", c.Src, c.Dest))...)
+	}
+	if b.o.MergeOp {
+		b.states[s.ID] = bk.Merge([]bk.State{img, app}, b.constraints(s, "add the app to "+s.Image)...)
+	} else {
+		b.states[s.ID] = img.File(bk.Copy(app, "/", "/", &bk.CopyInfo{CopyDirContentsOnly: true}), b.constraints(s, "add the app to "+s.Image)...)
+	}
+	return nil
+}
+
+func copyOp(src bk.State, c solver.Copy, chown *bk.ChownOpt, epoch *time.Time) *bk.FileAction {
+	info := &bk.CopyInfo{CopyDirContentsOnly: true, CreateDestPath: true, ChownOpt: chown, CreatedTime: epoch}
+	from := c.Src
+	if c.Optional {
+		// A wildcard that may match nothing makes the copy optional; the matched
+		// directory itself is copied into the destination's parent.
+		dir, base := path.Split(strings.TrimSuffix(c.Src, "/"))
+		from = dir + base[:len(base)-1] + "[" + base[len(base)-1:] + "]"
+		info.AllowWildcard, info.AllowEmptyWildcard, info.CopyDirContentsOnly = true, true, false
+		return bk.Copy(src, from, path.Dir(c.Dest)+"/", info)
+	}
+	return bk.Copy(src, from, c.Dest, info)
+}
+
+// fromContext copies the given context paths (globs allowed) to BuildRoot on a
+// scratch layer. A pattern that matches nothing copies nothing; content outside
+// the patterns does not affect the cache key.
+func (b *graph) fromContext(s solver.Stage, include, exclude []string) bk.State {
+	return bk.Scratch().File(bk.Copy(b.o.Context, "/", solver.BuildRoot+"/", &bk.CopyInfo{
+		CopyDirContentsOnly: true,
+		CreateDestPath:      true,
+		IncludePatterns:     include,
+		ExcludePatterns:     append(exclude, "**/node_modules"),
+		CreatedTime:         b.o.Epoch,
+	}), b.constraints(s, "copy "+strings.Join(include, " "))...)
+}
+
+// layer puts files on top of base: merged when the worker can, copied otherwise.
+func (b *graph) layer(base, files bk.State, s solver.Stage, name string) bk.State {
+	if b.o.MergeOp {
+		return bk.Merge([]bk.State{base, files}, b.constraints(s, name)...)
+	}
+	return base.File(bk.Copy(files, "/", "/", &bk.CopyInfo{CopyDirContentsOnly: true}), b.constraints(s, name)...)
+}
+
+// exec runs a stage's commands in dir with its cache mounts and secrets.
+func (b *graph) exec(base bk.State, s solver.Stage, dir string) bk.State {
+	st := withEnv(base, s.Env).Dir(dir)
+	run := []bk.RunOption{shell(s.Run)}
+	for _, c := range s.Cache {
+		run = append(run, bk.AddMount(c, bk.Scratch(), bk.AsPersistentCacheDir(b.cacheID(path.Base(c)), bk.CacheMountLocked)))
+	}
+	if s.Secrets {
+		for _, sec := range b.plan.Secrets {
+			run = append(run, secret(sec))
+		}
+	}
+	name := strings.Join(s.Run, " && ")
+	return st.Run(append(run, runConstraints(b.constraints(s, name))...)...).Root()
+}
+
+func secret(s solver.Secret) bk.RunOption {
+	var opts []bk.SecretOption
+	if !s.Required {
+		opts = append(opts, bk.SecretOptional)
+	}
+	if s.Env != "" {
+		return bk.AddSecretWithDest(s.ID, nil, append(opts, bk.SecretAsEnvName(s.Env))...)
+	}
+	target := s.Target
+	if target == "" {
+		target = "/run/secrets/" + s.ID
+	}
+	return bk.AddSecret(target, append(opts, bk.SecretID(s.ID))...)
+}
+
+// cacheID namespaces a cache mount by the build platform and the plan's cache key
+// (libc and Node.js major), so stores of incompatible native builds never mix.
+func (b *graph) cacheID(name string) string {
+	p := b.o.BuildPlatform
+	arch := p.Architecture
+	if p.Variant != "" {
+		arch += p.Variant
+	}
+	id := fmt.Sprintf("monokit/%s/%s-%s-%s", name, p.OS, arch, b.plan.CacheKey)
+	if b.o.CacheNS != "" {
+		id = b.o.CacheNS + "/" + id
+	}
+	return id
+}
+
+// shell runs commands with /bin/sh, stopping at the first that fails.
+func shell(cmds []string) bk.RunOption {
+	return bk.Args([]string{"/bin/sh", "-c", "set -e\n" + strings.Join(cmds, "\n")})
+}
+
+func withEnv(st bk.State, env []string) bk.State {
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		st = st.AddEnv(k, v)
+	}
+	return st
+}
+
+func runConstraints(opts []bk.ConstraintsOpt) []bk.RunOption {
+	out := make([]bk.RunOption, len(opts))
+	for i, o := range opts {
+		out[i] = o
+	}
+	return out
+}
+
+// location attaches the manifest position of the stage's target to its ops, so
+// BuildKit errors point at the manifest.
+func (b *graph) location(s solver.Stage) bk.ConstraintsOpt {
+	sm := b.o.SourceMap
+	if sm == nil {
+		return nil
+	}
+	pos := b.plan.Pos
+	if s.Pos.File == sm.Filename && s.Pos.Line > 0 {
+		pos = s.Pos
+	}
+	if pos.Line < 1 {
+		return nil
+	}
+	return sm.Location([]*pb.Range{{Start: &pb.Position{Line: int32(pos.Line)}, End: &pb.Position{Line: int32(pos.Line)}}})
+}

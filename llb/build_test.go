@@ -1,0 +1,332 @@
+package llb
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+
+	bk "github.com/moby/buildkit/client/llb"
+	"github.com/moby/buildkit/solver/pb"
+	digest "github.com/opencontainers/go-digest"
+	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+
+	"github.com/monokit/monokit/manifest"
+	"github.com/monokit/monokit/solver"
+)
+
+var (
+	amd64 = ocispecs.Platform{OS: "linux", Architecture: "amd64"}
+	arm64 = ocispecs.Platform{OS: "linux", Architecture: "arm64"}
+)
+
+func nexusPlan(t *testing.T, target string) *solver.Plan {
+	t.Helper()
+	data, err := os.ReadFile("../examples/nexus/monokit.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := manifest.Parse("monokit.yaml", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws, err := solver.Load(os.DirFS("../examples/nexus"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := solver.SolveTarget(m, ws, target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func testOptions(merge bool) Options {
+	return Options{
+		Context: bk.Local("context", bk.SessionID("test-session"), bk.SharedKeyHint("context")),
+		Image: func(_ context.Context, ref string, p ocispecs.Platform) (bk.State, error) {
+			return bk.Image(ref, bk.Platform(p)), nil
+		},
+		BuildPlatform:  amd64,
+		TargetPlatform: arm64,
+		MergeOp:        merge,
+	}
+}
+
+// graphOf is a marshalled definition indexed for assertions.
+type graphOf struct {
+	ops  map[digest.Digest]*pb.Op
+	root digest.Digest
+}
+
+func marshal(t *testing.T, st bk.State) (*bk.Definition, *graphOf) {
+	t.Helper()
+	def, err := st.Marshal(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := &graphOf{ops: map[digest.Digest]*pb.Op{}}
+	var last *pb.Op
+	for _, dt := range def.Def {
+		var op pb.Op
+		if err := op.UnmarshalVT(dt); err != nil {
+			t.Fatal(err)
+		}
+		g.ops[digest.FromBytes(dt)] = &op
+		last = &op
+	}
+	g.root = digest.Digest(last.Inputs[0].Digest) // the terminal op points at the result
+	return def, g
+}
+
+// ancestors returns every op reachable from d, d included.
+func (g *graphOf) ancestors(d digest.Digest) map[digest.Digest]bool {
+	seen := map[digest.Digest]bool{}
+	var walk func(digest.Digest)
+	walk = func(d digest.Digest) {
+		if seen[d] {
+			return
+		}
+		seen[d] = true
+		for _, in := range g.ops[d].Inputs {
+			walk(digest.Digest(in.Digest))
+		}
+	}
+	walk(d)
+	return seen
+}
+
+func (g *graphOf) execs(match string) []digest.Digest {
+	var out []digest.Digest
+	for d, op := range g.ops {
+		if e := op.GetExec(); e != nil && strings.Contains(strings.Join(e.Meta.Args, " "), match) {
+			out = append(out, d)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func (g *graphOf) execIn(dir string) digest.Digest {
+	for d, op := range g.ops {
+		if e := op.GetExec(); e != nil && e.Meta.Cwd == dir {
+			return d
+		}
+	}
+	return ""
+}
+
+func TestBackendGraph(t *testing.T) {
+	for _, merge := range []bool{true, false} {
+		t.Run(map[bool]string{true: "merge", false: "copy"}[merge], func(t *testing.T) {
+			st, err := Build(context.Background(), nexusPlan(t, "backend"), testOptions(merge))
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, g := marshal(t, st)
+			all := g.ancestors(g.root)
+
+			// One exec vertex per package build, each in its own directory.
+			builds := map[string]digest.Digest{}
+			for _, dir := range []string{"packages/shared-types", "packages/shared-utils", "packages/shared-database", "services/backend"} {
+				d := g.execIn("/repo/" + dir)
+				if d == "" || !all[d] {
+					t.Fatalf("no build exec for %s", dir)
+				}
+				builds[dir] = d
+			}
+			if n := len(g.execs("pnpm run build")); n != 4 {
+				t.Errorf("%d build execs, want 4", n)
+			}
+			// shared-utils and shared-database are independent; both need shared-types.
+			utils, db, types := builds["packages/shared-utils"], builds["packages/shared-database"], builds["packages/shared-types"]
+			if g.ancestors(utils)[db] || g.ancestors(db)[utils] {
+				t.Error("shared-utils and shared-database depend on each other")
+			}
+			if !g.ancestors(utils)[types] || !g.ancestors(db)[types] {
+				t.Error("shared-utils or shared-database does not build after shared-types")
+			}
+			// Generate runs before the app build, in one exec.
+			app := g.ops[builds["services/backend"]].GetExec().Meta.Args[2]
+			if gi, bi := strings.Index(app, "db:generate"), strings.Index(app, "pnpm run build"); gi < 0 || gi > bi {
+				t.Errorf("app exec %q: generate must come first", app)
+			}
+
+			// The install sees metadata files only.
+			installs := g.execs("pnpm install")
+			if len(installs) != 1 {
+				t.Fatalf("%d install execs", len(installs))
+			}
+			for d := range g.ancestors(installs[0]) {
+				f := g.ops[d].GetFile()
+				if f == nil {
+					continue
+				}
+				for _, a := range f.Actions {
+					if cp := a.GetCopy(); cp != nil {
+						for _, inc := range cp.IncludePatterns {
+							if !strings.HasSuffix(inc, "package.json") && !strings.HasPrefix(inc, "pnpm-") {
+								t.Errorf("install input %q is not a metadata file", inc)
+							}
+						}
+					}
+				}
+			}
+			// Cache mounts with locked sharing on install and deploy.
+			for _, d := range append(installs, g.execs("deploy --prod")...) {
+				var caches int
+				for _, m := range g.ops[d].GetExec().Mounts {
+					if m.MountType == pb.MountType_CACHE {
+						caches++
+						if m.CacheOpt.Sharing != pb.CacheSharingOpt_LOCKED || !strings.Contains(m.CacheOpt.ID, "linux-amd64-glibc-node24") {
+							t.Errorf("cache mount %+v", m.CacheOpt)
+						}
+					}
+				}
+				if caches != 2 {
+					t.Errorf("%d cache mounts on %v, want store and metadata", caches, g.ops[d].GetExec().Meta.Args)
+				}
+			}
+
+			// Nothing executes on the target platform; the build runs on the build one.
+			for d := range all {
+				op := g.ops[d]
+				if op.GetExec() != nil && op.Platform != nil && op.Platform.Architecture != "amd64" {
+					t.Errorf("exec on %s: %v", op.Platform.Architecture, op.GetExec().Meta.Args)
+				}
+				if src := op.GetSource(); src != nil && strings.Contains(src.Identifier, "distroless") && op.Platform.Architecture != "arm64" {
+					t.Errorf("runtime image on %s", op.Platform.Architecture)
+				}
+			}
+			// Closure: nothing of ui or the frontend.
+			for d := range all {
+				if strings.Contains(g.ops[d].String(), "packages/ui") || strings.Contains(g.ops[d].String(), "apps/frontend") {
+					t.Errorf("op outside backend's closure: %v", g.ops[d])
+				}
+			}
+			// The runtime layer is copied as root:root.
+			var chowned bool
+			for d := range all {
+				if f := g.ops[d].GetFile(); f != nil {
+					for _, a := range f.Actions {
+						if cp := a.GetCopy(); cp != nil && cp.Dest == "/app/" {
+							chowned = cp.Owner != nil && cp.Owner.User.GetByID() == 0 && cp.Owner.Group.GetByID() == 0
+						}
+					}
+				}
+			}
+			if !chowned {
+				t.Error("the production tree is not copied to /app owned by root")
+			}
+			var merges int
+			for d := range all {
+				if g.ops[d].GetMerge() != nil {
+					merges++
+				}
+			}
+			if merge != (merges > 0) {
+				t.Errorf("merge=%v but %d merge ops", merge, merges)
+			}
+		})
+	}
+}
+
+func TestSecretsStayOutOfLayers(t *testing.T) {
+	p := nexusPlan(t, "backend")
+	p.Secrets = []solver.Secret{{ID: "npmrc", Target: "/root/.npmrc"}, {ID: "token", Env: "NPM_TOKEN", Required: true}}
+	for i := range p.Stages {
+		if len(p.Stages[i].Run) > 0 && p.Stages[i].Kind != solver.KindToolchain {
+			p.Stages[i].Secrets = true
+		}
+	}
+	st, err := Build(context.Background(), p, testOptions(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	def, g := marshal(t, st)
+	install := g.ops[g.execs("pnpm install")[0]].GetExec()
+	var file, env bool
+	for _, m := range install.Mounts {
+		if m.MountType == pb.MountType_SECRET && m.Dest == "/root/.npmrc" && m.SecretOpt.ID == "npmrc" && m.SecretOpt.Optional {
+			file = true
+		}
+	}
+	for _, s := range install.Secretenv {
+		if s.ID == "token" && s.Name == "NPM_TOKEN" && !s.Optional {
+			env = true
+		}
+	}
+	if !file || !env {
+		t.Errorf("install secrets: file %v env %v (%+v %+v)", file, env, install.Mounts, install.Secretenv)
+	}
+	for _, dt := range def.Def {
+		if bytes.Contains(dt, []byte("NPM_TOKEN=")) {
+			t.Error("a secret value reached the definition")
+		}
+	}
+}
+
+func TestDeterministic(t *testing.T) {
+	p := nexusPlan(t, "frontend")
+	build := func() [][]byte {
+		st, err := Build(context.Background(), p, testOptions(true))
+		if err != nil {
+			t.Fatal(err)
+		}
+		def, _ := marshal(t, st)
+		return def.Def
+	}
+	want := build()
+	for range 10 {
+		got := build()
+		if len(got) != len(want) {
+			t.Fatal("definition changed between builds")
+		}
+		for i := range got {
+			if !bytes.Equal(got[i], want[i]) {
+				t.Fatal("definition changed between builds")
+			}
+		}
+	}
+}
+
+func TestFrontendPrune(t *testing.T) {
+	st, err := Build(context.Background(), nexusPlan(t, "frontend"), testOptions(false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, g := marshal(t, st)
+	var standalone, public bool
+	for d := range g.ancestors(g.root) {
+		if f := g.ops[d].GetFile(); f != nil {
+			for _, a := range f.Actions {
+				if cp := a.GetCopy(); cp != nil {
+					standalone = standalone || strings.TrimSuffix(cp.Src, "/") == "/repo/apps/frontend/.next/standalone"
+					public = public || (cp.Src == "/repo/apps/frontend/publi[c]" && cp.AllowEmptyWildcard)
+				}
+			}
+		}
+	}
+	if !standalone || !public {
+		t.Errorf("standalone copied %v, optional public copied %v", standalone, public)
+	}
+	if n := len(g.execs("deploy")); n != 0 {
+		t.Errorf("next preset ran pnpm deploy %d times", n)
+	}
+}
+
+// TestImports keeps the pipeline one-way: llb never reaches the gateway.
+func TestImports(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", ".").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{"frontend/gateway/client", "frontend/dockerui", "monokit/frontend"} {
+		if bytes.Contains(out, []byte(bad)) {
+			t.Errorf("llb depends on %s", bad)
+		}
+	}
+}
