@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"path"
+	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -268,7 +270,11 @@ func (b *graph) layer(base, files bk.State, s solver.Stage, name string) bk.Stat
 // exec runs a stage's commands in dir with its cache mounts and secrets.
 func (b *graph) exec(base bk.State, s solver.Stage, dir string) bk.State {
 	st := withEnv(base, s.Env).Dir(dir)
-	run := []bk.RunOption{shell(s.Run)}
+	cmds := s.Run
+	if (s.Kind == solver.KindBuild || s.Kind == solver.KindApp) && len(s.Outputs) > 0 {
+		cmds = append(slices.Clone(cmds), outputCheck(s))
+	}
+	run := []bk.RunOption{shell(cmds)}
 	for _, c := range s.Cache {
 		run = append(run, bk.AddMount(c, bk.Scratch(), bk.AsPersistentCacheDir(b.cacheID(path.Base(c)), bk.CacheMountLocked)))
 	}
@@ -279,6 +285,21 @@ func (b *graph) exec(base bk.State, s solver.Stage, dir string) bk.State {
 	}
 	name := strings.Join(s.Run, " && ")
 	return st.Run(append(run, runConstraints(b.constraints(s, name))...)...).Root()
+}
+
+// outputCheck fails a build that did not write its declared outputs, saying how
+// to declare them, instead of a later copy failing with "not found".
+func outputCheck(s solver.Stage) string {
+	var rel []string
+	for _, o := range s.Outputs {
+		r, err := filepath.Rel(s.Dir, o)
+		if err != nil {
+			r = o
+		}
+		rel = append(rel, "'"+strings.ReplaceAll(r, "'", "")+"'")
+	}
+	return fmt.Sprintf(`for o in %s; do [ -e "$o" ] || { echo "monokit: the build of %s wrote no $o; list what it writes as outputs of this package under packages: in the manifest" >&2; exit 1; }; done`,
+		strings.Join(rel, " "), strings.ReplaceAll(s.Package, `"`, ""))
 }
 
 func secret(s solver.Secret) bk.RunOption {

@@ -393,8 +393,8 @@ func TestPackageOverrides(t *testing.T) {
 			t.Errorf("ui inputs %v lack %q", ui.Inputs, in)
 		}
 	}
-	if !strings.Contains(ui.Run[1], `packages."@acme/ui".outputs`) {
-		t.Errorf("output check %q does not say how to fix it", ui.Run[1])
+	if len(ui.Run) != 1 {
+		t.Errorf("ui run = %q, want the build command alone", ui.Run)
 	}
 }
 

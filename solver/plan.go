@@ -60,8 +60,9 @@ type Stage struct {
 	// root) the stage reads; Excludes are left out of them.
 	Inputs   []string `json:"inputs,omitempty"`
 	Excludes []string `json:"excludes,omitempty"`
-	// Run are shell commands run in order in Dir, each in a fresh step of the
-	// same exec; empty for file-only stages.
+	// Run are shell commands run in order in Dir by one exec, stopping at the
+	// first failure; empty for file-only stages. After a build, the exec checks
+	// that every output exists.
 	Run []string `json:"run,omitempty"`
 	// Env is set for Run.
 	Env []string `json:"env,omitempty"`

@@ -327,8 +327,6 @@ func (b *builder) packageStage(p *Package, kind Kind, run []string) Stage {
 		}
 	}
 	id := string(kind) + ":" + p.ID()
-	check := fmt.Sprintf("for o in %s; do [ -e \"$o\" ] || { echo \"monokit: the build of %s wrote no $o; set packages.%s.outputs in monokit.yaml to what it writes\" >&2; exit 1; }; done",
-		strings.Join(relOutputs(p.Dir, outs), " "), p.ID(), yamlKey(p.ID()))
 	return Stage{
 		ID:       id,
 		Kind:     kind,
@@ -337,7 +335,7 @@ func (b *builder) packageStage(p *Package, kind Kind, run []string) Stage {
 		Needs:    needs,
 		Inputs:   dedupe(inputs),
 		Excludes: excludes,
-		Run:      append(run, check),
+		Run:      run,
 		Outputs:  outs,
 		Platform: OnBuild,
 		Secrets:  len(b.plan.Secrets) > 0,
@@ -359,7 +357,6 @@ func (b *builder) app() error {
 	}
 	s := b.packageStage(b.pkg, KindApp, run)
 	if cmd == "" {
-		s.Run = run // nothing to check
 		s.Outputs = nil
 		s.Excludes = []string{path.Join(b.pkg.Dir, "node_modules")}
 	}
@@ -385,18 +382,6 @@ func (b *builder) nextStandalone() bool {
 	return false
 }
 
-func relOutputs(dir string, outs []string) []string {
-	var rel []string
-	for _, o := range outs {
-		r := strings.TrimPrefix(strings.TrimPrefix(o, dir), "/")
-		if dir == "." {
-			r = o
-		}
-		rel = append(rel, shellQuote(r))
-	}
-	return rel
-}
-
 func dedupe(s []string) []string {
 	seen := map[string]bool{}
 	var out []string
@@ -407,13 +392,6 @@ func dedupe(s []string) []string {
 		}
 	}
 	return out
-}
-
-func yamlKey(s string) string {
-	if strings.ContainsAny(s, "@/:") {
-		return fmt.Sprintf("%q", s)
-	}
-	return s
 }
 
 // shellQuote quotes s for /bin/sh when it holds anything but safe characters.

@@ -1,0 +1,211 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/containerd/platforms"
+	bk "github.com/moby/buildkit/client/llb"
+	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+
+	mkllb "github.com/monokit/monokit/llb"
+	"github.com/monokit/monokit/manifest"
+	"github.com/monokit/monokit/solver"
+)
+
+// repoFlags are the flags every workspace command shares.
+type repoFlags struct {
+	fs     *flag.FlagSet
+	file   string
+	target string
+}
+
+func newFlags(name string, withTarget bool) *repoFlags {
+	f := &repoFlags{fs: flag.NewFlagSet(name, flag.ContinueOnError)}
+	f.fs.SetOutput(io.Discard)
+	f.fs.StringVar(&f.file, "f", "", "manifest file (default DIR/monokit.yaml)")
+	if withTarget {
+		f.fs.StringVar(&f.target, "target", "", "target to plan (default: the only one)")
+	}
+	return f
+}
+
+// load parses flags, the manifest and the workspace of DIR.
+func (f *repoFlags) load(args []string) (*manifest.Manifest, *solver.Workspace, error) {
+	if err := f.fs.Parse(args); err != nil {
+		return nil, nil, usageError{fmt.Sprintf("monokit %s: %v", f.fs.Name(), err)}
+	}
+	dir := "."
+	switch f.fs.NArg() {
+	case 0:
+	case 1:
+		dir = f.fs.Arg(0)
+	default:
+		return nil, nil, usageError{fmt.Sprintf("monokit %s: one DIR at most, got %q", f.fs.Name(), f.fs.Args())}
+	}
+	file := f.file
+	if file == "" {
+		file = filepath.Join(dir, "monokit.yaml")
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading the manifest: %w (pass -f FILE, or run monokit in the monorepo root)", err)
+	}
+	m, err := manifest.Parse(filepath.Base(file), data)
+	if err != nil {
+		return nil, nil, err
+	}
+	ws, err := solver.Load(os.DirFS(dir))
+	if err != nil {
+		return nil, nil, err
+	}
+	return m, ws, nil
+}
+
+func planCmd(args []string, w io.Writer) error {
+	f := newFlags("plan", true)
+	asJSON := f.fs.Bool("json", false, "print the plan as JSON")
+	m, ws, err := f.load(args)
+	if err != nil {
+		return err
+	}
+	var plans []*solver.Plan
+	if f.target == "" && len(m.Targets) > 1 {
+		plans, err = solver.Solve(m, ws)
+	} else {
+		var p *solver.Plan
+		p, err = solver.SolveTarget(m, ws, f.target)
+		plans = []*solver.Plan{p}
+	}
+	if err != nil {
+		return err
+	}
+	for i, p := range plans {
+		if *asJSON {
+			if err := p.WriteJSON(w); err != nil {
+				return err
+			}
+			continue
+		}
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		p.WriteText(w)
+	}
+	return nil
+}
+
+func graphCmd(args []string, w io.Writer) error {
+	f := newFlags("graph", false)
+	dot := f.fs.Bool("dot", false, "print Graphviz dot")
+	if err := f.fs.Parse(args); err != nil {
+		return usageError{fmt.Sprintf("monokit graph: %v", err)}
+	}
+	dir := "."
+	if f.fs.NArg() > 0 {
+		dir = f.fs.Arg(0)
+	}
+	ws, err := solver.Load(os.DirFS(dir))
+	if err != nil {
+		return err
+	}
+	if *dot {
+		fmt.Fprintln(w, "digraph workspace {\n  rankdir=LR;\n  node [shape=box];")
+	}
+	for _, p := range ws.All() {
+		if *dot {
+			fmt.Fprintf(w, "  %q;\n", p.ID())
+		}
+		for _, e := range p.Deps {
+			if *dot {
+				style := ""
+				if e.Kind != "dependencies" {
+					style = " [style=dashed]"
+				}
+				fmt.Fprintf(w, "  %q -> %q%s;\n", p.ID(), e.To.ID(), style)
+			} else {
+				fmt.Fprintf(w, "%s -> %s (%s)\n", p.ID(), e.To.ID(), e.Kind)
+			}
+		}
+	}
+	if *dot {
+		fmt.Fprintln(w, "}")
+	}
+	return nil
+}
+
+func llbCmd(ctx context.Context, args []string, w io.Writer) error {
+	f := newFlags("llb", true)
+	platform := f.fs.String("platform", "", "target platform (default: this machine's)")
+	noMerge := f.fs.Bool("no-merge", false, "use copies instead of merge ops, as for Docker's classic store")
+	m, ws, err := f.load(args)
+	if err != nil {
+		return err
+	}
+	plan, err := solver.SolveTarget(m, ws, f.target)
+	if err != nil {
+		return err
+	}
+	build := platforms.DefaultSpec()
+	target := build
+	if *platform != "" {
+		p, err := platforms.Parse(*platform)
+		if err != nil {
+			return usageError{fmt.Sprintf("monokit llb: --platform: %v", err)}
+		}
+		target = platforms.Normalize(p)
+	}
+	st, err := mkllb.Build(ctx, plan, mkllb.Options{
+		// A fixed unique ID keeps the output stable between runs.
+		Context: bk.Local("context", bk.SharedKeyHint("context"), bk.LocalUniqueID("monokit-llb"), bk.IncludePatterns(plan.ContextPaths), bk.ExcludePatterns(solver.MetadataExcludes)),
+		Image: func(_ context.Context, ref string, p ocispecs.Platform) (bk.State, error) {
+			return bk.Image(ref, bk.Platform(p)), nil
+		},
+		BuildPlatform:  build,
+		TargetPlatform: target,
+		MergeOp:        !*noMerge,
+	})
+	if err != nil {
+		return err
+	}
+	def, err := st.Marshal(ctx, bk.Platform(target))
+	if err != nil {
+		return err
+	}
+	return bk.WriteTo(def, w)
+}
+
+func targetsCmd(args []string, w io.Writer) error {
+	f := newFlags("targets", false)
+	if err := f.fs.Parse(args); err != nil {
+		return usageError{fmt.Sprintf("monokit targets: %v", err)}
+	}
+	dir := "."
+	if f.fs.NArg() > 0 {
+		dir = f.fs.Arg(0)
+	}
+	file := f.file
+	if file == "" {
+		file = filepath.Join(dir, "monokit.yaml")
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	m, err := manifest.Parse(filepath.Base(file), data)
+	if err != nil {
+		return err
+	}
+	for _, name := range slices.Sorted(maps.Keys(m.Targets)) {
+		t := m.Targets[name]
+		fmt.Fprintf(w, "%-16s %s\n", name, strings.TrimSpace(t.Package.Value+" "+t.Preset.Value))
+	}
+	return nil
+}

@@ -1,0 +1,86 @@
+// Command monokit is the monokit BuildKit frontend and its command-line tools.
+//
+//	monokit frontend                     the gateway entrypoint the image runs
+//	monokit plan [--target T] [DIR]      the build plan, readable (or --json)
+//	monokit graph --dot [DIR]            the workspace dependency graph
+//	monokit llb --target T [--platform P] [DIR]
+//	                                     the LLB definition, for buildctl debug dump-llb
+//	monokit targets [DIR]                the manifest's targets
+//	monokit version
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/moby/buildkit/frontend/gateway/grpcclient"
+	_ "github.com/moby/buildkit/util/grpcutil/encoding/proto" // the vtproto-aware gRPC codec the gateway speaks
+
+	"github.com/monokit/monokit/frontend"
+)
+
+// Version is set at link time (-ldflags "-X main.Version=...").
+var Version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		var u usageError
+		if !errors.As(err, &u) {
+			fmt.Fprintln(os.Stderr, "monokit:", err)
+		} else {
+			fmt.Fprintln(os.Stderr, err)
+		}
+		os.Exit(1)
+	}
+}
+
+type usageError struct{ msg string }
+
+func (u usageError) Error() string { return u.msg }
+
+const usage = `usage: monokit <command> [flags] [DIR]
+
+commands:
+  frontend   run as a BuildKit gateway frontend (the image's entrypoint)
+  plan       print the build plan of a target (--json for machines)
+  graph      print the workspace dependency graph (--dot for Graphviz)
+  llb        write the LLB definition of a target to stdout
+  targets    list the manifest's targets
+  version    print the version
+
+DIR is the monorepo root (default "."); -f names the manifest (default DIR/monokit.yaml).`
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return usageError{usage}
+	}
+	switch cmd, rest := args[0], args[1:]; cmd {
+	case "frontend":
+		// No -version flag parsing: BuildKit starts the image with no arguments.
+		return grpcclient.RunFromEnvironment(ctx, frontend.Build)
+	case "plan":
+		return planCmd(rest, stdout)
+	case "graph":
+		return graphCmd(rest, stdout)
+	case "llb":
+		return llbCmd(ctx, rest, stdout)
+	case "targets":
+		return targetsCmd(rest, stdout)
+	case "version", "--version", "-version":
+		fmt.Fprintln(stdout, "monokit", Version)
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprintln(stdout, usage)
+		return nil
+	default:
+		return usageError{fmt.Sprintf("monokit: unknown command %q\n\n%s", cmd, usage)}
+	}
+}

@@ -1,0 +1,191 @@
+package frontend
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"strconv"
+	"time"
+
+	"github.com/containerd/platforms"
+	bk "github.com/moby/buildkit/client/llb"
+	"github.com/moby/buildkit/frontend/dockerui"
+	"github.com/moby/buildkit/frontend/gateway/client"
+	"github.com/moby/buildkit/solver/pb"
+	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+
+	mkllb "github.com/monokit/monokit/llb"
+	"github.com/monokit/monokit/manifest"
+	"github.com/monokit/monokit/solver"
+)
+
+// Build is the gateway build function: `monokit frontend` runs it for BuildKit, and
+// integration tests run it in-process with client.Build.
+func Build(ctx context.Context, c client.Client) (_ *client.Result, err error) {
+	bc, err := dockerui.NewClient(c)
+	if err != nil {
+		return nil, err
+	}
+	src, err := bc.ReadEntrypoint(ctx, "yaml")
+	if err != nil {
+		return nil, err
+	}
+	// Every user mistake below carries a manifest.Pos; attach the file and lines
+	// once, here, as BuildKit's Dockerfile frontend does.
+	var files fs.FS
+	defer func() { err = withSources(err, src.SourceMap, files) }()
+
+	m, err := manifest.Parse(src.Filename, src.Data)
+	if err != nil {
+		return nil, err
+	}
+	if res, ok, err := bc.HandleSubrequest(ctx, dockerui.RequestHandler{
+		ListTargets: func(ctx context.Context) (*targetsList, error) { return listTargets(m, src.Data), nil },
+	}); err != nil || ok {
+		return res, err
+	}
+
+	ws, fsys, err := loadWorkspace(ctx, c, bc)
+	files = fsys
+	if err != nil {
+		return nil, err
+	}
+	plan, err := solver.SolveTarget(m, ws, bc.Target)
+	if err != nil {
+		return nil, err
+	}
+	if err := defaultPlatforms(bc, m); err != nil {
+		return nil, err
+	}
+	epoch, err := sourceDateEpoch(bc.BuildArgs)
+	if err != nil {
+		return nil, err
+	}
+	excludes, err := bc.DockerIgnorePatterns(ctx)
+	if err != nil {
+		return nil, err
+	}
+	mainCtx, err := bc.MainContext(ctx,
+		bk.IncludePatterns(plan.ContextPaths),
+		bk.ExcludePatterns(append(excludes, solver.MetadataExcludes...)),
+	)
+	if err != nil {
+		return nil, err
+	}
+	imgs := newImages(c, bc)
+	caps := bc.BuildOpts().LLBCaps
+	buildPlatform := platforms.DefaultSpec()
+	if len(bc.BuildPlatforms) > 0 {
+		buildPlatform = bc.BuildPlatforms[0]
+	}
+
+	rb, err := bc.Build(ctx, func(ctx context.Context, tp *ocispecs.Platform, _ int) (*dockerui.BuildResult, error) {
+		target := buildPlatform
+		if tp != nil {
+			target = *tp
+		}
+		st, err := mkllb.Build(ctx, plan, mkllb.Options{
+			Context:        *mainCtx,
+			Image:          imgs.state,
+			BuildPlatform:  buildPlatform,
+			TargetPlatform: target,
+			MergeOp:        caps.Supports(pb.CapMergeOp) == nil,
+			CacheNS:        bc.CacheIDNamespace,
+			NoCache:        func(id string) bool { return bc.IsNoCache(id) },
+			SourceMap:      src.SourceMap,
+			Epoch:          epoch,
+		})
+		if err != nil {
+			return nil, err
+		}
+		_, base, err := imgs.resolve(ctx, plan.Stage("runtime").Image, target)
+		if err != nil {
+			return nil, err
+		}
+		def, err := st.Marshal(ctx, bk.Platform(target), bk.WithCaps(caps))
+		if err != nil {
+			return nil, err
+		}
+		res, err := c.Solve(ctx, client.SolveRequest{Definition: def.ToPB(), CacheImports: bc.CacheImports})
+		if err != nil {
+			return nil, err
+		}
+		ref, err := res.SingleRef()
+		if err != nil {
+			return nil, err
+		}
+		img := mkllb.Image(plan, base, target, epoch)
+		for k, v := range bc.Labels {
+			img.Config.Labels[k] = v
+		}
+		return &dockerui.BuildResult{Reference: ref, Image: img, BaseImage: base, Epoch: epoch}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return rb.Finalize()
+}
+
+// loadWorkspace fetches only the workspace metadata files from the build context
+// and solves the workspace over them.
+func loadWorkspace(ctx context.Context, c client.Client, bc *dockerui.Client) (*solver.Workspace, fs.FS, error) {
+	excludes, err := bc.DockerIgnorePatterns(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := bc.MainContext(ctx,
+		bk.IncludePatterns(solver.MetadataPatterns),
+		bk.ExcludePatterns(append(excludes, solver.MetadataExcludes...)),
+		bk.SharedKeyHint("monokit-metadata"),
+		dockerui.WithInternalName("load workspace metadata"),
+	)
+	if err != nil {
+		return nil, nil, err
+	}
+	def, err := st.Marshal(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	res, err := c.Solve(ctx, client.SolveRequest{Definition: def.ToPB()})
+	if err != nil {
+		return nil, nil, err
+	}
+	ref, err := res.SingleRef()
+	if err != nil {
+		return nil, nil, err
+	}
+	fsys := newRefFS(ctx, ref)
+	ws, err := solver.Load(fsys)
+	return ws, fsys, err
+}
+
+// defaultPlatforms uses the manifest's platforms when --platform is not given.
+func defaultPlatforms(bc *dockerui.Client, m *manifest.Manifest) error {
+	if len(bc.TargetPlatforms) > 0 || len(m.Platforms) == 0 {
+		return nil
+	}
+	for _, s := range m.Platforms {
+		p, err := platforms.Parse(s.Value)
+		if err != nil {
+			return manifest.Errorf(s.Pos, "platforms: %v", err)
+		}
+		bc.TargetPlatforms = append(bc.TargetPlatforms, platforms.Normalize(p))
+	}
+	bc.MultiPlatformRequested = bc.MultiPlatformRequested || len(bc.TargetPlatforms) > 1
+	return nil
+}
+
+// sourceDateEpoch reads the SOURCE_DATE_EPOCH build arg (buildx passes the
+// environment variable as one).
+func sourceDateEpoch(args map[string]string) (*time.Time, error) {
+	v, ok := args["SOURCE_DATE_EPOCH"]
+	if !ok || v == "" {
+		return nil, nil
+	}
+	sec, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return nil, fmt.Errorf("SOURCE_DATE_EPOCH %q: want seconds since 1970 as a whole number", v)
+	}
+	t := time.Unix(sec, 0).UTC()
+	return &t, nil
+}

@@ -1,0 +1,170 @@
+package frontend
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/moby/buildkit/frontend/gateway/client"
+	fstypes "github.com/tonistiigi/fsutil/types"
+)
+
+// refFS is a read-only fs.FS over a solved reference, so the solver reads the
+// workspace metadata straight from the build context. Directory listings are
+// cached: the solver stats many paths per directory.
+type refFS struct {
+	ctx context.Context
+	ref client.Reference
+
+	mu   sync.Mutex
+	dirs map[string][]*fstypes.Stat
+}
+
+func newRefFS(ctx context.Context, ref client.Reference) *refFS {
+	return &refFS{ctx: ctx, ref: ref, dirs: map[string][]*fstypes.Stat{}}
+}
+
+func (f *refFS) list(dir string) ([]*fstypes.Stat, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if l, ok := f.dirs[dir]; ok {
+		return l, nil
+	}
+	l, err := f.ref.ReadDir(f.ctx, client.ReadDirRequest{Path: dir})
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(l, func(a, b *fstypes.Stat) int { return strings.Compare(path.Base(a.Path), path.Base(b.Path)) })
+	f.dirs[dir] = l
+	return l, nil
+}
+
+// Stat finds name in its parent's listing, so a missing path is fs.ErrNotExist
+// without interpreting gateway error strings.
+func (f *refFS) Stat(name string) (fs.FileInfo, error) {
+	if !fs.ValidPath(name) {
+		return nil, &fs.PathError{Op: "stat", Path: name, Err: fs.ErrInvalid}
+	}
+	if name == "." {
+		return statInfo{&fstypes.Stat{Path: ".", Mode: uint32(fs.ModeDir | 0o755)}}, nil
+	}
+	parent := path.Dir(name)
+	if parent != "." {
+		st, err := f.Stat(parent)
+		if err != nil {
+			return nil, err
+		}
+		if !st.IsDir() {
+			return nil, &fs.PathError{Op: "stat", Path: name, Err: fs.ErrNotExist}
+		}
+	}
+	l, err := f.list(parent)
+	if err != nil {
+		return nil, &fs.PathError{Op: "stat", Path: name, Err: err}
+	}
+	for _, st := range l {
+		if path.Base(st.Path) == path.Base(name) {
+			return statInfo{st}, nil
+		}
+	}
+	return nil, &fs.PathError{Op: "stat", Path: name, Err: fs.ErrNotExist}
+}
+
+func (f *refFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	st, err := f.Stat(name)
+	if err != nil {
+		return nil, err
+	}
+	if !st.IsDir() {
+		return nil, &fs.PathError{Op: "readdir", Path: name, Err: fs.ErrInvalid}
+	}
+	l, err := f.list(name)
+	if err != nil {
+		return nil, &fs.PathError{Op: "readdir", Path: name, Err: err}
+	}
+	out := make([]fs.DirEntry, len(l))
+	for i, s := range l {
+		out[i] = fs.FileInfoToDirEntry(statInfo{s})
+	}
+	return out, nil
+}
+
+func (f *refFS) ReadFile(name string) ([]byte, error) {
+	st, err := f.Stat(name)
+	if err != nil {
+		return nil, err
+	}
+	if st.IsDir() {
+		return nil, &fs.PathError{Op: "read", Path: name, Err: fs.ErrInvalid}
+	}
+	data, err := f.ref.ReadFile(f.ctx, client.ReadRequest{Filename: name})
+	if err != nil {
+		return nil, &fs.PathError{Op: "read", Path: name, Err: err}
+	}
+	return data, nil
+}
+
+func (f *refFS) Open(name string) (fs.File, error) {
+	st, err := f.Stat(name)
+	if err != nil {
+		return nil, err
+	}
+	if st.IsDir() {
+		entries, err := f.ReadDir(name)
+		if err != nil {
+			return nil, err
+		}
+		return &dirFile{info: st, entries: entries}, nil
+	}
+	data, err := f.ReadFile(name)
+	if err != nil {
+		return nil, err
+	}
+	return &memFile{info: st, Reader: bytes.NewReader(data)}, nil
+}
+
+type statInfo struct{ st *fstypes.Stat }
+
+func (s statInfo) Name() string       { return path.Base(s.st.Path) }
+func (s statInfo) Size() int64        { return s.st.Size }
+func (s statInfo) Mode() fs.FileMode  { return fs.FileMode(s.st.Mode) }
+func (s statInfo) ModTime() time.Time { return time.Unix(0, s.st.ModTime) }
+func (s statInfo) IsDir() bool        { return s.Mode().IsDir() }
+func (s statInfo) Sys() any           { return s.st }
+
+type memFile struct {
+	info fs.FileInfo
+	*bytes.Reader
+}
+
+func (m *memFile) Stat() (fs.FileInfo, error) { return m.info, nil }
+func (m *memFile) Close() error               { return nil }
+
+type dirFile struct {
+	info    fs.FileInfo
+	entries []fs.DirEntry
+}
+
+func (d *dirFile) Stat() (fs.FileInfo, error) { return d.info, nil }
+func (d *dirFile) Read([]byte) (int, error)   { return 0, io.EOF }
+func (d *dirFile) Close() error               { return nil }
+func (d *dirFile) ReadDir(n int) ([]fs.DirEntry, error) {
+	if n <= 0 {
+		out := d.entries
+		d.entries = nil
+		return out, nil
+	}
+	if len(d.entries) == 0 {
+		return nil, io.EOF
+	}
+	n = min(n, len(d.entries))
+	out := d.entries[:n]
+	d.entries = d.entries[n:]
+	return out, nil
+}

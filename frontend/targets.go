@@ -1,0 +1,37 @@
+package frontend
+
+import (
+	"maps"
+	"slices"
+
+	"github.com/moby/buildkit/frontend/subrequests/targets"
+	"github.com/moby/buildkit/solver/pb"
+
+	"github.com/monokit/monokit/manifest"
+)
+
+type targetsList = targets.List
+
+// listTargets answers `docker buildx build --call targets`: every target with
+// its package and manifest location. The only target is the default.
+func listTargets(m *manifest.Manifest, data []byte) *targets.List {
+	l := &targets.List{Sources: [][]byte{data}}
+	names := slices.Sorted(maps.Keys(m.Targets))
+	for _, name := range names {
+		t := m.Targets[name]
+		desc := "package " + t.Package.Value
+		if t.Preset.Value != "" {
+			desc += ", preset " + t.Preset.Value
+		}
+		l.Targets = append(l.Targets, targets.Target{
+			Name:        name,
+			Default:     len(names) == 1,
+			Description: desc,
+			Location: &pb.Location{SourceIndex: 0, Ranges: []*pb.Range{{
+				Start: &pb.Position{Line: int32(t.Pos.Line)},
+				End:   &pb.Position{Line: int32(t.Pos.Line)},
+			}}},
+		})
+	}
+	return l
+}
