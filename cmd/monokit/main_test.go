@@ -1,0 +1,135 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	bk "github.com/moby/buildkit/client/llb"
+	"github.com/moby/buildkit/solver/pb"
+)
+
+const nexus = "../../examples/nexus"
+
+func runCmd(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), args, &out, &errOut)
+	return out.String(), err
+}
+
+// TestPlanBackend is the issue's acceptance check: shared-types first, then
+// shared-utils and shared-database in one parallel level, and no ui.
+func TestPlanBackend(t *testing.T) {
+	out, err := runCmd(t, "plan", "--target", "backend", nexus)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"level 0: build:@nexus/shared-types\n",
+		"level 1: build:@nexus/shared-database, build:@nexus/shared-utils\n",
+		"[deps] on build platform",
+		"[runtime] on target platform",
+		"run:     pnpm run db:generate",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("plan lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "ui") && strings.Contains(out, "packages/ui") {
+		t.Errorf("backend's plan mentions packages/ui:\n%s", out)
+	}
+	if strings.Index(out, "build:@nexus/shared-types]") > strings.Index(out, "build:@nexus/shared-utils]") {
+		t.Error("shared-types is not built first")
+	}
+}
+
+func TestPlanJSON(t *testing.T) {
+	out, err := runCmd(t, "plan", "--json", "--target", "frontend", nexus)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, `"preset": "next"`) || !strings.Contains(out, `"id": "build:@nexus/ui"`) {
+		t.Errorf("json plan:\n%s", out)
+	}
+}
+
+func TestLLBIsReadable(t *testing.T) {
+	out, err := runCmd(t, "llb", "--target", "backend", "--platform", "linux/arm64", nexus)
+	if err != nil {
+		t.Fatal(err)
+	}
+	def, err := bk.ReadFrom(strings.NewReader(out))
+	if err != nil {
+		t.Fatalf("buildctl debug dump-llb could not read it: %v", err)
+	}
+	var execs int
+	for _, dt := range def.Def {
+		var op pb.Op
+		if err := op.UnmarshalVT(dt); err != nil {
+			t.Fatal(err)
+		}
+		if op.GetExec() != nil {
+			execs++
+		}
+	}
+	// toolchain, install, three package builds, the app, deploy.
+	if execs != 7 {
+		t.Errorf("%d exec ops, want 7", execs)
+	}
+	// The ops are deterministic; only the metadata map's wire order may vary.
+	again, _ := runCmd(t, "llb", "--target", "backend", "--platform", "linux/arm64", nexus)
+	def2, err := bk.ReadFrom(strings.NewReader(again))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(def2.Def) != len(def.Def) {
+		t.Fatal("llb ops differ between runs")
+	}
+	for i := range def.Def {
+		if !bytes.Equal(def.Def[i], def2.Def[i]) {
+			t.Fatal("llb ops differ between runs")
+		}
+	}
+}
+
+func TestGraphDot(t *testing.T) {
+	out, err := runCmd(t, "graph", "--dot", nexus)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"@nexus/backend" -> "@nexus/shared-utils";`, `"@nexus/ui" -> "@nexus/shared-types";`, "digraph workspace {"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("graph lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestErrorsNameFileAndLine(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(nexus)); err != nil {
+		t.Fatal(err)
+	}
+	bad := "version: 1\ntargets:\n  backend:\n    package: services/backend\n    prot: 3001\n"
+	if err := os.WriteFile(filepath.Join(dir, "monokit.yaml"), []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := runCmd(t, "plan", dir)
+	if err == nil || !strings.Contains(err.Error(), `monokit.yaml:5:5: unknown key "prot" in target (did you mean "port"?)`) {
+		t.Errorf("err = %v", err)
+	}
+	_, err = runCmd(t, "plan", "--target", "web", nexus)
+	if err == nil || !strings.Contains(err.Error(), "the targets are backend, frontend") {
+		t.Errorf("unknown target: err = %v", err)
+	}
+	_, err = runCmd(t, "plan", "--bogus", nexus)
+	if err == nil || !strings.Contains(err.Error(), "flag provided but not defined") {
+		t.Errorf("bad flag: err = %v", err)
+	}
+	if _, err := runCmd(t, "nope"); err == nil || !strings.Contains(err.Error(), `unknown command "nope"`) {
+		t.Errorf("unknown command: err = %v", err)
+	}
+}
