@@ -1,0 +1,30 @@
+# Shared settings of the hack/ scripts. Source it; override any of these from the
+# environment.
+set -eu -o pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# State that outlives a run: tools, downloads, BuildKit's cache, registry blobs.
+STATE=${MONOKIT_STATE:-/var/lib/monokit-dev}
+BIN=$STATE/bin
+RUN=$STATE/run
+REGISTRY_PORT=${MONOKIT_REGISTRY_PORT:-5047}
+REGISTRY=127.0.0.1:$REGISTRY_PORT
+BUILDKIT_SOCK=$RUN/buildkitd.sock
+export BUILDKIT_HOST=${BUILDKIT_HOST:-unix://$BUILDKIT_SOCK}
+# The frontend image, as the registry mirror serves it under Docker Hub's name.
+FRONTEND_REF=${MONOKIT_FRONTEND_REF:-docker.io/monokit/monokit:dev}
+# The Node.js release the test base images carry (the npm registry serves it).
+NODE_VERSION=${MONOKIT_NODE_VERSION:-24.21.0}
+NPM_VERSION=${MONOKIT_NPM_VERSION:-11.6.2}
+export NODE_EXTRA_CA_CERTS=${NODE_EXTRA_CA_CERTS:-/etc/ssl/certs/ca-certificates.crt}
+export PATH=$BIN:$PATH
+
+mkdir -p "$STATE" "$BIN" "$RUN"
+
+log() { printf '\033[1m[monokit hack]\033[0m %s\n' "$*" >&2; }
+
+# running NAME: whether the process whose pid is in $RUN/NAME.pid is alive.
+running() {
+	local f=$RUN/$1.pid
+	[ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null
+}
