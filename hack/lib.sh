@@ -11,8 +11,9 @@ REGISTRY_PORT=${MONOKIT_REGISTRY_PORT:-5047}
 REGISTRY=127.0.0.1:$REGISTRY_PORT
 BUILDKIT_SOCK=$RUN/buildkitd.sock
 export BUILDKIT_HOST=${BUILDKIT_HOST:-unix://$BUILDKIT_SOCK}
-# The frontend image, as the registry mirror serves it under Docker Hub's name.
-FRONTEND_REF=${MONOKIT_FRONTEND_REF:-docker.io/monokit/monokit:dev}
+# The frontend image built from this checkout, served by the loopback registry
+# under the name the example manifest's "# syntax=" line uses.
+FRONTEND_REF=${MONOKIT_FRONTEND_REF:-docker.io/monokit/monokit:1}
 # The Node.js release the test base images carry (the npm registry serves it).
 NODE_VERSION=${MONOKIT_NODE_VERSION:-24.21.0}
 NPM_VERSION=${MONOKIT_NPM_VERSION:-11.6.2}

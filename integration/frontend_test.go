@@ -1,0 +1,139 @@
+package integration
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/moby/buildkit/client"
+	"github.com/moby/buildkit/frontend/dockerui"
+	gateway "github.com/moby/buildkit/frontend/gateway/client"
+	"github.com/moby/buildkit/frontend/subrequests/targets"
+	"github.com/moby/buildkit/solver/errdefs"
+	"github.com/tonistiigi/fsutil"
+)
+
+// TestFrontendWays builds the backend through every route to the frontend; all
+// must produce the same image, byte for byte.
+func TestFrontendWays(t *testing.T) {
+	needDaemon(t)
+	ctx, cancel := deadline(context.Background(), 20*time.Minute)
+	defer cancel()
+	digests := map[way]string{}
+	for _, w := range allWays {
+		t.Run(string(w), func(t *testing.T) {
+			res, err := build{dir: nexusDir, target: "backend"}.run(ctx, t, w)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ms := manifests(t, ociLayout(t, res.ociTar))
+			d, ok := ms["linux/amd64"]
+			if !ok || len(ms) != 1 {
+				t.Fatalf("images %v, want one linux/amd64", ms)
+			}
+			digests[w] = d.Digest.String()
+			var sawBuild bool
+			for _, v := range res.vertices {
+				sawBuild = sawBuild || strings.HasPrefix(v.Name, "[build:@nexus/shared-types]")
+			}
+			if !sawBuild {
+				t.Errorf("no [build:@nexus/shared-types] vertex among %d", len(res.vertices))
+			}
+		})
+	}
+	for _, w := range allWays[1:] {
+		if digests[w] != digests[inProcess] {
+			t.Errorf("%s built %s, in-process built %s", w, digests[w], digests[inProcess])
+		}
+	}
+}
+
+// TestCallTargets is `docker buildx build --call targets`: the gateway answers the
+// frontend.targets subrequest with every target and its manifest line.
+func TestCallTargets(t *testing.T) {
+	needDaemon(t)
+	ctx, cancel := deadline(context.Background(), 5*time.Minute)
+	defer cancel()
+	src, err := fsutil.NewFS(nexusDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := client.SolveOpt{LocalMounts: map[string]fsutil.FS{dockerui.DefaultLocalNameContext: src, dockerui.DefaultLocalNameDockerfile: src}}
+	var list targets.List
+	_, err = bkClient.Build(ctx, opt, "", func(ctx context.Context, c gateway.Client) (*gateway.Result, error) {
+		res, err := c.Solve(ctx, gateway.SolveRequest{
+			Frontend: "dockerfile.v0",
+			FrontendOpt: map[string]string{
+				"filename":      "monokit.yaml",
+				"requestid":     targets.RequestTargets,
+				"frontend.caps": "moby.buildkit.frontend.subrequests",
+			},
+		})
+		if err != nil {
+			return nil, err
+		}
+		return res, json.Unmarshal(res.Metadata["result.json"], &list)
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list.Targets) != 2 || list.Targets[0].Name != "backend" || list.Targets[1].Name != "frontend" {
+		t.Fatalf("targets = %+v", list.Targets)
+	}
+	if l := list.Targets[0].Location; l == nil || l.Ranges[0].Start.Line != 8 {
+		t.Errorf("backend location = %+v, want line 8", l)
+	}
+
+	out, err := exec.CommandContext(ctx, "docker", "buildx", "build", "--builder", builder, "--call", "targets", "-f", filepath.Join(nexusDir, "monokit.yaml"), nexusDir).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "backend  package services/backend") {
+		t.Errorf("docker buildx build --call targets: %v\n%s", err, out)
+	}
+}
+
+// TestManifestErrorHasSource checks a mistake in the manifest comes back with the
+// manifest's name, text and line, through every route, so buildx prints the lines.
+func TestManifestErrorHasSource(t *testing.T) {
+	needDaemon(t)
+	ctx, cancel := deadline(context.Background(), 5*time.Minute)
+	defer cancel()
+	dir := t.TempDir()
+	manifest := "# syntax=" + frontendRef + "\nversion: 1\ntargets:\n  backend:\n    package: services/backend\n    prot: 3001\n"
+	for _, f := range []string{"package.json", "pnpm-workspace.yaml", "pnpm-lock.yaml"} {
+		data, err := os.ReadFile(filepath.Join(nexusDir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(dir, f), data, 0o644)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "monokit.yaml"), []byte(manifest), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []way{inProcess, gatewayWay, dockerfile} {
+		t.Run(string(w), func(t *testing.T) {
+			_, err := build{dir: dir, target: "backend"}.run(ctx, t, w)
+			if err == nil || !strings.Contains(err.Error(), `unknown key "prot" in target (did you mean "port"?)`) {
+				t.Fatalf("err = %v", err)
+			}
+			var found bool
+			for _, s := range errdefs.Sources(err) {
+				if s.Info.Filename == "monokit.yaml" && string(s.Info.Data) == manifest && len(s.Ranges) > 0 && s.Ranges[0].Start.Line == 6 {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("no source info for monokit.yaml line 6 in %+v", errdefs.Sources(err))
+			}
+		})
+	}
+	t.Run(string(buildx), func(t *testing.T) {
+		_, err := build{dir: dir, target: "backend"}.run(ctx, t, buildx)
+		if err == nil || !strings.Contains(err.Error(), "monokit.yaml:6") || !strings.Contains(err.Error(), ">>>     prot: 3001") {
+			t.Errorf("buildx did not print the manifest line: %v", err)
+		}
+	})
+}

@@ -1,0 +1,203 @@
+package integration
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/monokit/monokit/manifest"
+	"github.com/monokit/monokit/solver"
+)
+
+// plan is the solver's plan for a Nexus target: what the image must match.
+func plan(t *testing.T, target string) *solver.Plan {
+	t.Helper()
+	data, err := os.ReadFile(nexusDir + "/monokit.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := manifest.Parse("monokit.yaml", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws, err := solver.Load(os.DirFS(nexusDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := solver.SolveTarget(m, ws, target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+type imageCase struct {
+	target, healthURL string
+	tmpfs             []string
+	// mustHave are paths the image holds (symlinks followed); absent are paths
+	// that must not exist, with nothing below them; mustNot are fragments no
+	// path may contain.
+	mustHave, absent, mustNot []string
+}
+
+func TestNexusImages(t *testing.T) {
+	needDaemon(t)
+	// Nowhere in any image: a pnpm store, the build tree, a shell or a package manager.
+	absent := []string{"/pnpm", "/root/.cache", "/repo", "/prune", "/bin/sh", "/bin/busybox", "/usr/local/bin/npm", "/usr/local/bin/pnpm", "/usr/local/lib/node_modules", "/nodejs/bin/npm", "/nodejs/bin/corepack"}
+	cases := []imageCase{
+		{
+			target:    "backend",
+			healthURL: "http://127.0.0.1:3001/health/live",
+			mustHave:  []string{"/app/dist/main.js", "/app/package.json", "/app/node_modules/@nexus/shared-utils/dist/index.js", "/app/node_modules/@nexus/shared-database/dist/index.js", "/app/node_modules/@nestjs/core/package.json"},
+			absent:    append(slices.Clone(absent), "/app/src", "/app/scripts", "/app/schema.json", "/app/tsconfig.json"),
+			// Nothing outside backend's closure, no devDependency (pnpm deploy --prod).
+			mustNot: []string{"@nexus/ui", "packages/ui", "apps/frontend", "@nexus+ui", ".pnpm-store", "/node_modules/.pnpm/typescript@", "/node_modules/.pnpm/@types+"},
+		},
+		{
+			target:    "frontend",
+			healthURL: "http://127.0.0.1:3000/api/health",
+			tmpfs:     []string{"/app/apps/frontend/.next/cache"},
+			mustHave:  []string{"/app/apps/frontend/server.js", "/app/apps/frontend/.next/static", "/app/apps/frontend/public/robots.txt", "/app/apps/frontend/node_modules/next/package.json", "/app/apps/frontend/.next/BUILD_ID"},
+			absent:    append(slices.Clone(absent), "/app/apps/frontend/app", "/app/apps/frontend/next.config.mjs.map", "/app/packages/ui/src"),
+			// Nothing outside frontend's closure. Next.js's own trace decides which
+			// node_modules ship: it keeps typescript, so that is not asserted here.
+			mustNot: []string{"services/backend", "shared-database", "shared-utils", "@nestjs", ".pnpm-store", "/node_modules/.pnpm/@types+"},
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.target, func(t *testing.T) {
+			ctx, cancel := deadline(context.Background(), 20*time.Minute)
+			defer cancel()
+			res, err := build{dir: nexusDir, target: tc.target}.run(ctx, t, inProcess)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := plan(t, tc.target)
+			checkConfig(t, res.ociTar, p)
+			bundle := unpack(t, res.ociTar, "linux/amd64")
+			checkContents(t, bundle, tc)
+
+			c := start(t, bundle, tc.tmpfs...)
+			body := c.get(t, tc.healthURL, 60*time.Second)
+			if !strings.Contains(body, `"status":"ok"`) {
+				t.Errorf("health answered %q", body)
+			}
+			// The image's own HEALTHCHECK, as a runtime would run it: node only.
+			hc := p.Image.Healthcheck.Test[1:]
+			if out, err := c.exec(p.Image.User, hc...); err != nil {
+				t.Errorf("HEALTHCHECK %q failed: %v %s", hc, err, out)
+			}
+			if took := c.stop(t, 10*time.Second); took > 5*time.Second {
+				t.Errorf("SIGTERM took %s to stop the app", took)
+			}
+		})
+	}
+}
+
+// checkConfig compares the image config with the plan.
+func checkConfig(t *testing.T, tarPath string, p *solver.Plan) {
+	t.Helper()
+	layout := ociLayout(t, tarPath)
+	d := manifests(t, layout)["linux/amd64"]
+	_, cfg := imageConfig(t, layout, d)
+	c := cfg["config"].(map[string]any)
+	if c["User"] != p.Image.User || strings.HasPrefix(p.Image.User, "0") {
+		t.Errorf("user %v, plan %s", c["User"], p.Image.User)
+	}
+	if c["WorkingDir"] != "/app" {
+		t.Errorf("workdir %v", c["WorkingDir"])
+	}
+	if got := strs(c["Entrypoint"]); !slices.Equal(got, p.Image.Entrypoint) {
+		t.Errorf("entrypoint %q, plan %q", got, p.Image.Entrypoint)
+	}
+	if got := strs(c["Cmd"]); !slices.Equal(got, p.Image.Cmd) {
+		t.Errorf("cmd %q, plan %q", got, p.Image.Cmd)
+	}
+	env := strs(c["Env"])
+	for _, e := range p.Image.Env {
+		if !slices.Contains(env, e) {
+			t.Errorf("env %q lacks %q", env, e)
+		}
+	}
+	for _, port := range p.Image.Ports {
+		if _, ok := c["ExposedPorts"].(map[string]any)[port]; !ok {
+			t.Errorf("port %s not exposed: %v", port, c["ExposedPorts"])
+		}
+	}
+	hc, _ := c["Healthcheck"].(map[string]any)
+	if hc == nil || !slices.Equal(strs(hc["Test"]), p.Image.Healthcheck.Test) {
+		t.Errorf("healthcheck %v, plan %q", hc, p.Image.Healthcheck.Test)
+	}
+	labels, _ := c["Labels"].(map[string]any)
+	if labels["org.opencontainers.image.title"] != p.Package {
+		t.Errorf("labels %v", labels)
+	}
+	var copied bool
+	hist, _ := cfg["history"].([]any)
+	for _, h := range hist {
+		by, _ := h.(map[string]any)["created_by"].(string)
+		copied = copied || strings.HasPrefix(by, "COPY production tree of "+p.Package)
+	}
+	if !copied {
+		t.Errorf("history %v has no entry for the app layer", hist)
+	}
+}
+
+func checkContents(t *testing.T, bundle string, tc imageCase) {
+	t.Helper()
+	rootfs := filepath.Join(bundle, "rootfs")
+	rootfsFiles(t, bundle, func(rel string, fi os.FileInfo) {
+		for _, bad := range tc.mustNot {
+			if strings.Contains(rel, bad) {
+				t.Errorf("image holds %s (matches %q)", rel, bad)
+			}
+		}
+	})
+	for _, p := range tc.absent {
+		if _, err := os.Lstat(filepath.Join(rootfs, p)); err == nil {
+			t.Errorf("image holds %s", p)
+		}
+	}
+	for _, p := range tc.mustHave {
+		if _, err := os.Stat(filepath.Join(rootfs, p)); err != nil {
+			t.Errorf("image lacks %s: %v", p, err)
+		}
+	}
+	checkReadOnlyApp(t, bundle)
+}
+
+// checkReadOnlyApp: every file of the app is owned by root and writable by no one
+// else, so the non-root app user cannot change its own code.
+func checkReadOnlyApp(t *testing.T, bundle string) {
+	t.Helper()
+	var n int
+	rootfsFiles(t, bundle, func(rel string, fi os.FileInfo) {
+		if rel != "/app" && !strings.HasPrefix(rel, "/app/") || fi.Mode()&os.ModeSymlink != 0 {
+			return
+		}
+		n++
+		uid, gid := owner(fi)
+		if uid != 0 || gid != 0 {
+			t.Errorf("%s is owned by %d:%d, want root", rel, uid, gid)
+		}
+		if fi.Mode().Perm()&0o022 != 0 {
+			t.Errorf("%s is writable by group or others (%s)", rel, fi.Mode())
+		}
+	})
+	if n < 10 {
+		t.Errorf("only %d files under /app", n)
+	}
+}
+
+func strs(v any) []string {
+	l, _ := v.([]any)
+	out := make([]string, len(l))
+	for i, x := range l {
+		out[i], _ = x.(string)
+	}
+	return out
+}
