@@ -9,22 +9,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/monokit/monokit/manifest"
 	"github.com/monokit/monokit/solver"
 )
 
 // plan is the solver's plan for a Nexus target: what the image must match.
 func plan(t *testing.T, target string) *solver.Plan {
 	t.Helper()
-	data, err := os.ReadFile(nexusDir + "/monokit.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := manifest.Parse("monokit.yaml", data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ws, err := solver.Load(os.DirFS(nexusDir))
+	m, ws, err := solver.Open(nexusDir, "")
 	if err != nil {
 		t.Fatal(err)
 	}

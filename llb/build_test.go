@@ -3,7 +3,6 @@ package llb
 import (
 	"bytes"
 	"context"
-	"os"
 	"os/exec"
 	"slices"
 	"strings"
@@ -14,7 +13,6 @@ import (
 	digest "github.com/opencontainers/go-digest"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 
-	"github.com/monokit/monokit/manifest"
 	"github.com/monokit/monokit/solver"
 )
 
@@ -25,15 +23,7 @@ var (
 
 func nexusPlan(t *testing.T, target string) *solver.Plan {
 	t.Helper()
-	data, err := os.ReadFile("../examples/nexus/monokit.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := manifest.Parse("monokit.yaml", data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ws, err := solver.Load(os.DirFS("../examples/nexus"))
+	m, ws, err := solver.Open("../examples/nexus", "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,6 @@
 package solver
 
 import (
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -11,16 +10,7 @@ import (
 
 func loadNexus(t *testing.T) (*manifest.Manifest, *Workspace) {
 	t.Helper()
-	fsys := os.DirFS("../examples/nexus")
-	data, err := os.ReadFile("../examples/nexus/monokit.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := manifest.Parse("monokit.yaml", data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ws, err := Load(fsys)
+	m, ws, err := Open("../examples/nexus", "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -50,23 +50,7 @@ func (f *repoFlags) load(args []string) (*manifest.Manifest, *solver.Workspace, 
 	default:
 		return nil, nil, usageError{fmt.Sprintf("monokit %s: one DIR at most, got %q", f.fs.Name(), f.fs.Args())}
 	}
-	file := f.file
-	if file == "" {
-		file = filepath.Join(dir, "monokit.yaml")
-	}
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return nil, nil, fmt.Errorf("reading the manifest: %w (pass -f FILE, or run monokit in the monorepo root)", err)
-	}
-	m, err := manifest.Parse(filepath.Base(file), data)
-	if err != nil {
-		return nil, nil, err
-	}
-	ws, err := solver.Load(os.DirFS(dir))
-	if err != nil {
-		return nil, nil, err
-	}
-	return m, ws, nil
+	return solver.Open(dir, f.file)
 }
 
 func planCmd(args []string, w io.Writer) error {
