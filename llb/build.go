@@ -125,7 +125,7 @@ func (b *graph) toolchain(ctx context.Context, s solver.Stage) error {
 			bk.AddMount("/var/cache/apt", bk.Scratch(), bk.AsPersistentCacheDir(b.cacheID("apt-cache"), bk.CacheMountLocked)),
 			bk.AddMount("/var/lib/apt/lists", bk.Scratch(), bk.AsPersistentCacheDir(b.cacheID("apt-lists"), bk.CacheMountLocked)))
 	}
-	b.states[s.ID] = st.Run(append(run, runConstraints(b.constraints(s, strings.Join(s.Run, " && ")))...)...).Root()
+	b.states[s.ID] = st.Run(append(run, runConstraints(b.constraints(s, "RUN "+strings.Join(s.Run, " && ")))...)...).Root()
 	return nil
 }
 
@@ -136,7 +136,7 @@ func (b *graph) deps(s solver.Stage) error {
 		return err
 	}
 	files := b.fromContext(s, s.Inputs, nil)
-	base := b.layer(tc, files, s, "copy "+strings.Join(s.Inputs, " "))
+	base := b.layer(tc, []bk.State{files}, s, "MERGE metadata onto the toolchain")
 	run := b.exec(base, s, solver.BuildRoot)
 	b.states[s.ID] = run
 	return nil
@@ -159,14 +159,7 @@ func (b *graph) packageBuild(s solver.Stage) error {
 		}
 		layers = append(layers, b.outputs[id])
 	}
-	base := deps
-	if b.o.MergeOp {
-		base = bk.Merge(append([]bk.State{deps}, layers...), b.constraints(s, "merge sources and dependency outputs")...)
-	} else {
-		for _, l := range layers {
-			base = base.File(bk.Copy(l, "/", "/", &bk.CopyInfo{CopyDirContentsOnly: true, AllowEmptyWildcard: true}), b.constraints(s, "copy sources and dependency outputs")...)
-		}
-	}
+	base := b.layer(deps, layers, s, "MERGE sources and dependency outputs")
 	if len(s.Run) == 0 {
 		b.states[s.ID] = base
 		return nil
@@ -177,7 +170,7 @@ func (b *graph) packageBuild(s solver.Stage) error {
 		out := bk.Scratch()
 		for _, o := range s.Outputs {
 			p := path.Join(solver.BuildRoot, o)
-			out = out.File(bk.Copy(run, p, p, &bk.CopyInfo{CopyDirContentsOnly: true, CreateDestPath: true, CreatedTime: b.o.Epoch}), b.constraints(s, "collect "+o)...)
+			out = out.File(bk.Copy(run, p, p, &bk.CopyInfo{CopyDirContentsOnly: true, CreateDestPath: true, CreatedTime: b.o.Epoch}), b.constraints(s, "COPY output "+o)...)
 		}
 		b.outputs[s.ID] = out
 	}
@@ -192,7 +185,7 @@ func (b *graph) prune(s solver.Stage) error {
 	}
 	if len(s.Run) > 0 {
 		run := b.exec(from, s, solver.BuildRoot)
-		b.states[s.ID] = bk.Scratch().File(bk.Copy(run, solver.PruneRoot+"/", solver.PruneRoot+"/", &bk.CopyInfo{CopyDirContentsOnly: true, CreateDestPath: true, CreatedTime: b.o.Epoch}), b.constraints(s, "collect the production tree")...)
+		b.states[s.ID] = bk.Scratch().File(bk.Copy(run, solver.PruneRoot+"/", solver.PruneRoot+"/", &bk.CopyInfo{CopyDirContentsOnly: true, CreateDestPath: true, CreatedTime: b.o.Epoch}), b.constraints(s, "COPY the production tree")...)
 		return nil
 	}
 	out := bk.Scratch()
@@ -201,7 +194,7 @@ func (b *graph) prune(s solver.Stage) error {
 		if err != nil {
 			return err
 		}
-		out = out.File(copyOp(src, c, nil, b.o.Epoch), b.constraints(s, fmt.Sprintf("copy %s to %s", c.Src, c.Dest))...)
+		out = out.File(copyOp(src, c, nil, b.o.Epoch), b.constraints(s, fmt.Sprintf("COPY %s %s", c.Src, c.Dest))...)
 	}
 	b.states[s.ID] = out
 	return nil
@@ -222,13 +215,9 @@ func (b *graph) runtime(ctx context.Context, s solver.Stage) error {
 		if err != nil {
 			return err
 		}
-		app = app.File(copyOp(src, c, root, b.o.Epoch), b.constraints(s, fmt.Sprintf("copy %s to %s", c.Src, c.Dest))...)
+		app = app.File(copyOp(src, c, root, b.o.Epoch), b.constraints(s, fmt.Sprintf("COPY %s %s", c.Src, c.Dest))...)
 	}
-	if b.o.MergeOp {
-		b.states[s.ID] = bk.Merge([]bk.State{img, app}, b.constraints(s, "add the app to "+s.Image)...)
-	} else {
-		b.states[s.ID] = img.File(bk.Copy(app, "/", "/", &bk.CopyInfo{CopyDirContentsOnly: true}), b.constraints(s, "add the app to "+s.Image)...)
-	}
+	b.states[s.ID] = b.layer(img, []bk.State{app}, s, "MERGE the app onto "+s.Image)
 	return nil
 }
 
@@ -256,15 +245,19 @@ func (b *graph) fromContext(s solver.Stage, include, exclude []string) bk.State 
 		IncludePatterns:     include,
 		ExcludePatterns:     append(exclude, "**/node_modules"),
 		CreatedTime:         b.o.Epoch,
-	}), b.constraints(s, "copy "+strings.Join(include, " "))...)
+	}), b.constraints(s, "COPY "+strings.Join(include, " "))...)
 }
 
-// layer puts files on top of base: merged when the worker can, copied otherwise.
-func (b *graph) layer(base, files bk.State, s solver.Stage, name string) bk.State {
+// layer puts layers on top of base: merged when the worker can, so each stays
+// an independent layer; copied one after another otherwise.
+func (b *graph) layer(base bk.State, layers []bk.State, s solver.Stage, name string) bk.State {
 	if b.o.MergeOp {
-		return bk.Merge([]bk.State{base, files}, b.constraints(s, name)...)
+		return bk.Merge(append([]bk.State{base}, layers...), b.constraints(s, name)...)
 	}
-	return base.File(bk.Copy(files, "/", "/", &bk.CopyInfo{CopyDirContentsOnly: true}), b.constraints(s, name)...)
+	for _, l := range layers {
+		base = base.File(bk.Copy(l, "/", "/", &bk.CopyInfo{CopyDirContentsOnly: true}), b.constraints(s, strings.Replace(name, "MERGE", "COPY", 1))...)
+	}
+	return base
 }
 
 // exec runs a stage's commands in dir with its cache mounts and secrets.
@@ -283,7 +276,7 @@ func (b *graph) exec(base bk.State, s solver.Stage, dir string) bk.State {
 			run = append(run, secret(sec))
 		}
 	}
-	name := strings.Join(s.Run, " && ")
+	name := "RUN " + strings.Join(s.Run, " && ")
 	return st.Run(append(run, runConstraints(b.constraints(s, name))...)...).Root()
 }
 
