@@ -1,0 +1,145 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+)
+
+func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
+
+// Report is the whole benchmark.
+type Report struct {
+	Date   string  `json:"date"`
+	Cores  int     `json:"cores"`
+	Reps   int     `json:"reps"`
+	Rows   []Row   `json:"rows"`
+	Images []Image `json:"images"`
+	Checks []Check `json:"checks"`
+}
+
+// Check is one of the targets monokit is held to.
+type Check struct {
+	Name    string `json:"name"`
+	Met     bool   `json:"met"`
+	Skipped bool   `json:"skipped,omitempty"`
+	Detail  string `json:"detail"`
+}
+
+func (r Report) row(tool, target, scenario string) (Row, bool) {
+	for _, x := range r.Rows {
+		if x.Tool == tool && x.Target == target && x.Scenario == scenario && x.Skipped == "" {
+			return x, true
+		}
+	}
+	return Row{}, false
+}
+
+func (r Report) image(tool, target string) (Image, bool) {
+	for _, x := range r.Images {
+		if x.Tool == tool && x.Target == target {
+			return x, true
+		}
+	}
+	return Image{}, false
+}
+
+// checks evaluates the benchmark targets against the measurements.
+func checks(r Report) []Check {
+	var out []Check
+	add := func(name string, ok bool, detail string, args ...any) {
+		out = append(out, Check{Name: name, Met: ok, Detail: fmt.Sprintf(detail, args...)})
+	}
+	skip := func(name, why string) { out = append(out, Check{Name: name, Skipped: true, Detail: why}) }
+	if m, ok := r.row("monokit", "backend", "edit-ui"); ok {
+		add("edit ui: backend runs no exec step", m.ExecRan == 0, "%d ran: %s", m.ExecRan, strings.Join(m.RanSteps, "; "))
+	} else {
+		skip("edit ui: backend runs no exec step", "not measured")
+	}
+	if m, ok := r.row("monokit", "backend", "edit-shared-types"); ok {
+		var others []string
+		for _, s := range m.RanSteps {
+			if strings.Contains(s, "[deps]") || strings.Contains(s, "[toolchain]") {
+				others = append(others, s)
+			}
+		}
+		add("edit shared-types: only it and its dependents re-run", len(others) == 0 && m.ExecRan > 0, "ran: %s", strings.Join(m.RanSteps, "; "))
+	}
+	for _, target := range []string{"backend", "frontend"} {
+		if m, ok := r.row("monokit", target, "edit-app"); ok {
+			var bad []string
+			for _, s := range m.RanSteps {
+				if strings.Contains(s, "[deps]") || strings.Contains(s, "[build:") || strings.Contains(s, "[toolchain]") {
+					bad = append(bad, s)
+				}
+			}
+			add(fmt.Sprintf("edit app (%s): install and shared builds stay cached", target), len(bad) == 0, "ran: %s", strings.Join(m.RanSteps, "; "))
+		}
+		m, ok1 := r.row("monokit", target, "no-op")
+		b, ok2 := r.row("baseline", target, "no-op")
+		if ok1 && ok2 {
+			add(fmt.Sprintf("no-op rebuild (%s) ≤ 1.2× baseline", target), m.Wall <= b.Wall*12/10, "%.2fs vs %.2fs (%.2f×)", m.Wall.Seconds(), b.Wall.Seconds(), m.Wall.Seconds()/b.Wall.Seconds())
+		}
+		m, ok1 = r.row("monokit", target, "cold")
+		b, ok2 = r.row("baseline", target, "cold")
+		if ok1 && ok2 {
+			add(fmt.Sprintf("cold build (%s) ≤ baseline", target), m.Wall <= b.Wall, "%.1fs vs %.1fs (%.2f×)", m.Wall.Seconds(), b.Wall.Seconds(), m.Wall.Seconds()/b.Wall.Seconds())
+		}
+		mi, ok1 := r.image("monokit", target)
+		bi, ok2 := r.image("baseline", target)
+		if ok1 && ok2 {
+			add(fmt.Sprintf("image size (%s) ≤ 0.6× baseline", target), mi.Compressed*10 <= bi.Compressed*6 && mi.Uncompressed*10 <= bi.Uncompressed*6,
+				"compressed %s vs %s (%.2f×), uncompressed %s vs %s (%.2f×)", human(mi.Compressed), human(bi.Compressed), float64(mi.Compressed)/float64(bi.Compressed),
+				human(mi.Uncompressed), human(bi.Uncompressed), float64(mi.Uncompressed)/float64(bi.Uncompressed))
+		}
+	}
+	if m, ok := r.row("monokit", "backend", "two-platforms"); ok {
+		one, ok2 := r.row("monokit", "backend", "no-op")
+		_ = one
+		_ = ok2
+		add("two-platform build runs no exec step on arm64", !slices.ContainsFunc(m.RanSteps, func(s string) bool { return strings.Contains(s, "arm64") }), "ran: %s", strings.Join(m.RanSteps, "; "))
+	}
+	return out
+}
+
+// WriteMarkdown prints the tables.
+func (r Report) WriteMarkdown(w io.Writer) {
+	fmt.Fprintf(w, "monokit vs the seed's Dockerfiles: %d cores, median of %d, %s\n\n", r.Cores, r.Reps, r.Date)
+	fmt.Fprintln(w, "| target | scenario | tool | wall | exec ran | exec cached | context sent |")
+	fmt.Fprintln(w, "|---|---|---|---:|---:|---:|---:|")
+	for _, x := range r.Rows {
+		if x.Skipped != "" {
+			fmt.Fprintf(w, "| %s | %s | %s | skipped: %s | | | |\n", x.Target, x.Scenario, x.Tool, x.Skipped)
+			continue
+		}
+		fmt.Fprintf(w, "| %s | %s | %s | %.2fs | %d | %d | %s |\n", x.Target, x.Scenario, x.Tool, x.Wall.Seconds(), x.ExecRan, x.ExecCached, human(x.ContextBytes))
+	}
+	fmt.Fprintln(w, "\n| target | tool | compressed | uncompressed | layers |")
+	fmt.Fprintln(w, "|---|---|---:|---:|---:|")
+	for _, x := range r.Images {
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %d |\n", x.Target, x.Tool, human(x.Compressed), human(x.Uncompressed), x.Layers)
+	}
+	fmt.Fprintln(w, "\n| target | met | detail |")
+	fmt.Fprintln(w, "|---|---|---|")
+	for _, c := range r.Checks {
+		met := map[bool]string{true: "yes", false: "**no**"}[c.Met]
+		if c.Skipped {
+			met = "n/a"
+		}
+		fmt.Fprintf(w, "| %s | %s | %s |\n", c.Name, met, c.Detail)
+	}
+}
+
+func human(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.2f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}

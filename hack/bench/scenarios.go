@@ -1,0 +1,176 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"time"
+
+	"github.com/moby/buildkit/client"
+)
+
+// scenario is one situation a CI build meets.
+type scenario struct {
+	name string
+	// cold prunes all build cache (cache mounts included) before the build;
+	// otherwise the unmodified example is built first, unmeasured, so every
+	// repetition starts from the same warm cache.
+	cold bool
+	// edit changes the working copy for a target; it returns the undo.
+	edit      func(b *bench, target string, rep int) (func() error, error)
+	platforms string
+}
+
+var scenarios = []scenario{
+	{name: "cold", cold: true},
+	{name: "no-op"},
+	{name: "edit-app", edit: func(b *bench, target string, rep int) (func() error, error) {
+		f := map[string]string{"backend": "services/backend/src/health.controller.ts", "frontend": "apps/frontend/app/page.tsx"}[target]
+		return b.appendTo(f, fmt.Sprintf("\n// bench edit %d\n", time.Now().UnixNano()))
+	}},
+	{name: "edit-shared-types", edit: func(b *bench, _ string, rep int) (func() error, error) {
+		return b.appendTo("packages/shared-types/src/index.ts", fmt.Sprintf("\nexport const benchEdit = %d;\n", time.Now().UnixNano()))
+	}},
+	{name: "edit-ui", edit: func(b *bench, _ string, rep int) (func() error, error) {
+		return b.appendTo("packages/ui/src/index.ts", fmt.Sprintf("\nexport const benchEdit = %d;\n", time.Now().UnixNano()))
+	}},
+	{name: "add-dep-backend", edit: func(b *bench, _ string, rep int) (func() error, error) {
+		return b.addDependency(rep)
+	}},
+	{name: "two-platforms", platforms: "linux/amd64,linux/arm64"},
+}
+
+func scenarioNames() []string {
+	var out []string
+	for _, s := range scenarios {
+		out = append(out, s.name)
+	}
+	return out
+}
+
+func scenarioByName(n string) (scenario, bool) {
+	for _, s := range scenarios {
+		if s.name == n {
+			return s, true
+		}
+	}
+	return scenario{}, false
+}
+
+// appendTo appends text to a file of the working copy.
+func (b *bench) appendTo(rel, text string) (func() error, error) {
+	p := filepath.Join(b.work, rel)
+	orig, err := os.ReadFile(p)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(p, append(append([]byte{}, orig...), text...), 0o644); err != nil {
+		return nil, err
+	}
+	return func() error { return os.WriteFile(p, orig, 0o644) }, nil
+}
+
+// newDeps are small registry packages the backend gains, a different one per
+// repetition so no repetition finds the previous one's install in the cache.
+var newDeps = []string{"ms@2.1.3", "is-number@7.0.0", "left-pad@1.3.0", "kleur@4.1.5", "picocolors@1.1.1", "escape-html@1.0.3", "bytes@3.1.2"}
+
+// addDependency adds a dependency to the backend with the pinned pnpm, updating
+// package.json and pnpm-lock.yaml as a developer would.
+func (b *bench) addDependency(rep int) (func() error, error) {
+	files := []string{"services/backend/package.json", "pnpm-lock.yaml"}
+	saved := map[string][]byte{}
+	for _, f := range files {
+		data, err := os.ReadFile(filepath.Join(b.work, f))
+		if err != nil {
+			return nil, err
+		}
+		saved[f] = data
+	}
+	undo := func() error {
+		for f, data := range saved {
+			if err := os.WriteFile(filepath.Join(b.work, f), data, 0o644); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	dep := newDeps[rep%len(newDeps)]
+	cmd := exec.Command("npx", "--yes", "pnpm@10.34.9", "--filter", "@nexus/backend", "add", dep, "--lockfile-only", "--ignore-scripts")
+	cmd.Dir = b.work
+	if out, err := cmd.CombinedOutput(); err != nil {
+		undo()
+		return nil, fmt.Errorf("pnpm add %s: %v\n%s", dep, err, out)
+	}
+	return undo, nil
+}
+
+// Row is the result of one tool, target and scenario.
+type Row struct {
+	Tool         string          `json:"tool"`
+	Target       string          `json:"target"`
+	Scenario     string          `json:"scenario"`
+	Skipped      string          `json:"skipped,omitempty"`
+	Wall         time.Duration   `json:"wallNs"`
+	Walls        []time.Duration `json:"wallsNs"`
+	ExecRan      int64           `json:"execRan"`
+	ExecCached   int64           `json:"execCached"`
+	ContextBytes int64           `json:"contextBytes"`
+	// RanSteps are the exec steps that ran in the last repetition.
+	RanSteps []string `json:"ranSteps"`
+}
+
+func (r Row) summary() string {
+	if r.Skipped != "" {
+		return "skipped: " + r.Skipped
+	}
+	return fmt.Sprintf("%7.1fs  exec ran %d cached %d  context %s", r.Wall.Seconds(), r.ExecRan, r.ExecCached, human(r.ContextBytes))
+}
+
+func (b *bench) measure(ctx context.Context, t tool, target string, sc scenario) (Row, error) {
+	row := Row{Tool: t.name, Target: target, Scenario: sc.name}
+	if sc.platforms != "" && t.name == "baseline" && !emulates("aarch64") {
+		row.Skipped = "the Dockerfiles run every step on the target platform and this machine has no arm64 emulation (binfmt)"
+		return row, nil
+	}
+	var ran, cached, bytes []int64
+	for rep := range b.reps {
+		if sc.cold {
+			if err := b.c.Prune(ctx, nil, client.PruneAll); err != nil {
+				return row, err
+			}
+		} else if _, err := b.build(ctx, t, target, "", nil); err != nil {
+			return row, fmt.Errorf("warming up: %w", err)
+		}
+		undo := func() error { return nil }
+		if sc.edit != nil {
+			u, err := sc.edit(b, target, rep)
+			if err != nil {
+				return row, err
+			}
+			undo = u
+		}
+		res, err := b.build(ctx, t, target, sc.platforms, nil)
+		if uerr := undo(); uerr != nil && err == nil {
+			err = uerr
+		}
+		if err != nil {
+			return row, err
+		}
+		row.Walls = append(row.Walls, res.wall)
+		ran = append(ran, int64(len(res.execRan)))
+		cached = append(cached, int64(res.execCached))
+		bytes = append(bytes, res.contextBytes)
+		row.RanSteps = res.execRan
+	}
+	row.Wall = median(row.Walls)
+	row.ExecRan, row.ExecCached, row.ContextBytes = medianInt(ran), medianInt(cached), medianInt(bytes)
+	return row, nil
+}
+
+// emulates reports whether binfmt can run binaries of arch (qemu-user).
+func emulates(arch string) bool {
+	_, err := os.Stat("/proc/sys/fs/binfmt_misc/qemu-" + arch)
+	return err == nil
+}
