@@ -142,24 +142,36 @@ func (b *graph) deps(s solver.Stage) error {
 	return nil
 }
 
-// packageBuild starts from deps, adds the package's sources and root inputs, then
-// the outputs of the builds it needs, and runs its build in its directory.
-func (b *graph) packageBuild(s solver.Stage) error {
+// base is where a build or prune step starts: deps, then the stage's inputs from
+// the context (its sources, root inputs, sources of dependencies without a build),
+// then the outputs of the builds it needs.
+func (b *graph) base(s solver.Stage) (bk.State, error) {
 	deps, err := b.need(s, "deps")
 	if err != nil {
-		return err
+		return bk.State{}, err
 	}
-	layers := []bk.State{b.fromContext(s, s.Inputs, s.Excludes)}
+	var layers []bk.State
+	if len(s.Inputs) > 0 { // no patterns would mean the whole context
+		layers = append(layers, b.fromContext(s, s.Inputs, s.Excludes))
+	}
 	for _, id := range s.Needs {
 		if id == "deps" {
 			continue
 		}
 		if _, err := b.need(s, id); err != nil {
-			return err
+			return bk.State{}, err
 		}
 		layers = append(layers, b.outputs[id])
 	}
-	base := b.layer(deps, layers, s, "MERGE sources and dependency outputs")
+	return b.layer(deps, layers, s, "MERGE sources and dependency outputs"), nil
+}
+
+// packageBuild runs a package's build in its directory on top of its base.
+func (b *graph) packageBuild(s solver.Stage) error {
+	base, err := b.base(s)
+	if err != nil {
+		return err
+	}
 	if len(s.Run) == 0 {
 		b.states[s.ID] = base
 		return nil
@@ -177,14 +189,15 @@ func (b *graph) packageBuild(s solver.Stage) error {
 	return nil
 }
 
-// prune runs pnpm deploy, or gathers Next.js's standalone output, into PruneRoot.
+// prune runs pnpm deploy on its base, or gathers Next.js's standalone output,
+// into PruneRoot.
 func (b *graph) prune(s solver.Stage) error {
-	from, err := b.need(s, s.Needs[0])
-	if err != nil {
-		return err
-	}
 	if len(s.Run) > 0 {
-		run := b.exec(from, s, solver.BuildRoot)
+		base, err := b.base(s)
+		if err != nil {
+			return err
+		}
+		run := b.exec(base, s, solver.BuildRoot)
 		b.states[s.ID] = bk.Scratch().File(bk.Copy(run, solver.PruneRoot+"/", solver.PruneRoot+"/", &bk.CopyInfo{CopyDirContentsOnly: true, CreateDestPath: true, CreatedTime: b.o.Epoch}), b.constraints(s, "COPY the production tree")...)
 		return nil
 	}

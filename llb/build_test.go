@@ -145,6 +145,15 @@ func TestBackendGraph(t *testing.T) {
 				t.Errorf("app exec %q: generate must come first", app)
 			}
 
+			// Editing the app does not re-run the production install.
+			deploys := g.execs("deploy --prod")
+			if len(deploys) != 1 || g.ancestors(deploys[0])[builds["services/backend"]] {
+				t.Errorf("pnpm deploy depends on the app build")
+			}
+			if !g.ancestors(deploys[0])[utils] {
+				t.Errorf("pnpm deploy does not see shared-utils' build")
+			}
+
 			// The install sees metadata files only.
 			installs := g.execs("pnpm install")
 			if len(installs) != 1 {

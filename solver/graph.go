@@ -127,7 +127,13 @@ func (ws *Workspace) checkSpec(p *Package, kind, name, spec string) error {
 
 // Closure returns pkg and every workspace package it reaches through any
 // dependency kind (builds need devDependencies too), in directory order.
-func (ws *Workspace) Closure(pkg *Package) []*Package {
+func (ws *Workspace) Closure(pkg *Package) []*Package { return ws.closure(pkg, true) }
+
+// ProdClosure is Closure without devDependencies: what a production install of
+// pkg holds.
+func (ws *Workspace) ProdClosure(pkg *Package) []*Package { return ws.closure(pkg, false) }
+
+func (ws *Workspace) closure(pkg *Package, dev bool) []*Package {
 	seen := map[*Package]bool{}
 	var visit func(*Package)
 	visit = func(p *Package) {
@@ -136,7 +142,9 @@ func (ws *Workspace) Closure(pkg *Package) []*Package {
 		}
 		seen[p] = true
 		for _, e := range p.Deps {
-			visit(e.To)
+			if dev || e.Kind != "devDependencies" {
+				visit(e.To)
+			}
 		}
 	}
 	visit(pkg)

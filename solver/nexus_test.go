@@ -70,9 +70,17 @@ func TestNexusBackendPlan(t *testing.T) {
 	if !strings.Contains(prune.Run[0], "deploy --prod") || !strings.Contains(prune.Run[0], "--legacy") {
 		t.Errorf("prune run = %v", prune.Run)
 	}
+	// The production install does not wait for, or depend on, the app's sources.
+	if want := []string{"deps", "build:@nexus/shared-database", "build:@nexus/shared-types", "build:@nexus/shared-utils"}; !slices.Equal(prune.Needs, want) || len(prune.Inputs) != 0 {
+		t.Errorf("prune needs %v inputs %v, want %v and no inputs", prune.Needs, prune.Inputs, want)
+	}
 	rt := p.Stage("runtime")
 	if rt.Platform != OnTarget || len(rt.Run) != 0 || rt.Image != "gcr.io/distroless/nodejs24-debian13" {
 		t.Errorf("runtime = %+v", rt)
+	}
+	// The app's own files come from its build: its files field lists dist.
+	if len(rt.Copies) != 2 || rt.Copies[1] != (Copy{From: "app:@nexus/backend", Src: "/repo/services/backend/dist", Dest: "/app/dist", Optional: true}) {
+		t.Errorf("runtime copies = %+v", rt.Copies)
 	}
 	ic := p.Image
 	if ic.User != "65532:65532" || !slices.Equal(ic.Entrypoint, []string{"/nodejs/bin/node"}) || !slices.Equal(ic.Cmd, []string{"dist/main.js"}) {

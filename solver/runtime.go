@@ -72,14 +72,20 @@ func joinInts(v []int) string {
 	return strings.Join(s, ", ")
 }
 
-// prune produces the production tree: pnpm deploy for node apps, Next.js's
-// standalone output for next apps. It runs once per target platform.
+// prune produces the production tree once per target platform. For node apps it
+// runs pnpm deploy on deps plus what the app's production workspace dependencies
+// contribute, without the app's own sources, so editing the app does not re-run
+// it; the runtime then adds the app's files from its build. For Next.js apps it
+// gathers the standalone output.
 func (b *builder) prune() error {
 	app := "app:" + b.pkg.ID()
-	s := Stage{ID: "prune", Kind: KindPrune, Needs: []string{app}, Platform: OnBuild, Outputs: []string{PruneRoot}}
+	s := Stage{ID: "prune", Kind: KindPrune, Platform: OnBuild, Outputs: []string{PruneRoot}}
+	runtime := Stage{ID: "runtime", Kind: KindRuntime, Image: b.rt.image, Needs: []string{"prune"}, Platform: OnTarget,
+		Copies: []Copy{{From: "prune", Src: PruneRoot + "/", Dest: AppRoot + "/"}}}
 	switch b.plan.Preset {
 	case manifest.PresetNext:
 		dir := path.Join(BuildRoot, b.pkg.Dir)
+		s.Needs = []string{app}
 		s.Copies = []Copy{
 			{From: app, Src: path.Join(dir, ".next/standalone") + "/", Dest: PruneRoot + "/"},
 			{From: app, Src: path.Join(dir, ".next/static"), Dest: path.Join(PruneRoot, b.pkg.Dir, ".next/static")},
@@ -89,6 +95,9 @@ func (b *builder) prune() error {
 		if b.pkg == b.ws.Root {
 			return manifest.Errorf(b.t.Package.Pos, "target %q: the workspace root cannot be deployed; point package: at a workspace package", b.t.Name)
 		}
+		needs, sources := b.contributions(b.pkg, b.ws.ProdClosure(b.pkg))
+		s.Needs = append([]string{"deps"}, needs...)
+		s.Inputs = sources
 		cmd := fmt.Sprintf("pnpm --filter=%s deploy --prod --store-dir=%s", shellQuote(b.pkg.ID()), StoreDir)
 		// pnpm 10 deploys from the shared lockfile only with injected workspace
 		// packages; --legacy keeps the pnpm 9 behaviour for everyone else.
@@ -98,22 +107,43 @@ func (b *builder) prune() error {
 		s.Run = []string{cmd + " " + PruneRoot}
 		s.Cache = []string{StoreDir, CacheDir}
 		s.Secrets = len(b.plan.Secrets) > 0
+		runtime.Needs = append(runtime.Needs, app)
+		runtime.Copies = append(runtime.Copies, b.appFiles(app)...)
 	}
 	b.add(s)
+	b.add(runtime)
 	return nil
 }
 
-// runtime assembles the image on the target platform with file operations only,
-// and fills in the image config.
+// appFiles are the app's own files in the image, from its build: what its files
+// field lists (as pnpm deploy would copy; missing entries are skipped), else its
+// build outputs.
+func (b *builder) appFiles(app string) []Copy {
+	var out []Copy
+	dir := path.Join(BuildRoot, b.pkg.Dir)
+	seen := map[string]bool{}
+	for _, f := range b.pkg.JSON.Files {
+		f = strings.TrimPrefix(path.Clean(strings.TrimPrefix(f, "./")), "/")
+		top, _, _ := strings.Cut(f, "/")
+		if strings.HasPrefix(top, "!") || strings.ContainsAny(top, "*?[{") || top == "." || top == ".." || top == "package.json" || seen[top] {
+			continue
+		}
+		seen[top] = true
+		out = append(out, Copy{From: app, Src: path.Join(dir, top), Dest: path.Join(AppRoot, top), Optional: true})
+	}
+	if len(out) > 0 {
+		return out
+	}
+	for _, o := range b.outputs(b.pkg) {
+		rel := strings.TrimPrefix(strings.TrimPrefix(o, b.pkg.Dir), "/")
+		out = append(out, Copy{From: app, Src: path.Join(BuildRoot, o), Dest: path.Join(AppRoot, rel)})
+	}
+	return out
+}
+
+// runtime fills in the image config of the runtime stage prune added: the image is
+// assembled on the target platform with file operations only.
 func (b *builder) runtime() error {
-	b.add(Stage{
-		ID:       "runtime",
-		Kind:     KindRuntime,
-		Image:    b.rt.image,
-		Needs:    []string{"prune"},
-		Copies:   []Copy{{From: "prune", Src: PruneRoot + "/", Dest: AppRoot + "/"}},
-		Platform: OnTarget,
-	})
 	ic := ImageConfig{User: b.rt.user, WorkingDir: AppRoot, Entrypoint: []string{b.rt.node}, StopSignal: "SIGTERM"}
 	ic.Env = []string{"NODE_ENV=production"}
 	ports := b.t.Ports

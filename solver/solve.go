@@ -315,24 +315,15 @@ func (b *builder) packageStage(p *Package, kind Kind, run []string) Stage {
 			inputs = append(inputs, in.Value)
 		}
 	}
-	needs := []string{"deps"}
-	for _, d := range b.ws.Closure(p) {
-		if d == p {
-			continue
-		}
-		if id := b.built[d]; id != "" {
-			needs = append(needs, id)
-		} else {
-			inputs = append(inputs, d.Dir)
-		}
-	}
+	needs, sources := b.contributions(p, b.ws.Closure(p))
+	inputs = append(inputs, sources...)
 	id := string(kind) + ":" + p.ID()
 	return Stage{
 		ID:       id,
 		Kind:     kind,
 		Package:  p.ID(),
 		Dir:      p.Dir,
-		Needs:    needs,
+		Needs:    append([]string{"deps"}, needs...),
 		Inputs:   dedupe(inputs),
 		Excludes: excludes,
 		Run:      run,
@@ -340,6 +331,23 @@ func (b *builder) packageStage(p *Package, kind Kind, run []string) Stage {
 		Platform: OnBuild,
 		Secrets:  len(b.plan.Secrets) > 0,
 	}
+}
+
+// contributions are what the workspace packages in pkgs (but self) give a stage
+// that needs them: the builds whose outputs it merges, and the source
+// directories of packages that have no build.
+func (b *builder) contributions(self *Package, pkgs []*Package) (needs, sources []string) {
+	for _, d := range pkgs {
+		if d == self {
+			continue
+		}
+		if id := b.built[d]; id != "" {
+			needs = append(needs, id)
+		} else {
+			sources = append(sources, d.Dir)
+		}
+	}
+	return needs, sources
 }
 
 func (b *builder) app() error {
