@@ -45,7 +45,7 @@ func Build(ctx context.Context, c client.Client) (_ *client.Result, err error) {
 		return res, err
 	}
 
-	ws, fsys, err := loadWorkspace(ctx, c, bc)
+	ws, metadata, fsys, err := loadWorkspace(ctx, c, bc)
 	files = fsys
 	if err != nil {
 		return nil, err
@@ -78,6 +78,15 @@ func Build(ctx context.Context, c client.Client) (_ *client.Result, err error) {
 	if len(bc.BuildPlatforms) > 0 {
 		buildPlatform = bc.BuildPlatforms[0]
 	}
+	// Resolve every base image at once; the per-platform builds below then find
+	// them resolved.
+	targets := bc.TargetPlatforms
+	if len(targets) == 0 {
+		targets = []ocispecs.Platform{buildPlatform}
+	}
+	if err := imgs.prefetch(ctx, plan.Stage("toolchain").Image, []ocispecs.Platform{buildPlatform}, plan.Stage("runtime").Image, targets); err != nil {
+		return nil, err
+	}
 
 	rb, err := bc.Build(ctx, func(ctx context.Context, tp *ocispecs.Platform, _ int) (*dockerui.BuildResult, error) {
 		target := buildPlatform
@@ -86,6 +95,7 @@ func Build(ctx context.Context, c client.Client) (_ *client.Result, err error) {
 		}
 		st, err := mkllb.Build(ctx, plan, mkllb.Options{
 			Context:        *mainCtx,
+			Metadata:       metadata,
 			Image:          imgs.state,
 			BuildPlatform:  buildPlatform,
 			TargetPlatform: target,
@@ -127,11 +137,12 @@ func Build(ctx context.Context, c client.Client) (_ *client.Result, err error) {
 }
 
 // loadWorkspace fetches only the workspace metadata files from the build context
-// and solves the workspace over them.
-func loadWorkspace(ctx context.Context, c client.Client, bc *dockerui.Client) (*solver.Workspace, fs.FS, error) {
+// and solves the workspace over them. It returns their state too: the install
+// step copies from it, so nothing is transferred twice.
+func loadWorkspace(ctx context.Context, c client.Client, bc *dockerui.Client) (*solver.Workspace, bk.State, fs.FS, error) {
 	excludes, err := bc.DockerIgnorePatterns(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, bk.State{}, nil, err
 	}
 	st, err := bc.MainContext(ctx,
 		bk.IncludePatterns(solver.MetadataPatterns),
@@ -140,23 +151,26 @@ func loadWorkspace(ctx context.Context, c client.Client, bc *dockerui.Client) (*
 		dockerui.WithInternalName("load workspace metadata"),
 	)
 	if err != nil {
-		return nil, nil, err
+		return nil, bk.State{}, nil, err
 	}
 	def, err := st.Marshal(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, bk.State{}, nil, err
 	}
 	res, err := c.Solve(ctx, client.SolveRequest{Definition: def.ToPB()})
 	if err != nil {
-		return nil, nil, err
+		return nil, bk.State{}, nil, err
 	}
 	ref, err := res.SingleRef()
 	if err != nil {
-		return nil, nil, err
+		return nil, bk.State{}, nil, err
 	}
 	fsys := newRefFS(ctx, ref)
+	if err := fsys.prefetch(); err != nil {
+		return nil, bk.State{}, nil, err
+	}
 	ws, err := solver.Load(fsys)
-	return ws, fsys, err
+	return ws, *st, fsys, err
 }
 
 // defaultPlatforms uses the manifest's platforms when --platform is not given.

@@ -16,18 +16,75 @@ import (
 )
 
 // refFS is a read-only fs.FS over a solved reference, so the solver reads the
-// workspace metadata straight from the build context. Directory listings are
+// workspace metadata straight from the build context. Listings and contents are
 // cached: the solver stats many paths per directory.
 type refFS struct {
 	ctx context.Context
 	ref client.Reference
 
-	mu   sync.Mutex
-	dirs map[string][]*fstypes.Stat
+	mu    sync.Mutex
+	dirs  map[string][]*fstypes.Stat
+	files map[string][]byte
 }
 
 func newRefFS(ctx context.Context, ref client.Reference) *refFS {
-	return &refFS{ctx: ctx, ref: ref, dirs: map[string][]*fstypes.Stat{}}
+	return &refFS{ctx: ctx, ref: ref, dirs: map[string][]*fstypes.Stat{}, files: map[string][]byte{}}
+}
+
+// prefetch reads the whole tree into the caches with concurrent requests. The
+// metadata reference holds only package.json files and their kin, and one round
+// trip per file in sequence would be most of a no-op build's time.
+func (f *refFS) prefetch() error {
+	sem := make(chan struct{}, 16)
+	var wg sync.WaitGroup
+	var errMu sync.Mutex
+	var firstErr error
+	fail := func(err error) {
+		errMu.Lock()
+		if firstErr == nil {
+			firstErr = err
+		}
+		errMu.Unlock()
+	}
+	var visit func(dir string)
+	visit = func(dir string) {
+		defer wg.Done()
+		sem <- struct{}{}
+		l, err := f.list(dir)
+		<-sem
+		if err != nil {
+			fail(err)
+			return
+		}
+		for _, st := range l {
+			p := path.Join(dir, path.Base(st.Path))
+			wg.Add(1)
+			if fs.FileMode(st.Mode).IsDir() {
+				go visit(p)
+				continue
+			}
+			go func() {
+				defer wg.Done()
+				if !fs.FileMode(st.Mode).IsRegular() {
+					return
+				}
+				sem <- struct{}{}
+				data, err := f.ref.ReadFile(f.ctx, client.ReadRequest{Filename: p})
+				<-sem
+				if err != nil {
+					fail(err)
+					return
+				}
+				f.mu.Lock()
+				f.files[p] = data
+				f.mu.Unlock()
+			}()
+		}
+	}
+	wg.Add(1)
+	visit(".")
+	wg.Wait()
+	return firstErr
 }
 
 func (f *refFS) list(dir string) ([]*fstypes.Stat, error) {
@@ -103,7 +160,13 @@ func (f *refFS) ReadFile(name string) ([]byte, error) {
 	if st.IsDir() {
 		return nil, &fs.PathError{Op: "read", Path: name, Err: fs.ErrInvalid}
 	}
-	data, err := f.ref.ReadFile(f.ctx, client.ReadRequest{Filename: name})
+	f.mu.Lock()
+	data, ok := f.files[name]
+	f.mu.Unlock()
+	if ok {
+		return data, nil
+	}
+	data, err = f.ref.ReadFile(f.ctx, client.ReadRequest{Filename: name})
 	if err != nil {
 		return nil, &fs.PathError{Op: "read", Path: name, Err: err}
 	}

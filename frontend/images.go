@@ -14,6 +14,7 @@ import (
 	"github.com/moby/buildkit/frontend/gateway/client"
 	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+	"golang.org/x/sync/errgroup"
 )
 
 // images resolves base images the way the Dockerfile frontend does: a named
@@ -50,6 +51,19 @@ func (r *images) resolve(ctx context.Context, ref string, p ocispecs.Platform) (
 	r.mu.Unlock()
 	call.once.Do(func() { call.st, call.img, call.err = r.load(ctx, ref, p) })
 	return call.st, call.img, call.err
+}
+
+// prefetch resolves the build image for the build platforms and the runtime
+// image for the target platforms concurrently.
+func (r *images) prefetch(ctx context.Context, build string, buildPlatforms []ocispecs.Platform, runtime string, targets []ocispecs.Platform) error {
+	eg, ctx := errgroup.WithContext(ctx)
+	for _, p := range buildPlatforms {
+		eg.Go(func() error { _, _, err := r.resolve(ctx, build, p); return err })
+	}
+	for _, p := range targets {
+		eg.Go(func() error { _, _, err := r.resolve(ctx, runtime, p); return err })
+	}
+	return eg.Wait()
 }
 
 // state is the llb.ImageFunc the llb package calls.

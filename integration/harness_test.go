@@ -347,3 +347,34 @@ func vertexNames(vs []*client.Vertex) (ran, cached []string) {
 func deadline(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(ctx, d)
 }
+
+// runStatus builds in-process without exporting and returns the bytes each
+// build-context transfer sent, keyed by vertex and transfer.
+func (b build) runStatus(ctx context.Context, t *testing.T) (map[string]int64, error) {
+	t.Helper()
+	src, err := fsutil.NewFS(b.dir)
+	if err != nil {
+		return nil, err
+	}
+	opt := client.SolveOpt{
+		LocalMounts:   map[string]fsutil.FS{dockerui.DefaultLocalNameContext: src, dockerui.DefaultLocalNameDockerfile: src},
+		FrontendAttrs: map[string]string{"filename": "monokit.yaml", "target": b.target},
+	}
+	ch := make(chan *client.SolveStatus)
+	sent := map[string]int64{}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for st := range ch {
+			for _, s := range st.Statuses {
+				if strings.HasPrefix(s.ID, "transferring context") {
+					k := s.Vertex.String() + s.ID
+					sent[k] = max(sent[k], s.Current)
+				}
+			}
+		}
+	}()
+	_, err = bkClient.Build(ctx, opt, "monokit", frontend.Build, ch)
+	<-done
+	return sent, err
+}

@@ -25,6 +25,10 @@ type ImageFunc func(ctx context.Context, ref string, platform ocispecs.Platform)
 type Options struct {
 	// Context is the build context, already filtered to plan.ContextPaths.
 	Context bk.State
+	// Metadata holds the workspace metadata files (solver.MetadataPatterns) the
+	// frontend already transferred to plan; the install reads its inputs from it,
+	// so the lockfile crosses the wire once. Zero: read them from Context.
+	Metadata bk.State
 	// Image resolves every base image.
 	Image ImageFunc
 	// BuildPlatform runs toolchain, install, builds and prune; TargetPlatform is
@@ -135,7 +139,11 @@ func (b *graph) deps(s solver.Stage) error {
 	if err != nil {
 		return err
 	}
-	files := b.fromContext(s, s.Inputs, nil)
+	src := b.o.Metadata
+	if src.Output() == nil {
+		src = b.o.Context
+	}
+	files := b.copyFrom(src, s, s.Inputs, nil)
 	base := b.layer(tc, []bk.State{files}, s, "MERGE metadata onto the toolchain")
 	run := b.exec(base, s, solver.BuildRoot)
 	b.states[s.ID] = run
@@ -252,7 +260,11 @@ func copyOp(src bk.State, c solver.Copy, chown *bk.ChownOpt, epoch *time.Time) *
 // scratch layer. A pattern that matches nothing copies nothing; content outside
 // the patterns does not affect the cache key.
 func (b *graph) fromContext(s solver.Stage, include, exclude []string) bk.State {
-	return bk.Scratch().File(bk.Copy(b.o.Context, "/", solver.BuildRoot+"/", &bk.CopyInfo{
+	return b.copyFrom(b.o.Context, s, include, exclude)
+}
+
+func (b *graph) copyFrom(src bk.State, s solver.Stage, include, exclude []string) bk.State {
+	return bk.Scratch().File(bk.Copy(src, "/", solver.BuildRoot+"/", &bk.CopyInfo{
 		CopyDirContentsOnly: true,
 		CreateDestPath:      true,
 		IncludePatterns:     include,

@@ -105,8 +105,9 @@ type Plan struct {
 	CacheKey string      `json:"cacheKey"`
 	Image    ImageConfig `json:"image"`
 	Secrets  []Secret    `json:"secrets,omitempty"`
-	// ContextPaths are every build-context path the plan reads: the frontend
-	// transfers only these.
+	// ContextPaths are the build-context paths the stages read besides the
+	// workspace metadata (MetadataPatterns), which the install reads: the
+	// frontend transfers only these two sets.
 	ContextPaths []string `json:"contextPaths"`
 	// Notes are defaults taken and things the user should know.
 	Notes []string     `json:"notes,omitempty"`

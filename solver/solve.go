@@ -417,10 +417,14 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
+// contextPaths are the inputs of every stage but the install, which reads the
+// metadata the frontend transferred to plan.
 func (b *builder) contextPaths() {
 	var all []string
 	for _, s := range b.plan.Stages {
-		all = append(all, s.Inputs...)
+		if s.Kind != KindDeps {
+			all = append(all, s.Inputs...)
+		}
 	}
 	slices.Sort(all)
 	b.plan.ContextPaths = slices.Compact(all)

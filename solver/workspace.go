@@ -25,7 +25,7 @@ const (
 // only these from the build context before planning.
 var MetadataPatterns = []string{
 	WorkspaceFile, LockFile, RootManifest, ".npmrc", ".pnpmfile.cjs", ".pnpmfile.mjs",
-	".nvmrc", ".node-version", "**/package.json", "**/next.config.*",
+	".nvmrc", ".node-version", "**/package.json", "**/next.config.*", "**/*.patch",
 }
 
 // MetadataExcludes keep dependency trees out of every transfer.

@@ -148,7 +148,8 @@ func llbCmd(ctx context.Context, args []string, w io.Writer) error {
 	}
 	st, err := mkllb.Build(ctx, plan, mkllb.Options{
 		// A fixed unique ID keeps the output stable between runs.
-		Context: bk.Local("context", bk.SharedKeyHint("context"), bk.LocalUniqueID("monokit-llb"), bk.IncludePatterns(plan.ContextPaths), bk.ExcludePatterns(solver.MetadataExcludes)),
+		Context:  bk.Local("context", bk.SharedKeyHint("context"), bk.LocalUniqueID("monokit-llb"), bk.IncludePatterns(plan.ContextPaths), bk.ExcludePatterns(solver.MetadataExcludes)),
+		Metadata: bk.Local("context", bk.SharedKeyHint("monokit-metadata"), bk.LocalUniqueID("monokit-llb"), bk.IncludePatterns(solver.MetadataPatterns), bk.ExcludePatterns(solver.MetadataExcludes)),
 		Image: func(_ context.Context, ref string, p ocispecs.Platform) (bk.State, error) {
 			return bk.Image(ref, bk.Platform(p)), nil
 		},

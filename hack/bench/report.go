@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 )
 
@@ -95,11 +94,13 @@ func checks(r Report) []Check {
 				human(mi.Uncompressed), human(bi.Uncompressed), float64(mi.Uncompressed)/float64(bi.Uncompressed))
 		}
 	}
-	if m, ok := r.row("monokit", "backend", "two-platforms"); ok {
-		one, ok2 := r.row("monokit", "backend", "no-op")
-		_ = one
-		_ = ok2
-		add("two-platform build runs no exec step on arm64", !slices.ContainsFunc(m.RanSteps, func(s string) bool { return strings.Contains(s, "arm64") }), "ran: %s", strings.Join(m.RanSteps, "; "))
+	for _, target := range []string{"backend", "frontend"} {
+		two, ok1 := r.row("monokit", target, "two-platforms")
+		one, ok2 := r.row("monokit", target, "cold")
+		if ok1 && ok2 {
+			add(fmt.Sprintf("two platforms (%s): no exec step repeats per platform", target), two.ExecRan == one.ExecRan, "%d exec steps for two platforms, %d for one", two.ExecRan, one.ExecRan)
+			add(fmt.Sprintf("two platforms (%s) ≤ 1.3× one platform, cold", target), two.Wall*10 <= one.Wall*13, "%.1fs vs %.1fs (%.2f×)", two.Wall.Seconds(), one.Wall.Seconds(), two.Wall.Seconds()/one.Wall.Seconds())
+		}
 	}
 	return out
 }
