@@ -143,8 +143,7 @@ func (b *graph) deps(s solver.Stage) error {
 	if src.Output() == nil {
 		src = b.o.Context
 	}
-	files := b.copyFrom(src, s, s.Inputs, nil)
-	base := b.layer(tc, []bk.State{files}, s, "MERGE metadata onto the toolchain")
+	base := tc.File(bk.Copy(src, "/", solver.BuildRoot+"/", contextCopy(s.Inputs, nil, b.o.Epoch)), b.constraints(s, "COPY "+strings.Join(s.Inputs, " "))...)
 	run := b.exec(base, s, solver.BuildRoot)
 	b.states[s.ID] = run
 	return nil
@@ -152,15 +151,24 @@ func (b *graph) deps(s solver.Stage) error {
 
 // base is where a build or prune step starts: deps, then the stage's inputs from
 // the context (its sources, root inputs, sources of dependencies without a build),
-// then the outputs of the builds it needs.
+// then the outputs of the builds it needs. They are copied onto deps in one file
+// op rather than merged: an exec on a merge first materialises it, hardlinking the
+// whole dependency tree, which costs more than copying sources and outputs.
 func (b *graph) base(s solver.Stage) (bk.State, error) {
 	deps, err := b.need(s, "deps")
 	if err != nil {
 		return bk.State{}, err
 	}
-	var layers []bk.State
+	var fa *bk.FileAction
+	add := func(src bk.State, info *bk.CopyInfo) {
+		if fa == nil {
+			fa = bk.Copy(src, "/", "/", info)
+		} else {
+			fa = fa.Copy(src, "/", "/", info)
+		}
+	}
 	if len(s.Inputs) > 0 { // no patterns would mean the whole context
-		layers = append(layers, b.fromContext(s, s.Inputs, s.Excludes))
+		fa = bk.Copy(b.o.Context, "/", solver.BuildRoot+"/", contextCopy(s.Inputs, s.Excludes, b.o.Epoch))
 	}
 	for _, id := range s.Needs {
 		if id == "deps" {
@@ -169,9 +177,12 @@ func (b *graph) base(s solver.Stage) (bk.State, error) {
 		if _, err := b.need(s, id); err != nil {
 			return bk.State{}, err
 		}
-		layers = append(layers, b.outputs[id])
+		add(b.outputs[id], &bk.CopyInfo{CopyDirContentsOnly: true})
 	}
-	return b.layer(deps, layers, s, "MERGE sources and dependency outputs"), nil
+	if fa == nil {
+		return deps, nil
+	}
+	return deps.File(fa, b.constraints(s, "COPY sources and dependency outputs")...), nil
 }
 
 // packageBuild runs a package's build in its directory on top of its base.
@@ -256,21 +267,17 @@ func copyOp(src bk.State, c solver.Copy, chown *bk.ChownOpt, epoch *time.Time) *
 	return bk.Copy(src, from, c.Dest, info)
 }
 
-// fromContext copies the given context paths (globs allowed) to BuildRoot on a
-// scratch layer. A pattern that matches nothing copies nothing; content outside
-// the patterns does not affect the cache key.
-func (b *graph) fromContext(s solver.Stage, include, exclude []string) bk.State {
-	return b.copyFrom(b.o.Context, s, include, exclude)
-}
-
-func (b *graph) copyFrom(src bk.State, s solver.Stage, include, exclude []string) bk.State {
-	return bk.Scratch().File(bk.Copy(src, "/", solver.BuildRoot+"/", &bk.CopyInfo{
+// contextCopy copies the given context paths (globs allowed) and nothing else. A
+// pattern that matches nothing copies nothing, and content outside the patterns
+// does not affect the cache key.
+func contextCopy(include, exclude []string, epoch *time.Time) *bk.CopyInfo {
+	return &bk.CopyInfo{
 		CopyDirContentsOnly: true,
 		CreateDestPath:      true,
 		IncludePatterns:     include,
-		ExcludePatterns:     append(exclude, "**/node_modules"),
-		CreatedTime:         b.o.Epoch,
-	}), b.constraints(s, "COPY "+strings.Join(include, " "))...)
+		ExcludePatterns:     append(slices.Clone(exclude), "**/node_modules"),
+		CreatedTime:         epoch,
+	}
 }
 
 // layer puts layers on top of base: merged when the worker can, so each stays
