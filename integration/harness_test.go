@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -88,16 +89,12 @@ type result struct {
 	vertices []*client.Vertex
 }
 
-// run builds b the given way and exports an OCI tarball.
-func (b build) run(ctx context.Context, t *testing.T, w way) (*result, error) {
-	t.Helper()
-	out := filepath.Join(t.TempDir(), "image.tar")
-	if w == buildx {
-		return b.runBuildx(ctx, t, out)
-	}
+// options are the solve options of b: its directory as context and manifest
+// directory, and the frontend attributes.
+func (b build) options() (client.SolveOpt, error) {
 	src, err := fsutil.NewFS(b.dir)
 	if err != nil {
-		return nil, err
+		return client.SolveOpt{}, err
 	}
 	attrs := map[string]string{"filename": "monokit.yaml"}
 	if b.target != "" {
@@ -109,18 +106,31 @@ func (b build) run(ctx context.Context, t *testing.T, w way) (*result, error) {
 	for k, v := range b.attrs {
 		attrs[k] = v
 	}
-	opt := client.SolveOpt{
+	return client.SolveOpt{
 		LocalMounts: map[string]fsutil.FS{
 			dockerui.DefaultLocalNameContext:    src,
 			dockerui.DefaultLocalNameDockerfile: src,
 		},
 		FrontendAttrs: attrs,
-		Exports: []client.ExportEntry{{
-			Type:   client.ExporterOCI,
-			Attrs:  map[string]string{"name": "monokit-test:latest"},
-			Output: func(map[string]string) (io.WriteCloser, error) { return os.Create(out) },
-		}},
+	}, nil
+}
+
+// run builds b the given way and exports an OCI tarball.
+func (b build) run(ctx context.Context, t *testing.T, w way) (*result, error) {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "image.tar")
+	if w == buildx {
+		return b.runBuildx(ctx, t, out)
 	}
+	opt, err := b.options()
+	if err != nil {
+		return nil, err
+	}
+	opt.Exports = []client.ExportEntry{{
+		Type:   client.ExporterOCI,
+		Attrs:  map[string]string{"name": "monokit-test:latest"},
+		Output: func(map[string]string) (io.WriteCloser, error) { return os.Create(out) },
+	}}
 	ch := make(chan *client.SolveStatus)
 	res := &result{ociTar: out}
 	var wg sync.WaitGroup
@@ -304,7 +314,7 @@ func unpack(t *testing.T, tarPath, platform string) string {
 	ms := manifests(t, layout)
 	d, ok := ms[platform]
 	if !ok {
-		t.Fatalf("no %s image in %v", platform, slices.Collect(mapsKeys(ms)))
+		t.Fatalf("no %s image in %v", platform, slices.Collect(maps.Keys(ms)))
 	}
 	// umoci unpacks by tag: point one at the platform's manifest.
 	var idx ocispecs.Index
@@ -322,28 +332,6 @@ func unpack(t *testing.T, tarPath, platform string) string {
 	return bundle
 }
 
-func mapsKeys[K comparable, V any](m map[K]V) func(func(K) bool) {
-	return func(yield func(K) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
-}
-
-// vertexNames lists the names of vertices that ran (not cached) and that were cached.
-func vertexNames(vs []*client.Vertex) (ran, cached []string) {
-	for _, v := range vs {
-		if v.Cached {
-			cached = append(cached, v.Name)
-		} else if v.Completed != nil {
-			ran = append(ran, v.Name)
-		}
-	}
-	return ran, cached
-}
-
 func deadline(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(ctx, d)
 }
@@ -352,13 +340,9 @@ func deadline(ctx context.Context, d time.Duration) (context.Context, context.Ca
 // build-context transfer sent, keyed by vertex and transfer.
 func (b build) runStatus(ctx context.Context, t *testing.T) (map[string]int64, error) {
 	t.Helper()
-	src, err := fsutil.NewFS(b.dir)
+	opt, err := b.options()
 	if err != nil {
 		return nil, err
-	}
-	opt := client.SolveOpt{
-		LocalMounts:   map[string]fsutil.FS{dockerui.DefaultLocalNameContext: src, dockerui.DefaultLocalNameDockerfile: src},
-		FrontendAttrs: map[string]string{"filename": "monokit.yaml", "target": b.target},
 	}
 	ch := make(chan *client.SolveStatus)
 	sent := map[string]int64{}

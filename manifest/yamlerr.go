@@ -19,5 +19,3 @@ func YAMLError(file string, err error) error {
 	}
 	return &Error{Pos: Pos{File: file}, Err: errors.New("invalid YAML: " + strings.TrimPrefix(msg, "yaml: "))}
 }
-
-func yamlError(file string, err error) error { return YAMLError(file, err) }
