@@ -104,6 +104,7 @@ func Build(ctx context.Context, c client.Client) (_ *client.Result, err error) {
 			NoCache:        func(id string) bool { return bc.IsNoCache(id) },
 			SourceMap:      src.SourceMap,
 			Epoch:          epoch,
+			Runnable:       runnable(bc.BuildOpts().Workers),
 		})
 		if err != nil {
 			return nil, err
@@ -202,4 +203,18 @@ func sourceDateEpoch(args map[string]string) (*time.Time, error) {
 	}
 	t := time.Unix(sec, 0).UTC()
 	return &t, nil
+}
+
+// runnable reports whether some worker executes a platform, natively or through
+// the emulators registered on its host; nil when the workers are not known.
+func runnable(workers []client.WorkerInfo) func(ocispecs.Platform) bool {
+	var all []ocispecs.Platform
+	for _, w := range workers {
+		all = append(all, w.Platforms...)
+	}
+	if len(all) == 0 {
+		return nil
+	}
+	m := platforms.Any(all...)
+	return m.Match
 }

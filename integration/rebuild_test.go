@@ -21,7 +21,8 @@ func ranSteps(vs []*client.Vertex) []string {
 		if !strings.Contains(v.Name, "] RUN ") || v.Cached || v.Completed == nil {
 			continue
 		}
-		out = append(out, strings.TrimPrefix(v.Name[:strings.Index(v.Name, "] RUN ")], "["))
+		// "[prune linux/amd64] RUN ...": the stage ID, without the platform.
+		out = append(out, strings.Fields(strings.TrimPrefix(v.Name, "["))[0])
 	}
 	slices.Sort(out)
 	return out

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/containerd/platforms"
 	bk "github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/solver/pb"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
@@ -46,12 +47,18 @@ type Options struct {
 	SourceMap *bk.SourceMap
 	// Epoch is SOURCE_DATE_EPOCH for created timestamps of copied files.
 	Epoch *time.Time
+	// Runnable reports whether the worker can execute a platform (natively or
+	// emulated); nil means it can run any.
+	Runnable func(ocispecs.Platform) bool
 }
 
 // Build returns the runtime image state of plan for o.TargetPlatform.
 func Build(ctx context.Context, plan *solver.Plan, o Options) (bk.State, error) {
 	if o.Image == nil {
 		return bk.State{}, fmt.Errorf("llb: Options.Image is required")
+	}
+	if err := checkPlatform(plan, o); err != nil {
+		return bk.State{}, err
 	}
 	b := &graph{plan: plan, o: o, states: map[string]bk.State{}, outputs: map[string]bk.State{}}
 	for _, s := range plan.Stages {
@@ -65,6 +72,8 @@ func Build(ctx context.Context, plan *solver.Plan, o Options) (bk.State, error) 
 			err = b.packageBuild(s)
 		case solver.KindPrune:
 			err = b.prune(s)
+		case solver.KindNative:
+			err = b.native(ctx, s)
 		case solver.KindRuntime:
 			err = b.runtime(ctx, s)
 		default:
@@ -102,7 +111,12 @@ func (b *graph) need(s solver.Stage, id string) (bk.State, error) {
 // constraints are the options every op of stage s carries: a name for progress
 // output, where in the manifest it comes from, and --no-cache.
 func (b *graph) constraints(s solver.Stage, name string) []bk.ConstraintsOpt {
-	opts := []bk.ConstraintsOpt{bk.WithCustomName(fmt.Sprintf("[%s] %s", s.ID, name))}
+	id := s.ID
+	if s.PerTarget || s.Platform == solver.OnTarget {
+		// One per target platform in a multi-platform build.
+		id += " " + platforms.Format(b.o.TargetPlatform)
+	}
+	opts := []bk.ConstraintsOpt{bk.WithCustomName(fmt.Sprintf("[%s] %s", id, name))}
 	if loc := b.location(s); loc != nil {
 		opts = append(opts, loc)
 	}
@@ -295,6 +309,9 @@ func (b *graph) layer(base bk.State, layers []bk.State, s solver.Stage, name str
 // exec runs a stage's commands in dir with its cache mounts and secrets.
 func (b *graph) exec(base bk.State, s solver.Stage, dir string) bk.State {
 	st := withEnv(base, s.Env).Dir(dir)
+	if s.PerTarget {
+		st = targetEnv(st, b.o.TargetPlatform)
+	}
 	cmds := s.Run
 	if (s.Kind == solver.KindBuild || s.Kind == solver.KindApp) && len(s.Outputs) > 0 {
 		cmds = append(slices.Clone(cmds), outputCheck(s))

@@ -190,11 +190,19 @@ func TestBackendGraph(t *testing.T) {
 				}
 			}
 
-			// Nothing executes on the target platform; the build runs on the build one.
+			// Only esbuild's install script executes on the target platform; the
+			// build and the deploy, which selects arm64 packages, run on the build one.
 			for d := range all {
 				op := g.ops[d]
-				if op.GetExec() != nil && op.Platform != nil && op.Platform.Architecture != "amd64" {
-					t.Errorf("exec on %s: %v", op.Platform.Architecture, op.GetExec().Meta.Args)
+				if e := op.GetExec(); e != nil && op.Platform != nil {
+					args := strings.Join(e.Meta.Args, " ")
+					native := strings.Contains(args, solver.NativeScript+" /prune esbuild@0.25.11")
+					if want := map[bool]string{true: "arm64", false: "amd64"}[native]; op.Platform.Architecture != want {
+						t.Errorf("exec on %s, want %s: %v", op.Platform.Architecture, want, args)
+					}
+					if strings.Contains(args, "deploy") && !slices.Contains(e.Meta.Env, solver.TargetCPUEnv+"=arm64") {
+						t.Errorf("deploy env %v lacks %s=arm64", e.Meta.Env, solver.TargetCPUEnv)
+					}
 				}
 				if src := op.GetSource(); src != nil && strings.Contains(src.Identifier, "distroless") && op.Platform.Architecture != "arm64" {
 					t.Errorf("runtime image on %s", op.Platform.Architecture)

@@ -26,6 +26,9 @@ type Lockfile struct {
 	InjectWorkspacePackages bool
 	// PackageManager is the pnpm version the env document pins (pnpm 11+), if any.
 	PackageManager string
+	// Packages are the registry packages, keyed "name@version".
+	Packages  map[string]*LockPackage
+	snapshots map[string]snapshot
 }
 
 // Importer is one project's entry.
@@ -84,6 +87,7 @@ func ParseLockfile(file string, data []byte) (*Lockfile, error) {
 	if s := get(get(main, "settings"), "injectWorkspacePackages"); s != nil {
 		lf.InjectWorkspacePackages = s.Value == "true"
 	}
+	lf.readPackages(main)
 	importers := get(main, "importers")
 	if importers == nil {
 		// A single-project lockfile keeps the root's dependencies at the top.

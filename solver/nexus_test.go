@@ -31,7 +31,7 @@ func TestNexusBackendPlan(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantStages := []string{"toolchain", "deps", "build:@nexus/shared-types", "build:@nexus/shared-database", "build:@nexus/shared-utils", "app:@nexus/backend", "prune", "runtime"}
+	wantStages := []string{"toolchain", "deps", "build:@nexus/shared-types", "build:@nexus/shared-database", "build:@nexus/shared-utils", "app:@nexus/backend", "prune", "native", "runtime"}
 	if got := stageIDs(p); !slices.Equal(got, wantStages) {
 		t.Errorf("stages = %v, want %v", got, wantStages)
 	}

@@ -34,6 +34,11 @@ type PackageJSON struct {
 	Files                []string          `json:"files"`
 	Repository           json.RawMessage   `json:"repository"`
 	Homepage             string            `json:"homepage"`
+	// PNPM is the root package.json's pnpm settings (pnpm 10 still reads them).
+	PNPM struct {
+		OnlyBuiltDependencies  []string `json:"onlyBuiltDependencies"`
+		NeverBuiltDependencies []string `json:"neverBuiltDependencies"`
+	} `json:"pnpm"`
 
 	File string                  `json:"-"` // path in the repository
 	Data []byte                  `json:"-"`

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -20,6 +21,7 @@ const (
 	KindBuild     Kind = "build"     // one workspace package's build
 	KindApp       Kind = "app"       // the target package's generate and build
 	KindPrune     Kind = "prune"     // the production tree
+	KindNative    Kind = "native"    // dependencies' install scripts, on the target platform
 	KindRuntime   Kind = "runtime"   // the runtime image
 )
 
@@ -41,6 +43,15 @@ const (
 	AppRoot   = "/app"
 	StoreDir  = "/pnpm/store"
 	CacheDir  = "/root/.cache/pnpm"
+	// NativeScript runs install scripts in the production tree (llb writes it).
+	NativeScript = "/usr/local/lib/monokit/native-build.js"
+)
+
+// Per-target stages run on the build platform once per target platform, with
+// these set to the target's os and cpu as npm names them (linux, x64, arm64).
+const (
+	TargetOSEnv  = "MONOKIT_TARGET_OS"
+	TargetCPUEnv = "MONOKIT_TARGET_CPU"
 )
 
 // Stage is one step of a plan.
@@ -72,6 +83,9 @@ type Stage struct {
 	// package builds, absolute otherwise.
 	Outputs  []string `json:"outputs,omitempty"`
 	Platform Platform `json:"platform"`
+	// PerTarget says a build-platform stage runs once per target platform, with
+	// TargetOSEnv and TargetCPUEnv set.
+	PerTarget bool `json:"perTarget,omitempty"`
 	// Cache lists the persistent cache mounts (target path) Run uses.
 	Cache []string `json:"cache,omitempty"`
 	// Secrets are mounted into Run, never into its result.
@@ -105,6 +119,8 @@ type Plan struct {
 	CacheKey string      `json:"cacheKey"`
 	Image    ImageConfig `json:"image"`
 	Secrets  []Secret    `json:"secrets,omitempty"`
+	// Platforms is what the production tree holds that depends on the platform.
+	Platforms Platforms `json:"platforms"`
 	// ContextPaths are the build-context paths the stages read besides the
 	// workspace metadata (MetadataPatterns), which the install reads: the
 	// frontend transfers only these two sets.
@@ -171,6 +187,9 @@ func (p *Plan) WriteText(w io.Writer) {
 	}
 	for _, s := range p.Stages {
 		fmt.Fprintf(w, "\n[%s] on %s platform", s.ID, s.Platform)
+		if s.PerTarget {
+			fmt.Fprint(w, ", once per target platform")
+		}
 		if s.Kind == KindBuild {
 			fmt.Fprintf(w, ", level %d", s.Level)
 		}
@@ -209,7 +228,31 @@ func (p *Plan) WriteText(w io.Writer) {
 	if ic.Healthcheck != nil {
 		fmt.Fprintf(w, "  healthcheck: %q\n", ic.Healthcheck.Test)
 	}
+	pf := p.Platforms
+	if len(pf.Prebuilt) > 0 {
+		fmt.Fprintf(w, "  prebuilt per platform: %d packages of %s; each target platform gets its own\n", len(pf.Prebuilt), strings.Join(families(pf.Prebuilt), ", "))
+	}
+	if len(pf.Native) > 0 {
+		fmt.Fprintf(w, "  native builds (on the target platform): %s (%s)\n", strings.Join(pf.Native, " "), pf.Source)
+	} else if pf.AllNative {
+		fmt.Fprintf(w, "  native builds (on the target platform): every dependency with an install script (%s)\n", pf.Source)
+	}
 	for _, n := range p.Notes {
 		fmt.Fprintf(w, "note: %s\n", n)
 	}
+}
+
+// families shortens package keys to their scopes (@img/*) or names, for a summary.
+func families(keys []string) []string {
+	var out []string
+	for _, k := range keys {
+		name, _ := splitKey(k)
+		if scope, _, ok := strings.Cut(name, "/"); ok && strings.HasPrefix(scope, "@") {
+			name = scope + "/*"
+		}
+		if !slices.Contains(out, name) {
+			out = append(out, name)
+		}
+	}
+	return out
 }

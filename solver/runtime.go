@@ -77,11 +77,17 @@ func joinInts(v []int) string {
 // contribute, without the app's own sources, so editing the app does not re-run
 // it; the runtime then adds the app's files from its build. For Next.js apps it
 // gathers the standalone output.
+//
+// The deploy runs on the build platform and selects the target platform's
+// prebuilt packages with --os/--cpu/--libc; install scripts that may compile for
+// the platform they run on are left to a native stage on the target platform.
 func (b *builder) prune() error {
 	app := "app:" + b.pkg.ID()
+	pf := b.platforms()
+	b.plan.Platforms = pf
 	s := Stage{ID: "prune", Kind: KindPrune, Platform: OnBuild, Outputs: []string{PruneRoot}}
-	runtime := Stage{ID: "runtime", Kind: KindRuntime, Image: b.rt.image, Needs: []string{"prune"}, Platform: OnTarget,
-		Copies: []Copy{{From: "prune", Src: PruneRoot + "/", Dest: AppRoot + "/"}}}
+	runtime := Stage{ID: "runtime", Kind: KindRuntime, Image: b.rt.image, Needs: []string{"prune"}, Platform: OnTarget}
+	from := "prune"
 	switch b.plan.Preset {
 	case manifest.PresetNext:
 		dir := path.Join(BuildRoot, b.pkg.Dir)
@@ -104,12 +110,34 @@ func (b *builder) prune() error {
 		if b.plan.PNPM.Major >= 10 && !b.ws.Lockfile.InjectWorkspacePackages && !b.ws.Config.InjectWorkspacePackages {
 			cmd += " --legacy"
 		}
+		if pf.CrossSelect {
+			s.PerTarget = true
+			cmd += fmt.Sprintf(" --os=$%s --cpu=$%s --libc=%s", TargetOSEnv, TargetCPUEnv, b.rt.libc)
+			if pf.HasNative() {
+				cmd += " --ignore-scripts"
+			}
+		}
 		s.Run = []string{cmd + " " + PruneRoot}
 		s.Cache = []string{StoreDir, CacheDir}
 		s.Secrets = len(b.plan.Secrets) > 0
+		if pf.CrossSelect && pf.HasNative() {
+			run := "node " + NativeScript + " " + PruneRoot
+			if !pf.AllNative {
+				run += " " + strings.Join(pf.Native, " ")
+			}
+			b.add(s)
+			s = Stage{ID: "native", Kind: KindNative, Image: b.rt.buildImage, Needs: []string{"prune"}, Platform: OnTarget,
+				Run: []string{run}, Outputs: []string{PruneRoot}, Pos: pf.Pos}
+			from = "native"
+			runtime.Needs = []string{"native"}
+		}
+		if !pf.CrossSelect && pf.AllNative {
+			b.plan.Notes = append(b.plan.Notes, fmt.Sprintf("%s: install scripts run on the build platform; for another target platform, pnpm 10.14 or later runs them there", pf.Source))
+		}
 		runtime.Needs = append(runtime.Needs, app)
 		runtime.Copies = append(runtime.Copies, b.appFiles(app)...)
 	}
+	runtime.Copies = append([]Copy{{From: from, Src: PruneRoot + "/", Dest: AppRoot + "/"}}, runtime.Copies...)
 	b.add(s)
 	b.add(runtime)
 	return nil

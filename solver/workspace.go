@@ -62,6 +62,12 @@ type WorkspaceConfig struct {
 	Catalogs                map[string]map[string]string `yaml:"catalogs"`
 	InjectWorkspacePackages bool                         `yaml:"injectWorkspacePackages"`
 	PatchedDependencies     map[string]string            `yaml:"patchedDependencies"`
+	// Which dependencies may run install scripts (pnpm 10+); allowBuilds values
+	// are true, false or, in pnpm 11, a placeholder string for unreviewed ones.
+	AllowBuilds               map[string]any `yaml:"allowBuilds"`
+	OnlyBuiltDependencies     []string       `yaml:"onlyBuiltDependencies"`
+	NeverBuiltDependencies    []string       `yaml:"neverBuiltDependencies"`
+	DangerouslyAllowAllBuilds bool           `yaml:"dangerouslyAllowAllBuilds"`
 }
 
 // Workspace is a solved pnpm workspace.
@@ -74,6 +80,7 @@ type Workspace struct {
 	Present map[string]bool
 	byDir   map[string]*Package
 	fsys    fs.FS
+	config  *yaml.Node // pnpm-workspace.yaml, for positions
 }
 
 // Load reads the workspace at the root of fsys.
@@ -142,6 +149,7 @@ func (ws *Workspace) readConfig() error {
 	if len(doc.Content) == 0 {
 		return nil
 	}
+	ws.config = doc.Content[0]
 	if err := doc.Content[0].Decode(&ws.Config); err != nil {
 		var te *yaml.TypeError
 		if errors.As(err, &te) {

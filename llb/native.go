@@ -1,0 +1,72 @@
+package llb
+
+import (
+	"context"
+	_ "embed"
+	"path"
+	"strings"
+
+	"github.com/containerd/platforms"
+	bk "github.com/moby/buildkit/client/llb"
+	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+
+	"github.com/monokit/monokit/manifest"
+	"github.com/monokit/monokit/solver"
+)
+
+//go:embed native-build.js
+var nativeScript []byte
+
+// native runs the install scripts pnpm deploy skipped, on the target platform:
+// the build image for that platform, the production tree copied in, one exec.
+// It is the only step that may execute on the target platform.
+func (b *graph) native(ctx context.Context, s solver.Stage) error {
+	img, err := b.o.Image(ctx, s.Image, b.o.TargetPlatform)
+	if err != nil {
+		return err
+	}
+	prune, err := b.need(s, "prune")
+	if err != nil {
+		return err
+	}
+	fa := bk.Mkdir(path.Dir(solver.NativeScript), 0o755, bk.WithParents(true)).
+		Mkfile(solver.NativeScript, 0o644, nativeScript).
+		Copy(prune, solver.PruneRoot+"/", solver.PruneRoot+"/", &bk.CopyInfo{CopyDirContentsOnly: true, CreateDestPath: true})
+	base := img.File(fa, b.constraints(s, "COPY the production tree")...)
+	run := b.exec(base, s, solver.PruneRoot)
+	b.states[s.ID] = bk.Scratch().File(bk.Copy(run, solver.PruneRoot+"/", solver.PruneRoot+"/", &bk.CopyInfo{CopyDirContentsOnly: true, CreateDestPath: true, CreatedTime: b.o.Epoch}), b.constraints(s, "COPY the production tree")...)
+	return nil
+}
+
+// checkPlatform refuses a target platform the plan cannot build correctly from
+// this worker, before anything runs: a pnpm too old to select another
+// platform's prebuilt packages, or native builds the worker cannot execute.
+func checkPlatform(plan *solver.Plan, o Options) error {
+	tp := o.TargetPlatform
+	if solver.NodeArch(tp.Architecture) == "" {
+		return manifest.Errorf(plan.Pos, "target %q: Node.js has no build for %s; pick linux/amd64 or linux/arm64 (or another platform Node.js publishes)", plan.Target, platforms.Format(tp))
+	}
+	if platforms.Only(o.BuildPlatform).Match(tp) {
+		return nil
+	}
+	pf := plan.Platforms
+	if !pf.CrossSelect && (len(pf.Prebuilt) > 0 || len(pf.Native) > 0) {
+		return manifest.Errorf(plan.PNPM.Pos, "target %q: pnpm %s cannot select the %s packages of %s from %s (--os/--cpu/--libc arrived in pnpm 10.14); set packageManager to pnpm@10.14.0 or later, or build on a %s builder",
+			plan.Target, plan.PNPM.Version, platforms.Format(tp), strings.Join(append(pf.Prebuilt, pf.Native...), ", "), platforms.Format(o.BuildPlatform), platforms.Format(tp))
+	}
+	if !pf.HasNative() || plan.Stage("native") == nil || o.Runnable == nil || o.Runnable(tp) {
+		return nil
+	}
+	what := "every dependency with an install script"
+	if len(pf.Native) > 0 {
+		what = strings.Join(pf.Native, ", ")
+	}
+	return manifest.Errorf(pf.Pos, "target %q: %s run install scripts (%s), which must run on %s, and this builder cannot run %s: register QEMU on the builder host (docker run --privileged --rm tonistiigi/binfmt --install %s), add a %s node to the builder (docker buildx create --append), or, if those packages ship prebuilt binaries, stop allowing their builds",
+		plan.Target, what, pf.Source, platforms.Format(tp), platforms.Format(tp), tp.Architecture, platforms.Format(tp))
+}
+
+// targetEnv sets the target platform's os and cpu, as npm names them, for a
+// per-target stage.
+func targetEnv(st bk.State, p ocispecs.Platform) bk.State {
+	return st.AddEnv(solver.TargetOSEnv, p.OS).AddEnv(solver.TargetCPUEnv, solver.NodeArch(p.Architecture))
+}

@@ -1,0 +1,186 @@
+package solver
+
+import (
+	"path"
+	"slices"
+	"sort"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// LockPackage is one resolved registry package: what the lockfile says of its
+// platform (prebuilt binaries declare os, cpu and libc) and, in lockfile 6.0,
+// whether it builds at install time.
+type LockPackage struct {
+	Name, Version string // the version without peer suffix
+	OS, CPU, Libc []string
+	RequiresBuild bool // lockfile 6.0 only: pnpm 9 dropped the field
+}
+
+// snapshot is one installed instance of a package (a peer-resolved variant): its
+// production and optional dependencies, name → lockfile version reference.
+type snapshot map[string]string
+
+// readPackages fills Packages and the snapshots from the project graph document:
+// lockfile 9.0 splits them into packages (metadata) and snapshots (edges);
+// lockfile 6.0 keeps both in packages, keyed with a leading slash.
+func (lf *Lockfile) readPackages(main *yaml.Node) {
+	lf.Packages = map[string]*LockPackage{}
+	lf.snapshots = map[string]snapshot{}
+	each(get(main, "packages"), func(k, v *yaml.Node) {
+		key := strings.TrimPrefix(k.Value, "/")
+		name, version := splitKey(key)
+		plain := stripPeers(version)
+		p := &LockPackage{Name: name, Version: plain, OS: strList(get(v, "os")), CPU: strList(get(v, "cpu")), Libc: strList(get(v, "libc"))}
+		if rb := get(v, "requiresBuild"); rb != nil {
+			p.RequiresBuild = rb.Value == "true"
+		}
+		lf.Packages[name+"@"+plain] = p
+		if !strings.HasPrefix(lf.Version, "9.") {
+			lf.snapshots[key] = snapshotOf(v)
+		}
+	})
+	each(get(main, "snapshots"), func(k, v *yaml.Node) {
+		lf.snapshots[k.Value] = snapshotOf(v)
+	})
+}
+
+func snapshotOf(v *yaml.Node) snapshot {
+	s := snapshot{}
+	for _, kind := range []string{"dependencies", "optionalDependencies"} {
+		each(get(v, kind), func(name, ver *yaml.Node) { s[name.Value] = ver.Value })
+	}
+	return s
+}
+
+func strList(n *yaml.Node) []string {
+	if n == nil {
+		return nil
+	}
+	if n.Kind == yaml.ScalarNode {
+		return []string{n.Value}
+	}
+	var out []string
+	for _, c := range n.Content {
+		out = append(out, c.Value)
+	}
+	return out
+}
+
+// splitKey splits "name@version(peers)" (the name may be scoped) at the @ that
+// starts the version.
+func splitKey(key string) (name, version string) {
+	base, _, _ := strings.Cut(key, "(")
+	i := strings.LastIndex(base, "@")
+	if i <= 0 {
+		return key, ""
+	}
+	return key[:i], key[i+1:]
+}
+
+func stripPeers(v string) string {
+	v, _, _ = strings.Cut(v, "(")
+	return v
+}
+
+// snapshotKey is the snapshot a dependency reference points at: "1.2.3(peers)"
+// for name, or an alias's "real-name@1.2.3"; "" for workspace links.
+func snapshotKey(name, ref string) string {
+	ref = strings.TrimPrefix(ref, "/") // lockfile 6.0 writes aliases as /real@1.2.3
+	if strings.HasPrefix(ref, "link:") || ref == "" {
+		return ""
+	}
+	if n, v := splitKey(ref); v != "" && n != "" && !strings.HasPrefix(ref, "file:") {
+		return ref // an alias: npm:real@version is stored as real@version
+	}
+	return name + "@" + ref
+}
+
+// ProdPackages lists the registry packages ("name@version") the production install
+// of the given importers holds, with every platform's optional variants: the
+// dependencies and optionalDependencies of each, transitively.
+func (lf *Lockfile) ProdPackages(importers []string) []string {
+	seen := map[string]bool{}
+	out := map[string]bool{}
+	var visit func(name, ref string)
+	visit = func(name, ref string) {
+		key := snapshotKey(name, ref)
+		if key == "" || seen[key] {
+			return
+		}
+		seen[key] = true
+		n, v := splitKey(key)
+		out[n+"@"+stripPeers(v)] = true
+		s := lf.snapshots[key]
+		if s == nil && !strings.HasPrefix(lf.Version, "9.") {
+			s = lf.snapshots[stripPeers(key)]
+		}
+		for dn, dv := range s {
+			visit(dn, dv)
+		}
+	}
+	for _, dir := range importers {
+		im := lf.Importers[dir]
+		if im == nil {
+			continue
+		}
+		for _, kind := range []string{"dependencies", "optionalDependencies"} {
+			for n, d := range im.Deps[kind] {
+				visit(n, d.Version)
+			}
+		}
+	}
+	keys := make([]string, 0, len(out))
+	for k := range out {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// PlatformSpecific reports whether the package declares the platforms it runs on
+// (a prebuilt binary such as @img/sharp-linux-arm64 or @esbuild/linux-x64).
+func (p *LockPackage) PlatformSpecific() bool {
+	return len(p.OS)+len(p.CPU)+len(p.Libc) > 0
+}
+
+// Supports reports whether the package installs on os/cpu/libc, read the way npm
+// and pnpm read those fields: a list of allowed values, or of "!"-negated ones.
+func (p *LockPackage) Supports(os, cpu, libc string) bool {
+	return allows(p.OS, os) && allows(p.CPU, cpu) && (libc == "" || allows(p.Libc, libc))
+}
+
+func allows(list []string, v string) bool {
+	if slices.Contains(list, "!"+v) {
+		return false
+	}
+	positive := false
+	for _, e := range list {
+		if !strings.HasPrefix(e, "!") {
+			positive = true
+			if e == v || e == "any" {
+				return true
+			}
+		}
+	}
+	return !positive
+}
+
+// matchPackage reports whether a pnpm package selector (name, name@version, or a
+// name glob such as @scope/*) selects name@version.
+func matchPackage(selector, name, version string) bool {
+	n, v := splitKey(selector)
+	if ok, _ := path.Match(n, name); !ok && n != name {
+		return false
+	}
+	if v == "" {
+		return true
+	}
+	for _, alt := range strings.Split(v, "||") {
+		if strings.TrimSpace(alt) == version {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,142 @@
+package solver
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/monokit/monokit/manifest"
+)
+
+// Platforms is what the production tree of a target holds that depends on the
+// platform, and how monokit selects it for each target platform.
+type Platforms struct {
+	// CrossSelect says the repository's pnpm takes --os/--cpu/--libc (10.14 and
+	// later), so the production tree of any target platform is selected on the
+	// build platform.
+	CrossSelect bool `json:"crossSelect"`
+	// Prebuilt are the platform-specific packages (os/cpu/libc in the lockfile)
+	// of the production tree, for every platform: each target gets only its own.
+	Prebuilt []string `json:"prebuilt,omitempty"`
+	// Native are the packages whose install scripts pnpm runs (allowBuilds,
+	// onlyBuiltDependencies, requiresBuild): they may compile for the platform
+	// they run on, so their scripts run on the target platform.
+	Native []string `json:"native,omitempty"`
+	// AllNative says every dependency's install scripts run and the lockfile
+	// does not say which have one (dangerouslyAllowAllBuilds, or pnpm 9).
+	AllNative bool `json:"allNative,omitempty"`
+	// Source says where Native comes from, for messages.
+	Source string       `json:"source,omitempty"`
+	Pos    manifest.Pos `json:"-"`
+}
+
+// HasNative reports whether install scripts must run on the target platform.
+func (p Platforms) HasNative() bool { return len(p.Native) > 0 || p.AllNative }
+
+// crossSelectSince is the first pnpm with --os, --cpu and --libc (pnpm#7510).
+var crossSelectSince = [3]int{10, 14, 0}
+
+// NodeArch is the process.arch (what npm's cpu field names) of an OCI
+// architecture, or "" when Node.js has no build for it.
+func NodeArch(goarch string) string {
+	switch goarch {
+	case "amd64":
+		return "x64"
+	case "386":
+		return "ia32"
+	case "arm64", "arm", "s390x", "riscv64", "loong64":
+		return goarch
+	case "ppc64le":
+		return "ppc64"
+	}
+	return ""
+}
+
+// platforms reads the production tree's platform-specific and native packages
+// from the lockfile and pnpm's build settings.
+func (b *builder) platforms() Platforms {
+	pl := Platforms{CrossSelect: !versionBefore(b.plan.PNPM.Version, crossSelectSince)}
+	var importers []string
+	for _, p := range append([]*Package{b.pkg}, b.ws.ProdClosure(b.pkg)...) {
+		importers = append(importers, p.Dir)
+	}
+	prod := b.ws.Lockfile.ProdPackages(importers)
+	allow, never, pos, src := b.buildSettings()
+	for _, key := range prod {
+		lp := b.ws.Lockfile.Packages[key]
+		if lp == nil {
+			continue
+		}
+		if lp.PlatformSpecific() {
+			pl.Prebuilt = append(pl.Prebuilt, key)
+		}
+		if b.plan.PNPM.Major >= 10 && matchAny(allow, lp) && !matchAny(never, lp) ||
+			b.plan.PNPM.Major < 10 && lp.RequiresBuild && !matchAny(never, lp) {
+			pl.Native = append(pl.Native, key)
+		}
+	}
+	pl.Source, pl.Pos = src, pos
+	switch {
+	case b.plan.PNPM.Major >= 10 && b.ws.Config.DangerouslyAllowAllBuilds:
+		pl.AllNative, pl.Source = true, "dangerouslyAllowAllBuilds in "+WorkspaceFile
+	case b.plan.PNPM.Major < 10 && strings.HasPrefix(b.ws.Lockfile.Version, "9."):
+		pl.AllNative, pl.Source = true, fmt.Sprintf("pnpm %s runs every dependency's install scripts and lockfile 9.0 does not record which have one", b.plan.PNPM.Version)
+		pl.Pos = b.plan.PNPM.Pos
+	case b.plan.PNPM.Major < 10:
+		pl.Source = "requiresBuild in " + LockFile
+	}
+	return pl
+}
+
+// buildSettings are the package selectors pnpm 10+ allows and denies builds for:
+// allowBuilds (10.26+, the only setting from 11), onlyBuiltDependencies and
+// neverBuiltDependencies, from pnpm-workspace.yaml and the root package.json.
+func (b *builder) buildSettings() (allow, never []string, pos manifest.Pos, src string) {
+	c := b.ws.Config
+	for sel, v := range c.AllowBuilds {
+		if on, ok := v.(bool); ok && on || v == "true" {
+			allow = append(allow, sel)
+		} else {
+			never = append(never, sel)
+		}
+	}
+	allow = append(allow, c.OnlyBuiltDependencies...)
+	never = append(never, c.NeverBuiltDependencies...)
+	if len(allow) > 0 {
+		key := "allowBuilds"
+		if len(c.AllowBuilds) == 0 {
+			key = "onlyBuiltDependencies"
+		}
+		pos, src = yamlPos(WorkspaceFile, b.ws.config, key), WorkspaceFile
+	}
+	if pj := b.ws.Root.JSON; len(pj.PNPM.OnlyBuiltDependencies) > 0 {
+		allow = append(allow, pj.PNPM.OnlyBuiltDependencies...)
+		pos, src = pj.Pos("pnpm/onlyBuiltDependencies"), pj.File
+	}
+	never = append(never, b.ws.Root.JSON.PNPM.NeverBuiltDependencies...)
+	if src != "" {
+		src = "the builds " + src + " allows"
+	}
+	slices.Sort(allow)
+	return allow, never, pos, src
+}
+
+func matchAny(selectors []string, p *LockPackage) bool {
+	for _, s := range selectors {
+		if matchPackage(s, p.Name, p.Version) {
+			return true
+		}
+	}
+	return false
+}
+
+// versionBefore reports whether a semver version is older than min.
+func versionBefore(v string, min [3]int) bool {
+	var got [3]int
+	core, _, _ := strings.Cut(v, "-")
+	n, _ := fmt.Sscanf(core, "%d.%d.%d", &got[0], &got[1], &got[2])
+	if n == 0 {
+		return false
+	}
+	return slices.Compare(got[:], min[:]) < 0
+}
