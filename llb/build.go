@@ -74,6 +74,8 @@ func Build(ctx context.Context, plan *solver.Plan, o Options) (bk.State, error) 
 			err = b.prune(s)
 		case solver.KindNative:
 			err = b.native(ctx, s)
+		case solver.KindSelect:
+			err = b.selectPlatform(s)
 		case solver.KindRuntime:
 			err = b.runtime(ctx, s)
 		default:

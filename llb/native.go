@@ -17,6 +17,9 @@ import (
 //go:embed native-build.js
 var nativeScript []byte
 
+//go:embed select-platform.js
+var selectScript []byte
+
 // native runs the install scripts pnpm deploy skipped, on the target platform:
 // the build image for that platform, the production tree copied in, one exec.
 // It is the only step that may execute on the target platform.
@@ -25,15 +28,32 @@ func (b *graph) native(ctx context.Context, s solver.Stage) error {
 	if err != nil {
 		return err
 	}
+	return b.treeScript(s, img, solver.NativeScript, nativeScript)
+}
+
+// selectPlatform fits Next.js's traced tree to the target platform, on the
+// toolchain (build platform, with pnpm to fetch the target's packages).
+func (b *graph) selectPlatform(s solver.Stage) error {
+	tc, err := b.need(s, "toolchain")
+	if err != nil {
+		return err
+	}
+	return b.treeScript(s, tc, solver.SelectScript, selectScript)
+}
+
+// treeScript copies the production tree onto base with a script and the
+// stage's files, runs the stage, and keeps the tree alone.
+func (b *graph) treeScript(s solver.Stage, base bk.State, script string, content []byte) error {
 	prune, err := b.need(s, "prune")
 	if err != nil {
 		return err
 	}
-	fa := bk.Mkdir(path.Dir(solver.NativeScript), 0o755, bk.WithParents(true)).
-		Mkfile(solver.NativeScript, 0o644, nativeScript).
-		Copy(prune, solver.PruneRoot+"/", solver.PruneRoot+"/", &bk.CopyInfo{CopyDirContentsOnly: true, CreateDestPath: true})
-	base := img.File(fa, b.constraints(s, "COPY the production tree")...)
-	run := b.exec(base, s, solver.PruneRoot)
+	fa := bk.Mkdir(path.Dir(script), 0o755, bk.WithParents(true)).Mkfile(script, 0o644, content)
+	for _, f := range s.Files {
+		fa = fa.Mkdir(path.Dir(f.Path), 0o755, bk.WithParents(true)).Mkfile(f.Path, 0o644, []byte(f.Data))
+	}
+	fa = fa.Copy(prune, solver.PruneRoot+"/", solver.PruneRoot+"/", &bk.CopyInfo{CopyDirContentsOnly: true, CreateDestPath: true})
+	run := b.exec(base.File(fa, b.constraints(s, "COPY the production tree")...), s, solver.PruneRoot)
 	b.states[s.ID] = bk.Scratch().File(bk.Copy(run, solver.PruneRoot+"/", solver.PruneRoot+"/", &bk.CopyInfo{CopyDirContentsOnly: true, CreateDestPath: true, CreatedTime: b.o.Epoch}), b.constraints(s, "COPY the production tree")...)
 	return nil
 }

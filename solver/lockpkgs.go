@@ -184,3 +184,26 @@ func matchPackage(selector, name, version string) bool {
 	}
 	return false
 }
+
+// PlatformParents lists the packages among keys whose dependencies include
+// platform-specific ones (sharp, esbuild, next): where a traced tree must swap
+// one platform's binaries for another's.
+func (lf *Lockfile) PlatformParents(keys []string) []string {
+	var out []string
+	for skey, s := range lf.snapshots {
+		n, v := splitKey(skey)
+		key := n + "@" + stripPeers(v)
+		if self := lf.Packages[key]; !slices.Contains(keys, key) || slices.Contains(out, key) || self != nil && self.PlatformSpecific() {
+			continue
+		}
+		for dn, dv := range s {
+			cn, cv := splitKey(snapshotKey(dn, dv))
+			if p := lf.Packages[cn+"@"+stripPeers(cv)]; p != nil && p.PlatformSpecific() {
+				out = append(out, key)
+				break
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}

@@ -61,6 +61,7 @@ func (b *builder) platforms() Platforms {
 		importers = append(importers, p.Dir)
 	}
 	prod := b.ws.Lockfile.ProdPackages(importers)
+	b.prod = prod
 	allow, never, pos, src := b.buildSettings()
 	for _, key := range prod {
 		lp := b.ws.Lockfile.Packages[key]

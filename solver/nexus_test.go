@@ -1,6 +1,7 @@
 package solver
 
 import (
+	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
@@ -106,9 +107,20 @@ func TestNexusFrontendPlan(t *testing.T) {
 	if p.Preset != manifest.PresetNext {
 		t.Errorf("preset = %q, want next (inferred from the next dependency)", p.Preset)
 	}
-	want := []string{"toolchain", "deps", "build:@nexus/shared-types", "build:@nexus/ui", "app:@nexus/frontend", "prune", "runtime"}
+	want := []string{"toolchain", "deps", "build:@nexus/shared-types", "build:@nexus/ui", "app:@nexus/frontend", "prune", "select", "runtime"}
 	if got := stageIDs(p); !slices.Equal(got, want) {
 		t.Errorf("stages = %v, want %v", got, want)
+	}
+	// The standalone trace is fitted to each target platform: sharp's and
+	// next's platform packages swapped, devDependencies such as typescript gone.
+	sel := p.Stage("select")
+	var data struct{ Prod, Parents []string }
+	if err := json.Unmarshal([]byte(sel.Files[0].Data), &data); err != nil {
+		t.Fatal(err)
+	}
+	if !sel.PerTarget || sel.Platform != OnBuild || !slices.Equal(data.Parents, []string{"next@15.5.9", "sharp@0.34.5"}) ||
+		slices.Contains(data.Prod, "typescript@5.9.3") || !slices.Contains(data.Prod, "react@19.2.1") || p.Stage("runtime").Copies[0].From != "select" {
+		t.Errorf("select = %+v, parents %v", sel, data.Parents)
 	}
 	prune := p.Stage("prune")
 	if len(prune.Run) != 0 || len(prune.Copies) != 3 || !strings.HasSuffix(prune.Copies[0].Src, "apps/frontend/.next/standalone/") {

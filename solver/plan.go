@@ -22,6 +22,7 @@ const (
 	KindApp       Kind = "app"       // the target package's generate and build
 	KindPrune     Kind = "prune"     // the production tree
 	KindNative    Kind = "native"    // dependencies' install scripts, on the target platform
+	KindSelect    Kind = "select"    // a traced tree's prebuilt packages, for the target platform
 	KindRuntime   Kind = "runtime"   // the runtime image
 )
 
@@ -45,6 +46,8 @@ const (
 	CacheDir  = "/root/.cache/pnpm"
 	// NativeScript runs install scripts in the production tree (llb writes it).
 	NativeScript = "/usr/local/lib/monokit/native-build.js"
+	// SelectScript fits a traced production tree to the target platform.
+	SelectScript = "/usr/local/lib/monokit/select-platform.js"
 )
 
 // Per-target stages run on the build platform once per target platform, with
@@ -88,6 +91,8 @@ type Stage struct {
 	PerTarget bool `json:"perTarget,omitempty"`
 	// Cache lists the persistent cache mounts (target path) Run uses.
 	Cache []string `json:"cache,omitempty"`
+	// Files are written before Run (the data a script reads).
+	Files []File `json:"files,omitempty"`
 	// Secrets are mounted into Run, never into its result.
 	Secrets bool         `json:"secrets,omitempty"`
 	Pos     manifest.Pos `json:"-"`
@@ -99,6 +104,12 @@ type Copy struct {
 	Src      string `json:"src"`  // absolute path in From
 	Dest     string `json:"dest"` // absolute path here
 	Optional bool   `json:"optional,omitempty"`
+}
+
+// File is a file a stage writes before it runs.
+type File struct {
+	Path string `json:"path"`
+	Data string `json:"data"`
 }
 
 // Plan is everything needed to build one target, in order.
@@ -215,6 +226,9 @@ func (p *Plan) WriteText(w io.Writer) {
 				opt = " (if present)"
 			}
 			fmt.Fprintf(w, "  copy:    %s:%s -> %s%s\n", c.From, c.Src, c.Dest, opt)
+		}
+		for _, f := range s.Files {
+			fmt.Fprintf(w, "  file:    %s %s\n", f.Path, f.Data)
 		}
 		if len(s.Outputs) > 0 {
 			fmt.Fprintf(w, "  outputs: %s\n", strings.Join(s.Outputs, " "))

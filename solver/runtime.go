@@ -1,6 +1,7 @@
 package solver
 
 import (
+	"encoding/json"
 	"fmt"
 	"path"
 	"slices"
@@ -97,6 +98,20 @@ func (b *builder) prune() error {
 			{From: app, Src: path.Join(dir, ".next/static"), Dest: path.Join(PruneRoot, b.pkg.Dir, ".next/static")},
 			{From: app, Src: path.Join(dir, "public"), Dest: path.Join(PruneRoot, b.pkg.Dir, "public"), Optional: true},
 		}
+		// The trace was taken on the build platform from the whole install:
+		// per target platform, swap in its prebuilt packages and drop what
+		// production does not install.
+		sel, err := json.Marshal(map[string]any{"libc": b.rt.libc, "storeDir": StoreDir, "prod": b.prod, "parents": b.ws.Lockfile.PlatformParents(b.prod)})
+		if err != nil {
+			return err
+		}
+		b.add(s)
+		s = Stage{ID: "select", Kind: KindSelect, Platform: OnBuild, PerTarget: true, Needs: []string{"toolchain", "prune"},
+			Files: []File{{Path: "/usr/local/lib/monokit/select.json", Data: string(sel)}},
+			Run:   []string{"node " + SelectScript + " " + PruneRoot + " /usr/local/lib/monokit/select.json"},
+			Cache: []string{StoreDir, CacheDir}, Outputs: []string{PruneRoot}, Secrets: len(b.plan.Secrets) > 0}
+		from = "select"
+		runtime.Needs = []string{"select"}
 	default:
 		if b.pkg == b.ws.Root {
 			return manifest.Errorf(b.t.Package.Pos, "target %q: the workspace root cannot be deployed; point package: at a workspace package", b.t.Name)
