@@ -75,6 +75,18 @@ func checkBinaries(t *testing.T, bundle, platform string, want []string) {
 	}
 }
 
+// perTarget lists the stages whose RUN step ran for platform.
+func perTarget(res *result, platform string) []string {
+	var out []string
+	for _, v := range res.vertices {
+		if strings.Contains(v.Name, " "+platform+"] RUN ") && v.Completed != nil {
+			out = append(out, strings.Fields(strings.TrimPrefix(v.Name, "["))[0]) // "[prune linux/arm64] RUN"
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
 // TestTwoPlatformImages builds both Nexus targets for linux/amd64 and linux/arm64
 // on an amd64 worker: each image gets its own platform's prebuilt packages
 // (sharp, esbuild) and nothing else's; esbuild's install script runs on arm64.
@@ -102,11 +114,11 @@ func TestTwoPlatformImages(t *testing.T) {
 		if len(ms) != 2 {
 			t.Fatalf("index holds %d images, want amd64 and arm64", len(ms))
 		}
-		// Only esbuild's install script ran on the target platform.
-		for _, v := range res.vertices {
-			if strings.Contains(v.Name, "linux/arm64] RUN") && !strings.HasPrefix(v.Name, "[native linux/arm64] RUN") {
-				t.Errorf("%q executes for arm64; only the native stage may", v.Name)
-			}
+		// Per target platform only the deploy (on the build platform) and
+		// esbuild's install script (on the target) run; the llb tests check
+		// which platform each executes on.
+		if got := perTarget(res, "linux/arm64"); !slices.Equal(got, []string{"native", "prune"}) {
+			t.Errorf("steps run for arm64: %v, want the deploy and the native stage", got)
 		}
 		for _, platform := range []string{"linux/amd64", "linux/arm64"} {
 			bundle := unpack(t, res.ociTar, platform)
@@ -117,7 +129,8 @@ func TestTwoPlatformImages(t *testing.T) {
 			if !strings.Contains(body, `"arch":"`+a+`"`) || !strings.Contains(body, `"esbuild":"0.25.11"`) || !strings.Contains(body, `"code":"const n = 1;"`) {
 				t.Errorf("%s: /health/platform answered %s", platform, body)
 			}
-			c.stop(t, 20*time.Second)
+			c.kill() // TestNexusImages checks SIGTERM
+
 		}
 	})
 
@@ -126,10 +139,8 @@ func TestTwoPlatformImages(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, v := range res.vertices {
-			if strings.Contains(v.Name, "linux/arm64] RUN") && !strings.HasPrefix(v.Name, "[select linux/arm64] RUN") {
-				t.Errorf("%q: a Next.js image executes nothing for arm64", v.Name)
-			}
+		if got := perTarget(res, "linux/arm64"); !slices.Equal(got, []string{"select"}) {
+			t.Errorf("steps run for arm64: %v, want only the trace fit", got)
 		}
 		for _, platform := range []string{"linux/amd64", "linux/arm64"} {
 			bundle := unpack(t, res.ociTar, platform)
@@ -147,7 +158,7 @@ func TestTwoPlatformImages(t *testing.T) {
 			if body := c.get(t, "http://127.0.0.1:3000/api/health", 120*time.Second); !strings.Contains(body, `"status":"ok"`) {
 				t.Errorf("%s: health answered %q", platform, body)
 			}
-			c.stop(t, 20*time.Second)
+			c.kill()
 		}
 	})
 }

@@ -58,15 +58,18 @@ func start(t *testing.T, bundle string, tmpfs ...string) *container {
 		t.Fatal(err)
 	}
 	go func() { c.done <- c.cmd.Wait() }()
-	t.Cleanup(func() {
-		exec.Command("runc", "kill", c.id, "KILL").Run()
-		select {
-		case <-c.done:
-		case <-time.After(10 * time.Second):
-		}
-		exec.Command("runc", "delete", "--force", c.id).Run()
-	})
+	t.Cleanup(c.kill)
 	return c
+}
+
+// kill stops the container with SIGKILL and removes it.
+func (c *container) kill() {
+	exec.Command("runc", "kill", c.id, "KILL").Run()
+	select {
+	case <-c.done:
+	case <-time.After(10 * time.Second):
+	}
+	exec.Command("runc", "delete", "--force", c.id).Run()
 }
 
 // get polls url until it answers or the timeout passes, and returns the body.

@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { transformSync, version as esbuildVersion } from 'esbuild';
+import { stop, transform, version as esbuildVersion } from 'esbuild';
 import sharp from 'sharp';
 
 // Both dependencies run native code for the platform the image is for: sharp
@@ -10,7 +10,9 @@ export class PlatformController {
   @Get('platform')
   async platform() {
     const png = await sharp({ create: { width: 2, height: 2, channels: 3, background: '#0a0' } }).png().toBuffer();
-    const code = transformSync('const n: number = 1', { loader: 'ts' }).code.trim();
+    const code = (await transform('const n: number = 1', { loader: 'ts' })).code.trim();
+    // esbuild keeps its service process running; stop it so SIGTERM can end the app.
+    await stop();
     return { arch: process.arch, sharp: sharp.versions.sharp, vips: sharp.versions.vips, png: png.length, esbuild: esbuildVersion, code };
   }
 }
