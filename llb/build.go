@@ -225,15 +225,15 @@ func (b *graph) packageBuild(s solver.Stage) error {
 }
 
 // prune runs pnpm deploy on its base, or gathers Next.js's standalone output,
-// into PruneRoot.
+// into PruneRoot. The deploy writes into a scratch mount (solver.TreeMount), whose
+// result is the stage's: the tree is never copied out of a build filesystem.
 func (b *graph) prune(s solver.Stage) error {
 	if len(s.Run) > 0 {
 		base, err := b.base(s)
 		if err != nil {
 			return err
 		}
-		run := b.exec(base, s, solver.BuildRoot)
-		b.states[s.ID] = bk.Scratch().File(bk.Copy(run, solver.PruneRoot+"/", solver.PruneRoot+"/", &bk.CopyInfo{CopyDirContentsOnly: true, CreateDestPath: true, CreatedTime: b.o.Epoch}), b.constraints(s, "COPY the production tree")...)
+		b.states[s.ID] = b.run(base, s, solver.BuildRoot, bk.AddMount(solver.TreeMount, bk.Scratch())).GetMount(solver.TreeMount)
 		return nil
 	}
 	out := bk.Scratch()
@@ -310,6 +310,11 @@ func (b *graph) layer(base bk.State, layers []bk.State, s solver.Stage, name str
 
 // exec runs a stage's commands in dir with its cache mounts and secrets.
 func (b *graph) exec(base bk.State, s solver.Stage, dir string) bk.State {
+	return b.run(base, s, dir).Root()
+}
+
+// run is exec with extra mounts, whose results the caller takes.
+func (b *graph) run(base bk.State, s solver.Stage, dir string, extra ...bk.RunOption) bk.ExecState {
 	st := withEnv(base, s.Env).Dir(dir)
 	if s.PerTarget {
 		st = targetEnv(st, b.o.TargetPlatform)
@@ -318,7 +323,7 @@ func (b *graph) exec(base bk.State, s solver.Stage, dir string) bk.State {
 	if (s.Kind == solver.KindBuild || s.Kind == solver.KindApp) && len(s.Outputs) > 0 {
 		cmds = append(slices.Clone(cmds), outputCheck(s))
 	}
-	run := []bk.RunOption{shell(cmds)}
+	run := append([]bk.RunOption{shell(cmds)}, extra...)
 	for _, c := range s.Cache {
 		run = append(run, bk.AddMount(c, bk.Scratch(), bk.AsPersistentCacheDir(b.cacheID(path.Base(c)), bk.CacheMountLocked)))
 	}
@@ -328,7 +333,7 @@ func (b *graph) exec(base bk.State, s solver.Stage, dir string) bk.State {
 		}
 	}
 	name := "RUN " + strings.Join(s.Run, " && ")
-	return st.Run(append(run, runConstraints(b.constraints(s, name))...)...).Root()
+	return st.Run(append(run, runConstraints(b.constraints(s, name))...)...)
 }
 
 // outputCheck fails a build that did not write its declared outputs, saying how

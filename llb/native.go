@@ -41,8 +41,8 @@ func (b *graph) selectPlatform(s solver.Stage) error {
 	return b.treeScript(s, tc, solver.SelectScript, selectScript)
 }
 
-// treeScript copies the production tree onto base with a script and the
-// stage's files, runs the stage, and keeps the tree alone.
+// treeScript runs a script on base with the production tree mounted read-write
+// (at solver.TreeDir); the mount's result is the stage's, with no copy in or out.
 func (b *graph) treeScript(s solver.Stage, base bk.State, script string, content []byte) error {
 	prune, err := b.need(s, "prune")
 	if err != nil {
@@ -52,9 +52,8 @@ func (b *graph) treeScript(s solver.Stage, base bk.State, script string, content
 	for _, f := range s.Files {
 		fa = fa.Mkdir(path.Dir(f.Path), 0o755, bk.WithParents(true)).Mkfile(f.Path, 0o644, []byte(f.Data))
 	}
-	fa = fa.Copy(prune, solver.PruneRoot+"/", solver.PruneRoot+"/", &bk.CopyInfo{CopyDirContentsOnly: true, CreateDestPath: true})
-	run := b.exec(base.File(fa, b.constraints(s, "COPY the production tree")...), s, solver.PruneRoot)
-	b.states[s.ID] = bk.Scratch().File(bk.Copy(run, solver.PruneRoot+"/", solver.PruneRoot+"/", &bk.CopyInfo{CopyDirContentsOnly: true, CreateDestPath: true, CreatedTime: b.o.Epoch}), b.constraints(s, "COPY the production tree")...)
+	withScript := base.File(fa, b.constraints(s, "MKFILE "+script)...)
+	b.states[s.ID] = b.run(withScript, s, solver.TreeDir, bk.AddMount(solver.TreeMount, prune)).GetMount(solver.TreeMount)
 	return nil
 }
 

@@ -5,7 +5,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/moby/buildkit/solver/pb"
+	digest "github.com/opencontainers/go-digest"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+
+	"github.com/monokit/monokit/solver"
 )
 
 func TestPlatformChecks(t *testing.T) {
@@ -49,5 +53,45 @@ func TestPlatformChecks(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestTreeIsMountedNotCopied: the deploy writes the production tree into a scratch
+// mount and the native stage runs on that mount's result, so the tree is never
+// copied out of one build filesystem into another.
+func TestTreeIsMountedNotCopied(t *testing.T) {
+	st, err := Build(context.Background(), nexusPlan(t, "backend"), testOptions(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, g := marshal(t, st)
+	deploy, native := g.execs("deploy"), g.execs(solver.NativeScript)
+	if len(deploy) != 1 || len(native) != 1 {
+		t.Fatalf("%d deploy and %d native execs, want one each", len(deploy), len(native))
+	}
+	treeMount := func(d digest.Digest) *pb.Mount {
+		for _, m := range g.ops[d].GetExec().Mounts {
+			if m.Dest == solver.TreeMount {
+				return m
+			}
+		}
+		t.Fatalf("exec %s has no %s mount", d, solver.TreeMount)
+		return nil
+	}
+	if m := treeMount(deploy[0]); m.Input != int64(pb.Empty) || m.Output == int64(pb.SkipOutput) || m.Readonly {
+		t.Errorf("deploy mount %+v, want a writable scratch mount whose result is kept", m)
+	}
+	m := treeMount(native[0])
+	if in := g.ops[native[0]].Inputs[m.Input]; digest.Digest(in.Digest) != deploy[0] || m.Output == int64(pb.SkipOutput) {
+		t.Errorf("native mount %+v reads %v, want the deploy's tree", m, in)
+	}
+	for d := range g.ops {
+		if f := g.ops[d].GetFile(); f != nil {
+			for _, a := range f.Actions {
+				if cp := a.GetCopy(); cp != nil && cp.Src == solver.PruneRoot+"/" {
+					t.Errorf("a file op copies %s out of a build filesystem", cp.Src)
+				}
+			}
+		}
 	}
 }

@@ -121,9 +121,9 @@ func TestNativeBuildsRunOnTheTarget(t *testing.T) {
 		flags                 string // in the deploy command; "" for none
 	}{
 		{name: "allowBuilds", pnpm: "10.34.9", workspace: "allowBuilds:\n  bcrypt: true\n  sharp: false\n", native: []string{"bcrypt@6.0.0"}, cross: true, flags: "--libc=glibc --ignore-scripts"},
-		{name: "pnpm 11 placeholder is not an approval", pnpm: "11.2.0", workspace: "allowBuilds:\n  bcrypt: set this to true or false\n", cross: true, flags: "--libc=glibc /prune"},
+		{name: "pnpm 11 placeholder is not an approval", pnpm: "11.2.0", workspace: "allowBuilds:\n  bcrypt: set this to true or false\n", cross: true, flags: "--libc=glibc /out/prune"},
 		{name: "onlyBuiltDependencies with a version", pnpm: "10.20.0", workspace: "onlyBuiltDependencies:\n  - bcrypt@6.0.0\n", native: []string{"bcrypt@6.0.0"}, cross: true, flags: "--ignore-scripts"},
-		{name: "a dev-only build is not in the image", pnpm: "10.20.0", workspace: "onlyBuiltDependencies: [esbuild]\n", cross: true, flags: "--libc=glibc /prune"},
+		{name: "a dev-only build is not in the image", pnpm: "10.20.0", workspace: "onlyBuiltDependencies: [esbuild]\n", cross: true, flags: "--libc=glibc /out/prune"},
 		{name: "dangerouslyAllowAllBuilds", pnpm: "10.20.0", workspace: "dangerouslyAllowAllBuilds: true\n", all: true, cross: true, flags: "--ignore-scripts"},
 		{name: "pnpm before 10.14 selects on the build platform", pnpm: "10.13.1", workspace: "onlyBuiltDependencies: [bcrypt]\n", native: []string{"bcrypt@6.0.0"}},
 	} {
@@ -156,7 +156,7 @@ func TestNativeBuildsRunOnTheTarget(t *testing.T) {
 				if native.Platform != OnTarget || !slices.Equal(native.Needs, []string{"prune"}) || p.Stage("runtime").Copies[0].From != "native" {
 					t.Errorf("native stage %+v, runtime copies %+v", native, p.Stage("runtime").Copies)
 				}
-				if want := strings.Join(tc.native, " "); !strings.HasSuffix(native.Run[0], "/prune"+strings.TrimRight(" "+want, " ")) {
+				if want := strings.Join(tc.native, " "); !strings.HasSuffix(native.Run[0], TreeDir+strings.TrimRight(" "+want, " ")) {
 					t.Errorf("native run %q does not name %q", native.Run[0], want)
 				}
 			}

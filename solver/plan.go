@@ -41,6 +41,12 @@ const (
 const (
 	BuildRoot = "/repo"
 	PruneRoot = "/prune"
+	// TreeMount is where a stage that writes the production tree mounts its
+	// result, so the tree is never copied out of a build filesystem: the tree is
+	// TreeDir while the stage runs, PruneRoot in its result. (pnpm deploy
+	// removes its target directory, so that cannot be the mount point itself.)
+	TreeMount = "/out"
+	TreeDir   = TreeMount + PruneRoot
 	AppRoot   = "/app"
 	StoreDir  = "/pnpm/store"
 	CacheDir  = "/root/.cache/pnpm"

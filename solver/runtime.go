@@ -108,7 +108,7 @@ func (b *builder) prune() error {
 		b.add(s)
 		s = Stage{ID: "select", Kind: KindSelect, Platform: OnBuild, PerTarget: true, Needs: []string{"toolchain", "prune"},
 			Files: []File{{Path: "/usr/local/lib/monokit/select.json", Data: string(sel)}},
-			Run:   []string{"node " + SelectScript + " " + PruneRoot + " /usr/local/lib/monokit/select.json"},
+			Run:   []string{"node " + SelectScript + " " + TreeDir + " /usr/local/lib/monokit/select.json"},
 			Cache: []string{StoreDir, CacheDir}, Outputs: []string{PruneRoot}, Secrets: len(b.plan.Secrets) > 0}
 		from = "select"
 		runtime.Needs = []string{"select"}
@@ -132,11 +132,11 @@ func (b *builder) prune() error {
 				cmd += " --ignore-scripts"
 			}
 		}
-		s.Run = []string{cmd + " " + PruneRoot}
+		s.Run = []string{cmd + " " + TreeDir}
 		s.Cache = []string{StoreDir, CacheDir}
 		s.Secrets = len(b.plan.Secrets) > 0
 		if pf.CrossSelect && pf.HasNative() {
-			run := "node " + NativeScript + " " + PruneRoot
+			run := "node " + NativeScript + " " + TreeDir
 			if !pf.AllNative {
 				run += " " + strings.Join(pf.Native, " ")
 			}

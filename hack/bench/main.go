@@ -32,8 +32,19 @@ func main() {
 		scenarios = flag.String("scenarios", strings.Join(scenarioNames(), ","), "scenarios to run")
 		out       = flag.String("o", "_out/bench.json", "where to write the JSON results")
 		example   = flag.String("example", "examples/nexus", "the example monorepo")
+		only      = flag.String("tools", "baseline,monokit", "tools to measure (the baseline's two-platform build under QEMU takes many minutes)")
 	)
 	flag.Parse()
+	var picked []tool
+	for _, name := range split(*only) {
+		i := slices.IndexFunc(tools, func(t tool) bool { return t.name == name })
+		if i < 0 {
+			fmt.Fprintf(os.Stderr, "bench: unknown tool %q (baseline, monokit)\n", name)
+			os.Exit(2)
+		}
+		picked = append(picked, tools[i])
+	}
+	tools = picked
 	if err := run(*reps, split(*targets), split(*scenarios), *out, *example); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
