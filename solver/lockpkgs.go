@@ -1,6 +1,7 @@
 package solver
 
 import (
+	"maps"
 	"path"
 	"slices"
 	"sort"
@@ -131,40 +132,13 @@ func (lf *Lockfile) ProdPackages(importers []string) []string {
 			}
 		}
 	}
-	keys := make([]string, 0, len(out))
-	for k := range out {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
+	return slices.Sorted(maps.Keys(out))
 }
 
 // PlatformSpecific reports whether the package declares the platforms it runs on
 // (a prebuilt binary such as @img/sharp-linux-arm64 or @esbuild/linux-x64).
 func (p *LockPackage) PlatformSpecific() bool {
 	return len(p.OS)+len(p.CPU)+len(p.Libc) > 0
-}
-
-// Supports reports whether the package installs on os/cpu/libc, read the way npm
-// and pnpm read those fields: a list of allowed values, or of "!"-negated ones.
-func (p *LockPackage) Supports(os, cpu, libc string) bool {
-	return allows(p.OS, os) && allows(p.CPU, cpu) && (libc == "" || allows(p.Libc, libc))
-}
-
-func allows(list []string, v string) bool {
-	if slices.Contains(list, "!"+v) {
-		return false
-	}
-	positive := false
-	for _, e := range list {
-		if !strings.HasPrefix(e, "!") {
-			positive = true
-			if e == v || e == "any" {
-				return true
-			}
-		}
-	}
-	return !positive
 }
 
 // matchPackage reports whether a pnpm package selector (name, name@version, or a

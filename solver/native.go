@@ -52,16 +52,20 @@ func NodeArch(goarch string) string {
 	return ""
 }
 
-// platforms reads the production tree's platform-specific and native packages
-// from the lockfile and pnpm's build settings.
-func (b *builder) platforms() Platforms {
-	pl := Platforms{CrossSelect: !versionBefore(b.plan.PNPM.Version, crossSelectSince)}
+// prodPackages are the registry packages ("name@version") of the target's
+// production tree: the app's and its production workspace dependencies'.
+func (b *builder) prodPackages() []string {
 	var importers []string
 	for _, p := range append([]*Package{b.pkg}, b.ws.ProdClosure(b.pkg)...) {
 		importers = append(importers, p.Dir)
 	}
-	prod := b.ws.Lockfile.ProdPackages(importers)
-	b.prod = prod
+	return b.ws.Lockfile.ProdPackages(importers)
+}
+
+// platforms reads the production tree's platform-specific and native packages
+// from the lockfile and pnpm's build settings.
+func (b *builder) platforms(prod []string) Platforms {
+	pl := Platforms{CrossSelect: !versionBefore(b.plan.PNPM.Version, crossSelectSince)}
 	allow, never, pos, src := b.buildSettings()
 	for _, key := range prod {
 		lp := b.ws.Lockfile.Packages[key]

@@ -108,8 +108,11 @@ func TestProdPackagesFollowSnapshots(t *testing.T) {
 		t.Errorf("prod packages = %v, want %v (esbuild is a devDependency)", got, want)
 	}
 	p := lf.Packages["@img/sharp-linuxmusl-x64@0.34.5"]
-	if !p.PlatformSpecific() || p.Supports("linux", "x64", "glibc") || !p.Supports("linux", "x64", "musl") || p.Supports("linux", "arm64", "musl") {
+	if !p.PlatformSpecific() || !slices.Equal(p.OS, []string{"linux"}) || !slices.Equal(p.CPU, []string{"x64"}) || !slices.Equal(p.Libc, []string{"musl"}) {
 		t.Errorf("platform of %+v read wrong", p)
+	}
+	if lf.Packages["sharp@0.34.5"].PlatformSpecific() {
+		t.Errorf("sharp itself is not platform-specific")
 	}
 }
 

@@ -54,6 +54,7 @@ const (
 	NativeScript = "/usr/local/lib/monokit/native-build.js"
 	// SelectScript fits a traced production tree to the target platform.
 	SelectScript = "/usr/local/lib/monokit/select-platform.js"
+	SelectData   = "/usr/local/lib/monokit/select.json"
 )
 
 // Per-target stages run on the build platform once per target platform, with

@@ -84,7 +84,8 @@ func joinInts(v []int) string {
 // the platform they run on are left to a native stage on the target platform.
 func (b *builder) prune() error {
 	app := "app:" + b.pkg.ID()
-	pf := b.platforms()
+	prod := b.prodPackages()
+	pf := b.platforms(prod)
 	b.plan.Platforms = pf
 	s := Stage{ID: "prune", Kind: KindPrune, Platform: OnBuild, Outputs: []string{PruneRoot}}
 	runtime := Stage{ID: "runtime", Kind: KindRuntime, Image: b.rt.image, Needs: []string{"prune"}, Platform: OnTarget}
@@ -101,14 +102,14 @@ func (b *builder) prune() error {
 		// The trace was taken on the build platform from the whole install:
 		// per target platform, swap in its prebuilt packages and drop what
 		// production does not install.
-		sel, err := json.Marshal(map[string]any{"libc": b.rt.libc, "storeDir": StoreDir, "prod": b.prod, "parents": b.ws.Lockfile.PlatformParents(b.prod)})
+		sel, err := json.Marshal(map[string]any{"libc": b.rt.libc, "storeDir": StoreDir, "prod": prod, "parents": b.ws.Lockfile.PlatformParents(prod)})
 		if err != nil {
 			return err
 		}
 		b.add(s)
 		s = Stage{ID: "select", Kind: KindSelect, Platform: OnBuild, PerTarget: true, Needs: []string{"toolchain", "prune"},
-			Files: []File{{Path: "/usr/local/lib/monokit/select.json", Data: string(sel)}},
-			Run:   []string{"node " + SelectScript + " " + TreeDir + " /usr/local/lib/monokit/select.json"},
+			Files: []File{{Path: SelectData, Data: string(sel)}},
+			Run:   []string{"node " + SelectScript + " " + TreeDir + " " + SelectData},
 			Cache: []string{StoreDir, CacheDir}, Outputs: []string{PruneRoot}, Secrets: len(b.plan.Secrets) > 0}
 		from = "select"
 		runtime.Needs = []string{"select"}

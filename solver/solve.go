@@ -161,8 +161,6 @@ type builder struct {
 	// built maps a package to its build stage's ID; packages without a build
 	// contribute their sources instead.
 	built map[*Package]string
-	// prod are the registry packages of the production tree ("name@version").
-	prod []string
 }
 
 func (b *builder) add(s Stage) { b.plan.Stages = append(b.plan.Stages, s) }
