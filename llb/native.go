@@ -21,7 +21,7 @@ var nativeScript []byte
 var selectScript []byte
 
 // native runs the install scripts pnpm deploy skipped, on the target platform:
-// the build image for that platform, the production tree copied in, one exec.
+// the build image for that platform, the production tree mounted, one exec.
 // It is the only step that may execute on the target platform.
 func (b *graph) native(ctx context.Context, s solver.Stage) error {
 	img, err := b.o.Image(ctx, s.Image, b.o.TargetPlatform)
