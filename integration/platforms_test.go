@@ -79,8 +79,8 @@ func checkBinaries(t *testing.T, bundle, platform string, want []string) {
 func perTarget(res *result, platform string) []string {
 	var out []string
 	for _, v := range res.vertices {
-		if strings.Contains(v.Name, " "+platform+"] RUN ") && v.Completed != nil {
-			out = append(out, strings.Fields(strings.TrimPrefix(v.Name, "["))[0]) // "[prune linux/arm64] RUN"
+		if stage, p, ok := runStep(v.Name); ok && p == platform && v.Completed != nil {
+			out = append(out, stage)
 		}
 	}
 	slices.Sort(out)

@@ -14,15 +14,26 @@ import (
 	"github.com/moby/buildkit/client"
 )
 
+// runStep reads a RUN vertex's name, "[prune linux/amd64] RUN ...": the stage
+// ID and the target platform, when the step runs once per target.
+func runStep(name string) (stage, platform string, ok bool) {
+	head, _, ok := strings.Cut(name, "] RUN ")
+	if !ok || !strings.HasPrefix(head, "[") {
+		return "", "", false
+	}
+	stage, platform, _ = strings.Cut(head[1:], " ")
+	return stage, platform, true
+}
+
 // ranSteps are the stage IDs of the exec steps that ran, not from the cache.
 func ranSteps(vs []*client.Vertex) []string {
 	var out []string
 	for _, v := range vs {
-		if !strings.Contains(v.Name, "] RUN ") || v.Cached || v.Completed == nil {
+		stage, _, ok := runStep(v.Name)
+		if !ok || v.Cached || v.Completed == nil {
 			continue
 		}
-		// "[prune linux/amd64] RUN ...": the stage ID, without the platform.
-		out = append(out, strings.Fields(strings.TrimPrefix(v.Name[:strings.Index(v.Name, "] RUN ")], "["))[0])
+		out = append(out, stage)
 	}
 	slices.Sort(out)
 	return out
