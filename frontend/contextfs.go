@@ -87,10 +87,13 @@ func (f *refFS) prefetch() error {
 	return firstErr
 }
 
+// list is safe for concurrent use; the lock is not held across the gateway call,
+// so prefetch lists sibling directories in parallel.
 func (f *refFS) list(dir string) ([]*fstypes.Stat, error) {
 	f.mu.Lock()
-	defer f.mu.Unlock()
-	if l, ok := f.dirs[dir]; ok {
+	l, ok := f.dirs[dir]
+	f.mu.Unlock()
+	if ok {
 		return l, nil
 	}
 	l, err := f.ref.ReadDir(f.ctx, client.ReadDirRequest{Path: dir})
@@ -98,7 +101,9 @@ func (f *refFS) list(dir string) ([]*fstypes.Stat, error) {
 		return nil, err
 	}
 	slices.SortFunc(l, func(a, b *fstypes.Stat) int { return strings.Compare(path.Base(a.Path), path.Base(b.Path)) })
+	f.mu.Lock()
 	f.dirs[dir] = l
+	f.mu.Unlock()
 	return l, nil
 }
 
