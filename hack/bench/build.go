@@ -24,6 +24,10 @@ type tool struct {
 	dockerfileDir string
 	// target is the frontend's target option for an image.
 	target func(target string) string
+	// attrs are further frontend options.
+	attrs map[string]string
+	// sameImage: the tool builds another tool's image, so its size is not measured.
+	sameImage bool
 }
 
 var tools = []tool{
@@ -34,12 +38,26 @@ var tools = []tool{
 		target:        func(string) string { return "runner" },
 	},
 	{
+		// The baseline's Dockerfiles run by BuildKit's Dockerfile frontend as a
+		// gateway image (hack/dockerfile-image), the way "# syntax=" runs monokit:
+		// what any external frontend pays before its own work.
+		name:          "gateway",
+		filename:      func(t string) string { return t + ".Dockerfile" },
+		dockerfileDir: "docker",
+		target:        func(string) string { return "runner" },
+		attrs:         map[string]string{"build-arg:BUILDKIT_SYNTAX": dockerfileFrontendRef},
+		sameImage:     true,
+	},
+	{
 		name:          "monokit",
 		filename:      func(string) string { return "monokit.yaml" },
 		dockerfileDir: ".",
 		target:        func(t string) string { return t },
 	},
 }
+
+// dockerfileFrontendRef is the image hack/dockerfile-image builds.
+const dockerfileFrontendRef = "docker.io/monokit/dockerfile-frontend:bench"
 
 type bench struct {
 	c    *client.Client
@@ -68,6 +86,9 @@ func (b *bench) build(ctx context.Context, t tool, target, platforms string, exp
 	attrs := map[string]string{"filename": t.filename(target), "target": t.target(target)}
 	if platforms != "" {
 		attrs["platform"] = platforms
+	}
+	for k, v := range t.attrs {
+		attrs[k] = v
 	}
 	opt := client.SolveOpt{
 		Frontend:      "dockerfile.v0",

@@ -32,14 +32,14 @@ func main() {
 		scenarios = flag.String("scenarios", strings.Join(scenarioNames(), ","), "scenarios to run")
 		out       = flag.String("o", "_out/bench.json", "where to write the JSON results")
 		example   = flag.String("example", "examples/nexus", "the example monorepo")
-		only      = flag.String("tools", "baseline,monokit", "tools to measure (the baseline's two-platform build under QEMU takes many minutes)")
+		only      = flag.String("tools", "baseline,monokit", "tools to measure: baseline, monokit, and gateway (the baseline through BuildKit's Dockerfile frontend run as a gateway image; with no-op it shows what any \"# syntax=\" frontend pays). The baseline's two-platform build under QEMU takes many minutes")
 	)
 	flag.Parse()
 	var picked []tool
 	for _, name := range split(*only) {
 		i := slices.IndexFunc(tools, func(t tool) bool { return t.name == name })
 		if i < 0 {
-			fmt.Fprintf(os.Stderr, "bench: unknown tool %q (baseline, monokit)\n", name)
+			fmt.Fprintf(os.Stderr, "bench: unknown tool %q (baseline, gateway, monokit)\n", name)
 			os.Exit(2)
 		}
 		picked = append(picked, tools[i])
@@ -98,6 +98,9 @@ func run(reps int, targets, scenarios []string, out, example string) error {
 			}
 		}
 		for _, t := range tools {
+			if t.sameImage {
+				continue
+			}
 			size, err := b.imageSize(ctx, t, target)
 			if err != nil {
 				return fmt.Errorf("%s %s image: %w", t.name, target, err)

@@ -21,7 +21,14 @@ type Image struct {
 	Compressed   int64  `json:"compressedBytes"`
 	Uncompressed int64  `json:"uncompressedBytes"`
 	Layers       int    `json:"layers"`
+	// Base* count the layers that come from the base image: those whose history
+	// entry neither the Dockerfile frontend nor monokit wrote.
+	BaseCompressed   int64 `json:"baseCompressedBytes"`
+	BaseUncompressed int64 `json:"baseUncompressedBytes"`
 }
+
+// ownHistory marks the history entries a build writes over its base image.
+var ownHistory = map[string]bool{"buildkit.dockerfile.v0": true, "monokit.v1": true}
 
 // imageSize exports the (cached) image as an OCI tarball and measures its layers.
 func (b *bench) imageSize(ctx context.Context, t tool, target string) (Image, error) {
@@ -47,20 +54,37 @@ func (b *bench) imageSize(ctx context.Context, t tool, target string) (Image, er
 	if len(idx.Manifests) == 0 {
 		return Image{}, fmt.Errorf("empty OCI index")
 	}
-	if err := json.Unmarshal(blobs[path.Join("blobs", idx.Manifests[0].Digest.Algorithm().String(), idx.Manifests[0].Digest.Encoded())], &m); err != nil {
+	if err := json.Unmarshal(blobs[blobPath(idx.Manifests[0])], &m); err != nil {
 		return Image{}, err
 	}
+	var cfg ocispecs.Image
+	if err := json.Unmarshal(blobs[blobPath(m.Config)], &cfg); err != nil {
+		return Image{}, err
+	}
+	var layerHistory []ocispecs.History
+	for _, h := range cfg.History {
+		if !h.EmptyLayer {
+			layerHistory = append(layerHistory, h)
+		}
+	}
 	img := Image{Tool: t.name, Target: target, Layers: len(m.Layers)}
-	for _, l := range m.Layers {
-		img.Compressed += l.Size
-		data := blobs[path.Join("blobs", l.Digest.Algorithm().String(), l.Digest.Encoded())]
-		n, err := gunzippedSize(data)
+	for i, l := range m.Layers {
+		n, err := gunzippedSize(blobs[blobPath(l)])
 		if err != nil {
 			return Image{}, err
 		}
+		img.Compressed += l.Size
 		img.Uncompressed += n
+		if len(layerHistory) == len(m.Layers) && !ownHistory[layerHistory[i].Comment] {
+			img.BaseCompressed += l.Size
+			img.BaseUncompressed += n
+		}
 	}
 	return img, nil
+}
+
+func blobPath(d ocispecs.Descriptor) string {
+	return path.Join("blobs", d.Digest.Algorithm().String(), d.Digest.Encoded())
 }
 
 func readBlobs(file string) (map[string][]byte, error) {
