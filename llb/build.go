@@ -60,7 +60,7 @@ func Build(ctx context.Context, plan *solver.Plan, o Options) (bk.State, error) 
 	if err := checkPlatform(plan, o); err != nil {
 		return bk.State{}, err
 	}
-	b := &graph{plan: plan, o: o, states: map[string]bk.State{}, outputs: map[string]bk.State{}}
+	b := &graph{plan: plan, o: o, states: map[string]bk.State{}, outputs: map[string]bk.State{}, collected: map[string]bk.State{}}
 	for _, s := range plan.Stages {
 		var err error
 		switch s.Kind {
@@ -97,9 +97,11 @@ type graph struct {
 	plan *solver.Plan
 	o    Options
 	// states are each stage's full result; outputs are build stages' outputs
-	// alone, on scratch, so dependents merge them as independent layers.
-	states  map[string]bk.State
-	outputs map[string]bk.State
+	// alone, on scratch, so dependents merge them as independent layers;
+	// collected are the CollectMount results of stages that collect.
+	states    map[string]bk.State
+	outputs   map[string]bk.State
+	collected map[string]bk.State
 }
 
 func (b *graph) need(s solver.Stage, id string) (bk.State, error) {
@@ -207,12 +209,20 @@ func (b *graph) packageBuild(s solver.Stage) error {
 	if err != nil {
 		return err
 	}
-	if len(s.Run) == 0 {
+	if len(s.Run) == 0 && len(s.Collect) == 0 {
 		b.states[s.ID] = base
 		return nil
 	}
-	run := b.exec(base, s, path.Join(solver.BuildRoot, s.Dir))
+	var extra []bk.RunOption
+	if len(s.Collect) > 0 {
+		extra = append(extra, bk.AddMount(solver.CollectMount, bk.Scratch()))
+	}
+	es := b.run(base, s, path.Join(solver.BuildRoot, s.Dir), extra...)
+	run := es.Root()
 	b.states[s.ID] = run
+	if len(s.Collect) > 0 {
+		b.collected[s.ID] = es.GetMount(solver.CollectMount)
+	}
 	if s.Kind == solver.KindBuild {
 		out := bk.Scratch()
 		for _, o := range s.Outputs {
@@ -238,11 +248,11 @@ func (b *graph) prune(s solver.Stage) error {
 	}
 	out := bk.Scratch()
 	for _, c := range s.Copies {
-		src, err := b.need(s, c.From)
+		src, err := b.source(s, c)
 		if err != nil {
 			return err
 		}
-		out = out.File(copyOp(src, c, nil, b.o.Epoch), b.constraints(s, fmt.Sprintf("COPY %s %s", c.Src, c.Dest))...)
+		out = out.File(copyOp(src, c, nil, b.o.Epoch), b.constraints(s, b.copyName(c))...)
 	}
 	b.states[s.ID] = out
 	return nil
@@ -259,11 +269,11 @@ func (b *graph) runtime(ctx context.Context, s solver.Stage) error {
 	root := &bk.ChownOpt{User: &bk.UserOpt{UID: 0}, Group: &bk.UserOpt{UID: 0}}
 	app := bk.Scratch()
 	for _, c := range s.Copies {
-		src, err := b.need(s, c.From)
+		src, err := b.source(s, c)
 		if err != nil {
 			return err
 		}
-		app = app.File(copyOp(src, c, root, b.o.Epoch), b.constraints(s, fmt.Sprintf("COPY %s %s", c.Src, c.Dest))...)
+		app = app.File(copyOp(src, c, root, b.o.Epoch), b.constraints(s, b.copyName(c))...)
 	}
 	b.states[s.ID] = b.layer(img, []bk.State{app}, s, "MERGE the app onto "+s.Image)
 	return nil
@@ -271,16 +281,30 @@ func (b *graph) runtime(ctx context.Context, s solver.Stage) error {
 
 func copyOp(src bk.State, c solver.Copy, chown *bk.ChownOpt, epoch *time.Time) *bk.FileAction {
 	info := &bk.CopyInfo{CopyDirContentsOnly: true, CreateDestPath: true, ChownOpt: chown, CreatedTime: epoch}
-	from := c.Src
-	if c.Optional {
-		// A wildcard that may match nothing makes the copy optional; the matched
-		// directory itself is copied into the destination's parent.
-		dir, base := path.Split(strings.TrimSuffix(c.Src, "/"))
-		from = dir + base[:len(base)-1] + "[" + base[len(base)-1:] + "]"
-		info.AllowWildcard, info.AllowEmptyWildcard, info.CopyDirContentsOnly = true, true, false
-		return bk.Copy(src, from, path.Dir(c.Dest)+"/", info)
+	return bk.Copy(src, c.Src, c.Dest, info)
+}
+
+// copyName names a copy in progress output; a collected copy by the paths the
+// From stage collected.
+func (b *graph) copyName(c solver.Copy) string {
+	if c.Collected {
+		if from := b.plan.Stage(c.From); from != nil {
+			return fmt.Sprintf("COPY %s %s", collectedPaths(from.Collect), c.Dest)
+		}
 	}
-	return bk.Copy(src, from, c.Dest, info)
+	return fmt.Sprintf("COPY %s %s", c.Src, c.Dest)
+}
+
+// source is the state a copy reads: the From stage's result, or what it collected.
+func (b *graph) source(s solver.Stage, c solver.Copy) (bk.State, error) {
+	if !c.Collected {
+		return b.need(s, c.From)
+	}
+	st, ok := b.collected[c.From]
+	if !ok {
+		return bk.State{}, fmt.Errorf("llb: stage %s copies what %s collected, which collects nothing", s.ID, c.From)
+	}
+	return st, nil
 }
 
 // contextCopy copies the given context paths (globs allowed) and nothing else. A
@@ -323,6 +347,9 @@ func (b *graph) run(base bk.State, s solver.Stage, dir string, extra ...bk.RunOp
 	if (s.Kind == solver.KindBuild || s.Kind == solver.KindApp) && len(s.Outputs) > 0 {
 		cmds = append(slices.Clone(cmds), outputCheck(s))
 	}
+	if len(s.Collect) > 0 {
+		cmds = append(slices.Clone(cmds), collect(s.Collect))
+	}
 	run := append([]bk.RunOption{shell(cmds)}, extra...)
 	for _, c := range s.Cache {
 		run = append(run, bk.AddMount(c, bk.Scratch(), bk.AsPersistentCacheDir(b.cacheID(path.Base(c)), bk.CacheMountLocked)))
@@ -333,6 +360,9 @@ func (b *graph) run(base bk.State, s solver.Stage, dir string, extra ...bk.RunOp
 		}
 	}
 	name := "RUN " + strings.Join(s.Run, " && ")
+	if len(s.Run) == 0 {
+		name = "COLLECT " + collectedPaths(s.Collect)
+	}
 	return st.Run(append(run, runConstraints(b.constraints(s, name))...)...)
 }
 
@@ -350,6 +380,28 @@ func outputCheck(s solver.Stage) string {
 	return fmt.Sprintf(`for o in %s; do [ -e "$o" ] || { echo "monokit: the build of %s wrote no $o; list what it writes as outputs of this package under packages: in the manifest" >&2; exit 1; }; done`,
 		strings.Join(rel, " "), strings.ReplaceAll(s.Package, `"`, ""))
 }
+
+// collect copies each path that exists into solver.CollectMount.
+func collect(cs []solver.Copy) string {
+	var lines []string
+	for _, c := range cs {
+		dest := path.Join(solver.CollectMount, c.Dest)
+		lines = append(lines, fmt.Sprintf("if [ -e %s ] || [ -L %s ]; then mkdir -p %s && cp -a %s %s; fi",
+			shellQuote(c.Src), shellQuote(c.Src), shellQuote(path.Dir(dest)), shellQuote(c.Src), shellQuote(dest)))
+	}
+	return strings.Join(lines, "\n")
+}
+
+func collectedPaths(cs []solver.Copy) string {
+	var out []string
+	for _, c := range cs {
+		out = append(out, c.Src)
+	}
+	return strings.Join(out, " ")
+}
+
+// shellQuote quotes s for sh as one word.
+func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
 func secret(s solver.Secret) bk.RunOption {
 	var opts []bk.SecretOption

@@ -306,19 +306,48 @@ func TestFrontendPrune(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, g := marshal(t, st)
+	app := g.execIn("/repo/apps/frontend")
+	if app == "" {
+		t.Fatal("no exec in the app's directory")
+	}
+	// public/ may not exist: the app's exec collects it into a scratch mount,
+	// and the prune copies that mount's content.
+	e := g.ops[app].GetExec()
+	collectMount := int64(-1)
+	for _, m := range e.Mounts {
+		if m.Dest == solver.CollectMount && m.Input == -1 {
+			collectMount = m.Output
+		}
+	}
+	if collectMount < 0 || !strings.Contains(strings.Join(e.Meta.Args, " "), "cp -a '/repo/apps/frontend/public' '/out/apps/frontend/public'") {
+		t.Fatalf("app exec collects nothing into %s: mounts %v, args %q", solver.CollectMount, e.Mounts, e.Meta.Args)
+	}
 	var standalone, public bool
 	for d := range g.ancestors(g.root) {
-		if f := g.ops[d].GetFile(); f != nil {
-			for _, a := range f.Actions {
-				if cp := a.GetCopy(); cp != nil {
-					standalone = standalone || strings.TrimSuffix(cp.Src, "/") == "/repo/apps/frontend/.next/standalone"
-					public = public || (cp.Src == "/repo/apps/frontend/publi[c]" && cp.AllowEmptyWildcard)
-				}
+		f := g.ops[d].GetFile()
+		if f == nil {
+			continue
+		}
+		for _, a := range f.Actions {
+			cp := a.GetCopy()
+			if cp == nil {
+				continue
+			}
+			// A wildcard copy makes BuildKit walk its whole source filesystem.
+			if cp.AllowWildcard {
+				t.Errorf("wildcard copy of %s", cp.Src)
+			}
+			standalone = standalone || strings.TrimSuffix(cp.Src, "/") == "/repo/apps/frontend/.next/standalone"
+			if a.SecondaryInput < 0 {
+				continue
+			}
+			if in := g.ops[d].Inputs[a.SecondaryInput]; cp.Src == "/" && digest.Digest(in.Digest) == app && in.Index == collectMount {
+				public = true
 			}
 		}
 	}
 	if !standalone || !public {
-		t.Errorf("standalone copied %v, optional public copied %v", standalone, public)
+		t.Errorf("standalone copied %v, collected public copied %v", standalone, public)
 	}
 	if n := len(g.execs("deploy")); n != 0 {
 		t.Errorf("next preset ran pnpm deploy %d times", n)
@@ -335,5 +364,36 @@ func TestImports(t *testing.T) {
 		if bytes.Contains(out, []byte(bad)) {
 			t.Errorf("llb depends on %s", bad)
 		}
+	}
+}
+
+// TestNoWildcardCopies: BuildKit checksums a wildcard copy's source by walking
+// all of it, and the sources here are build filesystems with node_modules, so
+// files that may be missing are collected by the app's exec instead.
+func TestNoWildcardCopies(t *testing.T) {
+	for _, target := range []string{"backend", "frontend"} {
+		st, err := Build(context.Background(), nexusPlan(t, target), testOptions(true))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, g := marshal(t, st)
+		for d := range g.ancestors(g.root) {
+			if f := g.ops[d].GetFile(); f != nil {
+				for _, a := range f.Actions {
+					if cp := a.GetCopy(); cp != nil && (cp.AllowWildcard || cp.AllowEmptyWildcard) {
+						t.Errorf("%s: wildcard copy of %s", target, cp.Src)
+					}
+				}
+			}
+		}
+	}
+	st, err := Build(context.Background(), nexusPlan(t, "backend"), testOptions(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, g := marshal(t, st)
+	e := g.ops[g.execIn("/repo/services/backend")].GetExec()
+	if e == nil || !strings.Contains(strings.Join(e.Meta.Args, " "), "cp -a '/repo/services/backend/dist' '/out/dist'") {
+		t.Errorf("the backend's exec does not collect dist (its files field)")
 	}
 }

@@ -79,9 +79,14 @@ func TestNexusBackendPlan(t *testing.T) {
 	if rt.Platform != OnTarget || len(rt.Run) != 0 || rt.Image != "gcr.io/distroless/nodejs24-debian13" {
 		t.Errorf("runtime = %+v", rt)
 	}
-	// The app's own files come from its build: its files field lists dist.
-	if len(rt.Copies) != 2 || rt.Copies[1] != (Copy{From: "app:@nexus/backend", Src: "/repo/services/backend/dist", Dest: "/app/dist", Optional: true}) {
+	// The app's own files come from its build: its files field lists dist,
+	// which the app stage collects (an entry may be missing) and the runtime
+	// copies from there.
+	if len(rt.Copies) != 2 || rt.Copies[1] != (Copy{From: "app:@nexus/backend", Src: "/", Dest: "/app/", Collected: true}) {
 		t.Errorf("runtime copies = %+v", rt.Copies)
+	}
+	if c := p.Stage("app:@nexus/backend").Collect; !slices.Equal(c, []Copy{{Src: "/repo/services/backend/dist", Dest: "dist"}}) {
+		t.Errorf("app collects %+v, want dist", c)
 	}
 	ic := p.Image
 	if ic.User != "65532:65532" || !slices.Equal(ic.Entrypoint, []string{"/nodejs/bin/node"}) || !slices.Equal(ic.Cmd, []string{"dist/main.js"}) {

@@ -47,6 +47,13 @@ const (
 	// removes its target directory, so that cannot be the mount point itself.)
 	TreeMount = "/out"
 	TreeDir   = TreeMount + PruneRoot
+	// CollectMount is where an app's Run also copies the files it ships that
+	// may not exist (its package.json files entries, Next.js's public/). Later
+	// stages copy the mount's content instead of copying those paths from the
+	// build filesystem: a copy that tolerates a missing path is a wildcard copy,
+	// and BuildKit checksums a wildcard's source by walking the whole build
+	// filesystem, node_modules included, on every rebuild of the app.
+	CollectMount = "/out"
 	AppRoot   = "/app"
 	StoreDir  = "/pnpm/store"
 	CacheDir  = "/root/.cache/pnpm"
@@ -100,6 +107,9 @@ type Stage struct {
 	Cache []string `json:"cache,omitempty"`
 	// Files are written before Run (the data a script reads).
 	Files []File `json:"files,omitempty"`
+	// Collect are copied by Run, those that exist, into CollectMount: Src is
+	// absolute in the stage, Dest relative to the mount.
+	Collect []Copy `json:"collect,omitempty"`
 	// Secrets are mounted into Run, never into its result.
 	Secrets bool         `json:"secrets,omitempty"`
 	Pos     manifest.Pos `json:"-"`
@@ -107,10 +117,12 @@ type Stage struct {
 
 // Copy is a file operation from a needed stage into this one.
 type Copy struct {
-	From     string `json:"from"` // stage ID
-	Src      string `json:"src"`  // absolute path in From
-	Dest     string `json:"dest"` // absolute path here
-	Optional bool   `json:"optional,omitempty"`
+	From string `json:"from"` // stage ID
+	Src  string `json:"src"`  // absolute path in From
+	Dest string `json:"dest"` // absolute path here
+	// Collected copies from what From collected (its CollectMount) instead of
+	// from its filesystem.
+	Collected bool `json:"collected,omitempty"`
 }
 
 // File is a file a stage writes before it runs.
@@ -227,12 +239,15 @@ func (p *Plan) WriteText(w io.Writer) {
 		for _, r := range s.Run {
 			fmt.Fprintf(w, "  run:     %s\n", r)
 		}
+		for _, c := range s.Collect {
+			fmt.Fprintf(w, "  collect: %s -> %s (if present)\n", c.Src, c.Dest)
+		}
 		for _, c := range s.Copies {
-			opt := ""
-			if c.Optional {
-				opt = " (if present)"
+			from := c.From
+			if c.Collected {
+				from += " (collected)"
 			}
-			fmt.Fprintf(w, "  copy:    %s:%s -> %s%s\n", c.From, c.Src, c.Dest, opt)
+			fmt.Fprintf(w, "  copy:    %s:%s -> %s\n", from, c.Src, c.Dest)
 		}
 		for _, f := range s.Files {
 			fmt.Fprintf(w, "  file:    %s %s\n", f.Path, f.Data)

@@ -94,10 +94,11 @@ func (b *builder) prune() error {
 	case manifest.PresetNext:
 		dir := path.Join(BuildRoot, b.pkg.Dir)
 		s.Needs = []string{app}
+		b.plan.Stage(app).Collect = []Copy{{Src: path.Join(dir, "public"), Dest: path.Join(b.pkg.Dir, "public")}}
 		s.Copies = []Copy{
 			{From: app, Src: path.Join(dir, ".next/standalone") + "/", Dest: PruneRoot + "/"},
 			{From: app, Src: path.Join(dir, ".next/static"), Dest: path.Join(PruneRoot, b.pkg.Dir, ".next/static")},
-			{From: app, Src: path.Join(dir, "public"), Dest: path.Join(PruneRoot, b.pkg.Dir, "public"), Optional: true},
+			{From: app, Src: "/", Dest: PruneRoot + "/", Collected: true},
 		}
 		// The trace was taken on the build platform from the whole install:
 		// per target platform, swap in its prebuilt packages and drop what
@@ -160,12 +161,13 @@ func (b *builder) prune() error {
 }
 
 // appFiles are the app's own files in the image, from its build: what its files
-// field lists (as pnpm deploy would copy; missing entries are skipped), else its
-// build outputs.
+// field lists (as pnpm deploy would copy; missing entries are skipped, so the
+// app stage collects them), else its build outputs.
 func (b *builder) appFiles(app string) []Copy {
 	var out []Copy
 	dir := path.Join(BuildRoot, b.pkg.Dir)
 	seen := map[string]bool{}
+	var collect []Copy
 	for _, f := range b.pkg.JSON.Files {
 		f = strings.TrimPrefix(path.Clean(strings.TrimPrefix(f, "./")), "/")
 		top, _, _ := strings.Cut(f, "/")
@@ -173,10 +175,11 @@ func (b *builder) appFiles(app string) []Copy {
 			continue
 		}
 		seen[top] = true
-		out = append(out, Copy{From: app, Src: path.Join(dir, top), Dest: path.Join(AppRoot, top), Optional: true})
+		collect = append(collect, Copy{Src: path.Join(dir, top), Dest: top})
 	}
-	if len(out) > 0 {
-		return out
+	if len(collect) > 0 {
+		b.plan.Stage(app).Collect = collect
+		return []Copy{{From: app, Src: "/", Dest: AppRoot + "/", Collected: true}}
 	}
 	for _, o := range b.outputs(b.pkg) {
 		rel := strings.TrimPrefix(strings.TrimPrefix(o, b.pkg.Dir), "/")
