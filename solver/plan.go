@@ -54,9 +54,9 @@ const (
 	// and BuildKit checksums a wildcard's source by walking the whole build
 	// filesystem, node_modules included, on every rebuild of the app.
 	CollectMount = "/out"
-	AppRoot   = "/app"
-	StoreDir  = "/pnpm/store"
-	CacheDir  = "/root/.cache/pnpm"
+	AppRoot      = "/app"
+	StoreDir     = "/pnpm/store"
+	CacheDir     = "/root/.cache/pnpm"
 	// NativeScript runs install scripts in the production tree (llb writes it).
 	NativeScript = "/usr/local/lib/monokit/native-build.js"
 	// SelectScript fits a traced production tree to the target platform.
