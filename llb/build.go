@@ -352,7 +352,7 @@ func (b *graph) run(base bk.State, s solver.Stage, dir string, extra ...bk.RunOp
 	}
 	run := append([]bk.RunOption{shell(cmds)}, extra...)
 	for _, c := range s.Cache {
-		run = append(run, bk.AddMount(c, bk.Scratch(), bk.AsPersistentCacheDir(b.cacheID(path.Base(c)), bk.CacheMountLocked)))
+		run = append(run, bk.AddMount(c, bk.Scratch(), bk.AsPersistentCacheDir(b.cacheID(cacheName(c)), bk.CacheMountLocked)))
 	}
 	if s.Secrets {
 		for _, sec := range b.plan.Secrets {
@@ -420,6 +420,15 @@ func secret(s solver.Secret) bk.RunOption {
 
 // cacheID namespaces a cache mount by the build platform and the plan's cache key
 // (libc and Node.js major), so stores of incompatible native builds never mix.
+// cacheName names a cache mount: pnpm's by their last element (store, pnpm), a
+// package's by its path in the workspace.
+func cacheName(target string) string {
+	if rel, ok := strings.CutPrefix(target, solver.BuildRoot+"/"); ok {
+		return rel
+	}
+	return path.Base(target)
+}
+
 func (b *graph) cacheID(name string) string {
 	p := b.o.BuildPlatform
 	arch := p.Architecture

@@ -239,6 +239,9 @@ func (p *Plan) WriteText(w io.Writer) {
 		for _, r := range s.Run {
 			fmt.Fprintf(w, "  run:     %s\n", r)
 		}
+		if len(s.Cache) > 0 {
+			fmt.Fprintf(w, "  cache:   %s\n", strings.Join(s.Cache, " "))
+		}
 		for _, c := range s.Collect {
 			fmt.Fprintf(w, "  collect: %s -> %s (if present)\n", c.Src, c.Dest)
 		}

@@ -370,6 +370,9 @@ func (b *builder) app() error {
 	}
 	if b.plan.Preset == manifest.PresetNext {
 		s.Env = []string{"NEXT_TELEMETRY_DISABLED=1"}
+		// Next.js's build cache (webpack's, TypeScript's) persists between
+		// builds, as Next.js advises for CI; it is never part of an output.
+		s.Cache = []string{path.Join(BuildRoot, b.pkg.Dir, ".next/cache")}
 		if !b.nextStandalone() {
 			return manifest.Errorf(b.t.Pos, "target %q: preset next needs output: \"standalone\" in %s's next.config; add it (it makes the image a fraction of the size)", b.t.Name, b.pkg.Dir)
 		}
