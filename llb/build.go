@@ -213,11 +213,7 @@ func (b *graph) packageBuild(s solver.Stage) error {
 		b.states[s.ID] = base
 		return nil
 	}
-	var extra []bk.RunOption
-	if len(s.Collect) > 0 {
-		extra = append(extra, bk.AddMount(solver.CollectMount, bk.Scratch()))
-	}
-	es := b.run(base, s, path.Join(solver.BuildRoot, s.Dir), extra...)
+	es := b.run(base, s, path.Join(solver.BuildRoot, s.Dir))
 	run := es.Root()
 	b.states[s.ID] = run
 	if len(s.Collect) > 0 {
@@ -337,7 +333,8 @@ func (b *graph) exec(base bk.State, s solver.Stage, dir string) bk.State {
 	return b.run(base, s, dir).Root()
 }
 
-// run is exec with extra mounts, whose results the caller takes.
+// run is exec with extra mounts, whose results the caller takes; a stage that
+// collects gets its scratch CollectMount here, beside the commands that fill it.
 func (b *graph) run(base bk.State, s solver.Stage, dir string, extra ...bk.RunOption) bk.ExecState {
 	st := withEnv(base, s.Env).Dir(dir)
 	if s.PerTarget {
@@ -349,6 +346,7 @@ func (b *graph) run(base bk.State, s solver.Stage, dir string, extra ...bk.RunOp
 	}
 	if len(s.Collect) > 0 {
 		cmds = append(slices.Clone(cmds), collect(s.Collect))
+		extra = append(extra, bk.AddMount(solver.CollectMount, bk.Scratch()))
 	}
 	run := append([]bk.RunOption{shell(cmds)}, extra...)
 	for _, c := range s.Cache {
@@ -418,8 +416,6 @@ func secret(s solver.Secret) bk.RunOption {
 	return bk.AddSecret(target, append(opts, bk.SecretID(s.ID))...)
 }
 
-// cacheID namespaces a cache mount by the build platform and the plan's cache key
-// (libc and Node.js major), so stores of incompatible native builds never mix.
 // cacheName names a cache mount: pnpm's by their last element (store, pnpm), a
 // package's by its path in the workspace.
 func cacheName(target string) string {
@@ -429,6 +425,8 @@ func cacheName(target string) string {
 	return path.Base(target)
 }
 
+// cacheID namespaces a cache mount by the build platform and the plan's cache key
+// (libc and Node.js major), so stores of incompatible native builds never mix.
 func (b *graph) cacheID(name string) string {
 	p := b.o.BuildPlatform
 	arch := p.Architecture
