@@ -117,9 +117,11 @@ func Build(ctx context.Context, c client.Client) (_ *client.Result, err error) {
 		if err != nil {
 			return nil, err
 		}
-		res, err := c.Solve(ctx, client.SolveRequest{Definition: def.ToPB(), CacheImports: bc.CacheImports})
+		// Evaluate: the build runs here rather than at export, so its errors
+		// reach the frontend, which explains pnpm's refusal of the lockfile.
+		res, err := c.Solve(ctx, client.SolveRequest{Definition: def.ToPB(), CacheImports: bc.CacheImports, Evaluate: true})
 		if err != nil {
-			return nil, err
+			return nil, lockfileRefused(err, ws, plan)
 		}
 		ref, err := res.SingleRef()
 		if err != nil {

@@ -1,15 +1,40 @@
 package frontend
 
 import (
+	"errors"
+	"fmt"
 	"io/fs"
 	"path"
 
 	bk "github.com/moby/buildkit/client/llb"
+	gwpb "github.com/moby/buildkit/frontend/gateway/pb"
 	"github.com/moby/buildkit/solver/errdefs"
 	"github.com/moby/buildkit/solver/pb"
 
 	"github.com/monokit/monokit/manifest"
+	"github.com/monokit/monokit/solver"
 )
+
+// lockfileRefused points pnpm's refusal of the lockfile, which the install
+// tells apart by its exit status, at the line to change: the first drift
+// monokit's reading of pnpm's check finds, else the lockfile itself.
+func lockfileRefused(err error, ws *solver.Workspace, plan *solver.Plan) error {
+	var exit *gwpb.ExitError
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		println("DBG", fmt.Sprintf("%T", e))
+	}
+	if !errors.As(err, &exit) || exit.ExitCode != solver.LockfileRefusedExit {
+		return err
+	}
+	pos := manifest.Pos{File: solver.LockFile, Line: 1, Col: 1}
+	why := "it is out of date"
+	if drift := ws.LockfileDrift(ws.Closure(ws.Find(plan.Package)), plan.PNPM.Major); len(drift) > 0 {
+		pos, why = drift[0].Pos, drift[0].Msg
+	}
+	// A new error, not a wrapped one: BuildKit sends an error that holds a gRPC
+	// status with that status's message, which would drop this one.
+	return &manifest.Error{Pos: pos, Err: fmt.Errorf("pnpm install --frozen-lockfile refused pnpm-lock.yaml: %s; run pnpm install and commit pnpm-lock.yaml (pnpm's own message is in the [deps] log above)", why)}
+}
 
 // withSources attaches BuildKit source info for every position in err, grouped by
 // file: the manifest through its source map, workspace files (package.json,

@@ -276,7 +276,7 @@ func (b *graph) runtime(ctx context.Context, s solver.Stage) error {
 }
 
 func copyOp(src bk.State, c solver.Copy, chown *bk.ChownOpt, epoch *time.Time) *bk.FileAction {
-	info := &bk.CopyInfo{CopyDirContentsOnly: true, CreateDestPath: true, ChownOpt: chown, CreatedTime: epoch}
+	info := &bk.CopyInfo{CopyDirContentsOnly: true, CreateDestPath: true, ChownOpt: chown, CreatedTime: epoch, ExcludePatterns: c.Excludes}
 	return bk.Copy(src, c.Src, c.Dest, info)
 }
 
@@ -358,6 +358,9 @@ func (b *graph) run(base bk.State, s solver.Stage, dir string, extra ...bk.RunOp
 		}
 	}
 	name := "RUN " + strings.Join(s.Run, " && ")
+	if s.Title != "" {
+		name = "RUN " + s.Title
+	}
 	if len(s.Run) == 0 {
 		name = "COLLECT " + collectedPaths(s.Collect)
 	}

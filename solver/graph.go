@@ -1,7 +1,6 @@
 package solver
 
 import (
-	"fmt"
 	"maps"
 	"path"
 	"slices"
@@ -41,88 +40,6 @@ func cleanJoin(dir, rel string) string {
 		return ""
 	}
 	return j
-}
-
-// check reports the ways pkg's package.json and the lockfile disagree, and
-// dependency specifiers pnpm cannot resolve: each is a build that would fail.
-func (ws *Workspace) check(p *Package) error {
-	im := ws.Lockfile.Importers[p.Dir]
-	if im == nil {
-		return manifest.Errorf(p.JSON.Pos("name"), "pnpm-lock.yaml is out of date: it has no entry for %s; run pnpm install and commit pnpm-lock.yaml", p.Dir)
-	}
-	var problems []string
-	var first manifest.Pos
-	note := func(pos manifest.Pos, format string, args ...any) {
-		if first == (manifest.Pos{}) {
-			first = pos
-		}
-		problems = append(problems, fmt.Sprintf(format, args...))
-	}
-	for _, kind := range DepKinds {
-		want := p.JSON.deps(kind)
-		have := im.Deps[kind]
-		for _, name := range slices.Sorted(maps.Keys(want)) {
-			spec := want[name]
-			if err := ws.checkSpec(p, kind, name, spec); err != nil {
-				return err
-			}
-			d, ok := have[name]
-			switch {
-			case !ok:
-				note(p.JSON.Pos(kind+"/"+name), "%s %q is not in the lockfile", kind, name)
-			case d.Specifier != "" && d.Specifier != spec:
-				note(p.JSON.Pos(kind+"/"+name), "%s %q is %q in package.json but %q in the lockfile (%s:%d)", kind, name, spec, d.Specifier, ws.Lockfile.File, d.Pos.Line)
-			}
-		}
-		for _, name := range slices.Sorted(maps.Keys(have)) {
-			if _, ok := want[name]; !ok {
-				note(p.JSON.Pos(kind), "%s %q is in the lockfile (%s:%d) but not in package.json", kind, name, ws.Lockfile.File, have[name].Pos.Line)
-			}
-		}
-	}
-	if len(problems) == 0 {
-		return nil
-	}
-	if len(problems) > 3 {
-		problems = append(problems[:3], fmt.Sprintf("and %d more", len(problems)-3))
-	}
-	return manifest.Errorf(first, "pnpm-lock.yaml is out of date for %s: %s; run pnpm install and commit pnpm-lock.yaml", p.JSON.File, strings.Join(problems, "; "))
-}
-
-// checkSpec validates the workspace: and catalog: protocols, which pnpm resolves
-// from the workspace itself.
-func (ws *Workspace) checkSpec(p *Package, kind, name, spec string) error {
-	pos := p.JSON.Pos(kind + "/" + name)
-	if rest, ok := strings.CutPrefix(spec, "workspace:"); ok {
-		target := name
-		// workspace:<alias>@<range> installs another workspace package under this name.
-		if at := strings.LastIndex(rest, "@"); at > 0 {
-			target = rest[:at]
-		}
-		if strings.HasPrefix(rest, "./") || strings.HasPrefix(rest, "../") {
-			return nil // a path, checked by pnpm
-		}
-		if ws.Find(target) == nil || ws.Find(target) == ws.Root && target != ws.Root.Name {
-			return manifest.Errorf(pos, "%s %q uses %q but no workspace package is named %q%s", kind, name, spec, target, manifest.Suggest(target, ws.Names()))
-		}
-	}
-	if cat, ok := strings.CutPrefix(spec, "catalog:"); ok {
-		entries := ws.Config.Catalogs[cat]
-		if cat == "" || cat == "default" {
-			entries = ws.Config.Catalog
-			if entries == nil {
-				entries = ws.Config.Catalogs["default"]
-			}
-		}
-		if _, ok := entries[name]; !ok {
-			label := "the default catalog"
-			if cat != "" && cat != "default" {
-				label = fmt.Sprintf("catalog %q", cat)
-			}
-			return manifest.Errorf(pos, "%s %q uses %q but %s in pnpm-workspace.yaml has no entry for it", kind, name, spec, label)
-		}
-	}
-	return nil
 }
 
 // Closure returns pkg and every workspace package it reaches through any

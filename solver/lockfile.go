@@ -24,6 +24,14 @@ type Lockfile struct {
 	Importers map[string]*Importer
 	// InjectWorkspacePackages is settings.injectWorkspacePackages.
 	InjectWorkspacePackages bool
+	// Settings are the lockfile's settings that pnpm compares with its
+	// configuration before a frozen install; absent ones are nil.
+	AutoInstallPeers, ExcludeLinksFromLockfile *bool
+	// Overrides are the overrides pnpm resolved when it wrote the lockfile.
+	Overrides    map[string]string
+	OverridesPos manifest.Pos
+	// Catalogs maps catalog name → package → the specifier recorded for it.
+	Catalogs map[string]map[string]string
 	// PackageManager is the pnpm version the env document pins (pnpm 11+), if any.
 	PackageManager string
 	// Packages are the registry packages, keyed "name@version".
@@ -36,6 +44,10 @@ type Importer struct {
 	Dir  string
 	Pos  manifest.Pos
 	Deps map[string]map[string]LockDep // dependency kind → name → entry
+	// DependenciesMeta is the importer's dependenciesMeta as JSON-like values.
+	DependenciesMeta any
+	// PublishDirectory is publishConfig.directory when the project has one.
+	PublishDirectory *string
 }
 
 // LockDep is one resolved dependency of an importer.
@@ -84,9 +96,29 @@ func ParseLockfile(file string, data []byte) (*Lockfile, error) {
 	default:
 		return nil, manifest.Errorf(pos(file, vn), "lockfileVersion %s is not supported: monokit reads the lockfiles of pnpm 8 and later (6.0 and 9.0); upgrade pnpm and run pnpm install", lf.Version)
 	}
-	if s := get(get(main, "settings"), "injectWorkspacePackages"); s != nil {
+	settings := get(main, "settings")
+	if s := get(settings, "injectWorkspacePackages"); s != nil {
 		lf.InjectWorkspacePackages = s.Value == "true"
 	}
+	lf.AutoInstallPeers = boolNode(get(settings, "autoInstallPeers"))
+	lf.ExcludeLinksFromLockfile = boolNode(get(settings, "excludeLinksFromLockfile"))
+	if o := get(main, "overrides"); o != nil {
+		lf.Overrides = map[string]string{}
+		lf.OverridesPos = pos(file, o)
+		each(o, func(k, v *yaml.Node) { lf.Overrides[k.Value] = v.Value })
+	}
+	each(get(main, "catalogs"), func(cat, entries *yaml.Node) {
+		if lf.Catalogs == nil {
+			lf.Catalogs = map[string]map[string]string{}
+		}
+		m := map[string]string{}
+		each(entries, func(name, e *yaml.Node) {
+			if s := get(e, "specifier"); s != nil {
+				m[name.Value] = s.Value
+			}
+		})
+		lf.Catalogs[cat.Value] = m
+	})
 	lf.readPackages(main)
 	importers := get(main, "importers")
 	if importers == nil {
@@ -120,7 +152,24 @@ func importer(file, dir string, k, v *yaml.Node) *Importer {
 		})
 		im.Deps[kind] = deps
 	}
+	if m := get(v, "dependenciesMeta"); m != nil {
+		var meta any
+		if m.Decode(&meta) == nil {
+			im.DependenciesMeta = meta
+		}
+	}
+	if d := get(v, "publishDirectory"); d != nil {
+		im.PublishDirectory = &d.Value
+	}
 	return im
+}
+
+func boolNode(n *yaml.Node) *bool {
+	if n == nil {
+		return nil
+	}
+	b := n.Value == "true"
+	return &b
 }
 
 // isEnvDocument recognises pnpm 11's env document: its root importer holds only

@@ -2,6 +2,7 @@ package solver
 
 import (
 	"encoding/json"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -82,10 +83,10 @@ func TestNexusBackendPlan(t *testing.T) {
 	// The app's own files come from its build: its files field lists dist,
 	// which the app stage collects (an entry may be missing) and the runtime
 	// copies from there.
-	if len(rt.Copies) != 2 || rt.Copies[1] != (Copy{From: "app:@nexus/backend", Src: "/", Dest: "/app/", Collected: true}) {
+	if len(rt.Copies) != 2 || !reflect.DeepEqual(rt.Copies[1], Copy{From: "app:@nexus/backend", Src: "/", Dest: "/app/", Collected: true}) {
 		t.Errorf("runtime copies = %+v", rt.Copies)
 	}
-	if c := p.Stage("app:@nexus/backend").Collect; !slices.Equal(c, []Copy{{Src: "/repo/services/backend/dist", Dest: "dist"}}) {
+	if c := p.Stage("app:@nexus/backend").Collect; !reflect.DeepEqual(c, []Copy{{Src: "/repo/services/backend/dist", Dest: "dist"}}) {
 		t.Errorf("app collects %+v, want dist", c)
 	}
 	ic := p.Image

@@ -36,9 +36,14 @@ type PackageJSON struct {
 	Homepage             string            `json:"homepage"`
 	// PNPM is the root package.json's pnpm settings (pnpm 10 still reads them).
 	PNPM struct {
-		OnlyBuiltDependencies  []string `json:"onlyBuiltDependencies"`
-		NeverBuiltDependencies []string `json:"neverBuiltDependencies"`
+		OnlyBuiltDependencies  []string          `json:"onlyBuiltDependencies"`
+		NeverBuiltDependencies []string          `json:"neverBuiltDependencies"`
+		Overrides              map[string]string `json:"overrides"`
 	} `json:"pnpm"`
+	// Resolutions are Yarn-style overrides, which pnpm reads too.
+	Resolutions      map[string]string `json:"resolutions"`
+	PublishConfig    json.RawMessage   `json:"publishConfig"`
+	DependenciesMeta json.RawMessage   `json:"dependenciesMeta"`
 
 	File string                  `json:"-"` // path in the repository
 	Data []byte                  `json:"-"`

@@ -92,6 +92,9 @@ type Stage struct {
 	// first failure; empty for file-only stages. After a build, the exec checks
 	// that every output exists.
 	Run []string `json:"run,omitempty"`
+	// Title is what progress output shows for Run, when Run is plumbing
+	// around one command; empty shows Run itself.
+	Title string `json:"title,omitempty"`
 	// Env is set for Run.
 	Env []string `json:"env,omitempty"`
 	// Copies are file operations from the needed stages.
@@ -123,6 +126,8 @@ type Copy struct {
 	// Collected copies from what From collected (its CollectMount) instead of
 	// from its filesystem.
 	Collected bool `json:"collected,omitempty"`
+	// Excludes are patterns, relative to Src, left out of the copy.
+	Excludes []string `json:"excludes,omitempty"`
 }
 
 // File is a file a stage writes before it runs.
@@ -250,7 +255,11 @@ func (p *Plan) WriteText(w io.Writer) {
 			if c.Collected {
 				from += " (collected)"
 			}
-			fmt.Fprintf(w, "  copy:    %s:%s -> %s\n", from, c.Src, c.Dest)
+			fmt.Fprintf(w, "  copy:    %s:%s -> %s", from, c.Src, c.Dest)
+			if len(c.Excludes) > 0 {
+				fmt.Fprintf(w, " (without %s)", strings.Join(c.Excludes, " "))
+			}
+			fmt.Fprintln(w)
 		}
 		for _, f := range s.Files {
 			fmt.Fprintf(w, "  file:    %s %s\n", f.Path, f.Data)

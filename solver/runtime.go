@@ -181,6 +181,11 @@ func (b *builder) appFiles(app string) []Copy {
 		b.plan.Stage(app).Collect = collect
 		return []Copy{{From: app, Src: "/", Dest: AppRoot + "/", Collected: true}}
 	}
+	if len(b.plan.Stage(app).Run) == 0 {
+		// No build: the app's sources are what it ships, as pnpm deploy
+		// would copy them (its install's node_modules is not).
+		return []Copy{{From: app, Src: dir + "/", Dest: AppRoot + "/", Excludes: []string{"node_modules"}}}
+	}
 	for _, o := range b.outputs(b.pkg) {
 		rel := strings.TrimPrefix(strings.TrimPrefix(o, b.pkg.Dir), "/")
 		out = append(out, Copy{From: app, Src: path.Join(BuildRoot, o), Dest: path.Join(AppRoot, rel)})

@@ -92,15 +92,6 @@ func planTarget(m *manifest.Manifest, ws *Workspace, t *manifest.Target) (*Plan,
 		return nil, err
 	}
 	closure := ws.Closure(pkg)
-	var errs []error
-	for _, p := range append([]*Package{ws.Root}, closure...) {
-		if err := ws.check(p); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
 	levels, err := Levels(closure)
 	if err != nil {
 		return nil, err
@@ -130,6 +121,11 @@ func planTarget(m *manifest.Manifest, ws *Workspace, t *manifest.Target) (*Plan,
 	pl.CacheKey = fmt.Sprintf("%s-node%d", rt.libc, node.Major)
 	for _, s := range t.Secrets {
 		pl.Secrets = append(pl.Secrets, Secret{ID: s.ID, Env: s.Env, Target: s.Target, Required: s.Required})
+	}
+	// pnpm's verdict on the lockfile is the one that counts: monokit warns but
+	// never refuses, and maps pnpm's refusal back to the line (LockfileDrift).
+	if drift := ws.LockfileDrift(closure, pnpm.Major); len(drift) > 0 {
+		pl.Notes = append(pl.Notes, fmt.Sprintf("pnpm-lock.yaml looks out of date (%s: %s): pnpm install --frozen-lockfile will likely refuse it; run pnpm install and commit pnpm-lock.yaml", drift[0].Pos, drift[0].Msg))
 	}
 	b := &builder{m: m, ws: ws, t: t, plan: pl, pkg: pkg, rt: rt}
 	b.toolchain()
@@ -209,16 +205,36 @@ func (b *builder) deps(closure []*Package) {
 		}
 	}
 	filter := fmt.Sprintf("--filter=%s...", shellQuote(b.pkg.ID()))
+	install := fmt.Sprintf("pnpm install --frozen-lockfile --prefer-offline --store-dir=%s %s --filter=.", StoreDir, filter)
 	b.add(Stage{
 		ID:       "deps",
 		Kind:     KindDeps,
 		Needs:    []string{"toolchain"},
 		Inputs:   inputs,
-		Run:      []string{fmt.Sprintf("pnpm install --frozen-lockfile --prefer-offline --store-dir=%s %s --filter=.", StoreDir, filter)},
+		Run:      reportLockfileRefusal(install),
+		Title:    install,
 		Platform: OnBuild,
 		Cache:    []string{StoreDir, CacheDir},
 		Secrets:  len(b.plan.Secrets) > 0,
 	})
+}
+
+// LockfileRefusedExit is the install's exit status when pnpm refused the
+// lockfile as out of date (ERR_PNPM_OUTDATED_LOCKFILE or
+// ERR_PNPM_LOCKFILE_CONFIG_MISMATCH). pnpm exits 1 for every error; the frontend
+// needs this one told apart to point at the line to change.
+const LockfileRefusedExit = 78
+
+// reportLockfileRefusal runs install with its output shown as it comes and
+// exits LockfileRefusedExit when pnpm refused the lockfile. Its files go once
+// the install succeeds.
+func reportLockfileRefusal(install string) []string {
+	const status, log = "/tmp/monokit-install.status", "/tmp/monokit-install.log"
+	return []string{
+		fmt.Sprintf("{ %s 2>&1 || echo $? >%s; } | tee %s", install, status, log),
+		fmt.Sprintf("if [ -s %s ]; then ! grep -qE 'ERR_PNPM_(OUTDATED_LOCKFILE|LOCKFILE_CONFIG_MISMATCH)' %s || exit %d; exit \"$(cat %s)\"; fi", status, log, LockfileRefusedExit, status),
+		fmt.Sprintf("rm -f %s %s", status, log),
+	}
 }
 
 // builds adds one stage per workspace package of the closure (but the target)

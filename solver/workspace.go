@@ -68,6 +68,10 @@ type WorkspaceConfig struct {
 	OnlyBuiltDependencies     []string       `yaml:"onlyBuiltDependencies"`
 	NeverBuiltDependencies    []string       `yaml:"neverBuiltDependencies"`
 	DangerouslyAllowAllBuilds bool           `yaml:"dangerouslyAllowAllBuilds"`
+	// Settings pnpm records in the lockfile and compares before a frozen install.
+	Overrides                map[string]string `yaml:"overrides"`
+	AutoInstallPeers         *bool             `yaml:"autoInstallPeers"`
+	ExcludeLinksFromLockfile *bool             `yaml:"excludeLinksFromLockfile"`
 }
 
 // Workspace is a solved pnpm workspace.
@@ -303,4 +307,35 @@ func yamlPos(file string, n *yaml.Node, value string) manifest.Pos {
 		found = n
 	}
 	return manifest.Pos{File: file, Line: found.Line, Col: found.Column}
+}
+
+// configPos is the position of key under the top-level section of
+// pnpm-workspace.yaml, or of the file's start.
+func (ws *Workspace) configPos(section, key string) manifest.Pos {
+	var found *yaml.Node
+	each(get(ws.config, section), func(k, _ *yaml.Node) {
+		if k.Value == key && found == nil {
+			found = k
+		}
+	})
+	if found == nil {
+		if k := keyNode(ws.config, section); k != nil {
+			found = k
+		} else {
+			return manifest.Pos{File: WorkspaceFile, Line: 1, Col: 1}
+		}
+	}
+	return pos(WorkspaceFile, found)
+}
+
+func keyNode(n *yaml.Node, key string) *yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i]
+		}
+	}
+	return nil
 }
