@@ -15,6 +15,7 @@ require (
 	github.com/tonistiigi/fsutil v0.0.0-20261103091533-a72de9dcf763
 	go.yaml.in/yaml/v3 v3.0.6
 	golang.org/x/sync v0.23.0
+	mvdan.cc/sh/v3 v3.14.1
 )
 
 require (

@@ -58,8 +58,10 @@ func TestNexusBackendPlan(t *testing.T) {
 	if utils.Inputs[0] != "packages/shared-utils" || !slices.Contains(utils.Excludes, "packages/shared-utils/dist") || !slices.Contains(utils.Outputs, "packages/shared-utils/dist") {
 		t.Errorf("shared-utils inputs %v excludes %v outputs %v", utils.Inputs, utils.Excludes, utils.Outputs)
 	}
-	if slices.Contains(utils.Inputs, "packages/shared-types") {
-		t.Errorf("shared-utils reads shared-types' sources; it should read only its build output")
+	// Dependents see their closure's sources (a package may export TypeScript
+	// source) and its outputs from the builds only, never from the context.
+	if !slices.Contains(utils.Inputs, "packages/shared-types") || !slices.Contains(utils.Excludes, "packages/shared-types/dist") {
+		t.Errorf("shared-utils inputs %v excludes %v: want shared-types' sources without its dist", utils.Inputs, utils.Excludes)
 	}
 	app := p.Stage("app:@nexus/backend")
 	if app.Run[0] != "pnpm run db:generate" || app.Run[1] != "pnpm run build" {

@@ -220,6 +220,9 @@ func (b *builder) runtime() error {
 			return err
 		}
 		ic.Cmd = start
+		// Environment the start script set (cross-env A=1 node ...) comes
+		// before the manifest's, which wins.
+		ic.Env = append(append(ic.Env[:1:1], b.startEnv...), ic.Env[1:]...)
 	} else if len(b.t.Start) > 0 {
 		for _, s := range b.t.Start {
 			ic.Cmd = append(ic.Cmd, s.Value)
@@ -256,8 +259,8 @@ func healthScript(port int, p string, timeout interface{ Milliseconds() int64 })
 	return fmt.Sprintf("fetch('http://127.0.0.1:%d%s',{signal:AbortSignal.timeout(%d)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))", port, p, ms)
 }
 
-// start is what node runs: the manifest's start, else main, else a start script
-// of the form "node <file>".
+// start is what node runs: the manifest's start, else what inferStart reads
+// from the package's scripts or main.
 func (b *builder) start() ([]string, error) {
 	if len(b.t.Start) > 0 {
 		var out []string
@@ -266,16 +269,13 @@ func (b *builder) start() ([]string, error) {
 		}
 		return out, nil
 	}
-	pj := b.pkg.JSON
-	if pj.Main != "" {
-		b.plan.Notes = append(b.plan.Notes, fmt.Sprintf("start: node %s, from main in %s", pj.Main, pj.File))
-		return []string{path.Clean(pj.Main)}, nil
+	sc, examined := inferStart(b.pkg.JSON)
+	if examined != nil {
+		return nil, manifest.Errorf(b.t.Pos, "target %q: cannot tell how to start %s: %s; add start: [dist/main.js] (node's arguments) to the target", b.t.Name, b.pkg.ID(), strings.Join(examined, "; "))
 	}
-	if f := strings.Fields(pj.Scripts["start"]); len(f) >= 2 && f[0] == "node" {
-		b.plan.Notes = append(b.plan.Notes, fmt.Sprintf("start: %s, from scripts.start in %s", strings.Join(f, " "), pj.File))
-		return f[1:], nil
-	}
-	return nil, manifest.Errorf(b.t.Pos, "target %q: cannot tell how to start %s (no main, no \"node <file>\" start script); add start: [dist/main.js] to the target", b.t.Name, b.pkg.ID())
+	b.plan.Notes = append(b.plan.Notes, fmt.Sprintf("start: node %s, from %s", strings.Join(sc.args, " "), sc.from))
+	b.startEnv = sc.env
+	return sc.args, nil
 }
 
 // labels are the OCI annotations from package.json, then the manifest's.

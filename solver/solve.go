@@ -157,6 +157,8 @@ type builder struct {
 	// built maps a package to its build stage's ID; packages without a build
 	// contribute their sources instead.
 	built map[*Package]string
+	// startEnv is what the inferred start command set in the environment.
+	startEnv []string
 }
 
 func (b *builder) add(s Stage) { b.plan.Stages = append(b.plan.Stages, s) }
@@ -313,8 +315,7 @@ func (b *builder) outputs(p *Package) []string {
 }
 
 // packageStage is a build of p: deps, then p's sources and the root inputs, then
-// what its workspace dependencies contribute (their build outputs, or their
-// sources when they have no build).
+// the sources of its workspace closure and the outputs of the builds among them.
 func (b *builder) packageStage(p *Package, kind Kind, run []string) Stage {
 	outs := b.outputs(p)
 	inputs := []string{p.Dir}
@@ -331,8 +332,21 @@ func (b *builder) packageStage(p *Package, kind Kind, run []string) Stage {
 			inputs = append(inputs, in.Value)
 		}
 	}
-	needs, sources := b.contributions(p, b.ws.Closure(p))
-	inputs = append(inputs, sources...)
+	// The whole closure's sources, and the outputs of those with a build:
+	// many workspace packages export TypeScript source (main or types →
+	// src/index.ts), which their dependents compile. Outputs come from the
+	// builds, never from the context.
+	closure := b.ws.Closure(p)
+	needs, _ := b.contributions(p, closure)
+	for _, d := range closure {
+		if d == p || d == b.ws.Root {
+			continue
+		}
+		inputs = append(inputs, d.Dir)
+		if b.built[d] != "" {
+			excludes = append(excludes, b.outputs(d)...)
+		}
+	}
 	id := string(kind) + ":" + p.ID()
 	return Stage{
 		ID:       id,
