@@ -36,6 +36,11 @@ func TestCorpus(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", dir, err)
 		}
+		// expect.json may name paths an image must hold or lack, by target.
+		var expect map[string]struct{ MustHave, Absent []string }
+		if _, err := os.Stat(filepath.Join(dir, "expect.json")); err == nil {
+			readJSON(t, filepath.Join(dir, "expect.json"), &expect)
+		}
 		for _, name := range slices.Sorted(maps.Keys(m.Targets)) {
 			t.Run(filepath.Base(dir)+"/"+name, func(t *testing.T) {
 				t.Parallel()
@@ -53,7 +58,8 @@ func TestCorpus(t *testing.T) {
 					t.Errorf("the plan runs %s as %q", name, u)
 				}
 				bundle := unpack(t, res.ociTar, "linux/amd64")
-				checkReadOnlyApp(t, bundle)
+				checkReadOnlyApp(t, bundle, 3)
+				checkContents(t, bundle, imageCase{mustHave: expect[name].MustHave, absent: expect[name].Absent})
 				var cfg struct {
 					Process struct{ User struct{ UID, GID int } }
 				}

@@ -395,8 +395,9 @@ func (b *builder) app() error {
 	}
 	s := b.packageStage(b.pkg, KindApp, run)
 	if cmd == "" {
+		// Without a build, what would be outputs are sources.
+		s.Excludes = slices.DeleteFunc(s.Excludes, func(e string) bool { return slices.Contains(s.Outputs, e) })
 		s.Outputs = nil
-		s.Excludes = []string{path.Join(b.pkg.Dir, "node_modules")}
 	}
 	if b.plan.Preset == manifest.PresetNext {
 		s.Env = []string{"NEXT_TELEMETRY_DISABLED=1"}

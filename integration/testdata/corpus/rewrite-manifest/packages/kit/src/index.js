@@ -1,0 +1,2 @@
+const ms = require("ms");
+exports.uptime = () => ms(Math.round(process.uptime() * 1000));

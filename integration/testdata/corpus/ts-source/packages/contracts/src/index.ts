@@ -1,0 +1,6 @@
+export interface Health {
+  status: "ok";
+  from: string;
+}
+
+export const service: string = "ts-source";
