@@ -50,7 +50,7 @@ func Build(ctx context.Context, c client.Client) (_ *client.Result, err error) {
 	if err != nil {
 		return nil, err
 	}
-	plan, err := solver.SolveTarget(m, ws, bc.Target)
+	plan, err := solver.SolveTarget(m, ws, bc.Target, solver.Options{BuildArgs: bc.BuildArgs})
 	if err != nil {
 		return nil, err
 	}

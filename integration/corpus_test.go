@@ -36,8 +36,12 @@ func TestCorpus(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", dir, err)
 		}
-		// expect.json may name paths an image must hold or lack, by target.
-		var expect map[string]struct{ MustHave, Absent []string }
+		// expect.json may name, by target, paths an image must hold or lack
+		// and text its health route answers.
+		var expect map[string]struct {
+			MustHave, Absent []string
+			Health           string
+		}
 		if _, err := os.Stat(filepath.Join(dir, "expect.json")); err == nil {
 			readJSON(t, filepath.Join(dir, "expect.json"), &expect)
 		}
@@ -73,7 +77,10 @@ func TestCorpus(t *testing.T) {
 					if port == 0 {
 						port = m.Targets[name].Ports[0].Number
 					}
-					c.get(t, fmt.Sprintf("http://127.0.0.1:%d%s", port, hc.Path.Value), 60*time.Second)
+					body := c.get(t, fmt.Sprintf("http://127.0.0.1:%d%s", port, hc.Path.Value), 60*time.Second)
+					if !strings.Contains(body, expect[name].Health) {
+						t.Errorf("health answered %s, want %s in it", body, expect[name].Health)
+					}
 					test := p.Image.Healthcheck.Test[1:]
 					if out, err := c.exec(p.Image.User, test...); err != nil {
 						t.Errorf("HEALTHCHECK %q failed: %v %s", test, err, out)
@@ -91,6 +98,22 @@ func TestCorpus(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestBuildArg: a --build-arg reaches the package build that reads it (its
+// default is in TestCorpus).
+func TestBuildArg(t *testing.T) {
+	needDaemon(t)
+	ctx, cancel := deadline(context.Background(), 10*time.Minute)
+	defer cancel()
+	res, err := build{dir: filepath.Join(corpusDir, "rewrite-manifest"), target: "web", attrs: map[string]string{"build-arg:RELEASE": "9.9.9"}}.run(ctx, t, inProcess)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := start(t, unpack(t, res.ociTar, "linux/amd64"))
+	if body := c.get(t, "http://127.0.0.1:4103/health", 60*time.Second); !strings.Contains(body, `"release":"9.9.9"`) {
+		t.Errorf("health answered %s, want release 9.9.9", body)
 	}
 }
 

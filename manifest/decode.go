@@ -14,10 +14,10 @@ import (
 // Keys lists the keys each object of the manifest accepts. The decoder rejects any
 // other key, and schema_test.go checks schema.json lists exactly these.
 var Keys = map[string][]string{
-	"manifest":    {"version", "node", "pnpm", "platforms", "runtime", "images", "system-packages", "inputs", "packages", "targets"},
+	"manifest":    {"version", "node", "pnpm", "platforms", "runtime", "images", "system-packages", "inputs", "args", "build-env", "packages", "targets"},
 	"images":      {"build"},
 	"package":     {"build", "inputs", "outputs"},
-	"target":      {"package", "preset", "build", "generate", "start", "port", "ports", "healthcheck", "env", "runtime", "libc", "user", "labels", "secrets"},
+	"target":      {"package", "preset", "build", "generate", "start", "port", "ports", "healthcheck", "env", "args", "build-env", "runtime", "libc", "user", "labels", "secrets"},
 	"healthcheck": {"path", "port", "interval", "timeout", "start-period", "retries"},
 	"secret":      {"id", "env", "target", "required"},
 }
@@ -86,6 +86,10 @@ func (d *decoder) decode(data []byte) *Manifest {
 			m.SystemPackages = d.strs(v, key)
 		case "inputs":
 			m.Inputs = d.strs(v, key)
+		case "args":
+			m.Args = d.args(v, key)
+		case "build-env":
+			m.BuildEnv = d.kvs(v, key)
 		case "packages":
 			m.Packages = map[string]*Package{}
 			d.entries(v, key, func(name string, k, v *yaml.Node) {
@@ -147,6 +151,10 @@ func (d *decoder) target(name string, k, v *yaml.Node) *Target {
 			t.Healthcheck = d.healthcheck(v, w)
 		case "env":
 			t.Env = d.kvs(v, w)
+		case "args":
+			t.Args = d.args(v, w)
+		case "build-env":
+			t.BuildEnv = d.kvs(v, w)
 		case "runtime":
 			t.Runtime = d.str(v, w)
 		case "libc":
@@ -353,6 +361,27 @@ func (d *decoder) kvs(n *yaml.Node, where string) []KV {
 	d.entries(n, where, func(key string, k, v *yaml.Node) {
 		s := d.str(v, where+"."+key)
 		out = append(out, KV{Key: key, Value: s.Value, Pos: d.pos(k)})
+	})
+	return out
+}
+
+// args reads build arguments: a mapping of names to defaults (null: none), or
+// a list of names without defaults.
+func (d *decoder) args(n *yaml.Node, where string) []Arg {
+	var out []Arg
+	if n = resolve(n); n.Kind == yaml.SequenceNode {
+		for _, c := range d.seq(n, where) {
+			s := d.str(c, where)
+			out = append(out, Arg{Name: s.Value, Pos: s.Pos})
+		}
+		return out
+	}
+	d.entries(n, where, func(key string, k, v *yaml.Node) {
+		a := Arg{Name: key, Pos: d.pos(k)}
+		if !isNull(resolve(v)) {
+			a.Default, a.HasDefault = d.str(v, where+"."+key).Value, true
+		}
+		out = append(out, a)
 	})
 	return out
 }

@@ -89,6 +89,10 @@ func TestParseErrors(t *testing.T) {
 	}{
 		{"unknown key", "version: 1\ntargets:\n  api:\n    package: api\n    prot: 3000\n",
 			`unknown key "prot" in target (did you mean "port"?)`, Pos{"monokit.yaml", 5, 5}},
+		{"bad arg name", "version: 1\nargs: [NEXT-PUBLIC]\ntargets: {api: {package: api}}\n",
+			`args: "NEXT-PUBLIC" is not a valid variable name`, Pos{"monokit.yaml", 2, 8}},
+		{"arg and build-env", "version: 1\ntargets:\n  api:\n    package: api\n    args: {A: ~}\n    build-env:\n      A: x\n",
+			`build-env: "A" is also a build argument`, Pos{"monokit.yaml", 7, 7}},
 		{"unknown top-level key", "version: 1\nnodes: '24'\ntargets: {api: {package: api}}\n",
 			`unknown key "nodes" in manifest (did you mean "node"?)`, Pos{"monokit.yaml", 2, 1}},
 		{"wrong type", "version: 1\ntargets:\n  api:\n    package: [a, b]\n",

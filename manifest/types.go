@@ -24,6 +24,11 @@ type Manifest struct {
 	// Inputs are root-level files and globs every package build sees, in addition
 	// to DefaultInputs.
 	Inputs []String
+	// Args are build arguments every target's package builds see, set with
+	// --build-arg NAME=value, else their default; undeclared ones reach nothing.
+	Args []Arg
+	// BuildEnv is fixed environment for every target's package builds.
+	BuildEnv []KV
 	// Packages holds per-package overrides, keyed by package name or directory.
 	Packages map[string]*Package
 	// Targets are the images this manifest builds, keyed by target name.
@@ -80,6 +85,10 @@ type Target struct {
 	Ports       []Port
 	Healthcheck *Healthcheck
 	Env         []KV
+	// Args and BuildEnv are this target's, added to the manifest's (a name
+	// given in both takes the target's).
+	Args     []Arg
+	BuildEnv []KV
 	// Runtime is distroless, alpine or an image reference; default the manifest's.
 	Runtime String
 	// Libc of an image-reference runtime: glibc (default) or musl.
@@ -113,6 +122,15 @@ type Healthcheck struct {
 // KV is a key and value with a position, kept in file order.
 type KV struct {
 	Key, Value string
+	Pos        Pos
+}
+
+// Arg is a declared build argument. Without a default and a --build-arg, it
+// is not set at all, as a Dockerfile ARG.
+type Arg struct {
+	Name       string
+	Default    string
+	HasDefault bool
 	Pos        Pos
 }
 

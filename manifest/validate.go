@@ -55,6 +55,7 @@ func (m *Manifest) Validate() error {
 			add(b.Pos, "images.build: %q is not an image reference: %v", b.Value, err)
 		}
 	}
+	errs = append(errs, validateBuildEnv(m.Args, m.BuildEnv)...)
 	for _, p := range m.SystemPackages {
 		if p.Value == "" || strings.ContainsAny(p.Value, " \t;&|$`'\"\\") {
 			add(p.Pos, "system-packages: %q is not a package name", p.Value)
@@ -147,6 +148,7 @@ func (t *Target) validate() []error {
 			add(e.Pos, "env: %q is not a valid variable name", e.Key)
 		}
 	}
+	errs = append(errs, validateBuildEnv(t.Args, t.BuildEnv)...)
 	seenSecrets := map[string]bool{}
 	for _, s := range t.Secrets {
 		switch {
@@ -162,6 +164,32 @@ func (t *Target) validate() []error {
 			add(s.Pos, "secrets: target %q must be an absolute path", s.Target)
 		}
 		seenSecrets[s.ID] = true
+	}
+	return errs
+}
+
+// validateBuildEnv checks build argument and build environment names: each a
+// variable name, declared once, and not both an argument and a fixed value.
+func validateBuildEnv(args []Arg, env []KV) []error {
+	var errs []error
+	seen := map[string]bool{}
+	for _, a := range args {
+		switch {
+		case !envName.MatchString(a.Name):
+			errs = append(errs, Errorf(a.Pos, "args: %q is not a valid variable name", a.Name))
+		case seen[a.Name]:
+			errs = append(errs, Errorf(a.Pos, "args: %q is declared twice", a.Name))
+		}
+		seen[a.Name] = true
+	}
+	for _, e := range env {
+		switch {
+		case !envName.MatchString(e.Key):
+			errs = append(errs, Errorf(e.Pos, "build-env: %q is not a valid variable name", e.Key))
+		case seen[e.Key]:
+			errs = append(errs, Errorf(e.Pos, "build-env: %q is also a build argument; keep one (an argument with a default if --build-arg may change it)", e.Key))
+		}
+		seen[e.Key] = true
 	}
 	return errs
 }

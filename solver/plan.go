@@ -154,6 +154,9 @@ type Plan struct {
 	CacheKey string      `json:"cacheKey"`
 	Image    ImageConfig `json:"image"`
 	Secrets  []Secret    `json:"secrets,omitempty"`
+	// BuildEnv is the environment of every package build: the declared build
+	// arguments that have a value, then the fixed build environment.
+	BuildEnv []string `json:"buildEnv,omitempty"`
 	// Platforms is what the production tree holds that depends on the platform.
 	Platforms Platforms `json:"platforms"`
 	// ContextPaths are the build-context paths the stages read besides the
@@ -217,6 +220,9 @@ func (p *Plan) WriteJSON(w io.Writer) error {
 func (p *Plan) WriteText(w io.Writer) {
 	fmt.Fprintf(w, "target %s: %s (%s) preset %s\n", p.Target, p.Package, p.Dir, p.Preset)
 	fmt.Fprintf(w, "  node %s (%s), pnpm %s (%s), libc %s, runtime %s\n", p.Node.Version, p.Node.Source, p.PNPM.Version, p.PNPM.Source, p.Libc, p.Runtime)
+	if len(p.BuildEnv) > 0 {
+		fmt.Fprintf(w, "  build env: %s\n", strings.Join(p.BuildEnv, " "))
+	}
 	for i, lvl := range p.Levels {
 		fmt.Fprintf(w, "  level %d: %s\n", i, strings.Join(lvl, ", "))
 	}

@@ -3,7 +3,6 @@ package solver
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"maps"
 	"path"
 	"slices"
@@ -12,16 +11,23 @@ import (
 	"github.com/monokit/monokit/manifest"
 )
 
+// Options are what a build request adds to the manifest and the workspace.
+type Options struct {
+	// BuildArgs are the --build-arg values; only the arguments the manifest
+	// declares are read.
+	BuildArgs map[string]string
+}
+
 // Solve plans every target of m over the workspace, in target-name order. All
 // errors are reported, joined.
-func Solve(m *manifest.Manifest, ws *Workspace) ([]*Plan, error) {
+func Solve(m *manifest.Manifest, ws *Workspace, opts ...Options) ([]*Plan, error) {
 	if err := checkPackageOverrides(m, ws); err != nil {
 		return nil, err
 	}
 	var plans []*Plan
 	var errs []error
 	for _, name := range slices.Sorted(maps.Keys(m.Targets)) {
-		p, err := planTarget(m, ws, m.Targets[name])
+		p, err := planTarget(m, ws, m.Targets[name], options(opts))
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -32,7 +38,7 @@ func Solve(m *manifest.Manifest, ws *Workspace) ([]*Plan, error) {
 }
 
 // SolveTarget plans one target. An unknown name is an error listing the targets.
-func SolveTarget(m *manifest.Manifest, ws *Workspace, target string) (*Plan, error) {
+func SolveTarget(m *manifest.Manifest, ws *Workspace, target string, opts ...Options) (*Plan, error) {
 	t, err := FindTarget(m, target)
 	if err != nil {
 		return nil, err
@@ -40,7 +46,14 @@ func SolveTarget(m *manifest.Manifest, ws *Workspace, target string) (*Plan, err
 	if err := checkPackageOverrides(m, ws); err != nil {
 		return nil, err
 	}
-	return planTarget(m, ws, t)
+	return planTarget(m, ws, t, options(opts))
+}
+
+func options(opts []Options) Options {
+	if len(opts) > 0 {
+		return opts[0]
+	}
+	return Options{}
 }
 
 // FindTarget returns the named target; an empty name is allowed when the manifest
@@ -78,7 +91,7 @@ func override(m *manifest.Manifest, pkg *Package) *manifest.Package {
 	return m.Packages[pkg.Dir]
 }
 
-func planTarget(m *manifest.Manifest, ws *Workspace, t *manifest.Target) (*Plan, error) {
+func planTarget(m *manifest.Manifest, ws *Workspace, t *manifest.Target, o Options) (*Plan, error) {
 	pkg := ws.Find(t.Package.Value)
 	if pkg == nil {
 		return nil, manifest.Errorf(t.Package.Pos, "target %q: no workspace package is named or lives in %q%s", t.Name, t.Package.Value, manifest.Suggest(t.Package.Value, ws.Names()))
@@ -122,6 +135,7 @@ func planTarget(m *manifest.Manifest, ws *Workspace, t *manifest.Target) (*Plan,
 	for _, s := range t.Secrets {
 		pl.Secrets = append(pl.Secrets, Secret{ID: s.ID, Env: s.Env, Target: s.Target, Required: s.Required})
 	}
+	pl.BuildEnv = buildEnv(m, t, o.BuildArgs)
 	// pnpm's verdict on the lockfile is the one that counts: monokit warns but
 	// never refuses, and maps pnpm's refusal back to the line (LockfileDrift).
 	if drift := ws.LockfileDrift(closure, pnpm.Major); len(drift) > 0 {
@@ -349,6 +363,7 @@ func (b *builder) packageStage(p *Package, kind Kind, run []string) Stage {
 	}
 	id := string(kind) + ":" + p.ID()
 	return Stage{
+		Env:      slices.Clone(b.plan.BuildEnv),
 		ID:       id,
 		Kind:     kind,
 		Package:  p.ID(),
@@ -400,28 +415,13 @@ func (b *builder) app() error {
 		s.Outputs = nil
 	}
 	if b.plan.Preset == manifest.PresetNext {
-		s.Env = []string{"NEXT_TELEMETRY_DISABLED=1"}
-		// Next.js's build cache (webpack's, TypeScript's) persists between
-		// builds, as Next.js advises for CI; it is never part of an output.
-		s.Cache = []string{path.Join(BuildRoot, b.pkg.Dir, ".next/cache")}
-		if !b.nextStandalone() {
-			return manifest.Errorf(b.t.Pos, "target %q: preset next needs output: \"standalone\" in %s's next.config; add it (it makes the image a fraction of the size)", b.t.Name, b.pkg.Dir)
+		if err := b.nextApp(&s); err != nil {
+			return err
 		}
 	}
 	s.Pos = pos
 	b.add(s)
 	return nil
-}
-
-// nextStandalone reports whether the app's next.config asks for standalone output.
-func (b *builder) nextStandalone() bool {
-	for _, f := range []string{"next.config.js", "next.config.mjs", "next.config.ts", "next.config.cjs", "next.config.mts"} {
-		data, err := fs.ReadFile(b.ws.fsys, path.Join(b.pkg.Dir, f))
-		if err == nil && strings.Contains(string(data), "standalone") {
-			return true
-		}
-	}
-	return false
 }
 
 func dedupe(s []string) []string {

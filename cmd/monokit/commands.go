@@ -25,14 +25,30 @@ type repoFlags struct {
 	fs     *flag.FlagSet
 	file   string
 	target string
+	args   buildArgs
+}
+
+// buildArgs collects --build-arg NAME=value flags, as docker buildx takes them.
+type buildArgs map[string]string
+
+func (a buildArgs) String() string { return "" }
+
+func (a buildArgs) Set(v string) error {
+	k, val, ok := strings.Cut(v, "=")
+	if !ok || k == "" {
+		return fmt.Errorf("want NAME=value, got %q", v)
+	}
+	a[k] = val
+	return nil
 }
 
 func newFlags(name string, withTarget bool) *repoFlags {
-	f := &repoFlags{fs: flag.NewFlagSet(name, flag.ContinueOnError)}
+	f := &repoFlags{fs: flag.NewFlagSet(name, flag.ContinueOnError), args: buildArgs{}}
 	f.fs.SetOutput(io.Discard)
 	f.fs.StringVar(&f.file, "f", "", "manifest file (default DIR/monokit.yaml)")
 	if withTarget {
 		f.fs.StringVar(&f.target, "target", "", "target to plan (default: the only one)")
+		f.fs.Var(f.args, "build-arg", "NAME=value for a build argument the manifest declares (repeatable)")
 	}
 	return f
 }
@@ -62,10 +78,10 @@ func planCmd(args []string, w io.Writer) error {
 	}
 	var plans []*solver.Plan
 	if f.target == "" && len(m.Targets) > 1 {
-		plans, err = solver.Solve(m, ws)
+		plans, err = solver.Solve(m, ws, solver.Options{BuildArgs: f.args})
 	} else {
 		var p *solver.Plan
-		p, err = solver.SolveTarget(m, ws, f.target)
+		p, err = solver.SolveTarget(m, ws, f.target, solver.Options{BuildArgs: f.args})
 		plans = []*solver.Plan{p}
 	}
 	if err != nil {
@@ -133,7 +149,7 @@ func llbCmd(ctx context.Context, args []string, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	plan, err := solver.SolveTarget(m, ws, f.target)
+	plan, err := solver.SolveTarget(m, ws, f.target, solver.Options{BuildArgs: f.args})
 	if err != nil {
 		return err
 	}

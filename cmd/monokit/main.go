@@ -56,7 +56,8 @@ commands:
   targets    list the manifest's targets
   version    print the version
 
-DIR is the monorepo root (default "."); -f names the manifest (default DIR/monokit.yaml).`
+DIR is the monorepo root (default "."); -f names the manifest (default DIR/monokit.yaml);
+plan and llb take --target NAME and --build-arg NAME=value, as docker buildx does.`
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {

@@ -1,10 +1,10 @@
 const http = require("node:http");
-const { uptime } = require("@rw/kit");
+const { release, uptime } = require("@rw/kit");
 
 const server = http.createServer((req, res) => {
   if (req.url === "/health") {
     res.writeHead(200, { "content-type": "application/json" });
-    res.end(JSON.stringify({ status: "ok", uptime: uptime() }));
+    res.end(JSON.stringify({ status: "ok", release: release(), uptime: uptime() }));
     return;
   }
   res.writeHead(404).end();
