@@ -135,7 +135,7 @@ func TestNativeBuildsRunOnTheTarget(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			p, err := SolveTarget(parse(t, apiManifest), ws, "api")
+			p, err := SolveTarget(parse(t, apiManifest+"system-packages: [python3, make, g++]\n"), ws, "api")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -159,8 +159,13 @@ func TestNativeBuildsRunOnTheTarget(t *testing.T) {
 				if native.Platform != OnTarget || !slices.Equal(native.Needs, []string{"prune"}) || p.Stage("runtime").Copies[0].From != "native" {
 					t.Errorf("native stage %+v, runtime copies %+v", native, p.Stage("runtime").Copies)
 				}
-				if want := strings.Join(tc.native, " "); !strings.HasSuffix(native.Run[0], TreeDir+strings.TrimRight(" "+want, " ")) {
-					t.Errorf("native run %q does not name %q", native.Run[0], want)
+				// The compilers reach the native stage too, and node-gyp
+				// the headers that ship with Node.js.
+				if len(native.Run) != 2 || !strings.Contains(native.Run[0], "apt-get install -y --no-install-recommends python3 make g++") || !slices.Contains(native.Env, "npm_config_nodedir=/usr/local") {
+					t.Errorf("native run %q env %q: want the system packages first and npm_config_nodedir", native.Run, native.Env)
+				}
+				if want := strings.Join(tc.native, " "); !strings.HasSuffix(native.Run[1], TreeDir+strings.TrimRight(" "+want, " ")) {
+					t.Errorf("native run %q does not name %q", native.Run[1], want)
 				}
 			}
 		})

@@ -143,8 +143,11 @@ func (b *builder) prune() error {
 				run += " " + strings.Join(pf.Native, " ")
 			}
 			b.add(s)
+			// The build image for the target platform, with the system
+			// packages compilers need (python3, make, g++) and the build
+			// environment (node-gyp takes Node.js's headers from nodedir).
 			s = Stage{ID: "native", Kind: KindNative, Image: b.rt.buildImage, Needs: []string{"prune"}, Platform: OnTarget,
-				Run: []string{run}, Outputs: []string{PruneRoot}, Pos: pf.Pos}
+				Run: append(b.systemPackages(), run), Env: toolchainEnv, Outputs: []string{PruneRoot}, Pos: pf.Pos}
 			from = "native"
 			runtime.Needs = []string{"native"}
 		}

@@ -177,19 +177,25 @@ type builder struct {
 
 func (b *builder) add(s Stage) { b.plan.Stages = append(b.plan.Stages, s) }
 
-func (b *builder) toolchain() {
-	var run []string
-	if pk := b.m.SystemPackages; len(pk) > 0 {
-		var names []string
-		for _, p := range pk {
-			names = append(names, p.Value)
-		}
-		if b.rt.libc == manifest.LibcMusl {
-			run = append(run, "apk add --no-cache "+strings.Join(names, " "))
-		} else {
-			run = append(run, "apt-get update && apt-get install -y --no-install-recommends "+strings.Join(names, " ")+" && rm -rf /var/lib/apt/lists/*")
-		}
+// systemPackages installs the manifest's system packages on the build image:
+// every stage that may compile native code runs it first.
+func (b *builder) systemPackages() []string {
+	pk := b.m.SystemPackages
+	if len(pk) == 0 {
+		return nil
 	}
+	var names []string
+	for _, p := range pk {
+		names = append(names, p.Value)
+	}
+	if b.rt.libc == manifest.LibcMusl {
+		return []string{"apk add --no-cache " + strings.Join(names, " ")}
+	}
+	return []string{"apt-get update && apt-get install -y --no-install-recommends " + strings.Join(names, " ") + " && rm -rf /var/lib/apt/lists/*"}
+}
+
+func (b *builder) toolchain() {
+	run := b.systemPackages()
 	run = append(run, fmt.Sprintf("npm install --global --no-fund --no-audit pnpm@%s", b.plan.PNPM.Version))
 	b.add(Stage{
 		ID:       "toolchain",
