@@ -20,9 +20,6 @@ import (
 // monokit's reading of pnpm's check finds, else the lockfile itself.
 func lockfileRefused(err error, ws *solver.Workspace, plan *solver.Plan) error {
 	var exit *gwpb.ExitError
-	for e := err; e != nil; e = errors.Unwrap(e) {
-		println("DBG", fmt.Sprintf("%T", e))
-	}
 	if !errors.As(err, &exit) || exit.ExitCode != solver.LockfileRefusedExit {
 		return err
 	}
