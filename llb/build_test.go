@@ -196,7 +196,7 @@ func TestBackendGraph(t *testing.T) {
 				op := g.ops[d]
 				if e := op.GetExec(); e != nil && op.Platform != nil {
 					args := strings.Join(e.Meta.Args, " ")
-					native := strings.Contains(args, solver.NativeScript+" "+solver.TreeDir+" esbuild@0.25.11")
+					native := strings.Contains(args, solver.NativeScript+" "+solver.TreeDir+" "+solver.NativeData)
 					if want := map[bool]string{true: "arm64", false: "amd64"}[native]; op.Platform.Architecture != want {
 						t.Errorf("exec on %s, want %s: %v", op.Platform.Architecture, want, args)
 					}

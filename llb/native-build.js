@@ -4,14 +4,20 @@
 // would: preinstall, install, postinstall, or node-gyp rebuild for a binding.gyp
 // without an install script, in the package's directory.
 //
-// usage: node native-build.js <tree> [name@version ...]   (none: every package
-// with an install script)
+// usage: node native-build.js <tree> <input.json>
+// input.json is solver.NativeInput: {"packages": ["name@version", ...] (empty or
+// null: every package with an install script), "optional": [...]}. A failed
+// script of an optional package (only optional dependencies reach it) is a
+// warning, as pnpm treats it: its parent falls back without it.
 'use strict';
 const fs = require('fs');
 const path = require('path');
 const cp = require('child_process');
 
-const [tree, ...wanted] = process.argv.slice(2);
+const [tree, inputFile] = process.argv.slice(2);
+const input = JSON.parse(fs.readFileSync(inputFile, 'utf8'));
+const wanted = input.packages || [];
+const optional = new Set(input.optional || []);
 const store = path.join(tree, 'node_modules', '.pnpm');
 // npm, which the build image carries, bundles node-gyp.
 const npmDir = path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm');
@@ -63,6 +69,10 @@ for (const entry of fs.existsSync(store) ? fs.readdirSync(store).sort() : []) {
         },
       });
       if (res.status !== 0) {
+        if (optional.has(id)) {
+          console.warn(`monokit: warning: the ${ev} script of ${id} failed on ${platform} (exit ${res.status ?? res.signal}); it is an optional dependency, so the build goes on without it, as pnpm's would`);
+          break;
+        }
         console.error(`monokit: the ${ev} script of ${id} failed on ${platform} (exit ${res.status ?? res.signal})`);
         process.exit(1);
       }

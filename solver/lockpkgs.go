@@ -17,6 +17,9 @@ type LockPackage struct {
 	Name, Version string // the version without peer suffix
 	OS, CPU, Libc []string
 	RequiresBuild bool // lockfile 6.0 only: pnpm 9 dropped the field
+	// Optional says only optional dependencies reach the package: pnpm
+	// warns when its install script fails instead of failing the install.
+	Optional bool
 }
 
 // snapshot is one installed instance of a package (a peer-resolved variant): its
@@ -37,14 +40,30 @@ func (lf *Lockfile) readPackages(main *yaml.Node) {
 		if rb := get(v, "requiresBuild"); rb != nil {
 			p.RequiresBuild = rb.Value == "true"
 		}
+		p.Optional = optionalNode(v) // lockfile 6.0
+
 		lf.Packages[name+"@"+plain] = p
 		if !strings.HasPrefix(lf.Version, "9.") {
 			lf.snapshots[key] = snapshotOf(v)
 		}
 	})
+	// lockfile 9.0 marks each snapshot; a package is optional when every
+	// instance of it is.
+	required := map[string]bool{}
 	each(get(main, "snapshots"), func(k, v *yaml.Node) {
 		lf.snapshots[k.Value] = snapshotOf(v)
+		name, version := splitKey(k.Value)
+		key := name + "@" + stripPeers(version)
+		if p := lf.Packages[key]; p != nil {
+			p.Optional = optionalNode(v) && !required[key]
+			required[key] = required[key] || !optionalNode(v)
+		}
 	})
+}
+
+func optionalNode(v *yaml.Node) bool {
+	o := get(v, "optional")
+	return o != nil && o.Value == "true"
 }
 
 func snapshotOf(v *yaml.Node) snapshot {

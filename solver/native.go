@@ -25,6 +25,11 @@ type Platforms struct {
 	// AllNative says every dependency's install scripts run and the lockfile
 	// does not say which have one (dangerouslyAllowAllBuilds, or pnpm 9).
 	AllNative bool `json:"allNative,omitempty"`
+	// Optional are the production tree's packages that only optional
+	// dependencies reach: when their install script fails, pnpm warns and
+	// goes on (the package's parent falls back without it), and so does the
+	// native stage.
+	Optional []string `json:"optional,omitempty"`
 	// Source says where Native comes from, for messages.
 	Source string       `json:"source,omitempty"`
 	Pos    manifest.Pos `json:"-"`
@@ -74,6 +79,9 @@ func (b *builder) platforms(prod []string) Platforms {
 		}
 		if lp.PlatformSpecific() {
 			pl.Prebuilt = append(pl.Prebuilt, key)
+		}
+		if lp.Optional {
+			pl.Optional = append(pl.Optional, key)
 		}
 		if b.plan.PNPM.Major >= 10 && matchAny(allow, lp) && !matchAny(never, lp) ||
 			b.plan.PNPM.Major < 10 && lp.RequiresBuild && !matchAny(never, lp) {

@@ -1,6 +1,7 @@
 package solver
 
 import (
+	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
@@ -164,9 +165,18 @@ func TestNativeBuildsRunOnTheTarget(t *testing.T) {
 				if len(native.Run) != 2 || !strings.Contains(native.Run[0], "apt-get install -y --no-install-recommends python3 make g++") || !slices.Contains(native.Env, "npm_config_nodedir=/usr/local") {
 					t.Errorf("native run %q env %q: want the system packages first and npm_config_nodedir", native.Run, native.Env)
 				}
-				if want := strings.Join(tc.native, " "); !strings.HasSuffix(native.Run[1], TreeDir+strings.TrimRight(" "+want, " ")) {
-					t.Errorf("native run %q does not name %q", native.Run[1], want)
+				var in NativeInput
+				if len(native.Files) != 1 || native.Files[0].Path != NativeData || json.Unmarshal([]byte(native.Files[0].Data), &in) != nil {
+					t.Fatalf("native files %+v: want its input at %s", native.Files, NativeData)
 				}
+				if !slices.Equal(in.Packages, tc.native) || native.Run[1] != "node "+NativeScript+" "+TreeDir+" "+NativeData {
+					t.Errorf("native run %q input %+v, want packages %q", native.Run[1], in, tc.native)
+				}
+			}
+			// The lockfile's snapshots say which packages only optional
+			// dependencies reach.
+			if want := []string{"@img/sharp-linux-arm64@0.34.5", "@img/sharp-linuxmusl-x64@0.34.5"}; !slices.Equal(pf.Optional, want) {
+				t.Errorf("optional = %q, want %q", pf.Optional, want)
 			}
 		})
 	}

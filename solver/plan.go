@@ -57,8 +57,10 @@ const (
 	AppRoot      = "/app"
 	StoreDir     = "/pnpm/store"
 	CacheDir     = "/root/.cache/pnpm"
-	// NativeScript runs install scripts in the production tree (llb writes it).
+	// NativeScript runs install scripts in the production tree (llb writes it);
+	// NativeData is its input, a NativeInput.
 	NativeScript = "/usr/local/lib/monokit/native-build.js"
+	NativeData   = "/usr/local/lib/monokit/native.json"
 	// SelectScript fits a traced production tree to the target platform.
 	SelectScript = "/usr/local/lib/monokit/select-platform.js"
 	SelectData   = "/usr/local/lib/monokit/select.json"
@@ -128,6 +130,14 @@ type Copy struct {
 	Collected bool `json:"collected,omitempty"`
 	// Excludes are patterns, relative to Src, left out of the copy.
 	Excludes []string `json:"excludes,omitempty"`
+}
+
+// NativeInput is what native-build.js reads: the packages whose install
+// scripts run ("name@version"; none: every package with one) and those among
+// the tree's packages whose failure is a warning.
+type NativeInput struct {
+	Packages []string `json:"packages"`
+	Optional []string `json:"optional"`
 }
 
 // File is a file a stage writes before it runs.

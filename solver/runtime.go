@@ -138,16 +138,22 @@ func (b *builder) prune() error {
 		s.Cache = []string{StoreDir, CacheDir}
 		s.Secrets = len(b.plan.Secrets) > 0
 		if pf.CrossSelect && pf.HasNative() {
-			run := "node " + NativeScript + " " + TreeDir
-			if !pf.AllNative {
-				run += " " + strings.Join(pf.Native, " ")
+			in := NativeInput{Packages: pf.Native, Optional: pf.Optional}
+			if pf.AllNative {
+				in.Packages = nil
 			}
+			data, err := json.Marshal(in)
+			if err != nil {
+				return err
+			}
+			run := "node " + NativeScript + " " + TreeDir + " " + NativeData
 			b.add(s)
 			// The build image for the target platform, with the system
 			// packages compilers need (python3, make, g++) and the build
 			// environment (node-gyp takes Node.js's headers from nodedir).
 			s = Stage{ID: "native", Kind: KindNative, Image: b.rt.buildImage, Needs: []string{"prune"}, Platform: OnTarget,
-				Run: append(b.systemPackages(), run), Env: toolchainEnv, Outputs: []string{PruneRoot}, Pos: pf.Pos}
+				Run: append(b.systemPackages(), run), Env: toolchainEnv, Outputs: []string{PruneRoot}, Pos: pf.Pos,
+				Files: []File{{Path: NativeData, Data: string(data)}}}
 			from = "native"
 			runtime.Needs = []string{"native"}
 		}
