@@ -161,7 +161,11 @@ func (b *graph) deps(s solver.Stage) error {
 	if src.Output() == nil {
 		src = b.o.Context
 	}
-	base := tc.File(bk.Copy(src, "/", solver.BuildRoot+"/", contextCopy(s.Inputs, nil, b.o.Epoch)), b.constraints(s, "COPY "+strings.Join(s.Inputs, " "))...)
+	fa := bk.Copy(src, "/", solver.BuildRoot+"/", contextCopy(s.Inputs, nil, b.o.Epoch))
+	if len(s.ContextInputs) > 0 {
+		fa = fa.Copy(b.o.Context, "/", solver.BuildRoot+"/", contextCopy(s.ContextInputs, nil, b.o.Epoch))
+	}
+	base := tc.File(fa, b.constraints(s, "COPY "+strings.Join(append(slices.Clone(s.Inputs), s.ContextInputs...), " "))...)
 	run := b.exec(base, s, solver.BuildRoot)
 	b.states[s.ID] = run
 	return nil

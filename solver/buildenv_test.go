@@ -51,3 +51,28 @@ targets:
 		}
 	}
 }
+
+// The install sees the bin files of workspace packages, from the context: pnpm
+// links a workspace package's bins only when their files exist.
+func TestInstallSeesWorkspaceBins(t *testing.T) {
+	fsys := repo("packages: ['apps/*', 'tools/*']\n",
+		pkgSpec{dir: "apps/api", name: "api", deps: []string{"tools/gen"}},
+		pkgSpec{dir: "tools/gen", name: "gen"},
+	)
+	fsys["tools/gen/package.json"].Data = []byte(`{"name":"gen","bin":{"gen":"./bin/gen.js","gen-out":"dist/cli.js","evil":"../../../etc/passwd"}}`)
+	ws, err := Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := SolveTarget(parse(t, apiManifest), ws, "api")
+	if err != nil {
+		t.Fatal(err)
+	}
+	deps := p.Stage("deps")
+	if want := []string{"tools/gen/bin/gen.js", "tools/gen/dist/cli.js"}; !slices.Equal(deps.ContextInputs, want) {
+		t.Errorf("install context inputs %q, want %q (nothing outside the context)", deps.ContextInputs, want)
+	}
+	if !slices.Contains(p.ContextPaths, "tools/gen/bin/gen.js") {
+		t.Errorf("context paths %q lack the bin", p.ContextPaths)
+	}
+}

@@ -121,6 +121,26 @@ func (p *PackageJSON) entryPaths() []string {
 	return out
 }
 
+// BinFiles are the files package.json's bin names (one string, or a map of
+// command names to files), relative to the package.
+func (p *PackageJSON) BinFiles() []string {
+	var one string
+	if json.Unmarshal(p.Bin, &one) == nil && one != "" {
+		return []string{one}
+	}
+	var many map[string]string
+	if json.Unmarshal(p.Bin, &many) != nil {
+		return nil
+	}
+	var out []string
+	for _, k := range slices.Sorted(maps.Keys(many)) {
+		if many[k] != "" {
+			out = append(out, many[k])
+		}
+	}
+	return out
+}
+
 // DefaultOutputs guesses what a package build writes: the top-level directories its
 // entry points and files list name, or dist.
 func (p *PackageJSON) DefaultOutputs() []string {

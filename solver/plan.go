@@ -90,6 +90,10 @@ type Stage struct {
 	// root) the stage reads; Excludes are left out of them.
 	Inputs   []string `json:"inputs,omitempty"`
 	Excludes []string `json:"excludes,omitempty"`
+	// ContextInputs are inputs of the install that are not workspace
+	// metadata (the bin files of workspace packages): they come from the
+	// build context, not from the metadata the frontend transferred to plan.
+	ContextInputs []string `json:"contextInputs,omitempty"`
 	// Run are shell commands run in order in Dir by one exec, stopping at the
 	// first failure; empty for file-only stages. After a build, the exec checks
 	// that every output exists.
@@ -253,6 +257,9 @@ func (p *Plan) WriteText(w io.Writer) {
 		}
 		if len(s.Inputs) > 0 {
 			fmt.Fprintf(w, "  inputs:  %s\n", strings.Join(s.Inputs, " "))
+		}
+		if len(s.ContextInputs) > 0 {
+			fmt.Fprintf(w, "  inputs:  %s (from the context)\n", strings.Join(s.ContextInputs, " "))
 		}
 		if len(s.Excludes) > 0 {
 			fmt.Fprintf(w, "  exclude: %s\n", strings.Join(s.Excludes, " "))

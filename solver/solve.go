@@ -221,9 +221,19 @@ func (b *builder) deps(closure []*Package) {
 		}
 	}
 	inputs = append(inputs, b.ws.PatchFiles()...)
+	var bins []string
 	for _, p := range closure {
 		if p.Dir != "." {
 			inputs = append(inputs, path.Join(p.Dir, RootManifest))
+		}
+		// pnpm links a workspace package's bins at install only when their
+		// files are there: a build tool that is a workspace package (a
+		// devDependency with a bin) needs them. Bins that a build writes do
+		// not exist yet, for monokit as for pnpm.
+		for _, f := range p.JSON.BinFiles() {
+			if rel := cleanJoin(p.Dir, f); rel != "" && rel != "." {
+				bins = append(bins, rel)
+			}
 		}
 	}
 	filter := fmt.Sprintf("--filter=%s...", shellQuote(b.pkg.ID()))
@@ -232,8 +242,9 @@ func (b *builder) deps(closure []*Package) {
 		ID:       "deps",
 		Kind:     KindDeps,
 		Needs:    []string{"toolchain"},
-		Inputs:   inputs,
-		Run:      reportLockfileRefusal(install),
+		Inputs:        inputs,
+		ContextInputs: dedupe(bins),
+		Run:           reportLockfileRefusal(install),
 		Title:    install,
 		Platform: OnBuild,
 		Cache:    []string{StoreDir, CacheDir},
@@ -465,6 +476,7 @@ func (b *builder) contextPaths() {
 		if s.Kind != KindDeps {
 			all = append(all, s.Inputs...)
 		}
+		all = append(all, s.ContextInputs...)
 	}
 	slices.Sort(all)
 	b.plan.ContextPaths = slices.Compact(all)

@@ -1,0 +1,2 @@
+exports.stamp = require("./stamp.json");
+exports.ms = require("ms");

@@ -1,0 +1,2 @@
+export const port: number = 4108;
+export const service = "nest-api";

@@ -1,0 +1,2 @@
+exports.fmt = (n) => require("ms")(n);
+exports.msVersion = require("ms/package.json").version;
