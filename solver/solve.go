@@ -239,16 +239,16 @@ func (b *builder) deps(closure []*Package) {
 	filter := fmt.Sprintf("--filter=%s...", shellQuote(b.pkg.ID()))
 	install := fmt.Sprintf("pnpm install --frozen-lockfile --prefer-offline --store-dir=%s %s --filter=.", StoreDir, filter)
 	b.add(Stage{
-		ID:       "deps",
-		Kind:     KindDeps,
-		Needs:    []string{"toolchain"},
+		ID:            "deps",
+		Kind:          KindDeps,
+		Needs:         []string{"toolchain"},
 		Inputs:        inputs,
 		ContextInputs: dedupe(bins),
 		Run:           reportLockfileRefusal(install),
-		Title:    install,
-		Platform: OnBuild,
-		Cache:    []string{StoreDir, CacheDir},
-		Secrets:  len(b.plan.Secrets) > 0,
+		Title:         install,
+		Platform:      OnBuild,
+		Cache:         []string{StoreDir, CacheDir},
+		Secrets:       len(b.plan.Secrets) > 0,
 	})
 }
 
