@@ -60,14 +60,7 @@ func TestInstallSeesWorkspaceBins(t *testing.T) {
 		pkgSpec{dir: "tools/gen", name: "gen"},
 	)
 	fsys["tools/gen/package.json"].Data = []byte(`{"name":"gen","bin":{"gen":"./bin/gen.js","gen-out":"dist/cli.js","evil":"../../../etc/passwd"}}`)
-	ws, err := Load(fsys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := SolveTarget(parse(t, apiManifest), ws, "api")
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := mustPlan(t, fsys, apiManifest, "api")
 	deps := p.Stage("deps")
 	if want := []string{"tools/gen/bin/gen.js", "tools/gen/dist/cli.js"}; !slices.Equal(deps.ContextInputs, want) {
 		t.Errorf("install context inputs %q, want %q (nothing outside the context)", deps.ContextInputs, want)

@@ -57,6 +57,20 @@ func repo(globs string, pkgs ...pkgSpec) fstest.MapFS {
 	return fsys
 }
 
+// mustPlan loads the workspace in fsys and plans target of the manifest y.
+func mustPlan(t *testing.T, fsys fstest.MapFS, y, target string, opts ...Options) *Plan {
+	t.Helper()
+	ws, err := Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := SolveTarget(parse(t, y), ws, target, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 func parse(t *testing.T, y string) *manifest.Manifest {
 	t.Helper()
 	m, err := manifest.Parse("monokit.yaml", []byte(y))
@@ -356,14 +370,7 @@ func TestPackageOverrides(t *testing.T) {
 		pkgSpec{dir: "libs/ui", name: "@acme/ui"},
 	)
 	y := "version: 1\ninputs: [scripts/*.ts]\npackages:\n  libs/ui:\n    build: pnpm run build:lib\n    inputs: [.env.build]\n    outputs: [lib, styles.css]\ntargets:\n  api: {package: api, start: [x.js]}\n"
-	ws, err := Load(fsys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := SolveTarget(parse(t, y), ws, "api")
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := mustPlan(t, fsys, y, "api")
 	ui := p.Stage("build:@acme/ui")
 	if ui == nil || ui.Run[0] != "pnpm run build:lib" || !slices.Equal(ui.Outputs, []string{"libs/ui/lib", "libs/ui/styles.css"}) {
 		t.Fatalf("ui = %+v", ui)
