@@ -9,8 +9,6 @@ import (
 	"slices"
 	"strings"
 
-	"go.yaml.in/yaml/v3"
-
 	"github.com/monokit/monokit/manifest"
 )
 
@@ -68,7 +66,7 @@ func (ws *Workspace) LockfileDrift(pkgs []*Package, major int) []Drift {
 // from .npmrc, else its default; with the position to point at.
 func (ws *Workspace) boolSetting(yamlValue *bool, yamlKey, npmrcKey string, def bool, major int) (bool, manifest.Pos) {
 	if yamlValue != nil && (major == 0 || major >= 10) {
-		return *yamlValue, ws.configPos(yamlKey, "")
+		return *yamlValue, ws.configPos(yamlKey)
 	}
 	if v, line := ws.npmrc(npmrcKey); v != "" {
 		return v == "true", manifest.Pos{File: ".npmrc", Line: line, Col: 1}
@@ -334,14 +332,5 @@ func (ws *Workspace) catalogPos(cat, name string) manifest.Pos {
 	if (cat == "default" || cat == "") && ws.Config.Catalog != nil {
 		return ws.configPos("catalog", name)
 	}
-	var found manifest.Pos
-	each(get(get(ws.config, "catalogs"), cat), func(k, _ *yaml.Node) {
-		if k.Value == name {
-			found = pos(WorkspaceFile, k)
-		}
-	})
-	if found.Line == 0 {
-		return ws.configPos("catalogs", cat)
-	}
-	return found
+	return ws.configPos("catalogs", cat, name)
 }

@@ -13,7 +13,6 @@ import (
 // "parent>foo", "parent@2>foo@^1") and the specifier that replaces the
 // selected dependency's ("-" removes it).
 type pnpmOverride struct {
-	key              string
 	parent, parentAt string // parent package name and version range, if any
 	name, at         string // target name and version range, if any
 	spec             string
@@ -30,15 +29,15 @@ func (ws *Workspace) overrideConfig(major int) map[string]pnpmOverride {
 	pj := ws.Root.JSON
 	fromJSON := func() {
 		for k, v := range pj.Resolutions {
-			out[k] = pnpmOverride{key: k, spec: v, pos: pj.Pos("resolutions/" + k)}
+			out[k] = pnpmOverride{spec: v, pos: pj.Pos("resolutions/" + k)}
 		}
 		for k, v := range pj.PNPM.Overrides {
-			out[k] = pnpmOverride{key: k, spec: v, pos: pj.Pos("pnpm/overrides/" + k)}
+			out[k] = pnpmOverride{spec: v, pos: pj.Pos("pnpm/overrides/" + k)}
 		}
 	}
 	fromYAML := func() {
 		for k, v := range ws.Config.Overrides {
-			out[k] = pnpmOverride{key: k, spec: v, pos: ws.configPos("overrides", k)}
+			out[k] = pnpmOverride{spec: v, pos: ws.configPos("overrides", k)}
 		}
 	}
 	switch {
@@ -54,40 +53,30 @@ func (ws *Workspace) overrideConfig(major int) map[string]pnpmOverride {
 	}
 	for k, o := range out {
 		o.parent, o.parentAt, o.name, o.at = parseSelector(k)
-		o.spec = ws.resolveOverrideSpec(o.spec)
-		o.spec = ws.resolveCatalogOverride(o)
+		o.spec = ws.resolveOverrideValue(o.name, o.spec)
 		out[k] = o
 	}
 	return out
 }
 
-// resolveOverrideSpec resolves the references an pnpmOverride's value may hold, as
-// pnpm does before it records the overrides: "$name" is the root package.json's
-// specifier for name, "catalog:" and "catalog:<name>" the catalog's entry.
-func (ws *Workspace) resolveOverrideSpec(spec string) string {
+// resolveOverrideValue resolves the references an override's value may hold,
+// as pnpm does before it records the overrides: "$name" is the root
+// package.json's specifier for name, "catalog:" and "catalog:<name>" the
+// catalog's entry for the overridden package.
+func (ws *Workspace) resolveOverrideValue(pkg, spec string) string {
 	if name, ok := strings.CutPrefix(spec, "$"); ok {
-		pj := ws.Root.JSON
 		for _, kind := range DepKinds {
-			if v, ok := pj.deps(kind)[name]; ok {
+			if v, ok := ws.Root.JSON.deps(kind)[name]; ok {
 				return v
 			}
 		}
-		return spec
+	}
+	if cat, ok := strings.CutPrefix(spec, "catalog:"); ok {
+		if v, ok := ws.catalog(cat)[pkg]; ok {
+			return v
+		}
 	}
 	return spec
-}
-
-// resolveCatalogOverride turns an pnpmOverride's "catalog:" value into the entry
-// of the target package in that catalog.
-func (ws *Workspace) resolveCatalogOverride(o pnpmOverride) string {
-	cat, ok := strings.CutPrefix(o.spec, "catalog:")
-	if !ok {
-		return o.spec
-	}
-	if v, ok := ws.catalog(cat)[o.name]; ok {
-		return v
-	}
-	return o.spec
 }
 
 // catalog returns the entries of a named catalog; "" and "default" are the
@@ -123,7 +112,7 @@ func splitNameRange(s string) (name, at string) {
 	return s, ""
 }
 
-// intersectingRange is pnpm's test of whether an pnpmOverride's version range
+// intersectingRange is pnpm's test of whether an override's version range
 // selects a dependency's specifier: no range, the same text, or ranges that
 // share a version.
 func intersectingRange(selector, spec string) bool {
@@ -184,7 +173,7 @@ func (ws *Workspace) applyOverrides(pkg *Package, ovs map[string]pnpmOverride) m
 	return out
 }
 
-// localOverride makes a link: or file: pnpmOverride that names a directory
+// localOverride makes a link: or file: override that names a directory
 // relative to the root relative to the project instead, as pnpm records it.
 func localOverride(dir, spec string) string {
 	for _, proto := range []string{"link:", "file:"} {

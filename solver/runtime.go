@@ -207,6 +207,16 @@ func (b *builder) appFiles(app string) []Copy {
 func (b *builder) runtime() error {
 	ic := ImageConfig{User: b.rt.user, WorkingDir: AppRoot, Entrypoint: []string{b.rt.node}, StopSignal: "SIGTERM"}
 	ic.Env = []string{"NODE_ENV=production"}
+	if b.plan.Preset != manifest.PresetNext {
+		start, err := b.start()
+		if err != nil {
+			return err
+		}
+		// Environment the start script set (cross-env A=1 node ...) comes
+		// before the manifest's, which wins.
+		ic.Cmd = start.args
+		ic.Env = append(ic.Env, start.env...)
+	}
 	ports := b.t.Ports
 	if b.plan.Preset == manifest.PresetNext {
 		if len(ports) == 0 {
@@ -223,16 +233,7 @@ func (b *builder) runtime() error {
 	for _, p := range ports {
 		ic.Ports = append(ic.Ports, fmt.Sprintf("%d/%s", p.Number, p.Protocol))
 	}
-	if b.plan.Preset != manifest.PresetNext {
-		start, err := b.start()
-		if err != nil {
-			return err
-		}
-		ic.Cmd = start
-		// Environment the start script set (cross-env A=1 node ...) comes
-		// before the manifest's, which wins.
-		ic.Env = append(append(ic.Env[:1:1], b.startEnv...), ic.Env[1:]...)
-	} else if len(b.t.Start) > 0 {
+	if b.plan.Preset == manifest.PresetNext && len(b.t.Start) > 0 {
 		for _, s := range b.t.Start {
 			ic.Cmd = append(ic.Cmd, s.Value)
 		}
@@ -269,22 +270,21 @@ func healthScript(port int, p string, timeout interface{ Milliseconds() int64 })
 }
 
 // start is what node runs: the manifest's start, else what inferStart reads
-// from the package's scripts or main.
-func (b *builder) start() ([]string, error) {
+// from the package's scripts or main, with the environment a script set.
+func (b *builder) start() (startCommand, error) {
 	if len(b.t.Start) > 0 {
-		var out []string
+		var sc startCommand
 		for _, s := range b.t.Start {
-			out = append(out, s.Value)
+			sc.args = append(sc.args, s.Value)
 		}
-		return out, nil
+		return sc, nil
 	}
 	sc, examined := inferStart(b.pkg.JSON)
 	if examined != nil {
-		return nil, manifest.Errorf(b.t.Pos, "target %q: cannot tell how to start %s: %s; add start: [dist/main.js] (node's arguments) to the target", b.t.Name, b.pkg.ID(), strings.Join(examined, "; "))
+		return sc, manifest.Errorf(b.t.Pos, "target %q: cannot tell how to start %s: %s; add start: [dist/main.js] (node's arguments) to the target", b.t.Name, b.pkg.ID(), strings.Join(examined, "; "))
 	}
 	b.plan.Notes = append(b.plan.Notes, fmt.Sprintf("start: node %s, from %s", strings.Join(sc.args, " "), sc.from))
-	b.startEnv = sc.env
-	return sc.args, nil
+	return sc, nil
 }
 
 // labels are the OCI annotations from package.json, then the manifest's.

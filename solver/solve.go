@@ -171,8 +171,6 @@ type builder struct {
 	// built maps a package to its build stage's ID; packages without a build
 	// contribute their sources instead.
 	built map[*Package]string
-	// startEnv is what the inferred start command set in the environment.
-	startEnv []string
 }
 
 func (b *builder) add(s Stage) { b.plan.Stages = append(b.plan.Stages, s) }

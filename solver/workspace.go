@@ -309,33 +309,26 @@ func yamlPos(file string, n *yaml.Node, value string) manifest.Pos {
 	return manifest.Pos{File: file, Line: found.Line, Col: found.Column}
 }
 
-// configPos is the position of key under the top-level section of
-// pnpm-workspace.yaml, or of the file's start.
-func (ws *Workspace) configPos(section, key string) manifest.Pos {
-	var found *yaml.Node
-	each(get(ws.config, section), func(k, _ *yaml.Node) {
-		if k.Value == key && found == nil {
-			found = k
+// configPos is the position in pnpm-workspace.yaml of the deepest key of the
+// path that exists ("catalogs", "legacy", "react"), or of the file's start.
+func (ws *Workspace) configPos(keys ...string) manifest.Pos {
+	at := manifest.Pos{File: WorkspaceFile, Line: 1, Col: 1}
+	n := ws.config
+	for _, key := range keys {
+		if n == nil || n.Kind != yaml.MappingNode {
+			break
 		}
-	})
-	if found == nil {
-		if k := keyNode(ws.config, section); k != nil {
-			found = k
-		} else {
-			return manifest.Pos{File: WorkspaceFile, Line: 1, Col: 1}
+		var next *yaml.Node
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == key {
+				at, next = pos(WorkspaceFile, n.Content[i]), n.Content[i+1]
+				break
+			}
 		}
-	}
-	return pos(WorkspaceFile, found)
-}
-
-func keyNode(n *yaml.Node, key string) *yaml.Node {
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			return n.Content[i]
+		if next == nil {
+			break
 		}
+		n = next
 	}
-	return nil
+	return at
 }
