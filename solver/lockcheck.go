@@ -247,7 +247,7 @@ func (ws *Workspace) importerDrift(p *Package, ovs map[string]pnpmOverride, auto
 			if !ok || d.Specifier != want[n] {
 				return &Drift{where(kind, n), fmt.Sprintf("%s %q is %s in package.json but under %s of pnpm-lock.yaml it is not", kind, n, wrote(kind, n), kind)}
 			}
-			v, _, _ := strings.Cut(d.Version, "(")
+			v := stripPeers(d.Version)
 			if validRange(d.Specifier) && isVersion(v) && !satisfies(v, d.Specifier) {
 				return &Drift{where(kind, n), fmt.Sprintf("%s %q: pnpm-lock.yaml resolves %q to %s, outside the range", kind, n, d.Specifier, v)}
 			}

@@ -58,8 +58,7 @@ func (b *builder) nextVersion() (*semver.Version, manifest.Pos) {
 	}
 	for _, kind := range DepKinds {
 		if d, ok := im.Deps[kind]["next"]; ok {
-			raw, _, _ := strings.Cut(d.Version, "(")
-			v, err := semver.StrictNewVersion(raw)
+			v, err := semver.StrictNewVersion(stripPeers(d.Version))
 			if err != nil {
 				return nil, manifest.Pos{}
 			}
