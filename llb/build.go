@@ -75,7 +75,7 @@ func Build(ctx context.Context, plan *solver.Plan, o Options) (bk.State, error) 
 		case solver.KindNative:
 			err = b.native(ctx, s)
 		case solver.KindSelect:
-			err = b.selectPlatform(s)
+			err = b.selectPlatform(ctx, s)
 		case solver.KindRuntime:
 			err = b.runtime(ctx, s)
 		default:

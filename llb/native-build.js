@@ -6,9 +6,18 @@
 //
 // usage: node native-build.js <tree> <input.json>
 // input.json is solver.NativeInput: {"packages": ["name@version", ...] (empty or
-// null: every package with an install script), "optional": [...]}. A failed
-// script of an optional package (only optional dependencies reach it) is a
-// warning, as pnpm treats it: its parent falls back without it.
+// null: every package with an install script), "optional": [...], "libs": dir,
+// "runtime": dir}. A failed script of an optional package (only optional
+// dependencies reach it) is a warning, as pnpm treats it: its parent falls back
+// without it.
+//
+// Then every addon in the tree (.node) is resolved by this image's loader
+// (ldd), and each shared library it links that the runtime image (mounted at
+// "runtime") lacks is copied into "libs", at the path the runtime's loader
+// searches: the image built here has the packages system-packages installed,
+// the runtime has only libc and libstdc++. A library this image lacks too
+// fails the build when an addon the scripts wrote links it, and is a warning
+// for the addons packages ship (often binaries for other libcs beside theirs).
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -38,6 +47,8 @@ function packagesIn(nm) {
 }
 
 const found = new Set();
+// The addons before the scripts run: those the scripts write are compiled here.
+const before = new Map(addons(tree).map((f) => [f, fs.statSync(f).mtimeMs]));
 let ran = 0;
 for (const entry of fs.existsSync(store) ? fs.readdirSync(store).sort() : []) {
   const nm = path.join(store, entry, 'node_modules');
@@ -84,3 +95,83 @@ for (const w of wanted) {
   if (!found.has(w)) console.log(`monokit: ${w} is not installed for ${platform}; nothing to build`);
 }
 console.log(`monokit: ran ${ran} install script(s) on ${platform}`);
+
+if (input.libs) collectLibs(input.libs, input.runtime || '/');
+
+// addons lists the .node files under dir, not following symlinks (pnpm's
+// links point back into the tree).
+function addons(dir, out = []) {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) addons(p, out);
+    else if (e.isFile() && e.name.endsWith('.node')) out.push(p);
+  }
+  return out;
+}
+
+// linked runs ldd on an addon: the libraries it resolves (soname -> path) and
+// those it cannot find. Not an ELF object for this platform: nothing.
+function linked(file) {
+  const res = cp.spawnSync('ldd', [file], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (res.error) {
+    console.error(`monokit: cannot run ldd in the build image (${res.error.message}); it is needed to find the shared libraries addons link`);
+    process.exit(1);
+  }
+  const found = new Map();
+  const missing = [];
+  for (const line of `${res.stdout}\n${res.stderr}`.split('\n')) {
+    let m;
+    if ((m = /^\s*(\S+) => not found/.exec(line))) missing.push(m[1]); // glibc
+    else if ((m = /^Error loading shared library (\S+?):/.exec(line))) missing.push(m[1]); // musl
+    else if ((m = /^\s*(\S+) => (\/\S+) \(0x[0-9a-f]+\)$/.exec(line))) found.set(m[1], m[2]);
+  }
+  return { found, missing };
+}
+
+// inRuntime says whether the runtime image has a library of that name where
+// its loader looks: the directory ldd found it in here, or a standard one.
+function inRuntime(runtime, name, dir) {
+  const usr = dir.startsWith('/usr/') ? dir.slice(4) : '/usr' + dir;
+  for (const d of [dir, usr, '/lib', '/usr/lib', '/usr/local/lib']) {
+    try {
+      fs.lstatSync(path.join(runtime, d, name));
+      return true;
+    } catch {}
+  }
+  return false;
+}
+
+function collectLibs(libs, runtime) {
+  fs.mkdirSync(libs, { recursive: true });
+  const copied = new Map();
+  const fatal = [];
+  const warned = [];
+  for (const file of addons(tree).sort()) {
+    // node_modules/.pnpm/<key>/node_modules/<name>/<path>: say <name>/<path>.
+    const rel = path.relative(tree, file).replace(/^node_modules\/\.pnpm\/[^/]+\/node_modules\//, '');
+    const { found, missing } = linked(file);
+    for (const [name, from] of found) {
+      if (from.startsWith(tree + '/') || copied.has(name) || inRuntime(runtime, name, path.dirname(from))) continue;
+      // /lib is /usr/lib on merged-/usr images, and searched after it otherwise.
+      const dest = path.join(libs, from.replace(/^\/lib\//, '/usr/lib/'));
+      fs.mkdirSync(path.dirname(dest), { recursive: true });
+      fs.copyFileSync(fs.realpathSync(from), dest);
+      copied.set(name, dest);
+      console.log(`monokit: ${rel} links ${name}, which the runtime image lacks: adding ${from.replace(/^\/lib\//, '/usr/lib/')}`);
+    }
+    // A binary for the other libc (bcrypt ships glibc and musl builds side by
+    // side) is not one the app loads here.
+    if (missing.some((n) => /^(libc\.musl-|ld-musl-|ld-linux)/.test(n) || n === 'libc.so.6')) continue;
+    for (const name of missing) {
+      (before.get(file) === fs.statSync(file).mtimeMs ? warned : fatal).push(`${rel} links ${name}`);
+    }
+  }
+  for (const w of warned) {
+    console.warn(`monokit: warning: ${w}, which neither this build image nor the runtime has; if the app loads that addon, add the package that provides it to system-packages`);
+  }
+  if (fatal.length) {
+    console.error(`monokit: addons compiled here link shared libraries the build image lacks (${platform}):\n  ${fatal.join('\n  ')}\nadd the packages that provide them to system-packages in monokit.yaml (the runtime package, such as libkrb5-3, beside its -dev package)`);
+    process.exit(1);
+  }
+  console.log(`monokit: ${copied.size} shared librar${copied.size === 1 ? 'y' : 'ies'} added to the runtime image`);
+}

@@ -28,32 +28,41 @@ func (b *graph) native(ctx context.Context, s solver.Stage) error {
 	if err != nil {
 		return err
 	}
-	return b.treeScript(s, img, solver.NativeScript, nativeScript)
+	return b.treeScript(ctx, s, img, solver.NativeScript, nativeScript)
 }
 
 // selectPlatform fits Next.js's traced tree to the target platform, on the
 // toolchain (build platform, with pnpm to fetch the target's packages).
-func (b *graph) selectPlatform(s solver.Stage) error {
+func (b *graph) selectPlatform(ctx context.Context, s solver.Stage) error {
 	tc, err := b.need(s, "toolchain")
 	if err != nil {
 		return err
 	}
-	return b.treeScript(s, tc, solver.SelectScript, selectScript)
+	return b.treeScript(ctx, s, tc, solver.SelectScript, selectScript)
 }
 
 // treeScript runs a script on base with the production tree mounted read-write
-// (at solver.TreeDir); the mount's result is the stage's, with no copy in or out.
-func (b *graph) treeScript(s solver.Stage, base bk.State, script string, content []byte) error {
+// (at solver.TreeDir) and the stage's images read-only; the tree mount's result
+// is the stage's, with no copy in or out.
+func (b *graph) treeScript(ctx context.Context, s solver.Stage, base bk.State, script string, content []byte) error {
 	prune, err := b.need(s, "prune")
 	if err != nil {
 		return err
+	}
+	mounts := []bk.RunOption{bk.AddMount(solver.TreeMount, prune)}
+	for _, m := range s.Mounts {
+		img, err := b.o.Image(ctx, m.Image, b.o.TargetPlatform)
+		if err != nil {
+			return err
+		}
+		mounts = append(mounts, bk.AddMount(m.Target, img, bk.Readonly))
 	}
 	fa := bk.Mkdir(path.Dir(script), 0o755, bk.WithParents(true)).Mkfile(script, 0o644, content)
 	for _, f := range s.Files {
 		fa = fa.Mkdir(path.Dir(f.Path), 0o755, bk.WithParents(true)).Mkfile(f.Path, 0o644, []byte(f.Data))
 	}
 	withScript := base.File(fa, b.constraints(s, "MKFILE "+script)...)
-	b.states[s.ID] = b.run(withScript, s, solver.TreeDir, bk.AddMount(solver.TreeMount, prune)).GetMount(solver.TreeMount)
+	b.states[s.ID] = b.run(withScript, s, solver.TreeDir, mounts...).GetMount(solver.TreeMount)
 	return nil
 }
 

@@ -60,3 +60,101 @@ func TestNativeScriptOptionalFailure(t *testing.T) {
 		t.Errorf("every package: err %v\n%s", err, out)
 	}
 }
+
+// TestNativeScriptLibs runs native-build.js's library step with the host's node
+// and ldd: an addon's libraries that the runtime root lacks are copied under
+// /usr/lib, those it has are not, and a library nothing provides fails the
+// stage for an addon an install script wrote but only warns for one the
+// package shipped.
+func TestNativeScriptLibs(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("no node on PATH")
+	}
+	if _, err := exec.LookPath("ldd"); err != nil {
+		t.Skip("no ldd on PATH")
+	}
+	ssl, _ := filepath.Glob("/usr/lib/*/libssl.so.3")
+	if len(ssl) == 0 {
+		t.Skip("no libssl.so.3 on the host to stand in for an addon")
+	}
+	dir := t.TempDir()
+	script := filepath.Join(dir, "native-build.js")
+	if err := os.WriteFile(script, nativeScript, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	triplet := filepath.Base(filepath.Dir(ssl[0]))
+	// The runtime has libc only, on a merged /usr.
+	runtime := filepath.Join(dir, "runtime")
+	mustWrite(t, filepath.Join(runtime, "usr/lib", triplet, "libc.so.6"), "")
+	if err := os.Symlink("usr/lib", filepath.Join(runtime, "lib")); err != nil {
+		t.Fatal(err)
+	}
+	tree := filepath.Join(dir, "tree")
+	pkg := filepath.Join(tree, "node_modules/.pnpm/tls-addon@1.0.0/node_modules/tls-addon")
+	data, err := os.ReadFile(ssl[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustWrite(t, filepath.Join(pkg, "build/Release/tls.node"), string(data))
+	mustWrite(t, filepath.Join(pkg, "package.json"), `{"name":"tls-addon","version":"1.0.0"}`)
+	libs := filepath.Join(dir, "out/libs")
+	run := func() (string, error) {
+		in, _ := json.Marshal(solver.NativeInput{Packages: []string{"tls-addon@1.0.0"}, Libs: libs, Runtime: runtime})
+		input := filepath.Join(dir, "input.json")
+		mustWrite(t, input, string(in))
+		out, err := exec.Command(node, script, tree, input).CombinedOutput()
+		return string(out), err
+	}
+	out, err := run()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if _, err := os.Stat(filepath.Join(libs, "usr/lib", triplet, "libcrypto.so.3")); err != nil {
+		t.Errorf("libcrypto.so.3 not added: %v\n%s", err, out)
+	}
+	if _, err := os.Stat(filepath.Join(libs, "usr/lib", triplet, "libc.so.6")); err == nil {
+		t.Errorf("libc.so.6 added although the runtime has it\n%s", out)
+	}
+	if !strings.Contains(out, "tls-addon/build/Release/tls.node links libcrypto.so.3") {
+		t.Errorf("output does not say which addon needs libcrypto.so.3:\n%s", out)
+	}
+
+	// An addon linking a library that exists nowhere.
+	if _, err := exec.LookPath("gcc"); err != nil {
+		t.Skip("no gcc to link an addon against a library that then disappears")
+	}
+	build := t.TempDir()
+	mustWrite(t, filepath.Join(build, "gone.c"), "int gone(void) { return 1; }\n")
+	mustWrite(t, filepath.Join(build, "addon.c"), "int gone(void);\nint addon(void) { return gone(); }\n")
+	for _, args := range [][]string{
+		{"-shared", "-fPIC", "-o", filepath.Join(build, "libgone.so.1"), "-Wl,-soname,libgone.so.1", filepath.Join(build, "gone.c")},
+		{"-shared", "-fPIC", "-o", filepath.Join(pkg, "build/Release/gone.node"), filepath.Join(build, "addon.c"), filepath.Join(build, "libgone.so.1")},
+	} {
+		if out, err := exec.Command("gcc", args...).CombinedOutput(); err != nil {
+			t.Fatalf("gcc %v: %v\n%s", args, err, out)
+		}
+	}
+	// Prebuilt (no script ran for it): a warning.
+	if out, err := run(); err != nil || !strings.Contains(out, "warning: tls-addon/build/Release/gone.node links libgone.so.1") {
+		t.Errorf("prebuilt addon with a missing library: err %v\n%s", err, out)
+	}
+	// Written by an install script here: the stage fails and names the library.
+	if err := os.Rename(filepath.Join(pkg, "build/Release/gone.node"), filepath.Join(pkg, "gone.bin")); err != nil {
+		t.Fatal(err)
+	}
+	mustWrite(t, filepath.Join(pkg, "package.json"), `{"name":"tls-addon","version":"1.0.0","scripts":{"install":"cp gone.bin build/Release/gone.node"}}`)
+	if out, err := run(); err == nil || !strings.Contains(out, "libgone.so.1") || !strings.Contains(out, "system-packages") {
+		t.Errorf("compiled addon with a missing library: err %v\n%s", err, out)
+	}
+}
+
+func mustWrite(t *testing.T, name, data string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(name, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

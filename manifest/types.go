@@ -48,8 +48,9 @@ type String struct {
 
 // Images overrides the images monokit picks.
 type Images struct {
-	// Build replaces the build image (default node:<major>-trixie-slim for glibc
-	// runtimes, node:<major>-alpine for musl ones). It must carry node and npm.
+	// Build replaces the build image (default node:<node>-trixie-slim for glibc
+	// runtimes, -bookworm-slim for releases older than Debian 13 variants,
+	// node:<node>-alpine for musl ones). It must carry node and npm.
 	Build String
 	Pos   Pos
 }

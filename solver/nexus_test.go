@@ -84,9 +84,14 @@ func TestNexusBackendPlan(t *testing.T) {
 	}
 	// The app's own files come from its build: its files field lists dist,
 	// which the app stage collects (an entry may be missing) and the runtime
-	// copies from there.
-	if len(rt.Copies) != 2 || !reflect.DeepEqual(rt.Copies[1], Copy{From: "app:@nexus/backend", Src: "/", Dest: "/app/", Collected: true}) {
+	// copies from there. Last, the shared libraries the native stage found
+	// the addons need, at the root.
+	if len(rt.Copies) != 3 || !reflect.DeepEqual(rt.Copies[1], Copy{From: "app:@nexus/backend", Src: "/", Dest: "/app/", Collected: true}) ||
+		!reflect.DeepEqual(rt.Copies[2], Copy{From: "native", Src: LibsRoot + "/", Dest: "/"}) {
 		t.Errorf("runtime copies = %+v", rt.Copies)
+	}
+	if n := p.Stage("native"); n == nil || !reflect.DeepEqual(n.Mounts, []ImageMount{{Image: rt.Image, Target: RuntimeImageMount}}) {
+		t.Errorf("the native stage does not mount the runtime image: %+v", n)
 	}
 	if c := p.Stage("app:@nexus/backend").Collect; !reflect.DeepEqual(c, []Copy{{Src: "/repo/services/backend/dist", Dest: "dist"}}) {
 		t.Errorf("app collects %+v, want dist", c)

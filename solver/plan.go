@@ -47,6 +47,14 @@ const (
 	// removes its target directory, so that cannot be the mount point itself.)
 	TreeMount = "/out"
 	TreeDir   = TreeMount + PruneRoot
+	// LibsRoot is where the native stage's result holds the shared libraries
+	// its addons link that the runtime image lacks, at the paths they take in
+	// the runtime image (LibsDir while it runs).
+	LibsRoot = "/libs"
+	LibsDir  = TreeMount + LibsRoot
+	// RuntimeImageMount is where the native stage sees the runtime image,
+	// read-only, to tell which libraries it already has.
+	RuntimeImageMount = "/monokit/runtime"
 	// CollectMount is where an app's Run also copies the files it ships that
 	// may not exist (its package.json files entries, Next.js's public/). Later
 	// stages copy the mount's content instead of copying those paths from the
@@ -119,6 +127,9 @@ type Stage struct {
 	// Collect are copied by Run, those that exist, into CollectMount: Src is
 	// absolute in the stage, Dest relative to the mount.
 	Collect []Copy `json:"collect,omitempty"`
+	// Mounts are images mounted read-only while Run runs, for the target
+	// platform.
+	Mounts []ImageMount `json:"mounts,omitempty"`
 	// Secrets are mounted into Run, never into its result.
 	Secrets bool         `json:"secrets,omitempty"`
 	Pos     manifest.Pos `json:"-"`
@@ -136,12 +147,23 @@ type Copy struct {
 	Excludes []string `json:"excludes,omitempty"`
 }
 
+// ImageMount is an image a stage reads, mounted read-only at Target.
+type ImageMount struct {
+	Image  string `json:"image"`
+	Target string `json:"target"`
+}
+
 // NativeInput is what native-build.js reads: the packages whose install
 // scripts run ("name@version"; none: every package with one) and those among
-// the tree's packages whose failure is a warning.
+// the tree's packages whose failure is a warning. Then, for every addon
+// (.node file) in the tree, the shared libraries it links that the image
+// mounted at Runtime lacks are copied from the build image into Libs, at the
+// path the runtime's loader searches.
 type NativeInput struct {
 	Packages []string `json:"packages"`
 	Optional []string `json:"optional"`
+	Libs     string   `json:"libs"`
+	Runtime  string   `json:"runtime"`
 }
 
 // File is a file a stage writes before it runs.
@@ -287,6 +309,9 @@ func (p *Plan) WriteText(w io.Writer) {
 		for _, f := range s.Files {
 			fmt.Fprintf(w, "  file:    %s %s\n", f.Path, f.Data)
 		}
+		for _, m := range s.Mounts {
+			fmt.Fprintf(w, "  mount:   %s at %s (read-only)\n", m.Image, m.Target)
+		}
 		if len(s.Outputs) > 0 {
 			fmt.Fprintf(w, "  outputs: %s\n", strings.Join(s.Outputs, " "))
 		}
@@ -307,6 +332,9 @@ func (p *Plan) WriteText(w io.Writer) {
 		fmt.Fprintf(w, "  native builds (on the target platform): %s (%s)\n", strings.Join(pf.Native, " "), pf.Source)
 	} else if pf.AllNative {
 		fmt.Fprintf(w, "  native builds (on the target platform): every dependency with an install script (%s)\n", pf.Source)
+	}
+	if rt := p.Stage("native"); rt != nil && len(rt.Mounts) > 0 {
+		fmt.Fprintf(w, "  shared libraries: those the addons link that %s lacks come from the build image %s; one the build image lacks fails the build\n", rt.Mounts[0].Image, rt.Image)
 	}
 	for _, n := range p.Notes {
 		fmt.Fprintf(w, "note: %s\n", n)

@@ -55,7 +55,7 @@ func resolveRuntime(m *manifest.Manifest, t *manifest.Target, node Version) (run
 			c.user += ":" + c.user
 		}
 	}
-	c.buildImage = fmt.Sprintf("node:%s-trixie-slim", node.Version)
+	c.buildImage = glibcBuildImage(node)
 	if c.libc == manifest.LibcMusl {
 		c.buildImage = fmt.Sprintf("node:%s-alpine", node.Version)
 	}
@@ -90,6 +90,7 @@ func (b *builder) prune() error {
 	s := Stage{ID: "prune", Kind: KindPrune, Platform: OnBuild, Outputs: []string{PruneRoot}}
 	runtime := Stage{ID: "runtime", Kind: KindRuntime, Image: b.rt.image, Needs: []string{"prune"}, Platform: OnTarget}
 	from := "prune"
+	var libs []Copy
 	switch b.plan.Preset {
 	case manifest.PresetNext:
 		dir := path.Join(BuildRoot, b.pkg.Dir)
@@ -138,7 +139,7 @@ func (b *builder) prune() error {
 		s.Cache = []string{StoreDir, CacheDir}
 		s.Secrets = len(b.plan.Secrets) > 0
 		if pf.CrossSelect && pf.HasNative() {
-			in := NativeInput{Packages: pf.Native, Optional: pf.Optional}
+			in := NativeInput{Packages: pf.Native, Optional: pf.Optional, Libs: LibsDir, Runtime: RuntimeImageMount}
 			if pf.AllNative {
 				in.Packages = nil
 			}
@@ -152,10 +153,14 @@ func (b *builder) prune() error {
 			// packages compilers need (python3, make, g++) and the build
 			// environment (node-gyp takes Node.js's headers from nodedir).
 			s = Stage{ID: "native", Kind: KindNative, Image: b.rt.buildImage, Needs: []string{"prune"}, Platform: OnTarget,
-				Run: append(b.systemPackages(), run), Env: toolchainEnv, Outputs: []string{PruneRoot}, Pos: pf.Pos,
-				Files: []File{{Path: NativeData, Data: string(data)}}}
+				Run: append(b.systemPackages(), run), Env: toolchainEnv, Outputs: []string{PruneRoot, LibsRoot}, Pos: pf.Pos,
+				Files:  []File{{Path: NativeData, Data: string(data)}},
+				Mounts: []ImageMount{{Image: b.rt.image, Target: RuntimeImageMount}}}
 			from = "native"
 			runtime.Needs = []string{"native"}
+			// The libraries go where the runtime's loader looks (native-build.js
+			// writes them under /usr/lib).
+			libs = []Copy{{From: "native", Src: LibsRoot + "/", Dest: "/"}}
 		}
 		if !pf.CrossSelect && pf.AllNative {
 			b.plan.Notes = append(b.plan.Notes, fmt.Sprintf("%s: install scripts run on the build platform; for another target platform, pnpm 10.14 or later runs them there", pf.Source))
@@ -164,6 +169,7 @@ func (b *builder) prune() error {
 		runtime.Copies = append(runtime.Copies, b.appFiles(app)...)
 	}
 	runtime.Copies = append([]Copy{{From: from, Src: PruneRoot + "/", Dest: AppRoot + "/"}}, runtime.Copies...)
+	runtime.Copies = append(runtime.Copies, libs...)
 	b.add(s)
 	b.add(runtime)
 	return nil
