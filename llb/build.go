@@ -68,10 +68,10 @@ func Build(ctx context.Context, plan *solver.Plan, o Options) (bk.State, error) 
 			err = b.toolchain(ctx, s)
 		case solver.KindDeps:
 			err = b.deps(s)
-		case solver.KindBuild, solver.KindApp:
+		case solver.KindBuild, solver.KindApp, solver.KindGenerate:
 			err = b.packageBuild(s)
 		case solver.KindPrune:
-			err = b.prune(s)
+			err = b.prune(ctx, s)
 		case solver.KindNative:
 			err = b.native(ctx, s)
 		case solver.KindSelect:
@@ -217,6 +217,14 @@ func (b *graph) packageBuild(s solver.Stage) error {
 		b.states[s.ID] = base
 		return nil
 	}
+	if s.Kind == solver.KindGenerate {
+		// What the commands write, anywhere, is collected into a scratch
+		// mount: that is the stage's output for those that need it.
+		es := b.run(b.withFiles(base, s), s, path.Join(solver.BuildRoot, s.Dir), bk.AddMount(solver.CollectMount, bk.Scratch()))
+		b.states[s.ID] = es.Root()
+		b.outputs[s.ID] = es.GetMount(solver.CollectMount)
+		return nil
+	}
 	es := b.run(base, s, path.Join(solver.BuildRoot, s.Dir))
 	run := es.Root()
 	b.states[s.ID] = run
@@ -237,13 +245,18 @@ func (b *graph) packageBuild(s solver.Stage) error {
 // prune runs pnpm deploy on its base, or gathers Next.js's standalone output,
 // into PruneRoot. The deploy writes into a scratch mount (solver.TreeMount), whose
 // result is the stage's: the tree is never copied out of a build filesystem.
-func (b *graph) prune(s solver.Stage) error {
+func (b *graph) prune(ctx context.Context, s solver.Stage) error {
 	if len(s.Run) > 0 {
 		base, err := b.base(s)
 		if err != nil {
 			return err
 		}
-		b.states[s.ID] = b.run(base, s, solver.BuildRoot, bk.AddMount(solver.TreeMount, bk.Scratch())).GetMount(solver.TreeMount)
+		mounts, err := b.mounts(ctx, s)
+		if err != nil {
+			return err
+		}
+		mounts = append(mounts, bk.AddMount(solver.TreeMount, bk.Scratch()))
+		b.states[s.ID] = b.run(b.withFiles(base, s), s, solver.BuildRoot, mounts...).GetMount(solver.TreeMount)
 		return nil
 	}
 	out := bk.Scratch()

@@ -100,9 +100,11 @@ func (g *graphOf) execs(match string) []digest.Digest {
 	return out
 }
 
+// execIn is the build exec in dir (not the stage that only runs the target's
+// generate: commands for the production tree, which runs there too).
 func (g *graphOf) execIn(dir string) digest.Digest {
 	for d, op := range g.ops {
-		if e := op.GetExec(); e != nil && e.Meta.Cwd == dir {
+		if e := op.GetExec(); e != nil && e.Meta.Cwd == dir && !strings.Contains(strings.Join(e.Meta.Args, " "), solver.GeneratedScript+" collect") {
 			return d
 		}
 	}
@@ -143,6 +145,13 @@ func TestBackendGraph(t *testing.T) {
 			app := g.ops[builds["services/backend"]].GetExec().Meta.Args[2]
 			if gi, bi := strings.Index(app, "db:generate"), strings.Index(app, "pnpm run build"); gi < 0 || gi > bi {
 				t.Errorf("app exec %q: generate must come first", app)
+			}
+
+			// The generate: commands also run alone, in a stage the deploy
+			// sees and the app's build does not wait for.
+			gens := g.execs(solver.GeneratedScript + " collect")
+			if len(gens) != 1 || g.ancestors(builds["services/backend"])[gens[0]] || g.ancestors(gens[0])[builds["services/backend"]] {
+				t.Errorf("%d generate execs, or one ordered with the app build", len(gens))
 			}
 
 			// Editing the app does not re-run the production install.
@@ -392,8 +401,7 @@ func TestNoWildcardCopies(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, g := marshal(t, st)
-	e := g.ops[g.execIn("/repo/services/backend")].GetExec()
-	if e == nil || !strings.Contains(strings.Join(e.Meta.Args, " "), "cp -a '/repo/services/backend/dist' '/out/dist'") {
-		t.Errorf("the backend's exec does not collect dist (its files field)")
+	if n := len(g.execs("cp -a '/repo/services/backend/dist' '/out/dist'")); n != 1 {
+		t.Errorf("%d execs collect the backend's dist (its files field), want 1", n)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	_ "embed"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/containerd/platforms"
@@ -19,6 +20,16 @@ var nativeScript []byte
 
 //go:embed select-platform.js
 var selectScript []byte
+
+//go:embed generated.js
+var generatedScript []byte
+
+// helpers are the scripts a stage's Helpers name.
+var helpers = map[string][]byte{
+	solver.NativeScript:    nativeScript,
+	solver.SelectScript:    selectScript,
+	solver.GeneratedScript: generatedScript,
+}
 
 // native runs the install scripts pnpm deploy skipped, on the target platform:
 // the build image for that platform, the production tree mounted, one exec.
@@ -49,14 +60,11 @@ func (b *graph) treeScript(ctx context.Context, s solver.Stage, base bk.State, s
 	if err != nil {
 		return err
 	}
-	mounts := []bk.RunOption{bk.AddMount(solver.TreeMount, prune)}
-	for _, m := range s.Mounts {
-		img, err := b.o.Image(ctx, m.Image, b.o.TargetPlatform)
-		if err != nil {
-			return err
-		}
-		mounts = append(mounts, bk.AddMount(m.Target, img, bk.Readonly))
+	mounts, err := b.mounts(ctx, s)
+	if err != nil {
+		return err
 	}
+	mounts = append(mounts, bk.AddMount(solver.TreeMount, prune))
 	fa := bk.Mkdir(path.Dir(script), 0o755, bk.WithParents(true)).Mkfile(script, 0o644, content)
 	for _, f := range s.Files {
 		fa = fa.Mkdir(path.Dir(f.Path), 0o755, bk.WithParents(true)).Mkfile(f.Path, 0o644, []byte(f.Data))
@@ -64,6 +72,60 @@ func (b *graph) treeScript(ctx context.Context, s solver.Stage, base bk.State, s
 	withScript := base.File(fa, b.constraints(s, "MKFILE "+script)...)
 	b.states[s.ID] = b.run(withScript, s, solver.TreeDir, mounts...).GetMount(solver.TreeMount)
 	return nil
+}
+
+// mounts are a stage's read-only mounts: images for the target platform, or
+// the outputs of stages it needs.
+func (b *graph) mounts(ctx context.Context, s solver.Stage) ([]bk.RunOption, error) {
+	var out []bk.RunOption
+	for _, m := range s.Mounts {
+		var st bk.State
+		if m.Stage != "" {
+			if _, err := b.need(s, m.Stage); err != nil {
+				return nil, err
+			}
+			st = b.outputs[m.Stage]
+		} else {
+			img, err := b.o.Image(ctx, m.Image, b.o.TargetPlatform)
+			if err != nil {
+				return nil, err
+			}
+			st = img
+		}
+		out = append(out, bk.AddMount(m.Target, st, bk.Readonly))
+	}
+	return out, nil
+}
+
+// withFiles writes the stage's helper scripts and data files onto st.
+func (b *graph) withFiles(st bk.State, s solver.Stage) bk.State {
+	if len(s.Helpers) == 0 && len(s.Files) == 0 {
+		return st
+	}
+	var fa *bk.FileAction
+	write := func(p string, data []byte) {
+		if fa == nil {
+			fa = bk.Mkdir(path.Dir(p), 0o755, bk.WithParents(true))
+		} else {
+			fa = fa.Mkdir(path.Dir(p), 0o755, bk.WithParents(true))
+		}
+		fa = fa.Mkfile(p, 0o644, data)
+	}
+	for _, h := range s.Helpers {
+		write(h, helpers[h])
+	}
+	for _, f := range s.Files {
+		write(f.Path, []byte(f.Data))
+	}
+	return st.File(fa, b.constraints(s, "MKFILE "+strings.Join(append(slices.Clone(s.Helpers), fileNames(s.Files)...), " "))...)
+}
+
+func fileNames(fs []solver.File) []string {
+	var out []string
+	for _, f := range fs {
+		out = append(out, f.Path)
+	}
+	return out
 }
 
 // checkPlatform refuses a target platform the plan cannot build correctly from

@@ -33,7 +33,7 @@ func TestNexusBackendPlan(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantStages := []string{"toolchain", "deps", "build:@nexus/shared-types", "build:@nexus/shared-database", "build:@nexus/shared-utils", "app:@nexus/backend", "prune", "native", "runtime"}
+	wantStages := []string{"toolchain", "deps", "build:@nexus/shared-types", "build:@nexus/shared-database", "build:@nexus/shared-utils", "generate:@nexus/backend", "app:@nexus/backend", "prune", "native", "runtime"}
 	if got := stageIDs(p); !slices.Equal(got, wantStages) {
 		t.Errorf("stages = %v, want %v", got, wantStages)
 	}
@@ -75,8 +75,21 @@ func TestNexusBackendPlan(t *testing.T) {
 		t.Errorf("prune run = %v", prune.Run)
 	}
 	// The production install does not wait for, or depend on, the app's sources.
-	if want := []string{"deps", "build:@nexus/shared-database", "build:@nexus/shared-types", "build:@nexus/shared-utils"}; !slices.Equal(prune.Needs, want) || len(prune.Inputs) != 0 {
+	// It sees what the generate: commands write (a stage of their own, beside
+	// the app's build, which runs them too) and lays it onto the tree.
+	if want := []string{"deps", "build:@nexus/shared-database", "build:@nexus/shared-types", "build:@nexus/shared-utils", "generate:@nexus/backend"}; !slices.Equal(prune.Needs, want) || len(prune.Inputs) != 0 {
 		t.Errorf("prune needs %v inputs %v, want %v and no inputs", prune.Needs, prune.Inputs, want)
+	}
+	if len(prune.Run) != 2 || prune.Run[1] != "node "+GeneratedScript+" place "+GeneratedData || !reflect.DeepEqual(prune.Mounts, []Mount{{Stage: "generate:@nexus/backend", Target: GeneratedMount}}) {
+		t.Errorf("prune run %v mounts %v: want the generated files placed from the generate stage's output", prune.Run, prune.Mounts)
+	}
+	gen := p.Stage("generate:@nexus/backend")
+	if gen == nil || !slices.Equal(gen.Run[1:len(gen.Run)-1], []string{"pnpm run db:generate"}) || !strings.Contains(gen.Run[len(gen.Run)-1], " collect ") || slices.Contains(gen.Needs, "app:@nexus/backend") {
+		t.Errorf("generate stage = %+v", gen)
+	}
+	var in GeneratedInput
+	if err := json.Unmarshal([]byte(prune.Files[0].Data), &in); err != nil || in.App != "services/backend" || len(in.Packages) != 3 {
+		t.Errorf("generated.js input %+v (%v): want the app's dir and its three workspace dependencies", in, err)
 	}
 	rt := p.Stage("runtime")
 	if rt.Platform != OnTarget || len(rt.Run) != 0 || rt.Image != "gcr.io/distroless/nodejs24-debian13" {
@@ -90,7 +103,7 @@ func TestNexusBackendPlan(t *testing.T) {
 		!reflect.DeepEqual(rt.Copies[2], Copy{From: "native", Src: LibsRoot + "/", Dest: "/"}) {
 		t.Errorf("runtime copies = %+v", rt.Copies)
 	}
-	if n := p.Stage("native"); n == nil || !reflect.DeepEqual(n.Mounts, []ImageMount{{Image: rt.Image, Target: RuntimeImageMount}}) {
+	if n := p.Stage("native"); n == nil || !reflect.DeepEqual(n.Mounts, []Mount{{Image: rt.Image, Target: RuntimeImageMount}}) {
 		t.Errorf("the native stage does not mount the runtime image: %+v", n)
 	}
 	if c := p.Stage("app:@nexus/backend").Collect; !reflect.DeepEqual(c, []Copy{{Src: "/repo/services/backend/dist", Dest: "dist"}}) {

@@ -19,6 +19,7 @@ const (
 	KindToolchain Kind = "toolchain" // build image plus pnpm
 	KindDeps      Kind = "deps"      // pnpm install from metadata files only
 	KindBuild     Kind = "build"     // one workspace package's build
+	KindGenerate  Kind = "generate"  // what the target's generate: commands write, for the production tree
 	KindApp       Kind = "app"       // the target package's generate and build
 	KindPrune     Kind = "prune"     // the production tree
 	KindNative    Kind = "native"    // dependencies' install scripts, on the target platform
@@ -69,6 +70,14 @@ const (
 	// NativeData is its input, a NativeInput.
 	NativeScript = "/usr/local/lib/monokit/native-build.js"
 	NativeData   = "/usr/local/lib/monokit/native.json"
+	// GeneratedScript collects what generate: commands wrote and lays it onto
+	// the production tree; GeneratedData is the latter's input, a
+	// GeneratedInput. GenerateMarker is touched before the commands run;
+	// GeneratedMount is where the prune sees what they wrote.
+	GeneratedScript = "/usr/local/lib/monokit/generated.js"
+	GeneratedData   = "/usr/local/lib/monokit/generated.json"
+	GenerateMarker  = "/tmp/monokit-generate.start"
+	GeneratedMount  = "/monokit/generated"
 	// SelectScript fits a traced production tree to the target platform.
 	SelectScript = "/usr/local/lib/monokit/select-platform.js"
 	SelectData   = "/usr/local/lib/monokit/select.json"
@@ -127,9 +136,12 @@ type Stage struct {
 	// Collect are copied by Run, those that exist, into CollectMount: Src is
 	// absolute in the stage, Dest relative to the mount.
 	Collect []Copy `json:"collect,omitempty"`
-	// Mounts are images mounted read-only while Run runs, for the target
-	// platform.
-	Mounts []ImageMount `json:"mounts,omitempty"`
+	// Mounts are images or needed stages' outputs mounted read-only while Run
+	// runs.
+	Mounts []Mount `json:"mounts,omitempty"`
+	// Helpers are monokit's scripts (GeneratedScript, ...) Run calls; they are
+	// written before it runs, as Files are.
+	Helpers []string `json:"helpers,omitempty"`
 	// Secrets are mounted into Run, never into its result.
 	Secrets bool         `json:"secrets,omitempty"`
 	Pos     manifest.Pos `json:"-"`
@@ -147,10 +159,30 @@ type Copy struct {
 	Excludes []string `json:"excludes,omitempty"`
 }
 
-// ImageMount is an image a stage reads, mounted read-only at Target.
-type ImageMount struct {
-	Image  string `json:"image"`
+// Mount is what a stage reads, mounted read-only at Target: an image (for the
+// target platform) or the output of a stage it needs.
+type Mount struct {
+	Image  string `json:"image,omitempty"`
+	Stage  string `json:"stage,omitempty"`
 	Target string `json:"target"`
+}
+
+// GeneratedInput is what generated.js place reads: where the files generate:
+// wrote are (mirroring the repository root), the deployed tree, the workspace
+// packages the tree holds, and the app's directory (its files reach the image
+// through its build, not the tree).
+type GeneratedInput struct {
+	Generated string             `json:"generated"`
+	Tree      string             `json:"tree"`
+	Packages  []GeneratedPackage `json:"packages"`
+	App       string             `json:"app"`
+}
+
+// GeneratedPackage is a workspace package: its name and directory relative
+// to the repository root.
+type GeneratedPackage struct {
+	Name string `json:"name"`
+	Dir  string `json:"dir"`
 }
 
 // NativeInput is what native-build.js reads: the packages whose install
@@ -310,7 +342,11 @@ func (p *Plan) WriteText(w io.Writer) {
 			fmt.Fprintf(w, "  file:    %s %s\n", f.Path, f.Data)
 		}
 		for _, m := range s.Mounts {
-			fmt.Fprintf(w, "  mount:   %s at %s (read-only)\n", m.Image, m.Target)
+			what := m.Image
+			if m.Stage != "" {
+				what = "the output of " + m.Stage
+			}
+			fmt.Fprintf(w, "  mount:   %s at %s (read-only)\n", what, m.Target)
 		}
 		if len(s.Outputs) > 0 {
 			fmt.Fprintf(w, "  outputs: %s\n", strings.Join(s.Outputs, " "))

@@ -136,6 +136,19 @@ func (b *builder) prune() error {
 			}
 		}
 		s.Run = []string{cmd + " " + TreeDir}
+		if gen := b.generate; gen != "" {
+			// What the target's generate: commands wrote, laid onto the
+			// deployed tree where pnpm deploy left it out.
+			data, err := json.Marshal(b.generatedInput())
+			if err != nil {
+				return err
+			}
+			s.Needs = append(s.Needs, gen)
+			s.Mounts = []Mount{{Stage: gen, Target: GeneratedMount}}
+			s.Helpers = []string{GeneratedScript}
+			s.Files = []File{{Path: GeneratedData, Data: string(data)}}
+			s.Run = append(s.Run, "node "+GeneratedScript+" place "+GeneratedData)
+		}
 		s.Cache = []string{StoreDir, CacheDir}
 		s.Secrets = len(b.plan.Secrets) > 0
 		if pf.CrossSelect && pf.HasNative() {
@@ -155,7 +168,7 @@ func (b *builder) prune() error {
 			s = Stage{ID: "native", Kind: KindNative, Image: b.rt.buildImage, Needs: []string{"prune"}, Platform: OnTarget,
 				Run: append(b.systemPackages(), run), Env: toolchainEnv, Outputs: []string{PruneRoot, LibsRoot}, Pos: pf.Pos,
 				Files:  []File{{Path: NativeData, Data: string(data)}},
-				Mounts: []ImageMount{{Image: b.rt.image, Target: RuntimeImageMount}}}
+				Mounts: []Mount{{Image: b.rt.image, Target: RuntimeImageMount}}}
 			from = "native"
 			runtime.Needs = []string{"native"}
 			// The libraries go where the runtime's loader looks (native-build.js
@@ -196,9 +209,10 @@ func (b *builder) appFiles(app string) []Copy {
 		b.plan.Stage(app).Collect = collect
 		return []Copy{{From: app, Src: "/", Dest: AppRoot + "/", Collected: true}}
 	}
-	if len(b.plan.Stage(app).Run) == 0 {
-		// No build: the app's sources are what it ships, as pnpm deploy
-		// would copy them (its install's node_modules is not).
+	if len(b.plan.Stage(app).Outputs) == 0 {
+		// No build (perhaps generate: commands): the app's sources are what
+		// it ships, as pnpm deploy would copy them (its install's
+		// node_modules is not), with what generate wrote beside them.
 		return []Copy{{From: app, Src: dir + "/", Dest: AppRoot + "/", Excludes: []string{"node_modules"}}}
 	}
 	for _, o := range b.outputs(b.pkg) {

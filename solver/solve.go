@@ -171,6 +171,9 @@ type builder struct {
 	// built maps a package to its build stage's ID; packages without a build
 	// contribute their sources instead.
 	built map[*Package]string
+	// generate is the ID of the stage that runs the target's generate:
+	// commands, if it has any.
+	generate string
 }
 
 func (b *builder) add(s Stage) { b.plan.Stages = append(b.plan.Stages, s) }
@@ -415,6 +418,9 @@ func (b *builder) app() error {
 	for _, g := range b.t.Generate {
 		run = append(run, g.Value)
 	}
+	if len(run) > 0 && b.plan.Preset != manifest.PresetNext {
+		b.generateStage()
+	}
 	cmd, pos := b.buildCommand(b.pkg, b.t.Build)
 	if cmd == "" {
 		if len(run) == 0 {
@@ -437,6 +443,43 @@ func (b *builder) app() error {
 	s.Pos = pos
 	b.add(s)
 	return nil
+}
+
+// generateStage runs the target's generate: commands in the app's directory,
+// on what its build starts from, and keeps every file they write, wherever it
+// is: beside the sources of a dependency without a build
+// (packages/database/generated), in node_modules (@prisma/client's
+// .prisma/client). The prune lays that onto the production tree. The app's
+// build runs the commands itself, so the two run side by side; an app edit
+// re-runs this one, but the deploy only when what it writes changes (BuildKit
+// keys a copy by content). Next.js's standalone output already holds what the
+// server needs.
+func (b *builder) generateStage() {
+	var cmds []string
+	for _, g := range b.t.Generate {
+		cmds = append(cmds, g.Value)
+	}
+	run := append([]string{"touch " + GenerateMarker}, cmds...)
+	run = append(run, fmt.Sprintf("node %s collect %s %s %s", GeneratedScript, GenerateMarker, BuildRoot, CollectMount))
+	s := b.packageStage(b.pkg, KindGenerate, run)
+	s.Title = strings.Join(cmds, " && ")
+	s.Outputs = nil
+	s.Helpers = []string{GeneratedScript}
+	s.Pos = b.t.Generate[0].Pos
+	b.add(s)
+	b.generate = s.ID
+}
+
+// generatedInput is generated.js's input for the production tree of the
+// workspace packages in prod.
+func (b *builder) generatedInput() GeneratedInput {
+	in := GeneratedInput{Generated: path.Join(GeneratedMount, BuildRoot), Tree: TreeDir, App: b.pkg.Dir}
+	for _, p := range b.ws.ProdClosure(b.pkg) {
+		if p != b.pkg && p != b.ws.Root {
+			in.Packages = append(in.Packages, GeneratedPackage{Name: p.JSON.Name, Dir: p.Dir})
+		}
+	}
+	return in
 }
 
 func dedupe(s []string) []string {
