@@ -87,6 +87,7 @@ type build struct {
 type result struct {
 	ociTar   string
 	vertices []*client.Vertex
+	logs     string // every step's output, in arrival order
 }
 
 // options are the solve options of b: its directory as context and manifest
@@ -137,7 +138,7 @@ func (b build) run(ctx context.Context, t *testing.T, w way) (*result, error) {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		res.vertices = collect(ch)
+		res.vertices, res.logs = collect(ch)
 	}()
 	switch w {
 	case inProcess:
@@ -201,9 +202,10 @@ func (b build) runBuildx(ctx context.Context, t *testing.T, out string) (*result
 }
 
 // collect keeps the last state of every vertex.
-func collect(ch chan *client.SolveStatus) []*client.Vertex {
+func collect(ch chan *client.SolveStatus) ([]*client.Vertex, string) {
 	byDigest := map[string]*client.Vertex{}
 	var order []string
+	var logs strings.Builder
 	for st := range ch {
 		for _, v := range st.Vertexes {
 			if _, ok := byDigest[v.Digest.String()]; !ok {
@@ -211,12 +213,15 @@ func collect(ch chan *client.SolveStatus) []*client.Vertex {
 			}
 			byDigest[v.Digest.String()] = v
 		}
+		for _, l := range st.Logs {
+			logs.Write(l.Data)
+		}
 	}
 	out := make([]*client.Vertex, 0, len(order))
 	for _, d := range order {
 		out = append(out, byDigest[d])
 	}
-	return out
+	return out, logs.String()
 }
 
 // ociLayout extracts an OCI tarball and returns the directory.

@@ -162,3 +162,29 @@ func TestTwoPlatformImages(t *testing.T) {
 		}
 	})
 }
+
+// TestOptionalNativeFailureArm64 builds the optional-native fixture for
+// linux/arm64, where msgpackr-extract 3.0.3's install script fails (its arm64
+// package ships musl binaries only, and compiling needs python): an optional
+// dependency, so the build warns and goes on, as pnpm does, and the app runs
+// on msgpackr's JavaScript fallback.
+func TestOptionalNativeFailureArm64(t *testing.T) {
+	ctx, cancel := deadline(context.Background(), 15*time.Minute)
+	defer cancel()
+	if !canRun(ctx, t, "linux/arm64") {
+		t.Skip("the worker cannot run linux/arm64")
+	}
+	res, err := build{dir: filepath.Join(corpusDir, "optional-native"), target: "queue", platform: "linux/arm64"}.run(ctx, t, inProcess)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(res.logs, "warning: the install script of msgpackr-extract@3.0.3 failed on linux/arm64") {
+		t.Errorf("no warning for msgpackr-extract's failed install script on arm64; logs:\n%s", res.logs)
+	}
+	bundle := unpack(t, res.ociTar, "linux/arm64")
+	c := start(t, bundle)
+	if body := c.get(t, "http://127.0.0.1:4117/health", 90*time.Second); !strings.Contains(body, `"roundTrip":42`) {
+		t.Errorf("health answered %s", body)
+	}
+	c.stop(t, 20*time.Second)
+}

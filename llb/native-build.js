@@ -161,7 +161,8 @@ function collectLibs(libs, runtime) {
     }
     // A binary for the other libc (bcrypt ships glibc and musl builds side by
     // side) is not one the app loads here.
-    if (missing.some((n) => /^(libc\.musl-|ld-musl-|ld-linux)/.test(n) || n === 'libc.so.6')) continue;
+    // (musl's libc is libc.so, or libc.musl-<arch>.so.1 on Alpine).
+    if (missing.some((n) => /^(libc\.musl-|ld-musl-|ld-linux)/.test(n) || n === 'libc.so' || n === 'libc.so.6')) continue;
     for (const name of missing) {
       (before.get(file) === fs.statSync(file).mtimeMs ? warned : fatal).push(`${rel} links ${name}`);
     }
