@@ -68,7 +68,7 @@ func Build(ctx context.Context, plan *solver.Plan, o Options) (bk.State, error) 
 			err = b.toolchain(ctx, s)
 		case solver.KindDeps:
 			err = b.deps(s)
-		case solver.KindBuild, solver.KindApp, solver.KindGenerate:
+		case solver.KindBuild, solver.KindApp:
 			err = b.packageBuild(s)
 		case solver.KindPrune:
 			err = b.prune(ctx, s)
@@ -217,16 +217,16 @@ func (b *graph) packageBuild(s solver.Stage) error {
 		b.states[s.ID] = base
 		return nil
 	}
-	if s.Kind == solver.KindGenerate {
-		// What the commands write, anywhere, is collected into a scratch
-		// mount: that is the stage's output for those that need it.
-		es := b.run(b.withFiles(base, s), s, path.Join(solver.BuildRoot, s.Dir), bk.AddMount(solver.CollectMount, bk.Scratch()))
-		b.states[s.ID] = es.Root()
-		b.outputs[s.ID] = es.GetMount(solver.CollectMount)
-		return nil
+	var extra []bk.RunOption
+	if s.ExtraOutput != "" {
+		extra = append(extra, bk.AddMount(s.ExtraOutput, bk.Scratch()))
 	}
-	es := b.run(base, s, path.Join(solver.BuildRoot, s.Dir))
+	es := b.run(b.withFiles(base, s), s, path.Join(solver.BuildRoot, s.Dir), extra...)
 	run := es.Root()
+	if s.ExtraOutput != "" {
+		// What stages that mount this one see (solver.Mount.Stage).
+		b.outputs[s.ID] = es.GetMount(s.ExtraOutput)
+	}
 	b.states[s.ID] = run
 	if len(s.Collect) > 0 {
 		b.collected[s.ID] = es.GetMount(solver.CollectMount)

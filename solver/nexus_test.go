@@ -33,7 +33,7 @@ func TestNexusBackendPlan(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantStages := []string{"toolchain", "deps", "build:@nexus/shared-types", "build:@nexus/shared-database", "build:@nexus/shared-utils", "generate:@nexus/backend", "app:@nexus/backend", "prune", "native", "runtime"}
+	wantStages := []string{"toolchain", "deps", "build:@nexus/shared-types", "build:@nexus/shared-database", "build:@nexus/shared-utils", "app:@nexus/backend", "prune", "native", "runtime"}
 	if got := stageIDs(p); !slices.Equal(got, wantStages) {
 		t.Errorf("stages = %v, want %v", got, wantStages)
 	}
@@ -64,7 +64,7 @@ func TestNexusBackendPlan(t *testing.T) {
 		t.Errorf("shared-utils inputs %v excludes %v: want shared-types' sources without its dist", utils.Inputs, utils.Excludes)
 	}
 	app := p.Stage("app:@nexus/backend")
-	if app.Run[0] != "pnpm run db:generate" || app.Run[1] != "pnpm run build" {
+	if len(app.Run) != 4 || app.Run[1] != "pnpm run db:generate" || app.Run[3] != "pnpm run build" {
 		t.Errorf("app run = %v: generate must come first", app.Run)
 	}
 	if got := app.Needs; !slices.Equal(got, []string{"deps", "build:@nexus/shared-database", "build:@nexus/shared-types", "build:@nexus/shared-utils"}) {
@@ -75,17 +75,16 @@ func TestNexusBackendPlan(t *testing.T) {
 		t.Errorf("prune run = %v", prune.Run)
 	}
 	// The production install does not wait for, or depend on, the app's sources.
-	// It sees what the generate: commands write (a stage of their own, beside
-	// the app's build, which runs them too) and lays it onto the tree.
-	if want := []string{"deps", "build:@nexus/shared-database", "build:@nexus/shared-types", "build:@nexus/shared-utils", "generate:@nexus/backend"}; !slices.Equal(prune.Needs, want) || len(prune.Inputs) != 0 {
+	// It sees what the app's generate: commands write (the app's exec keeps it
+	// in a mount of its own) and lays it onto the tree.
+	if want := []string{"deps", "build:@nexus/shared-database", "build:@nexus/shared-types", "build:@nexus/shared-utils", "app:@nexus/backend"}; !slices.Equal(prune.Needs, want) || len(prune.Inputs) != 0 {
 		t.Errorf("prune needs %v inputs %v, want %v and no inputs", prune.Needs, prune.Inputs, want)
 	}
-	if len(prune.Run) != 2 || prune.Run[1] != "node "+GeneratedScript+" place "+GeneratedData || !reflect.DeepEqual(prune.Mounts, []Mount{{Stage: "generate:@nexus/backend", Target: GeneratedMount}}) {
-		t.Errorf("prune run %v mounts %v: want the generated files placed from the generate stage's output", prune.Run, prune.Mounts)
+	if len(prune.Run) != 2 || prune.Run[1] != "node "+GeneratedScript+" place "+GeneratedData || !reflect.DeepEqual(prune.Mounts, []Mount{{Stage: "app:@nexus/backend", Target: GeneratedMount}}) {
+		t.Errorf("prune run %v mounts %v: want the generated files placed from what the app's exec keeps", prune.Run, prune.Mounts)
 	}
-	gen := p.Stage("generate:@nexus/backend")
-	if gen == nil || !slices.Equal(gen.Run[1:len(gen.Run)-1], []string{"pnpm run db:generate"}) || !strings.Contains(gen.Run[len(gen.Run)-1], " collect ") || slices.Contains(gen.Needs, "app:@nexus/backend") {
-		t.Errorf("generate stage = %+v", gen)
+	if app.ExtraOutput != GeneratedOut || !strings.Contains(app.Run[2], GeneratedScript+" collect") || app.Title != "pnpm run db:generate && pnpm run build" {
+		t.Errorf("app keeps %q, run %q, title %q: want the generate: commands' files collected between them and the build", app.ExtraOutput, app.Run, app.Title)
 	}
 	var in GeneratedInput
 	if err := json.Unmarshal([]byte(prune.Files[0].Data), &in); err != nil || in.App != "services/backend" || len(in.Packages) != 3 {

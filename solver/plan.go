@@ -19,7 +19,6 @@ const (
 	KindToolchain Kind = "toolchain" // build image plus pnpm
 	KindDeps      Kind = "deps"      // pnpm install from metadata files only
 	KindBuild     Kind = "build"     // one workspace package's build
-	KindGenerate  Kind = "generate"  // what the target's generate: commands write, for the production tree
 	KindApp       Kind = "app"       // the target package's generate and build
 	KindPrune     Kind = "prune"     // the production tree
 	KindNative    Kind = "native"    // dependencies' install scripts, on the target platform
@@ -73,10 +72,12 @@ const (
 	// GeneratedScript collects what generate: commands wrote and lays it onto
 	// the production tree; GeneratedData is the latter's input, a
 	// GeneratedInput. GenerateMarker is touched before the commands run;
-	// GeneratedMount is where the prune sees what they wrote.
+	// GeneratedOut is where the app's exec collects what they wrote, and
+	// GeneratedMount where the prune sees it.
 	GeneratedScript = "/usr/local/lib/monokit/generated.js"
 	GeneratedData   = "/usr/local/lib/monokit/generated.json"
 	GenerateMarker  = "/tmp/monokit-generate.start"
+	GeneratedOut    = "/monokit/generate-out"
 	GeneratedMount  = "/monokit/generated"
 	// SelectScript fits a traced production tree to the target platform.
 	SelectScript = "/usr/local/lib/monokit/select-platform.js"
@@ -142,6 +143,9 @@ type Stage struct {
 	// Helpers are monokit's scripts (GeneratedScript, ...) Run calls; they are
 	// written before it runs, as Files are.
 	Helpers []string `json:"helpers,omitempty"`
+	// ExtraOutput is a scratch mount Run writes besides the stage's
+	// filesystem: what stages that mount this one (Mount.Stage) see.
+	ExtraOutput string `json:"extraOutput,omitempty"`
 	// Secrets are mounted into Run, never into its result.
 	Secrets bool         `json:"secrets,omitempty"`
 	Pos     manifest.Pos `json:"-"`
@@ -160,7 +164,7 @@ type Copy struct {
 }
 
 // Mount is what a stage reads, mounted read-only at Target: an image (for the
-// target platform) or the output of a stage it needs.
+// target platform) or the ExtraOutput of a stage it needs.
 type Mount struct {
 	Image  string `json:"image,omitempty"`
 	Stage  string `json:"stage,omitempty"`
@@ -341,10 +345,13 @@ func (p *Plan) WriteText(w io.Writer) {
 		for _, f := range s.Files {
 			fmt.Fprintf(w, "  file:    %s %s\n", f.Path, f.Data)
 		}
+		if s.ExtraOutput != "" {
+			fmt.Fprintf(w, "  keeps:   %s (what generate: wrote, for the production tree)\n", s.ExtraOutput)
+		}
 		for _, m := range s.Mounts {
 			what := m.Image
 			if m.Stage != "" {
-				what = "the output of " + m.Stage
+				what = "what " + m.Stage + " keeps"
 			}
 			fmt.Fprintf(w, "  mount:   %s at %s (read-only)\n", what, m.Target)
 		}

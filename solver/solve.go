@@ -171,8 +171,8 @@ type builder struct {
 	// built maps a package to its build stage's ID; packages without a build
 	// contribute their sources instead.
 	built map[*Package]string
-	// generate is the ID of the stage that runs the target's generate:
-	// commands, if it has any.
+	// generate is the ID of the stage that keeps what the target's
+	// generate: commands write, if it has any.
 	generate string
 }
 
@@ -414,12 +414,20 @@ func (b *builder) contributions(self *Package, pkgs []*Package) (needs, sources 
 }
 
 func (b *builder) app() error {
-	var run []string
+	var run, title []string
+	// What generate: commands write, wherever it is, is kept for the
+	// production tree (see keepGenerated); Next.js's standalone output
+	// already holds what its server needs.
+	keep := len(b.t.Generate) > 0 && b.plan.Preset != manifest.PresetNext
+	if keep {
+		run = append(run, "touch "+GenerateMarker)
+	}
 	for _, g := range b.t.Generate {
 		run = append(run, g.Value)
+		title = append(title, g.Value)
 	}
-	if len(run) > 0 && b.plan.Preset != manifest.PresetNext {
-		b.generateStage()
+	if keep {
+		run = append(run, fmt.Sprintf("node %s collect %s %s %s", GeneratedScript, GenerateMarker, BuildRoot, GeneratedOut))
 	}
 	cmd, pos := b.buildCommand(b.pkg, b.t.Build)
 	if cmd == "" {
@@ -428,8 +436,13 @@ func (b *builder) app() error {
 		}
 	} else {
 		run = append(run, cmd)
+		title = append(title, cmd)
 	}
 	s := b.packageStage(b.pkg, KindApp, run)
+	if keep {
+		b.keepGenerated(&s)
+		s.Title = strings.Join(title, " && ")
+	}
 	if cmd == "" {
 		// Without a build, what would be outputs are sources.
 		s.Excludes = slices.DeleteFunc(s.Excludes, func(e string) bool { return slices.Contains(s.Outputs, e) })
@@ -445,28 +458,16 @@ func (b *builder) app() error {
 	return nil
 }
 
-// generateStage runs the target's generate: commands in the app's directory,
-// on what its build starts from, and keeps every file they write, wherever it
-// is: beside the sources of a dependency without a build
+// keepGenerated makes the app's exec keep every file its generate: commands
+// write, wherever it is: beside the sources of a dependency without a build
 // (packages/database/generated), in node_modules (@prisma/client's
-// .prisma/client). The prune lays that onto the production tree. The app's
-// build runs the commands itself, so the two run side by side; an app edit
-// re-runs this one, but the deploy only when what it writes changes (BuildKit
-// keys a copy by content). Next.js's standalone output already holds what the
-// server needs.
-func (b *builder) generateStage() {
-	var cmds []string
-	for _, g := range b.t.Generate {
-		cmds = append(cmds, g.Value)
-	}
-	run := append([]string{"touch " + GenerateMarker}, cmds...)
-	run = append(run, fmt.Sprintf("node %s collect %s %s %s", GeneratedScript, GenerateMarker, BuildRoot, CollectMount))
-	s := b.packageStage(b.pkg, KindGenerate, run)
-	s.Title = strings.Join(cmds, " && ")
-	s.Outputs = nil
+// .prisma/client). The prune lays that onto the production tree, where pnpm
+// deploy drops git-ignored files and rebuilds node_modules. So the deploy
+// waits for the app's exec, but an app edit re-runs it only when what
+// generate writes changes: BuildKit keys the copy by content.
+func (b *builder) keepGenerated(s *Stage) {
 	s.Helpers = []string{GeneratedScript}
-	s.Pos = b.t.Generate[0].Pos
-	b.add(s)
+	s.ExtraOutput = GeneratedOut
 	b.generate = s.ID
 }
 
