@@ -121,6 +121,8 @@ func TestParseErrors(t *testing.T) {
 			`want a path starting with /`, Pos{"monokit.yaml", 6, 18}},
 		{"bad duration", "version: 1\ntargets:\n  api:\n    package: api\n    port: 80\n    healthcheck: {path: /h, interval: soon}\n",
 			`targets.api.healthcheck.interval: want a positive duration`, Pos{"monokit.yaml", 6, 39}},
+		{"node major.minor", "version: 1\nnode: \"24.1\"\ntargets: {api: {package: api}}\n",
+			`node: want a Node.js version such as "24" or "24.11.1", got "24.1"`, Pos{"monokit.yaml", 2, 7}},
 		{"input outside context", "version: 1\ninputs: [../secrets.env]\ntargets: {api: {package: api}}\n",
 			`leaves the build context`, Pos{"monokit.yaml", 2, 10}},
 		{"duplicate key", "version: 1\ntargets:\n  api:\n    package: api\n    package: web\n",

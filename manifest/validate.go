@@ -18,7 +18,7 @@ var (
 	envName    = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_]*$`)
 	secretID   = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9._-]*$`)
 	numericID  = regexp.MustCompile(`^[0-9]+(:[0-9]+)?$`)
-	nodeSpec   = regexp.MustCompile(`^v?[0-9]+(\.[0-9]+){0,2}$`)
+	nodeSpec   = regexp.MustCompile(`^v?[0-9]+(\.[0-9]+\.[0-9]+)?$`) // a major or one exact release, as the solver resolves it
 	pnpmSpec   = regexp.MustCompile(`^[0-9]+(\.[0-9]+){0,2}(-[0-9A-Za-z.-]+)?$`)
 )
 

@@ -34,7 +34,11 @@ type Version struct {
 // devEngines.runtime, engines.node, else the LTS.
 func resolveNode(m *manifest.Manifest, ws *Workspace) (Version, error) {
 	if v := m.Node.Value; v != "" {
-		return exactOrMajor(v, "monokit.yaml node", m.Node.Pos)
+		ver, err := exactOrMajor(v, "monokit.yaml node", m.Node.Pos)
+		if err != nil {
+			return Version{}, manifest.Errorf(m.Node.Pos, "node: want a Node.js version such as \"24\" or \"24.11.1\", got %q", v)
+		}
+		return ver, nil
 	}
 	for _, f := range []string{".nvmrc", ".node-version"} {
 		if !ws.Present[f] {
