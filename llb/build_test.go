@@ -287,10 +287,17 @@ func TestSecretsStayOutOfLayers(t *testing.T) {
 	}
 }
 
+// TestDeterministic plans and converts each target again and again: map
+// iteration anywhere from the workspace scan to the LLB must not show.
 func TestDeterministic(t *testing.T) {
-	p := nexusPlan(t, "frontend")
+	for _, target := range []string{"frontend", "backend"} {
+		t.Run(target, func(t *testing.T) { deterministic(t, target) })
+	}
+}
+
+func deterministic(t *testing.T, target string) {
 	build := func() [][]byte {
-		st, err := Build(context.Background(), p, testOptions(true))
+		st, err := Build(context.Background(), nexusPlan(t, target), testOptions(true))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -14,6 +14,7 @@ import (
 
 func TestPlatformChecks(t *testing.T) {
 	never := func(ocispecs.Platform) bool { return false }
+	always := func(ocispecs.Platform) bool { return true }
 	for _, tc := range []struct {
 		name     string
 		target   ocispecs.Platform
@@ -21,8 +22,8 @@ func TestPlatformChecks(t *testing.T) {
 		oldPNPM  bool
 		want     []string // in the error; none: no error
 	}{
-		{name: "emulation available", target: arm64},
-		{name: "workers unknown", target: arm64},
+		{name: "emulation available", target: arm64, runnable: always},
+		{name: "workers unknown", target: arm64}, // Runnable nil: assume it can
 		{name: "no emulation for a native build", target: arm64, runnable: never,
 			want: []string{"esbuild@0.25.11", "pnpm-workspace.yaml", "linux/arm64", "tonistiigi/binfmt --install arm64"}},
 		{name: "the build platform needs no emulation", target: amd64, runnable: never},
