@@ -138,15 +138,7 @@ func (b *graph) toolchain(ctx context.Context, s solver.Stage) error {
 	// Merge and Run keep the first input's environment, so this reaches every
 	// later step on the build image.
 	st := withEnv(img, s.Env)
-	run := []bk.RunOption{
-		shell(s.Run),
-		bk.AddMount("/root/.npm", bk.Scratch(), bk.AsPersistentCacheDir(b.cacheID("npm"), bk.CacheMountLocked)),
-	}
-	if strings.Contains(strings.Join(s.Run, " "), "apt-get") {
-		run = append(run,
-			bk.AddMount("/var/cache/apt", bk.Scratch(), bk.AsPersistentCacheDir(b.cacheID("apt-cache"), bk.CacheMountLocked)),
-			bk.AddMount("/var/lib/apt/lists", bk.Scratch(), bk.AsPersistentCacheDir(b.cacheID("apt-lists"), bk.CacheMountLocked)))
-	}
+	run := append([]bk.RunOption{shell(s.Run)}, b.caches(s)...)
 	b.states[s.ID] = st.Run(append(run, runConstraints(b.constraints(s, "RUN "+strings.Join(s.Run, " && ")))...)...).Root()
 	return nil
 }
@@ -366,9 +358,7 @@ func (b *graph) run(base bk.State, s solver.Stage, dir string, extra ...bk.RunOp
 		extra = append(extra, bk.AddMount(solver.CollectMount, bk.Scratch()))
 	}
 	run := append([]bk.RunOption{shell(cmds)}, extra...)
-	for _, c := range s.Cache {
-		run = append(run, bk.AddMount(c, bk.Scratch(), bk.AsPersistentCacheDir(b.cacheID(cacheName(c)), bk.CacheMountLocked)))
-	}
+	run = append(run, b.caches(s)...)
 	if s.Secrets {
 		for _, sec := range b.plan.Secrets {
 			run = append(run, secret(sec))
@@ -436,13 +426,14 @@ func secret(s solver.Secret) bk.RunOption {
 	return bk.AddSecret(target, append(opts, bk.SecretID(s.ID))...)
 }
 
-// cacheName names a cache mount: pnpm's by their last element (store, pnpm), a
-// package's by its path in the workspace.
-func cacheName(target string) string {
-	if rel, ok := strings.CutPrefix(target, solver.BuildRoot+"/"); ok {
-		return rel
+// caches are the stage's persistent cache mounts, as the plan declares them.
+func (b *graph) caches(s solver.Stage) []bk.RunOption {
+	sharing := map[string]bk.CacheMountSharingMode{solver.CacheLocked: bk.CacheMountLocked, solver.CacheShared: bk.CacheMountShared, solver.CachePrivate: bk.CacheMountPrivate}
+	var out []bk.RunOption
+	for _, c := range s.Caches {
+		out = append(out, bk.AddMount(c.Target, bk.Scratch(), bk.AsPersistentCacheDir(b.cacheID(c.Name), sharing[c.Sharing])))
 	}
-	return path.Base(target)
+	return out
 }
 
 // cacheID namespaces a cache mount by the build platform and the plan's cache key

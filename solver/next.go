@@ -24,7 +24,7 @@ func (b *builder) nextApp(s *Stage) error {
 	s.Env = append(s.Env, "NEXT_TELEMETRY_DISABLED=1")
 	// Next.js's build cache (webpack's, TypeScript's) persists between
 	// builds, as Next.js advises for CI; it is never part of an output.
-	s.Cache = []string{path.Join(BuildRoot, b.pkg.Dir, ".next/cache")}
+	s.Caches = []CacheMount{lockedCache(path.Join(BuildRoot, b.pkg.Dir, ".next/cache"))}
 	asks := b.nextConfigMentions("standalone")
 	v, pos := b.nextVersion()
 	switch {

@@ -148,8 +148,8 @@ func TestNexusFrontendPlan(t *testing.T) {
 		t.Errorf("select = %+v, parents %v", sel, data.Parents)
 	}
 	prune := p.Stage("prune")
-	if app := p.Stage("app:@nexus/frontend"); !slices.Equal(app.Cache, []string{"/repo/apps/frontend/.next/cache"}) {
-		t.Errorf("next build caches %v, want its .next/cache", app.Cache)
+	if app := p.Stage("app:@nexus/frontend"); !slices.Equal(app.Caches, []CacheMount{{Name: "apps/frontend/.next/cache", Target: "/repo/apps/frontend/.next/cache", Sharing: CacheLocked}}) {
+		t.Errorf("next build caches %v, want its .next/cache", app.Caches)
 	}
 	if len(prune.Run) != 0 || len(prune.Copies) != 3 || !strings.HasSuffix(prune.Copies[0].Src, "apps/frontend/.next/standalone/") {
 		t.Errorf("prune = %+v", prune)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"path"
 	"slices"
 	"strings"
 	"time"
@@ -130,8 +131,8 @@ type Stage struct {
 	// PerTarget says a build-platform stage runs once per target platform, with
 	// TargetOSEnv and TargetCPUEnv set.
 	PerTarget bool `json:"perTarget,omitempty"`
-	// Cache lists the persistent cache mounts (target path) Run uses.
-	Cache []string `json:"cache,omitempty"`
+	// Caches are the persistent cache mounts Run uses.
+	Caches []CacheMount `json:"caches,omitempty"`
 	// Files are written before Run (the data a script reads).
 	Files []File `json:"files,omitempty"`
 	// Collect are copied by Run, those that exist, into CollectMount: Src is
@@ -161,6 +162,42 @@ type Copy struct {
 	Collected bool `json:"collected,omitempty"`
 	// Excludes are patterns, relative to Src, left out of the copy.
 	Excludes []string `json:"excludes,omitempty"`
+}
+
+// CacheMount is a persistent cache a stage's Run mounts at Target. Name is its
+// ID within the plan's namespace: BuildKit's ID adds the build platform and
+// the plan's CacheKey (and BUILDKIT_CACHE_MOUNT_NS), so stores of incompatible
+// native builds never mix. Sharing is BuildKit's: locked, shared or private.
+type CacheMount struct {
+	Name    string `json:"name"`
+	Target  string `json:"target"`
+	Sharing string `json:"sharing"`
+}
+
+// Cache sharing modes.
+const (
+	CacheLocked  = "locked"
+	CacheShared  = "shared"
+	CachePrivate = "private"
+)
+
+// lockedCache is a cache at target, one writer at a time (pnpm's store and
+// apt's lists are not safe to share): pnpm's by their last element (store,
+// pnpm), a package's by its path in the workspace.
+func lockedCache(target string) CacheMount {
+	name := path.Base(target)
+	if rel, ok := strings.CutPrefix(target, BuildRoot+"/"); ok {
+		name = rel
+	}
+	return CacheMount{Name: name, Target: target, Sharing: CacheLocked}
+}
+
+func lockedCaches(targets ...string) []CacheMount {
+	var out []CacheMount
+	for _, t := range targets {
+		out = append(out, lockedCache(t))
+	}
+	return out
 }
 
 // Mount is what a stage reads, mounted read-only at Target: an image (for the
@@ -325,8 +362,8 @@ func (p *Plan) WriteText(w io.Writer) {
 		for _, r := range s.Run {
 			fmt.Fprintf(w, "  run:     %s\n", r)
 		}
-		if len(s.Cache) > 0 {
-			fmt.Fprintf(w, "  cache:   %s\n", strings.Join(s.Cache, " "))
+		for _, c := range s.Caches {
+			fmt.Fprintf(w, "  cache:   %s (%s, %s)\n", c.Target, c.Name, c.Sharing)
 		}
 		for _, c := range s.Collect {
 			fmt.Fprintf(w, "  collect: %s -> %s (if present)\n", c.Src, c.Dest)

@@ -125,9 +125,9 @@ func (b *builder) prune() error {
 		}
 		b.add(s)
 		s = Stage{ID: "select", Kind: KindSelect, Platform: OnBuild, PerTarget: true, Needs: []string{"toolchain", "prune"},
-			Files: []File{{Path: SelectData, Data: string(sel)}},
-			Run:   []string{"node " + SelectScript + " " + TreeDir + " " + SelectData},
-			Cache: []string{StoreDir, CacheDir}, Outputs: []string{PruneRoot}, Secrets: len(b.plan.Secrets) > 0}
+			Files:  []File{{Path: SelectData, Data: string(sel)}},
+			Run:    []string{"node " + SelectScript + " " + TreeDir + " " + SelectData},
+			Caches: lockedCaches(StoreDir, CacheDir), Outputs: []string{PruneRoot}, Secrets: len(b.plan.Secrets) > 0}
 		from = "select"
 		runtime.Needs = []string{"select"}
 	default:
@@ -164,7 +164,7 @@ func (b *builder) prune() error {
 			s.Files = []File{{Path: GeneratedData, Data: string(data)}}
 			s.Run = append(s.Run, "node "+GeneratedScript+" place "+GeneratedData)
 		}
-		s.Cache = []string{StoreDir, CacheDir}
+		s.Caches = lockedCaches(StoreDir, CacheDir)
 		s.Secrets = len(b.plan.Secrets) > 0
 		if pf.CrossSelect && pf.HasNative() {
 			in := NativeInput{Packages: pf.Native, Optional: pf.Optional, Libs: LibsDir, Runtime: RuntimeImageMount}

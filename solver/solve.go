@@ -198,6 +198,14 @@ func (b *builder) systemPackages() []string {
 func (b *builder) toolchain() {
 	run := b.systemPackages()
 	run = append(run, fmt.Sprintf("npm install --global --no-fund --no-audit pnpm@%s", b.plan.PNPM.Version))
+	caches := []CacheMount{{Name: "npm", Target: "/root/.npm", Sharing: CacheLocked}}
+	if len(b.m.SystemPackages) > 0 {
+		// apt's downloads and lists, kept between builds (the command
+		// removes the lists from the layer, not from the cache).
+		caches = append(caches,
+			CacheMount{Name: "apt-cache", Target: "/var/cache/apt", Sharing: CacheLocked},
+			CacheMount{Name: "apt-lists", Target: "/var/lib/apt/lists", Sharing: CacheLocked})
+	}
 	b.add(Stage{
 		ID:       "toolchain",
 		Kind:     KindToolchain,
@@ -205,6 +213,7 @@ func (b *builder) toolchain() {
 		Run:      run,
 		Env:      toolchainEnv,
 		Platform: OnBuild,
+		Caches:   caches,
 	})
 }
 
@@ -248,7 +257,7 @@ func (b *builder) deps(closure []*Package) {
 		Run:           reportLockfileRefusal(install),
 		Title:         install,
 		Platform:      OnBuild,
-		Cache:         []string{StoreDir, CacheDir},
+		Caches:        lockedCaches(StoreDir, CacheDir),
 		Secrets:       len(b.plan.Secrets) > 0,
 	})
 }
