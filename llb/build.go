@@ -153,9 +153,9 @@ func (b *graph) deps(s solver.Stage) error {
 	if src.Output() == nil {
 		src = b.o.Context
 	}
-	fa := bk.Copy(src, "/", solver.BuildRoot+"/", contextCopy(s.Inputs, nil, b.o.Epoch))
+	fa := bk.Copy(src, "/", solver.BuildRoot+"/", contextCopy(s.Inputs, s.Excludes, b.o.Epoch))
 	if len(s.ContextInputs) > 0 {
-		fa = fa.Copy(b.o.Context, "/", solver.BuildRoot+"/", contextCopy(s.ContextInputs, nil, b.o.Epoch))
+		fa = fa.Copy(b.o.Context, "/", solver.BuildRoot+"/", contextCopy(s.ContextInputs, s.Excludes, b.o.Epoch))
 	}
 	base := tc.File(fa, b.constraints(s, "COPY "+strings.Join(append(slices.Clone(s.Inputs), s.ContextInputs...), " "))...)
 	run := b.exec(base, s, solver.BuildRoot)
@@ -320,7 +320,7 @@ func contextCopy(include, exclude []string, epoch *time.Time) *bk.CopyInfo {
 		CopyDirContentsOnly: true,
 		CreateDestPath:      true,
 		IncludePatterns:     include,
-		ExcludePatterns:     append(slices.Clone(exclude), "**/node_modules"),
+		ExcludePatterns:     exclude,
 		CreatedTime:         epoch,
 	}
 }

@@ -85,6 +85,10 @@ const (
 	SelectData   = "/usr/local/lib/monokit/select.json"
 )
 
+// NodeModules excludes every node_modules from what a stage copies from the
+// context: installs happen in the build, never come from the client.
+const NodeModules = "**/node_modules"
+
 // Per-target stages run on the build platform once per target platform, with
 // these set to the target's os and cpu as npm names them (linux, x64, arm64).
 const (
@@ -106,7 +110,8 @@ type Stage struct {
 	// Needs are the stages whose results this one starts from or copies.
 	Needs []string `json:"needs,omitempty"`
 	// Inputs are the build-context paths and globs (relative to the repository
-	// root) the stage reads; Excludes are left out of them.
+	// root) the stage reads; Excludes are left out of them, always ending with
+	// NodeModules.
 	Inputs   []string `json:"inputs,omitempty"`
 	Excludes []string `json:"excludes,omitempty"`
 	// ContextInputs are inputs of the install that are not workspace

@@ -137,6 +137,7 @@ func (b *builder) prune() error {
 		needs, sources := b.contributions(b.pkg, b.ws.ProdClosure(b.pkg))
 		s.Needs = append([]string{"deps"}, needs...)
 		s.Inputs = sources
+		s.Excludes = []string{NodeModules}
 		cmd := fmt.Sprintf("pnpm --filter=%s deploy --prod --store-dir=%s", shellQuote(b.pkg.ID()), StoreDir)
 		// pnpm 10 deploys from the shared lockfile only with injected workspace
 		// packages; --legacy keeps the pnpm 9 behaviour for everyone else.
