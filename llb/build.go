@@ -112,6 +112,18 @@ func (b *graph) need(s solver.Stage, id string) (bk.State, error) {
 	return st, nil
 }
 
+// needKind is the stage of that kind among those s needs: the plan's Needs are
+// the only way one stage reaches another.
+func (b *graph) needKind(s solver.Stage, kind solver.Kind) (string, bk.State, error) {
+	for _, id := range s.Needs {
+		if n := b.plan.Stage(id); n != nil && n.Kind == kind {
+			st, err := b.need(s, id)
+			return id, st, err
+		}
+	}
+	return "", bk.State{}, fmt.Errorf("llb: stage %s needs no %s stage", s.ID, kind)
+}
+
 // constraints are the options every op of stage s carries: a name for progress
 // output, where in the manifest it comes from, and --no-cache.
 func (b *graph) constraints(s solver.Stage, name string) []bk.ConstraintsOpt {
@@ -145,7 +157,7 @@ func (b *graph) toolchain(ctx context.Context, s solver.Stage) error {
 
 // deps copies only the metadata pnpm reads onto the toolchain and installs.
 func (b *graph) deps(s solver.Stage) error {
-	tc, err := b.need(s, "toolchain")
+	_, tc, err := b.needKind(s, solver.KindToolchain)
 	if err != nil {
 		return err
 	}
@@ -169,7 +181,7 @@ func (b *graph) deps(s solver.Stage) error {
 // op rather than merged: an exec on a merge first materialises it, hardlinking the
 // whole dependency tree, which costs more than copying sources and outputs.
 func (b *graph) base(s solver.Stage) (bk.State, error) {
-	deps, err := b.need(s, "deps")
+	depsID, deps, err := b.needKind(s, solver.KindDeps)
 	if err != nil {
 		return bk.State{}, err
 	}
@@ -185,7 +197,7 @@ func (b *graph) base(s solver.Stage) (bk.State, error) {
 		fa = bk.Copy(b.o.Context, "/", solver.BuildRoot+"/", contextCopy(s.Inputs, s.Excludes, b.o.Epoch))
 	}
 	for _, id := range s.Needs {
-		if id == "deps" {
+		if id == depsID {
 			continue
 		}
 		if _, err := b.need(s, id); err != nil {

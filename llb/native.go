@@ -45,7 +45,7 @@ func (b *graph) native(ctx context.Context, s solver.Stage) error {
 // selectPlatform fits Next.js's traced tree to the target platform, on the
 // toolchain (build platform, with pnpm to fetch the target's packages).
 func (b *graph) selectPlatform(ctx context.Context, s solver.Stage) error {
-	tc, err := b.need(s, "toolchain")
+	_, tc, err := b.needKind(s, solver.KindToolchain)
 	if err != nil {
 		return err
 	}
@@ -56,7 +56,7 @@ func (b *graph) selectPlatform(ctx context.Context, s solver.Stage) error {
 // (at solver.TreeDir) and the stage's images read-only; the tree mount's result
 // is the stage's, with no copy in or out.
 func (b *graph) treeScript(ctx context.Context, s solver.Stage, base bk.State, script string, content []byte) error {
-	prune, err := b.need(s, "prune")
+	_, prune, err := b.needKind(s, solver.KindPrune)
 	if err != nil {
 		return err
 	}
@@ -144,7 +144,7 @@ func checkPlatform(plan *solver.Plan, o Options) error {
 		return manifest.Errorf(plan.PNPM.Pos, "target %q: pnpm %s cannot select the %s packages of %s from %s (--os/--cpu/--libc arrived in pnpm 10.14); set packageManager to pnpm@10.14.0 or later, or build on a %s builder",
 			plan.Target, plan.PNPM.Version, platforms.Format(tp), strings.Join(append(pf.Prebuilt, pf.Native...), ", "), platforms.Format(o.BuildPlatform), platforms.Format(tp))
 	}
-	if !pf.HasNative() || plan.Stage("native") == nil || o.Runnable == nil || o.Runnable(tp) {
+	if !pf.HasNative() || !slices.ContainsFunc(plan.Stages, func(s solver.Stage) bool { return s.Kind == solver.KindNative }) || o.Runnable == nil || o.Runnable(tp) {
 		return nil
 	}
 	what := "every dependency with an install script"
