@@ -84,7 +84,8 @@ func Build(ctx context.Context, c client.Client) (_ *client.Result, err error) {
 	if len(targets) == 0 {
 		targets = []ocispecs.Platform{buildPlatform}
 	}
-	if err := imgs.prefetch(ctx, plan.Stage("toolchain").Image, []ocispecs.Platform{buildPlatform}, plan.Stage("runtime").Image, targets); err != nil {
+	onBuild, onTarget := plan.BaseImages()
+	if err := imgs.prefetch(ctx, onBuild, []ocispecs.Platform{buildPlatform}, onTarget, targets); err != nil {
 		return nil, err
 	}
 
@@ -93,10 +94,10 @@ func Build(ctx context.Context, c client.Client) (_ *client.Result, err error) {
 		if tp != nil {
 			target = *tp
 		}
-		st, err := mkllb.Build(ctx, plan, mkllb.Options{
+		res, err := mkllb.Build(ctx, plan, mkllb.Options{
 			Context:        *mainCtx,
 			Metadata:       metadata,
-			Image:          imgs.state,
+			Image:          imgs.resolve,
 			BuildPlatform:  buildPlatform,
 			TargetPlatform: target,
 			MergeOp:        caps.Supports(pb.CapMergeOp) == nil,
@@ -105,33 +106,26 @@ func Build(ctx context.Context, c client.Client) (_ *client.Result, err error) {
 			SourceMap:      src.SourceMap,
 			Epoch:          epoch,
 			Runnable:       runnable(bc.BuildOpts().Workers),
+			Labels:         bc.Labels,
 		})
 		if err != nil {
 			return nil, err
 		}
-		_, base, err := imgs.resolve(ctx, plan.Stage("runtime").Image, target)
-		if err != nil {
-			return nil, err
-		}
-		def, err := st.Marshal(ctx, bk.Platform(target), bk.WithCaps(caps))
+		def, err := res.State.Marshal(ctx, bk.Platform(target), bk.WithCaps(caps))
 		if err != nil {
 			return nil, err
 		}
 		// Evaluate: the build runs here rather than at export, so its errors
 		// reach the frontend, which explains pnpm's refusal of the lockfile.
-		res, err := c.Solve(ctx, client.SolveRequest{Definition: def.ToPB(), CacheImports: bc.CacheImports, Evaluate: true})
+		sr, err := c.Solve(ctx, client.SolveRequest{Definition: def.ToPB(), CacheImports: bc.CacheImports, Evaluate: true})
 		if err != nil {
 			return nil, lockfileRefused(err, ws, plan)
 		}
-		ref, err := res.SingleRef()
+		ref, err := sr.SingleRef()
 		if err != nil {
 			return nil, err
 		}
-		img := mkllb.Image(plan, base, target, epoch)
-		for k, v := range bc.Labels {
-			img.Config.Labels[k] = v
-		}
-		return &dockerui.BuildResult{Reference: ref, Image: img, BaseImage: base, Epoch: epoch}, nil
+		return &dockerui.BuildResult{Reference: ref, Image: res.Image, BaseImage: res.BaseImage, Epoch: epoch}, nil
 	})
 	if err != nil {
 		return nil, err

@@ -40,6 +40,7 @@ func newImages(c client.Client, bc *dockerui.Client) *images {
 	return &images{c: c, bc: bc, calls: map[string]*imageCall{}}
 }
 
+// resolve is the llb.ImageFunc the llb package calls.
 func (r *images) resolve(ctx context.Context, ref string, p ocispecs.Platform) (bk.State, *dockerspec.DockerOCIImage, error) {
 	key := ref + "|" + platforms.FormatAll(platforms.Normalize(p))
 	r.mu.Lock()
@@ -53,23 +54,21 @@ func (r *images) resolve(ctx context.Context, ref string, p ocispecs.Platform) (
 	return call.st, call.img, call.err
 }
 
-// prefetch resolves the build image for the build platforms and the runtime
-// image for the target platforms concurrently.
-func (r *images) prefetch(ctx context.Context, build string, buildPlatforms []ocispecs.Platform, runtime string, targets []ocispecs.Platform) error {
+// prefetch resolves the images the plan runs on the build platforms and those
+// it uses on the target platforms, concurrently.
+func (r *images) prefetch(ctx context.Context, build []string, buildPlatforms []ocispecs.Platform, target []string, targets []ocispecs.Platform) error {
 	eg, ctx := errgroup.WithContext(ctx)
-	for _, p := range buildPlatforms {
-		eg.Go(func() error { _, _, err := r.resolve(ctx, build, p); return err })
+	for _, ref := range build {
+		for _, p := range buildPlatforms {
+			eg.Go(func() error { _, _, err := r.resolve(ctx, ref, p); return err })
+		}
 	}
-	for _, p := range targets {
-		eg.Go(func() error { _, _, err := r.resolve(ctx, runtime, p); return err })
+	for _, ref := range target {
+		for _, p := range targets {
+			eg.Go(func() error { _, _, err := r.resolve(ctx, ref, p); return err })
+		}
 	}
 	return eg.Wait()
-}
-
-// state is the llb.ImageFunc the llb package calls.
-func (r *images) state(ctx context.Context, ref string, p ocispecs.Platform) (bk.State, error) {
-	st, _, err := r.resolve(ctx, ref, p)
-	return st, err
 }
 
 func (r *images) load(ctx context.Context, ref string, p ocispecs.Platform) (bk.State, *dockerspec.DockerOCIImage, error) {

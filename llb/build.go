@@ -12,14 +12,25 @@ import (
 	"github.com/containerd/platforms"
 	bk "github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/solver/pb"
+	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 
 	"github.com/monokit/monokit/solver"
 )
 
-// ImageFunc returns the state of an image reference for a platform. The frontend
-// resolves named contexts and registry images; tests return fixed states.
-type ImageFunc func(ctx context.Context, ref string, platform ocispecs.Platform) (bk.State, error)
+// ImageFunc returns the state of an image reference for a platform, and its
+// config when known (the runtime image's becomes the result's base). The
+// frontend resolves named contexts and registry images; tests return fixed
+// states.
+type ImageFunc func(ctx context.Context, ref string, platform ocispecs.Platform) (bk.State, *dockerspec.DockerOCIImage, error)
+
+// Result is what Build returns, in the shape of dockerfile2llb's: the image's
+// state, its config and the config of the image it starts from.
+type Result struct {
+	State     bk.State
+	Image     *dockerspec.DockerOCIImage
+	BaseImage *dockerspec.DockerOCIImage
+}
 
 // Options are the per-request facts Build needs. Build reads nothing else: no
 // environment, no clock, no network.
@@ -50,15 +61,18 @@ type Options struct {
 	// Runnable reports whether the worker can execute a platform (natively or
 	// emulated); nil means it can run any.
 	Runnable func(ocispecs.Platform) bool
+	// Labels are added to the image's (--label), over the plan's.
+	Labels map[string]string
 }
 
-// Build returns the runtime image state of plan for o.TargetPlatform.
-func Build(ctx context.Context, plan *solver.Plan, o Options) (bk.State, error) {
+// Build returns the runtime image of plan for o.TargetPlatform: its state and
+// config.
+func Build(ctx context.Context, plan *solver.Plan, o Options) (*Result, error) {
 	if o.Image == nil {
-		return bk.State{}, fmt.Errorf("llb: Options.Image is required")
+		return nil, fmt.Errorf("llb: Options.Image is required")
 	}
 	if err := checkPlatform(plan, o); err != nil {
-		return bk.State{}, err
+		return nil, err
 	}
 	b := &graph{plan: plan, o: o, states: map[string]bk.State{}, outputs: map[string]bk.State{}, collected: map[string]bk.State{}}
 	for _, s := range plan.Stages {
@@ -82,20 +96,26 @@ func Build(ctx context.Context, plan *solver.Plan, o Options) (bk.State, error) 
 			err = fmt.Errorf("llb: stage %s has unknown kind %q", s.ID, s.Kind)
 		}
 		if err != nil {
-			return bk.State{}, err
+			return nil, err
 		}
 	}
-	st, ok := b.states["runtime"]
-	if !ok {
-		return bk.State{}, fmt.Errorf("llb: plan for %s has no runtime stage", plan.Target)
+	if b.runtimeID == "" {
+		return nil, fmt.Errorf("llb: plan for %s has no runtime stage", plan.Target)
 	}
-	return st, nil
+	img := Image(plan, b.baseImage, o.TargetPlatform, o.Epoch)
+	for k, v := range o.Labels {
+		img.Config.Labels[k] = v
+	}
+	return &Result{State: b.states[b.runtimeID], Image: img, BaseImage: b.baseImage}, nil
 }
 
 // graph holds the states of the stages built so far.
 type graph struct {
 	plan *solver.Plan
 	o    Options
+	// runtimeID is the runtime stage's, and baseImage its image's config.
+	runtimeID string
+	baseImage *dockerspec.DockerOCIImage
 	// states are each stage's full result; outputs are build stages' outputs
 	// alone, on scratch, so dependents merge them as independent layers;
 	// collected are the CollectMount results of stages that collect.
@@ -143,7 +163,7 @@ func (b *graph) constraints(s solver.Stage, name string) []bk.ConstraintsOpt {
 }
 
 func (b *graph) toolchain(ctx context.Context, s solver.Stage) error {
-	img, err := b.o.Image(ctx, s.Image, b.o.BuildPlatform)
+	img, _, err := b.o.Image(ctx, s.Image, b.o.BuildPlatform)
 	if err != nil {
 		return err
 	}
@@ -279,10 +299,11 @@ func (b *graph) prune(ctx context.Context, s solver.Stage) error {
 // with file operations only: nothing executes on the target platform, so no
 // emulation is needed. Files are owned by root, so the app user cannot change them.
 func (b *graph) runtime(ctx context.Context, s solver.Stage) error {
-	img, err := b.o.Image(ctx, s.Image, b.o.TargetPlatform)
+	img, cfg, err := b.o.Image(ctx, s.Image, b.o.TargetPlatform)
 	if err != nil {
 		return err
 	}
+	b.runtimeID, b.baseImage = s.ID, cfg
 	root := &bk.ChownOpt{User: &bk.UserOpt{UID: 0}, Group: &bk.UserOpt{UID: 0}}
 	app := bk.Scratch()
 	for _, c := range s.Copies {

@@ -11,6 +11,7 @@ import (
 	bk "github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/solver/pb"
 	digest "github.com/opencontainers/go-digest"
+	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 
 	"github.com/monokit/monokit/solver"
@@ -37,8 +38,8 @@ func nexusPlan(t *testing.T, target string) *solver.Plan {
 func testOptions(merge bool) Options {
 	return Options{
 		Context: bk.Local("context", bk.SessionID("test-session"), bk.SharedKeyHint("context")),
-		Image: func(_ context.Context, ref string, p ocispecs.Platform) (bk.State, error) {
-			return bk.Image(ref, bk.Platform(p)), nil
+		Image: func(_ context.Context, ref string, p ocispecs.Platform) (bk.State, *dockerspec.DockerOCIImage, error) {
+			return bk.Image(ref, bk.Platform(p)), nil, nil
 		},
 		BuildPlatform:  amd64,
 		TargetPlatform: arm64,
@@ -112,11 +113,11 @@ func (g *graphOf) execIn(dir string) digest.Digest {
 func TestBackendGraph(t *testing.T) {
 	for _, merge := range []bool{true, false} {
 		t.Run(map[bool]string{true: "merge", false: "copy"}[merge], func(t *testing.T) {
-			st, err := Build(context.Background(), nexusPlan(t, "backend"), testOptions(merge))
+			res, err := Build(context.Background(), nexusPlan(t, "backend"), testOptions(merge))
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, g := marshal(t, st)
+			_, g := marshal(t, res.State)
 			all := g.ancestors(g.root)
 
 			// One exec vertex per package build, each in its own directory.
@@ -260,11 +261,11 @@ func TestSecretsStayOutOfLayers(t *testing.T) {
 			p.Stages[i].Secrets = true
 		}
 	}
-	st, err := Build(context.Background(), p, testOptions(true))
+	res, err := Build(context.Background(), p, testOptions(true))
 	if err != nil {
 		t.Fatal(err)
 	}
-	def, g := marshal(t, st)
+	def, g := marshal(t, res.State)
 	install := g.ops[g.execs("pnpm install")[0]].GetExec()
 	var file, env bool
 	for _, m := range install.Mounts {
@@ -297,11 +298,11 @@ func TestDeterministic(t *testing.T) {
 
 func deterministic(t *testing.T, target string) {
 	build := func() [][]byte {
-		st, err := Build(context.Background(), nexusPlan(t, target), testOptions(true))
+		res, err := Build(context.Background(), nexusPlan(t, target), testOptions(true))
 		if err != nil {
 			t.Fatal(err)
 		}
-		def, _ := marshal(t, st)
+		def, _ := marshal(t, res.State)
 		return def.Def
 	}
 	want := build()
@@ -319,11 +320,11 @@ func deterministic(t *testing.T, target string) {
 }
 
 func TestFrontendPrune(t *testing.T) {
-	st, err := Build(context.Background(), nexusPlan(t, "frontend"), testOptions(false))
+	res, err := Build(context.Background(), nexusPlan(t, "frontend"), testOptions(false))
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, g := marshal(t, st)
+	_, g := marshal(t, res.State)
 	app := g.execIn("/repo/apps/frontend")
 	if app == "" {
 		t.Fatal("no exec in the app's directory")
@@ -390,11 +391,11 @@ func TestImports(t *testing.T) {
 // files that may be missing are collected by the app's exec instead.
 func TestNoWildcardCopies(t *testing.T) {
 	for _, target := range []string{"backend", "frontend"} {
-		st, err := Build(context.Background(), nexusPlan(t, target), testOptions(true))
+		res, err := Build(context.Background(), nexusPlan(t, target), testOptions(true))
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, g := marshal(t, st)
+		_, g := marshal(t, res.State)
 		for d := range g.ancestors(g.root) {
 			if f := g.ops[d].GetFile(); f != nil {
 				for _, a := range f.Actions {
@@ -405,12 +406,39 @@ func TestNoWildcardCopies(t *testing.T) {
 			}
 		}
 	}
-	st, err := Build(context.Background(), nexusPlan(t, "backend"), testOptions(true))
+	res, err := Build(context.Background(), nexusPlan(t, "backend"), testOptions(true))
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, g := marshal(t, st)
+	_, g := marshal(t, res.State)
 	if n := len(g.execs("cp -a '/repo/services/backend/dist' '/out/dist'")); n != 1 {
 		t.Errorf("%d execs collect the backend's dist (its files field), want 1", n)
+	}
+}
+
+// TestBuildReturnsImage: the converter returns the image config with the
+// state, from the runtime image's config and the request's labels, as
+// dockerfile2llb does; the frontend only passes it on.
+func TestBuildReturnsImage(t *testing.T) {
+	p := nexusPlan(t, "backend")
+	runtime := &dockerspec.DockerOCIImage{}
+	runtime.Config.Env = []string{"PATH=/nodejs/bin:/usr/bin"}
+	o := testOptions(true)
+	o.Image = func(_ context.Context, ref string, pl ocispecs.Platform) (bk.State, *dockerspec.DockerOCIImage, error) {
+		if ref == p.Stage("runtime").Image {
+			return bk.Image(ref, bk.Platform(pl)), runtime, nil
+		}
+		return bk.Image(ref, bk.Platform(pl)), nil, nil
+	}
+	o.Labels = map[string]string{"org.example.ci": "42"}
+	res, err := Build(context.Background(), p, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.BaseImage != runtime {
+		t.Errorf("base image %+v, want the runtime image's config", res.BaseImage)
+	}
+	if res.Image.Config.Labels["org.example.ci"] != "42" || res.Image.Config.User != p.Image.User || res.Image.Platform.Architecture != "arm64" {
+		t.Errorf("image config %+v", res.Image.Config)
 	}
 }

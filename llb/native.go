@@ -35,7 +35,7 @@ var helpers = map[string][]byte{
 // the build image for that platform, the production tree mounted, one exec.
 // It is the only step that may execute on the target platform.
 func (b *graph) native(ctx context.Context, s solver.Stage) error {
-	img, err := b.o.Image(ctx, s.Image, b.o.TargetPlatform)
+	img, _, err := b.o.Image(ctx, s.Image, b.o.TargetPlatform)
 	if err != nil {
 		return err
 	}
@@ -86,7 +86,7 @@ func (b *graph) mounts(ctx context.Context, s solver.Stage) ([]bk.RunOption, err
 			}
 			st = b.outputs[m.Stage]
 		} else {
-			img, err := b.o.Image(ctx, m.Image, b.o.TargetPlatform)
+			img, _, err := b.o.Image(ctx, m.Image, b.o.TargetPlatform)
 			if err != nil {
 				return nil, err
 			}

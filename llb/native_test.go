@@ -61,11 +61,11 @@ func TestPlatformChecks(t *testing.T) {
 // mount and the native stage runs on that mount's result, so the tree is never
 // copied out of one build filesystem into another.
 func TestTreeIsMountedNotCopied(t *testing.T) {
-	st, err := Build(context.Background(), nexusPlan(t, "backend"), testOptions(true))
+	res, err := Build(context.Background(), nexusPlan(t, "backend"), testOptions(true))
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, g := marshal(t, st)
+	_, g := marshal(t, res.State)
 	deploy, native := g.execs("deploy"), g.execs(solver.NativeScript)
 	if len(deploy) != 1 || len(native) != 1 {
 		t.Fatalf("%d deploy and %d native execs, want one each", len(deploy), len(native))

@@ -322,6 +322,27 @@ func (p *Plan) Stage(id string) *Stage {
 	return nil
 }
 
+// BaseImages are the images the plan's stages start from or mount: those on
+// the build platform, and those on the target platform (each once, in plan
+// order).
+func (p *Plan) BaseImages() (onBuild, onTarget []string) {
+	for _, s := range p.Stages {
+		if s.Image != "" {
+			if s.Platform == OnTarget {
+				onTarget = append(onTarget, s.Image)
+			} else {
+				onBuild = append(onBuild, s.Image)
+			}
+		}
+		for _, m := range s.Mounts {
+			if m.Image != "" {
+				onTarget = append(onTarget, m.Image)
+			}
+		}
+	}
+	return dedupe(onBuild), dedupe(onTarget)
+}
+
 // WriteJSON writes the plan as indented JSON.
 func (p *Plan) WriteJSON(w io.Writer) error {
 	enc := json.NewEncoder(w)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/containerd/platforms"
 	bk "github.com/moby/buildkit/client/llb"
+	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 
 	mkllb "github.com/monokit/monokit/llb"
@@ -162,12 +163,12 @@ func llbCmd(ctx context.Context, args []string, w io.Writer) error {
 		}
 		target = platforms.Normalize(p)
 	}
-	st, err := mkllb.Build(ctx, plan, mkllb.Options{
+	res, err := mkllb.Build(ctx, plan, mkllb.Options{
 		// A fixed unique ID keeps the output stable between runs.
 		Context:  bk.Local("context", bk.SharedKeyHint("context"), bk.LocalUniqueID("monokit-llb"), bk.IncludePatterns(plan.ContextPaths), bk.ExcludePatterns(solver.MetadataExcludes)),
 		Metadata: bk.Local("context", bk.SharedKeyHint("monokit-metadata"), bk.LocalUniqueID("monokit-llb"), bk.IncludePatterns(solver.MetadataPatterns), bk.ExcludePatterns(solver.MetadataExcludes)),
-		Image: func(_ context.Context, ref string, p ocispecs.Platform) (bk.State, error) {
-			return bk.Image(ref, bk.Platform(p)), nil
+		Image: func(_ context.Context, ref string, p ocispecs.Platform) (bk.State, *dockerspec.DockerOCIImage, error) {
+			return bk.Image(ref, bk.Platform(p)), nil, nil
 		},
 		BuildPlatform:  build,
 		TargetPlatform: target,
@@ -176,7 +177,7 @@ func llbCmd(ctx context.Context, args []string, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	def, err := st.Marshal(ctx, bk.Platform(target))
+	def, err := res.State.Marshal(ctx, bk.Platform(target))
 	if err != nil {
 		return err
 	}
