@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"path"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -327,7 +326,7 @@ func copyOp(src bk.State, c solver.Copy, chown *bk.ChownOpt, epoch *time.Time) *
 func (b *graph) copyName(c solver.Copy) string {
 	if c.Collected {
 		if from := b.plan.Stage(c.From); from != nil {
-			return fmt.Sprintf("COPY %s %s", collectedPaths(from.Collect), c.Dest)
+			return fmt.Sprintf("COPY %s %s", solver.CollectedPaths(from.Collect), c.Dest)
 		}
 	}
 	return fmt.Sprintf("COPY %s %s", c.Src, c.Dest)
@@ -382,67 +381,23 @@ func (b *graph) run(base bk.State, s solver.Stage, dir string, extra ...bk.RunOp
 	if s.PerTarget {
 		st = targetEnv(st, b.o.TargetPlatform)
 	}
-	cmds := s.Run
-	if (s.Kind == solver.KindBuild || s.Kind == solver.KindApp) && len(s.Outputs) > 0 {
-		cmds = append(slices.Clone(cmds), outputCheck(s))
-	}
 	if len(s.Collect) > 0 {
-		cmds = append(slices.Clone(cmds), collect(s.Collect))
+		// Run's collect commands fill it (solver.CollectMount).
 		extra = append(extra, bk.AddMount(solver.CollectMount, bk.Scratch()))
 	}
-	run := append([]bk.RunOption{shell(cmds)}, extra...)
+	run := append([]bk.RunOption{shell(s.Run)}, extra...)
 	run = append(run, b.caches(s)...)
 	if s.Secrets {
 		for _, sec := range b.plan.Secrets {
 			run = append(run, secret(sec))
 		}
 	}
-	name := "RUN " + strings.Join(s.Run, " && ")
-	if s.Title != "" {
-		name = "RUN " + s.Title
-	}
-	if len(s.Run) == 0 {
-		name = "COLLECT " + collectedPaths(s.Collect)
+	name := s.Title
+	if name == "" {
+		name = "RUN " + strings.Join(s.Run, " && ")
 	}
 	return st.Run(append(run, runConstraints(b.constraints(s, name))...)...)
 }
-
-// outputCheck fails a build that did not write its declared outputs, saying how
-// to declare them, instead of a later copy failing with "not found".
-func outputCheck(s solver.Stage) string {
-	var rel []string
-	for _, o := range s.Outputs {
-		r, err := filepath.Rel(s.Dir, o)
-		if err != nil {
-			r = o
-		}
-		rel = append(rel, "'"+strings.ReplaceAll(r, "'", "")+"'")
-	}
-	return fmt.Sprintf(`for o in %s; do [ -e "$o" ] || { echo "monokit: the build of %s wrote no $o; list what it writes as outputs of this package under packages: in the manifest" >&2; exit 1; }; done`,
-		strings.Join(rel, " "), strings.ReplaceAll(s.Package, `"`, ""))
-}
-
-// collect copies each path that exists into solver.CollectMount.
-func collect(cs []solver.Copy) string {
-	var lines []string
-	for _, c := range cs {
-		dest := path.Join(solver.CollectMount, c.Dest)
-		lines = append(lines, fmt.Sprintf("if [ -e %s ] || [ -L %s ]; then mkdir -p %s && cp -a %s %s; fi",
-			shellQuote(c.Src), shellQuote(c.Src), shellQuote(path.Dir(dest)), shellQuote(c.Src), shellQuote(dest)))
-	}
-	return strings.Join(lines, "\n")
-}
-
-func collectedPaths(cs []solver.Copy) string {
-	var out []string
-	for _, c := range cs {
-		out = append(out, c.Src)
-	}
-	return strings.Join(out, " ")
-}
-
-// shellQuote quotes s for sh as one word.
-func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
 func secret(s solver.Secret) bk.RunOption {
 	var opts []bk.SecretOption

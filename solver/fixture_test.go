@@ -380,8 +380,9 @@ func TestPackageOverrides(t *testing.T) {
 			t.Errorf("ui inputs %v lack %q", ui.Inputs, in)
 		}
 	}
-	if len(ui.Run) != 1 {
-		t.Errorf("ui run = %q, want the build command alone", ui.Run)
+	// The build command, then monokit's check of the declared outputs.
+	if len(ui.Run) != 2 || ui.Run[0] != "pnpm run build:lib" || !strings.HasPrefix(ui.Run[1], "for o in lib styles.css;") || ui.Title != "RUN pnpm run build:lib" {
+		t.Errorf("ui run = %q title %q, want the build command and the output check", ui.Run, ui.Title)
 	}
 }
 

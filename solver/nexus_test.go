@@ -64,8 +64,11 @@ func TestNexusBackendPlan(t *testing.T) {
 		t.Errorf("shared-utils inputs %v excludes %v: want shared-types' sources without its dist", utils.Inputs, utils.Excludes)
 	}
 	app := p.Stage("app:@nexus/backend")
-	if len(app.Run) != 4 || app.Run[1] != "pnpm run db:generate" || app.Run[3] != "pnpm run build" {
-		t.Errorf("app run = %v: generate must come first", app.Run)
+	// Generate first, then the build, then monokit's output check and the
+	// collect of what the image takes (its files field: dist).
+	if len(app.Run) != 6 || app.Run[1] != "pnpm run db:generate" || app.Run[3] != "pnpm run build" ||
+		!strings.HasPrefix(app.Run[4], "for o in dist;") || app.Run[5] != "if [ -e /repo/services/backend/dist ] || [ -L /repo/services/backend/dist ]; then mkdir -p /out && cp -a /repo/services/backend/dist /out/dist; fi" {
+		t.Errorf("app run = %q: generate must come first", app.Run)
 	}
 	if got := app.Needs; !slices.Equal(got, []string{"deps", "build:@nexus/shared-database", "build:@nexus/shared-types", "build:@nexus/shared-utils"}) {
 		t.Errorf("app needs %v", got)
@@ -83,7 +86,7 @@ func TestNexusBackendPlan(t *testing.T) {
 	if len(prune.Run) != 2 || prune.Run[1] != "node "+GeneratedScript+" place "+GeneratedData || !reflect.DeepEqual(prune.Mounts, []Mount{{Stage: "app:@nexus/backend", Target: GeneratedMount}}) {
 		t.Errorf("prune run %v mounts %v: want the generated files placed from what the app's exec keeps", prune.Run, prune.Mounts)
 	}
-	if app.ExtraOutput != GeneratedOut || !strings.Contains(app.Run[2], GeneratedScript+" collect") || app.Title != "pnpm run db:generate && pnpm run build" {
+	if app.ExtraOutput != GeneratedOut || !strings.Contains(app.Run[2], GeneratedScript+" collect") || app.Title != "RUN pnpm run db:generate && pnpm run build" {
 		t.Errorf("app keeps %q, run %q, title %q: want the generate: commands' files collected between them and the build", app.ExtraOutput, app.Run, app.Title)
 	}
 	var in GeneratedInput

@@ -122,8 +122,9 @@ type Stage struct {
 	// first failure; empty for file-only stages. After a build, the exec checks
 	// that every output exists.
 	Run []string `json:"run,omitempty"`
-	// Title is what progress output shows for Run, when Run is plumbing
-	// around one command; empty shows Run itself.
+	// Title is what progress output names the exec (RUN <command>, COLLECT
+	// <paths>) when Run holds more than the user's commands; empty names it
+	// RUN and Run itself.
 	Title string `json:"title,omitempty"`
 	// Env is set for Run.
 	Env []string `json:"env,omitempty"`

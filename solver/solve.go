@@ -156,6 +156,7 @@ func planTarget(m *manifest.Manifest, ws *Workspace, t *manifest.Target, o Optio
 	if err := b.runtime(); err != nil {
 		return nil, err
 	}
+	b.explicitSteps()
 	b.contextPaths()
 	return pl, nil
 }
@@ -256,7 +257,7 @@ func (b *builder) deps(closure []*Package) {
 		Excludes:      []string{NodeModules},
 		ContextInputs: dedupe(bins),
 		Run:           reportLockfileRefusal(install),
-		Title:         install,
+		Title:         "RUN " + install,
 		Platform:      OnBuild,
 		Caches:        lockedCaches(StoreDir, CacheDir),
 		Secrets:       len(b.plan.Secrets) > 0,
@@ -451,7 +452,7 @@ func (b *builder) app() error {
 	s := b.packageStage(b.pkg, KindApp, run)
 	if keep {
 		b.keepGenerated(&s)
-		s.Title = strings.Join(title, " && ")
+		s.Title = "RUN " + strings.Join(title, " && ")
 	}
 	if cmd == "" {
 		// Without a build, what would be outputs are sources.
