@@ -39,7 +39,7 @@ func (b *graph) native(ctx context.Context, s solver.Stage) error {
 	if err != nil {
 		return err
 	}
-	return b.treeScript(ctx, s, img, solver.NativeScript, nativeScript)
+	return b.treeScript(ctx, s, img)
 }
 
 // selectPlatform fits Next.js's traced tree to the target platform, on the
@@ -49,13 +49,13 @@ func (b *graph) selectPlatform(ctx context.Context, s solver.Stage) error {
 	if err != nil {
 		return err
 	}
-	return b.treeScript(ctx, s, tc, solver.SelectScript, selectScript)
+	return b.treeScript(ctx, s, tc)
 }
 
 // treeScript runs a script on base with the production tree mounted read-write
 // (at solver.TreeDir) and the stage's images read-only; the tree mount's result
 // is the stage's, with no copy in or out.
-func (b *graph) treeScript(ctx context.Context, s solver.Stage, base bk.State, script string, content []byte) error {
+func (b *graph) treeScript(ctx context.Context, s solver.Stage, base bk.State) error {
 	_, prune, err := b.needKind(s, solver.KindPrune)
 	if err != nil {
 		return err
@@ -65,12 +65,7 @@ func (b *graph) treeScript(ctx context.Context, s solver.Stage, base bk.State, s
 		return err
 	}
 	mounts = append(mounts, bk.AddMount(solver.TreeMount, prune))
-	fa := bk.Mkdir(path.Dir(script), 0o755, bk.WithParents(true)).Mkfile(script, 0o644, content)
-	for _, f := range s.Files {
-		fa = fa.Mkdir(path.Dir(f.Path), 0o755, bk.WithParents(true)).Mkfile(f.Path, 0o644, []byte(f.Data))
-	}
-	withScript := base.File(fa, b.constraints(s, "MKFILE "+script)...)
-	b.states[s.ID] = b.run(withScript, s, solver.TreeDir, mounts...).GetMount(solver.TreeMount)
+	b.states[s.ID] = b.run(b.withFiles(base, s), s, solver.TreeDir, mounts...).GetMount(solver.TreeMount)
 	return nil
 }
 

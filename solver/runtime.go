@@ -125,7 +125,7 @@ func (b *builder) prune() error {
 		}
 		b.add(s)
 		s = Stage{ID: "select", Kind: KindSelect, Platform: OnBuild, PerTarget: true, Needs: []string{"toolchain", "prune"},
-			Files:  []File{{Path: SelectData, Data: string(sel)}},
+			Files: []File{{Path: SelectData, Data: string(sel)}}, Helpers: []string{SelectScript},
 			Run:    []string{"node " + SelectScript + " " + TreeDir + " " + SelectData},
 			Caches: lockedCaches(StoreDir, CacheDir), Outputs: []string{PruneRoot}, Secrets: len(b.plan.Secrets) > 0}
 		from = "select"
@@ -183,7 +183,7 @@ func (b *builder) prune() error {
 			// environment (node-gyp takes Node.js's headers from nodedir).
 			s = Stage{ID: "native", Kind: KindNative, Image: b.rt.buildImage, Needs: []string{"prune"}, Platform: OnTarget,
 				Run: append(b.systemPackages(), run), Env: toolchainEnv, Outputs: []string{PruneRoot, LibsRoot}, Pos: pf.Pos,
-				Files:  []File{{Path: NativeData, Data: string(data)}},
+				Files: []File{{Path: NativeData, Data: string(data)}}, Helpers: []string{NativeScript},
 				Mounts: []Mount{{Image: b.rt.image, Target: RuntimeImageMount}}}
 			from = "native"
 			runtime.Needs = []string{"native"}
