@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestOutputCheckQuotes runs the output check with sh: a package name or an
@@ -25,6 +26,35 @@ func TestOutputCheckQuotes(t *testing.T) {
 	for _, f := range []string{"pwned", "pwned2", "pwned3"} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
 			t.Errorf("the check ran %s", f)
+		}
+	}
+}
+
+// TestHealthScriptQuotes runs the HEALTHCHECK's script with the host's node:
+// a path with quotes, code or a trailing backslash stays part of the URL.
+func TestHealthScriptQuotes(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("no node on PATH")
+	}
+	dir := t.TempDir()
+	for _, p := range []string{
+		`/h'+require('fs').writeFileSync('pwned','')+'`,
+		`/h"+require("fs").writeFileSync("pwned2","")+"`,
+		`/h\`,
+	} {
+		cmd := exec.Command(node, "-e", healthScript(1, p, time.Second))
+		cmd.Dir = dir
+		out, err := cmd.CombinedOutput()
+		// Nothing listens on port 1: the check fails cleanly (exit 1), not
+		// with a syntax error (exit 1 too, but with output).
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || len(out) != 0 {
+			t.Errorf("%q: err %v, output %s", p, err, out)
+		}
+	}
+	for _, f := range []string{"pwned", "pwned2"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
+			t.Errorf("the health check ran code from the path (%s)", f)
 		}
 	}
 }

@@ -302,7 +302,10 @@ func healthScript(port int, p string, timeout interface{ Milliseconds() int64 })
 	if ms <= 0 {
 		ms = 5000
 	}
-	return fmt.Sprintf("fetch('http://127.0.0.1:%d%s',{signal:AbortSignal.timeout(%d)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))", port, p, ms)
+	// The URL as a JSON string is a JavaScript string literal: whatever the
+	// path holds, it stays data.
+	url, _ := json.Marshal(fmt.Sprintf("http://127.0.0.1:%d%s", port, p))
+	return fmt.Sprintf("fetch(%s,{signal:AbortSignal.timeout(%d)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))", url, ms)
 }
 
 // start is what node runs: the manifest's start, else what inferStart reads
