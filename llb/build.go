@@ -70,7 +70,7 @@ func Build(ctx context.Context, plan *solver.Plan, o Options) (*Result, error) {
 	if o.Image == nil {
 		return nil, fmt.Errorf("llb: Options.Image is required")
 	}
-	if err := checkPlatform(plan, o); err != nil {
+	if err := plan.CheckPlatform(o.BuildPlatform, o.TargetPlatform, o.Runnable); err != nil {
 		return nil, err
 	}
 	b := &graph{plan: plan, o: o, states: map[string]bk.State{}, outputs: map[string]bk.State{}, collected: map[string]bk.State{}}

@@ -7,11 +7,9 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/containerd/platforms"
 	bk "github.com/moby/buildkit/client/llb"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 
-	"github.com/monokit/monokit/manifest"
 	"github.com/monokit/monokit/solver"
 )
 
@@ -121,33 +119,6 @@ func fileNames(fs []solver.File) []string {
 		out = append(out, f.Path)
 	}
 	return out
-}
-
-// checkPlatform refuses a target platform the plan cannot build correctly from
-// this worker, before anything runs: a pnpm too old to select another
-// platform's prebuilt packages, or native builds the worker cannot execute.
-func checkPlatform(plan *solver.Plan, o Options) error {
-	tp := o.TargetPlatform
-	if solver.NodeArch(tp.Architecture) == "" {
-		return manifest.Errorf(plan.Pos, "target %q: Node.js has no build for %s; pick linux/amd64 or linux/arm64 (or another platform Node.js publishes)", plan.Target, platforms.Format(tp))
-	}
-	if platforms.Only(o.BuildPlatform).Match(tp) {
-		return nil
-	}
-	pf := plan.Platforms
-	if !pf.CrossSelect && (len(pf.Prebuilt) > 0 || len(pf.Native) > 0) {
-		return manifest.Errorf(plan.PNPM.Pos, "target %q: pnpm %s cannot select the %s packages of %s from %s (--os/--cpu/--libc arrived in pnpm 10.14); set packageManager to pnpm@10.14.0 or later, or build on a %s builder",
-			plan.Target, plan.PNPM.Version, platforms.Format(tp), strings.Join(append(pf.Prebuilt, pf.Native...), ", "), platforms.Format(o.BuildPlatform), platforms.Format(tp))
-	}
-	if !pf.HasNative() || !slices.ContainsFunc(plan.Stages, func(s solver.Stage) bool { return s.Kind == solver.KindNative }) || o.Runnable == nil || o.Runnable(tp) {
-		return nil
-	}
-	what := "every dependency with an install script"
-	if len(pf.Native) > 0 {
-		what = strings.Join(pf.Native, ", ")
-	}
-	return manifest.Errorf(pf.Pos, "target %q: %s run install scripts (%s), which must run on %s, and this builder cannot run %s: register QEMU on the builder host (docker run --privileged --rm tonistiigi/binfmt --install %s), add a %s node to the builder (docker buildx create --append), or, if those packages ship prebuilt binaries, stop allowing their builds",
-		plan.Target, what, pf.Source, platforms.Format(tp), platforms.Format(tp), tp.Architecture, platforms.Format(tp))
 }
 
 // targetEnv sets the target platform's os and cpu, as npm names them, for a
