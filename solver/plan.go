@@ -348,6 +348,7 @@ func (p *Plan) BaseImages() (onBuild, onTarget []string) {
 func (p *Plan) WriteJSON(w io.Writer) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false) // ">=22", "a && b" read as written
 	return enc.Encode(p)
 }
 
