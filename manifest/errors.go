@@ -3,8 +3,8 @@ package manifest
 import (
 	"errors"
 	"fmt"
+	"github.com/moby/buildkit/util/suggest"
 	"slices"
-	"strings"
 )
 
 // Pos is a position in a file of the build context: the manifest, a package.json,
@@ -71,39 +71,13 @@ func Positions(err error) []Pos {
 	return out
 }
 
-// Suggest returns a " (did you mean X?)" hint for the candidate closest to s, or ""
-// when none is close enough to be a likely typo.
+// Suggest returns a " (did you mean X?)" hint for the candidate closest to s
+// (BuildKit's suggest: within two edits, as the Dockerfile frontend hints),
+// or "" when none is close enough to be a likely typo.
 func Suggest(s string, candidates []string) string {
-	best, bestD := "", 0
-	for _, c := range slices.Sorted(slices.Values(candidates)) {
-		d := distance(strings.ToLower(s), strings.ToLower(c))
-		if best == "" || d < bestD {
-			best, bestD = c, d
-		}
-	}
-	if best == "" || bestD > max(2, len(s)/3) {
+	best, ok := suggest.Search(s, slices.Sorted(slices.Values(candidates)), true)
+	if !ok {
 		return ""
 	}
 	return fmt.Sprintf(" (did you mean %q?)", best)
-}
-
-// distance is the Levenshtein edit distance.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
