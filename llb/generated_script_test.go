@@ -16,13 +16,7 @@ import (
 // only what changed after the marker, and place lays it onto a deployed tree
 // whose store directories carry other peer suffixes than the build's.
 func TestGeneratedScript(t *testing.T) {
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("no node on PATH")
-	}
-	dir := t.TempDir()
-	script := filepath.Join(dir, "generated.js")
-	mustWrite(t, script, string(generatedScript))
+	node, script, dir := helperScript(t, solver.GeneratedScript)
 	repo := filepath.Join(dir, "repo")
 	client := "node_modules/.pnpm/@x+client@1.0.0_prisma@2.0.0_typescript@5.0.0/node_modules"
 	mustWrite(t, filepath.Join(repo, client, "@x/client/package.json"), `{"name":"@x/client","version":"1.0.0"}`)

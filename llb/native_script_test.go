@@ -15,15 +15,7 @@ import (
 // small pnpm tree: a failing install script fails the stage, unless only
 // optional dependencies reach its package, which pnpm treats as a warning.
 func TestNativeScriptOptionalFailure(t *testing.T) {
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("no node on PATH")
-	}
-	dir := t.TempDir()
-	script := filepath.Join(dir, "native-build.js")
-	if err := os.WriteFile(script, nativeScript, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	node, script, dir := helperScript(t, solver.NativeScript)
 	tree := filepath.Join(dir, "tree")
 	for name, install := range map[string]string{"ok-addon": "echo built > built.txt", "broken-addon": "exit 3"} {
 		pkg := filepath.Join(tree, "node_modules", ".pnpm", name+"@1.0.0", "node_modules", name)
@@ -67,10 +59,6 @@ func TestNativeScriptOptionalFailure(t *testing.T) {
 // stage for an addon an install script wrote but only warns for one the
 // package shipped.
 func TestNativeScriptLibs(t *testing.T) {
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("no node on PATH")
-	}
 	if _, err := exec.LookPath("ldd"); err != nil {
 		t.Skip("no ldd on PATH")
 	}
@@ -78,11 +66,7 @@ func TestNativeScriptLibs(t *testing.T) {
 	if len(ssl) == 0 {
 		t.Skip("no libssl.so.3 on the host to stand in for an addon")
 	}
-	dir := t.TempDir()
-	script := filepath.Join(dir, "native-build.js")
-	if err := os.WriteFile(script, nativeScript, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	node, script, dir := helperScript(t, solver.NativeScript)
 	triplet := filepath.Base(filepath.Dir(ssl[0]))
 	// The runtime has libc only, on a merged /usr.
 	runtime := filepath.Join(dir, "runtime")
@@ -147,6 +131,20 @@ func TestNativeScriptLibs(t *testing.T) {
 	if out, err := run(); err == nil || !strings.Contains(out, "libgone.so.1") || !strings.Contains(out, "system-packages") {
 		t.Errorf("compiled addon with a missing library: err %v\n%s", err, out)
 	}
+}
+
+// helperScript writes one of monokit's helper scripts into a temporary
+// directory, for the host's node to run (skipping the test without one).
+func helperScript(t *testing.T, name string) (node, script, dir string) {
+	t.Helper()
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("no node on PATH")
+	}
+	dir = t.TempDir()
+	script = filepath.Join(dir, filepath.Base(name))
+	mustWrite(t, script, string(helpers[name]))
+	return node, script, dir
 }
 
 func mustWrite(t *testing.T, name, data string) {
