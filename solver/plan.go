@@ -206,6 +206,16 @@ func lockedCaches(targets ...string) []CacheMount {
 	return out
 }
 
+// SelectInput is what select-platform.js reads: the target's libc, the pnpm
+// store, the production packages ("name@version") and those among them with
+// platform-specific optional dependencies.
+type SelectInput struct {
+	Libc     string   `json:"libc"`
+	StoreDir string   `json:"storeDir"`
+	Prod     []string `json:"prod"`
+	Parents  []string `json:"parents"`
+}
+
 // Mount is what a stage reads, mounted read-only at Target: an image (for the
 // target platform) or the ExtraOutput of a stage it needs.
 type Mount struct {

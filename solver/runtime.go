@@ -103,14 +103,11 @@ func (b *builder) prune() error {
 	pf := b.platforms(prod)
 	b.plan.Platforms = pf
 	s := Stage{ID: "prune", Kind: KindPrune, Platform: OnBuild, Outputs: []string{PruneRoot}}
-	runtime := Stage{ID: "runtime", Kind: KindRuntime, Image: b.rt.image, Needs: []string{"prune"}, Platform: OnTarget}
-	from := "prune"
-	var libs []Copy
+	b.tree = "prune"
 	switch b.plan.Preset {
 	case manifest.PresetNext:
 		dir := path.Join(BuildRoot, b.pkg.Dir)
 		s.Needs = []string{app}
-		b.plan.Stage(app).Collect = []Copy{{Src: path.Join(dir, "public"), Dest: path.Join(b.pkg.Dir, "public")}}
 		s.Copies = []Copy{
 			{From: app, Src: path.Join(dir, ".next/standalone") + "/", Dest: PruneRoot + "/"},
 			{From: app, Src: path.Join(dir, ".next/static"), Dest: path.Join(PruneRoot, b.pkg.Dir, ".next/static")},
@@ -119,7 +116,7 @@ func (b *builder) prune() error {
 		// The trace was taken on the build platform from the whole install:
 		// per target platform, swap in its prebuilt packages and drop what
 		// production does not install.
-		sel, err := json.Marshal(map[string]any{"libc": b.rt.libc, "storeDir": StoreDir, "prod": prod, "parents": b.ws.Lockfile.PlatformParents(prod)})
+		sel, err := json.Marshal(SelectInput{Libc: b.rt.libc, StoreDir: StoreDir, Prod: prod, Parents: b.ws.Lockfile.PlatformParents(prod)})
 		if err != nil {
 			return err
 		}
@@ -128,8 +125,7 @@ func (b *builder) prune() error {
 			Files: []File{{Path: SelectData, Data: string(sel)}}, Helpers: []string{SelectScript},
 			Run:    []string{"node " + SelectScript + " " + TreeDir + " " + SelectData},
 			Caches: lockedCaches(StoreDir, CacheDir), Outputs: []string{PruneRoot}, Secrets: len(b.plan.Secrets) > 0}
-		from = "select"
-		runtime.Needs = []string{"select"}
+		b.tree = "select"
 	default:
 		if b.pkg == b.ws.Root {
 			return manifest.Errorf(b.t.Package.Pos, "target %q: the workspace root cannot be deployed; point package: at a workspace package", b.t.Name)
@@ -185,31 +181,45 @@ func (b *builder) prune() error {
 				Run: append(b.systemPackages(), run), Env: toolchainEnv, Outputs: []string{PruneRoot, LibsRoot}, Pos: pf.Pos,
 				Files: []File{{Path: NativeData, Data: string(data)}}, Helpers: []string{NativeScript},
 				Mounts: []Mount{{Image: b.rt.image, Target: RuntimeImageMount}}}
-			from = "native"
-			runtime.Needs = []string{"native"}
-			// The libraries go where the runtime's loader looks (native-build.js
-			// writes them under /usr/lib).
-			libs = []Copy{{From: "native", Src: LibsRoot + "/", Dest: "/"}}
+			b.tree = "native"
 		}
 		if !pf.CrossSelect && pf.AllNative {
 			b.plan.Notes = append(b.plan.Notes, fmt.Sprintf("%s: install scripts run on the build platform; for another target platform, pnpm 10.14 or later runs them there", pf.Source))
 		}
-		runtime.Needs = append(runtime.Needs, app)
-		runtime.Copies = append(runtime.Copies, b.appFiles(app)...)
 	}
-	runtime.Copies = append([]Copy{{From: from, Src: PruneRoot + "/", Dest: AppRoot + "/"}}, runtime.Copies...)
-	runtime.Copies = append(runtime.Copies, libs...)
 	b.add(s)
-	b.add(runtime)
 	return nil
 }
 
-// appFiles are the app's own files in the image, from its build: what its files
-// field lists (as pnpm deploy would copy; missing entries are skipped, so the
-// app stage collects them), else its build outputs.
-func (b *builder) appFiles(app string) []Copy {
-	var out []Copy
+// runtimeStage assembles the image on the target platform with file
+// operations only: the production tree from the last stage that wrote it,
+// then (for node apps) the app's own files from its build, then the shared
+// libraries the native stage found the addons need.
+func (b *builder) runtimeStage() {
+	rt := Stage{ID: "runtime", Kind: KindRuntime, Image: b.rt.image, Needs: []string{b.tree}, Platform: OnTarget,
+		Copies: []Copy{{From: b.tree, Src: PruneRoot + "/", Dest: AppRoot + "/"}}}
+	if b.plan.Preset != manifest.PresetNext {
+		app := "app:" + b.pkg.ID()
+		rt.Needs = append(rt.Needs, app)
+		rt.Copies = append(rt.Copies, b.appFiles(app)...)
+	}
+	if b.tree == "native" {
+		// native-build.js writes them under /usr/lib, where the runtime's
+		// loader looks.
+		rt.Copies = append(rt.Copies, Copy{From: "native", Src: LibsRoot + "/", Dest: "/"})
+	}
+	b.add(rt)
+}
+
+// appCollect is what the app's exec copies into CollectMount, those entries
+// that exist: for Next.js apps public/, which the standalone server serves;
+// for node apps what package.json's files lists (as pnpm deploy would copy
+// it; a missing entry is skipped, so a plain copy from the build would fail).
+func (b *builder) appCollect() []Copy {
 	dir := path.Join(BuildRoot, b.pkg.Dir)
+	if b.plan.Preset == manifest.PresetNext {
+		return []Copy{{Src: path.Join(dir, "public"), Dest: path.Join(b.pkg.Dir, "public")}}
+	}
 	seen := map[string]bool{}
 	var collect []Copy
 	for _, f := range b.pkg.JSON.Files {
@@ -221,16 +231,25 @@ func (b *builder) appFiles(app string) []Copy {
 		seen[top] = true
 		collect = append(collect, Copy{Src: path.Join(dir, top), Dest: top})
 	}
-	if len(collect) > 0 {
-		b.plan.Stage(app).Collect = collect
+	return collect
+}
+
+// appFiles are the app's own files in the image, from its build: what it
+// collected (its files field), else its build outputs, else (no build) its
+// sources.
+func (b *builder) appFiles(app string) []Copy {
+	s := b.plan.Stage(app)
+	if len(s.Collect) > 0 {
 		return []Copy{{From: app, Src: "/", Dest: AppRoot + "/", Collected: true}}
 	}
-	if len(b.plan.Stage(app).Outputs) == 0 {
+	dir := path.Join(BuildRoot, b.pkg.Dir)
+	if len(s.Outputs) == 0 {
 		// No build (perhaps generate: commands): the app's sources are what
 		// it ships, as pnpm deploy would copy them (its install's
 		// node_modules is not), with what generate wrote beside them.
 		return []Copy{{From: app, Src: dir + "/", Dest: AppRoot + "/", Excludes: []string{"node_modules"}}}
 	}
+	var out []Copy
 	for _, o := range b.outputs(b.pkg) {
 		rel := strings.TrimPrefix(strings.TrimPrefix(o, b.pkg.Dir), "/")
 		out = append(out, Copy{From: app, Src: path.Join(BuildRoot, o), Dest: path.Join(AppRoot, rel)})

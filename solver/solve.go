@@ -153,6 +153,7 @@ func planTarget(m *manifest.Manifest, ws *Workspace, t *manifest.Target, o Optio
 	if err := b.prune(); err != nil {
 		return nil, err
 	}
+	b.runtimeStage()
 	if err := b.runtime(); err != nil {
 		return nil, err
 	}
@@ -175,6 +176,9 @@ type builder struct {
 	// generate is the ID of the stage that keeps what the target's
 	// generate: commands write, if it has any.
 	generate string
+	// tree is the ID of the last stage that writes the production tree
+	// (prune, select or native), which the runtime copies.
+	tree string
 }
 
 func (b *builder) add(s Stage) { b.plan.Stages = append(b.plan.Stages, s) }
@@ -450,6 +454,7 @@ func (b *builder) app() error {
 		title = append(title, cmd)
 	}
 	s := b.packageStage(b.pkg, KindApp, run)
+	s.Collect = b.appCollect()
 	if keep {
 		b.keepGenerated(&s)
 		s.Title = "RUN " + strings.Join(title, " && ")
