@@ -5,8 +5,11 @@
 //
 // usage: node select-platform.js <tree> <select.json>
 //   MONOKIT_TARGET_OS, MONOKIT_TARGET_CPU: the target, as npm names them
-//   select.json: {libc, storeDir, prod: ["name@version"], parents: ["name@version"]}
-//   parents are the packages with platform-specific optional dependencies.
+//   select.json: solver.SelectInput: {libc, storeDir, prod: ["name@version"],
+//   parents: ["name@version"], platform: [{key, name, version, os, cpu, libc,
+//   integrity, tarball, dependents}]}. parents are the packages with
+//   platform-specific optional dependencies; platform are those dependencies
+//   for every platform (and what they depend on), as the lockfile pins them.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -94,40 +97,66 @@ for (const w of wrong) {
 log(`removed ${[...new Set(wrong.map((w) => w.entry))].join(', ')}`);
 if (todo.length === 0) process.exit(0);
 
-// Fetch the parents for the target platform: exactly their pinned platform
-// packages, without running anything.
+// 3. Fetch the parents' packages for the target, exactly as the lockfile pins
+// them (their tarballs' integrity checked), into the tree's store, and link
+// them where pnpm would: from each package that depends on them.
+const crypto = require('crypto');
+const fits = (p) => allows(asList(p.os), target.os) && allows(asList(p.cpu), target.cpu) && allows(asList(p.libc), target.libc);
+const entryName = (p) => `${p.name.replace('/', '+')}@${p.version}`;
 const fetchDir = fs.mkdtempSync('/tmp/monokit-select-');
-const deps = Object.fromEntries(todo.map((t) => { const i = t.key.lastIndexOf('@'); return [t.key.slice(0, i), t.key.slice(i + 1)]; }));
-fs.writeFileSync(path.join(fetchDir, 'package.json'), JSON.stringify({ name: 'monokit-select', private: true, dependencies: deps }));
-const args = ['install', '--ignore-scripts', '--no-lockfile', `--os=${target.os}`, `--cpu=${target.cpu}`, `--libc=${target.libc}`, `--store-dir=${sel.storeDir}`, '--config.node-linker=isolated', '--reporter=append-only'];
-const res = cp.spawnSync('pnpm', args, { cwd: fetchDir, stdio: 'inherit' });
-if (res.status !== 0) {
-  console.error(`monokit: fetching ${Object.keys(deps).join(', ')} for ${target.os}/${target.cpu} failed`);
-  process.exit(1);
+
+function fetchTarball(p) {
+  const spec = p.tarball || `${p.name}@${p.version}`;
+  const res = cp.spawnSync('npm', ['pack', '--json', '--pack-destination', fetchDir, spec], { cwd: fetchDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (res.status !== 0) {
+    console.error(`monokit: fetching ${p.key} for ${target.os}/${target.cpu} failed`);
+    process.exit(1);
+  }
+  const file = path.join(fetchDir, JSON.parse(res.stdout)[0].filename);
+  const [algo, want] = p.integrity.split(/-(.*)/s);
+  const got = crypto.createHash(algo).update(fs.readFileSync(file)).digest('base64');
+  if (got !== want) {
+    console.error(`monokit: ${p.key}'s tarball does not match pnpm-lock.yaml's integrity (${p.integrity}, got ${algo}-${got})`);
+    process.exit(1);
+  }
+  return file;
 }
-const fetched = path.join(fetchDir, 'node_modules', '.pnpm');
-// copyEntry copies a fetched virtual store entry and, through its links, what it
-// depends on (sharp-linux-arm64 links sharp-libvips-linux-arm64).
-function copyEntry(entry) {
-  if (fs.existsSync(path.join(store, entry))) return;
-  fs.cpSync(path.join(fetched, entry), path.join(store, entry), { recursive: true, verbatimSymlinks: true });
-  for (const l of links(path.join(fetched, entry, 'node_modules'))) copyEntry(path.relative(fetched, fs.realpathSync(l)).split(path.sep)[0]);
+
+function link(nm, p) {
+  const dest = path.join(nm, p.name);
+  fs.mkdirSync(path.dirname(dest), { recursive: true });
+  fs.rmSync(dest, { recursive: true, force: true });
+  fs.symlinkSync(path.relative(path.dirname(dest), path.join(store, entryName(p), 'node_modules', p.name)), dest);
 }
+
+const ensured = new Set();
+function ensure(p) {
+  if (ensured.has(p.key)) return;
+  ensured.add(p.key);
+  const dir = path.join(store, entryName(p), 'node_modules', p.name);
+  if (!fs.existsSync(dir)) {
+    const tgz = fetchTarball(p);
+    fs.mkdirSync(dir, { recursive: true });
+    const res = cp.spawnSync('tar', ['-xzf', tgz, '-C', dir, '--strip-components=1'], { stdio: 'inherit' });
+    if (res.status !== 0) {
+      console.error(`monokit: unpacking ${p.key} failed`);
+      process.exit(1);
+    }
+  }
+  for (const c of sel.platform) {
+    if (c.dependents.includes(p.key) && fits(c)) {
+      ensure(c);
+      link(path.join(store, entryName(p), 'node_modules'), c);
+    }
+  }
+}
+
 for (const t of todo) {
-  const name = t.key.slice(0, t.key.lastIndexOf('@'));
-  const prefix = `${name.replace('/', '+')}@${t.key.slice(t.key.lastIndexOf('@') + 1)}`;
-  const src = fs.readdirSync(fetched).find((e) => e === prefix || e.startsWith(prefix + '_'));
-  if (!src) throw new Error(`monokit: ${t.key} was not fetched`);
-  for (const l of links(path.join(fetched, src, 'node_modules'))) {
-    const real = fs.realpathSync(l);
-    if (!platformOf(real).specific) continue;
-    copyEntry(path.relative(fetched, real).split(path.sep)[0]);
-    const rel = path.relative(path.join(fetched, src, 'node_modules'), l);
-    const dest = path.join(store, t.entry, 'node_modules', rel);
-    fs.mkdirSync(path.dirname(dest), { recursive: true });
-    fs.rmSync(dest, { force: true });
-    fs.symlinkSync(fs.readlinkSync(l), dest);
-    log(`${t.key}: ${rel} for ${target.os}/${target.cpu} (${target.libc})`);
+  for (const p of sel.platform) {
+    if (!p.dependents.includes(t.key) || !fits(p)) continue;
+    ensure(p);
+    link(path.join(store, t.entry, 'node_modules'), p);
+    log(`${t.key}: ${p.key} for ${target.os}/${target.cpu} (${target.libc})`);
   }
 }
 fs.rmSync(fetchDir, { recursive: true, force: true });

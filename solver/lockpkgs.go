@@ -20,6 +20,9 @@ type LockPackage struct {
 	// Optional says only optional dependencies reach the package: pnpm
 	// warns when its install script fails instead of failing the install.
 	Optional bool
+	// Integrity and Tarball are its resolution: the tarball's hash, and its
+	// URL when it is not the registry's.
+	Integrity, Tarball string
 }
 
 // snapshot is one installed instance of a package (a peer-resolved variant): its
@@ -37,6 +40,14 @@ func (lf *Lockfile) readPackages(main *yaml.Node) {
 		name, version := splitKey(key)
 		plain := stripPeers(version)
 		p := &LockPackage{Name: name, Version: plain, OS: strList(get(v, "os")), CPU: strList(get(v, "cpu")), Libc: strList(get(v, "libc"))}
+		if r := get(v, "resolution"); r != nil {
+			if n := get(r, "integrity"); n != nil {
+				p.Integrity = n.Value
+			}
+			if n := get(r, "tarball"); n != nil {
+				p.Tarball = n.Value
+			}
+		}
 		if rb := get(v, "requiresBuild"); rb != nil {
 			p.RequiresBuild = rb.Value == "true"
 		}
@@ -176,6 +187,51 @@ func matchPackage(selector, name, version string) bool {
 		}
 	}
 	return false
+}
+
+// PlatformPackages are the platform-specific packages the parents depend on,
+// for every platform, as the lockfile pins them, and (again for every
+// platform) what those depend on in turn: sharp's @img/sharp-linux-arm64 and
+// its @img/sharp-libvips-linux-arm64. Each says which of the others and of
+// the parents depend on it.
+func (lf *Lockfile) PlatformPackages(parents []string) []SelectPackage {
+	byKey := map[string]*SelectPackage{}
+	var visit func(dependent string, s snapshot)
+	visit = func(dependent string, s snapshot) {
+		for _, dn := range slices.Sorted(maps.Keys(s)) {
+			skey := snapshotKey(dn, s[dn])
+			cn, cv := splitKey(skey)
+			key := cn + "@" + stripPeers(cv)
+			p := lf.Packages[key]
+			// A parent's platform-specific dependencies, and everything
+			// those depend on.
+			if p == nil || !p.PlatformSpecific() && byKey[dependent] == nil {
+				continue
+			}
+			sp := byKey[key]
+			if sp == nil {
+				sp = &SelectPackage{Key: key, Name: p.Name, Version: p.Version, OS: p.OS, CPU: p.CPU, Libc: p.Libc, Integrity: p.Integrity, Tarball: p.Tarball}
+				byKey[key] = sp
+				visit(key, lf.snapshots[skey])
+			}
+			if !slices.Contains(sp.Dependents, dependent) {
+				sp.Dependents = append(sp.Dependents, dependent)
+			}
+		}
+	}
+	for skey, s := range lf.snapshots {
+		n, v := splitKey(skey)
+		if key := n + "@" + stripPeers(v); slices.Contains(parents, key) {
+			visit(key, s)
+		}
+	}
+	var out []SelectPackage
+	for _, k := range slices.Sorted(maps.Keys(byKey)) {
+		sp := byKey[k]
+		slices.Sort(sp.Dependents)
+		out = append(out, *sp)
+	}
+	return out
 }
 
 // PlatformParents lists the packages among keys whose dependencies include

@@ -34,6 +34,9 @@ func (b *builder) nextApp(s *Stage) error {
 		b.plan.Notes = append(b.plan.Notes, fmt.Sprintf("%s's next.config does not ask for output: \"standalone\"; the build sets NEXT_PRIVATE_STANDALONE=true, which makes standalone the default output of Next.js 12.3 and later", b.pkg.Dir))
 	}
 	s.Env = append(s.Env, "NEXT_PRIVATE_STANDALONE=true")
+	if s.Title == "" {
+		s.Title = "RUN " + strings.Join(s.Run, " && ")
+	}
 	s.Run = append(s.Run, `[ -d .next/standalone ] || { echo "monokit: next build wrote no .next/standalone: next.config sets output to something else; leave it unset or set output: \"standalone\"" >&2; exit 1; }`)
 	return nil
 }

@@ -207,13 +207,31 @@ func lockedCaches(targets ...string) []CacheMount {
 }
 
 // SelectInput is what select-platform.js reads: the target's libc, the pnpm
-// store, the production packages ("name@version") and those among them with
-// platform-specific optional dependencies.
+// store, the production packages ("name@version"), those among them with
+// platform-specific optional dependencies, and those dependencies.
 type SelectInput struct {
 	Libc     string   `json:"libc"`
 	StoreDir string   `json:"storeDir"`
 	Prod     []string `json:"prod"`
 	Parents  []string `json:"parents"`
+	// Platform are the parents' platform-specific packages for every
+	// platform, pinned as the lockfile records them: the script fetches the
+	// target's exactly, checking their integrity.
+	Platform []SelectPackage `json:"platform"`
+}
+
+// SelectPackage is a package as the lockfile pins it, and the packages
+// (name@version) that depend on it.
+type SelectPackage struct {
+	Key        string   `json:"key"`
+	Name       string   `json:"name"`
+	Version    string   `json:"version"`
+	OS         []string `json:"os,omitempty"`
+	CPU        []string `json:"cpu,omitempty"`
+	Libc       []string `json:"libc,omitempty"`
+	Integrity  string   `json:"integrity"`
+	Tarball    string   `json:"tarball,omitempty"`
+	Dependents []string `json:"dependents"`
 }
 
 // Mount is what a stage reads, mounted read-only at Target: an image (for the

@@ -116,7 +116,8 @@ func (b *builder) prune() error {
 		// The trace was taken on the build platform from the whole install:
 		// per target platform, swap in its prebuilt packages and drop what
 		// production does not install.
-		sel, err := json.Marshal(SelectInput{Libc: b.rt.libc, StoreDir: StoreDir, Prod: prod, Parents: b.ws.Lockfile.PlatformParents(prod)})
+		parents := b.ws.Lockfile.PlatformParents(prod)
+		sel, err := json.Marshal(SelectInput{Libc: b.rt.libc, StoreDir: StoreDir, Prod: prod, Parents: parents, Platform: b.ws.Lockfile.PlatformPackages(parents)})
 		if err != nil {
 			return err
 		}
