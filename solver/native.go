@@ -2,6 +2,7 @@ package solver
 
 import (
 	"fmt"
+	"github.com/Masterminds/semver/v3"
 	"slices"
 	"strings"
 
@@ -39,7 +40,7 @@ type Platforms struct {
 func (p Platforms) HasNative() bool { return len(p.Native) > 0 || p.AllNative }
 
 // crossSelectSince is the first pnpm with --os, --cpu and --libc (pnpm#7510).
-var crossSelectSince = [3]int{10, 14, 0}
+var crossSelectSince = semver.MustParse("10.14.0")
 
 // NodeArch is the process.arch (what npm's cpu field names) of an OCI
 // architecture, or "" when Node.js has no build for it.
@@ -143,13 +144,9 @@ func matchAny(selectors []string, p *LockPackage) bool {
 	return false
 }
 
-// versionBefore reports whether a semver version is older than min.
-func versionBefore(v string, min [3]int) bool {
-	var got [3]int
-	core, _, _ := strings.Cut(v, "-")
-	n, _ := fmt.Sscanf(core, "%d.%d.%d", &got[0], &got[1], &got[2])
-	if n == 0 {
-		return false
-	}
-	return slices.Compare(got[:], min[:]) < 0
+// versionBefore reports whether a version (10, 10.14.0, 11.0.0-rc.1) is
+// older than min; false when it is not one.
+func versionBefore(v string, min *semver.Version) bool {
+	got, err := semver.NewVersion(v)
+	return err == nil && got.LessThan(min)
 }

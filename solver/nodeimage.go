@@ -2,8 +2,8 @@ package solver
 
 import (
 	"fmt"
-	"strconv"
-	"strings"
+
+	"github.com/Masterminds/semver/v3"
 )
 
 // firstTrixie is the first release of each Node.js line that the official node
@@ -15,10 +15,10 @@ import (
 // and 24.5.0-trixie-slim are the earliest of their lines there, while
 // 20.19.3-, 22.17.0- and 24.4.0-bookworm-slim exist without a trixie twin.
 // Lines from 25 on started after that date.
-var firstTrixie = map[int][3]int{
-	20: {20, 19, 4},
-	22: {22, 18, 0},
-	24: {24, 5, 0},
+var firstTrixie = map[int]*semver.Version{
+	20: semver.MustParse("20.19.4"),
+	22: semver.MustParse("22.18.0"),
+	24: semver.MustParse("24.5.0"),
 }
 
 // glibcBuildImage is the official node image monokit builds on for a glibc
@@ -45,18 +45,9 @@ func debianSuite(node Version) string {
 	if !ok {
 		return "bookworm" // 18, 19, 21, 23: ended before Debian 13
 	}
-	parts := strings.Split(node.Version, ".")
-	if len(parts) != 3 {
-		return "trixie"
+	v, err := semver.StrictNewVersion(node.Version)
+	if err != nil || !v.LessThan(first) {
+		return "trixie" // the major alone follows the line's latest release
 	}
-	for i, p := range parts {
-		n, err := strconv.Atoi(p)
-		if err != nil || n > first[i] {
-			return "trixie"
-		}
-		if n < first[i] {
-			return "bookworm"
-		}
-	}
-	return "trixie"
+	return "bookworm"
 }
