@@ -2,9 +2,10 @@ package solver
 
 import (
 	"fmt"
-	"github.com/Masterminds/semver/v3"
 	"slices"
 	"strings"
+
+	"github.com/Masterminds/semver/v3"
 
 	"github.com/monokit/monokit/manifest"
 )
