@@ -101,6 +101,7 @@ if (todo.length === 0) process.exit(0);
 // them (their tarballs' integrity checked), into the tree's store, and link
 // them where pnpm would: from each package that depends on them.
 const crypto = require('crypto');
+const platformPkgs = sel.platform || [];
 const fits = (p) => allows(asList(p.os), target.os) && allows(asList(p.cpu), target.cpu) && allows(asList(p.libc), target.libc);
 const entryName = (p) => `${p.name.replace('/', '+')}@${p.version}`;
 const fetchDir = fs.mkdtempSync('/tmp/monokit-select-');
@@ -143,7 +144,7 @@ function ensure(p) {
       process.exit(1);
     }
   }
-  for (const c of sel.platform) {
+  for (const c of platformPkgs) {
     if (c.dependents.includes(p.key) && fits(c)) {
       ensure(c);
       link(path.join(store, entryName(p), 'node_modules'), c);
@@ -152,11 +153,14 @@ function ensure(p) {
 }
 
 for (const t of todo) {
-  for (const p of sel.platform) {
+  let found = false;
+  for (const p of platformPkgs) {
     if (!p.dependents.includes(t.key) || !fits(p)) continue;
     ensure(p);
     link(path.join(store, t.entry, 'node_modules'), p);
     log(`${t.key}: ${p.key} for ${target.os}/${target.cpu} (${target.libc})`);
+    found = true;
   }
+  if (!found) log(`warning: pnpm-lock.yaml pins no ${target.os}/${target.cpu} (${target.libc}) package among ${t.key}'s dependencies; it goes without one, as pnpm would install it`);
 }
 fs.rmSync(fetchDir, { recursive: true, force: true });
