@@ -37,10 +37,7 @@ func Image(plan *solver.Plan, base *dockerspec.DockerOCIImage, platform ocispecs
 	if len(env) == 0 {
 		env = []string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"}
 	}
-	for _, kv := range ic.Env {
-		env = setEnv(env, kv)
-	}
-	cfg.Env = env
+	cfg.Env = solver.SetEnv(env, ic.Env...)
 	cfg.User = ic.User
 	cfg.WorkingDir = ic.WorkingDir
 	cfg.Entrypoint = ic.Entrypoint
@@ -75,15 +72,4 @@ func Image(plan *solver.Plan, base *dockerspec.DockerOCIImage, platform ocispecs
 		add(fmt.Sprintf("HEALTHCHECK %s", strings.Join(cfg.Healthcheck.Test[1:], " ")), false)
 	}
 	return img
-}
-
-func setEnv(env []string, kv string) []string {
-	k, _, _ := strings.Cut(kv, "=")
-	for i, e := range env {
-		if strings.HasPrefix(e, k+"=") {
-			env[i] = kv
-			return env
-		}
-	}
-	return append(env, kv)
 }

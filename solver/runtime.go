@@ -65,9 +65,9 @@ func resolveRuntime(m *manifest.Manifest, t *manifest.Target, node Version) (run
 	return c, nil
 }
 
-// setEnv sets each KEY=value of kvs in env: in place when env has KEY, at the
+// SetEnv sets each KEY=value of kvs in env: in place when env has KEY, at the
 // end otherwise, so a later source wins without a duplicate entry.
-func setEnv(env []string, kvs ...string) []string {
+func SetEnv(env []string, kvs ...string) []string {
 	for _, kv := range kvs {
 		key, _, _ := strings.Cut(kv, "=")
 		i := slices.IndexFunc(env, func(e string) bool { return strings.HasPrefix(e, key+"=") })
@@ -271,7 +271,7 @@ func (b *builder) runtime() error {
 		// Environment the start script set (cross-env A=1 node ...) comes
 		// before the manifest's, which wins.
 		ic.Cmd = start.args
-		ic.Env = setEnv(ic.Env, start.env...)
+		ic.Env = SetEnv(ic.Env, start.env...)
 	}
 	ports := b.t.Ports
 	if b.plan.Preset == manifest.PresetNext {
@@ -280,11 +280,11 @@ func (b *builder) runtime() error {
 		}
 		// Next.js's standalone server binds to HOSTNAME, which container runtimes
 		// set to the container ID: listen everywhere instead.
-		ic.Env = setEnv(ic.Env, "HOSTNAME=0.0.0.0", "PORT="+strconv.Itoa(ports[0].Number), "NEXT_TELEMETRY_DISABLED=1")
+		ic.Env = SetEnv(ic.Env, "HOSTNAME=0.0.0.0", "PORT="+strconv.Itoa(ports[0].Number), "NEXT_TELEMETRY_DISABLED=1")
 		ic.Cmd = []string{path.Join(b.pkg.Dir, "server.js")}
 	}
 	for _, e := range b.t.Env {
-		ic.Env = setEnv(ic.Env, e.Key+"="+e.Value)
+		ic.Env = SetEnv(ic.Env, e.Key+"="+e.Value)
 	}
 	for _, p := range ports {
 		ic.Ports = append(ic.Ports, fmt.Sprintf("%d/%s", p.Number, p.Protocol))
