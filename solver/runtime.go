@@ -131,7 +131,8 @@ func (b *builder) prune() error {
 		if b.pkg == b.ws.Root {
 			return manifest.Errorf(b.t.Package.Pos, "target %q: the workspace root cannot be deployed; point package: at a workspace package", b.t.Name)
 		}
-		needs, sources := b.contributions(b.pkg, b.ws.ProdClosure(b.pkg))
+		closure := b.ws.ProdClosure(b.pkg)
+		needs, sources := b.contributions(b.pkg, closure)
 		s.Needs = append([]string{"deps"}, needs...)
 		s.Inputs = sources
 		s.Excludes = []string{NodeModules}
@@ -152,7 +153,7 @@ func (b *builder) prune() error {
 		if gen := b.generate; gen != "" {
 			// What the target's generate: commands wrote, laid onto the
 			// deployed tree where pnpm deploy left it out.
-			data, err := json.Marshal(b.generatedInput())
+			data, err := json.Marshal(b.generatedInput(closure))
 			if err != nil {
 				return err
 			}

@@ -488,10 +488,10 @@ func (b *builder) keepGenerated(s *Stage) {
 }
 
 // generatedInput is generated.js's input for the production tree of the
-// workspace packages in prod.
-func (b *builder) generatedInput() GeneratedInput {
+// app's production closure.
+func (b *builder) generatedInput(closure []*Package) GeneratedInput {
 	in := GeneratedInput{Generated: path.Join(GeneratedMount, BuildRoot), Tree: TreeDir, App: b.pkg.Dir}
-	for _, p := range b.ws.ProdClosure(b.pkg) {
+	for _, p := range closure {
 		if p != b.pkg && p != b.ws.Root {
 			in.Packages = append(in.Packages, GeneratedPackage{Name: p.JSON.Name, Dir: p.Dir})
 		}
