@@ -117,8 +117,9 @@ function place(input) {
       const owner = storeOwner(store[1]);
       if (owner) {
         const key = `${owner.name}@${owner.version}`;
-        if (!targets.has(key)) targets.set(key, copiesOf(tree, owner.name, owner.version).map((d) => path.join(d, '..', ...owner.name.split('/').map(() => '..'))));
-        dirs = targets.get(key).map((d) => path.join(d, 'node_modules'));
+        // The node_modules each copy sits in: <store entry>/node_modules.
+        if (!targets.has(key)) targets.set(key, copiesOf(tree, owner.name, owner.version).map((d) => path.join(d, ...owner.name.split('/').map(() => '..'))));
+        dirs = targets.get(key);
         rest = store[2];
       }
     } else if (input.app && rel.startsWith(input.app + '/') && !rel.startsWith(input.app + '/node_modules/')) {

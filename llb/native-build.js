@@ -153,11 +153,12 @@ function collectLibs(libs, runtime) {
     for (const [name, from] of found) {
       if (from.startsWith(tree + '/') || copied.has(name) || inRuntime(runtime, name, path.dirname(from))) continue;
       // /lib is /usr/lib on merged-/usr images, and searched after it otherwise.
-      const dest = path.join(libs, from.replace(/^\/lib\//, '/usr/lib/'));
+      const at = from.replace(/^\/lib\//, '/usr/lib/');
+      const dest = path.join(libs, at);
       fs.mkdirSync(path.dirname(dest), { recursive: true });
       fs.copyFileSync(fs.realpathSync(from), dest);
       copied.set(name, dest);
-      console.log(`monokit: ${rel} links ${name}, which the runtime image lacks: adding ${from.replace(/^\/lib\//, '/usr/lib/')}`);
+      console.log(`monokit: ${rel} links ${name}, which the runtime image lacks: adding ${at}`);
     }
     // A binary for the other libc (bcrypt ships glibc and musl builds side by
     // side) is not one the app loads here.
