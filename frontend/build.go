@@ -14,6 +14,7 @@ import (
 	"github.com/moby/buildkit/solver/pb"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 
+	"github.com/monokit/monokit/diag"
 	mkllb "github.com/monokit/monokit/llb"
 	"github.com/monokit/monokit/manifest"
 	"github.com/monokit/monokit/solver"
@@ -30,7 +31,7 @@ func Build(ctx context.Context, c client.Client) (_ *client.Result, err error) {
 	if err != nil {
 		return nil, err
 	}
-	// Every user mistake below carries a manifest.Pos; attach the file and lines
+	// Every user mistake below carries a diag.Pos; attach the file and lines
 	// once, here, as BuildKit's Dockerfile frontend does.
 	var files fs.FS
 	defer func() { err = withSources(err, src.SourceMap, files) }()
@@ -178,7 +179,7 @@ func defaultPlatforms(bc *dockerui.Client, m *manifest.Manifest) error {
 	for _, s := range m.Platforms {
 		p, err := platforms.Parse(s.Value)
 		if err != nil {
-			return manifest.Errorf(s.Pos, "platforms: %v", err)
+			return diag.Errorf(s.Pos, "platforms: %v", err)
 		}
 		bc.TargetPlatforms = append(bc.TargetPlatforms, platforms.Normalize(p))
 	}

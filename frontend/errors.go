@@ -11,7 +11,7 @@ import (
 	"github.com/moby/buildkit/solver/errdefs"
 	"github.com/moby/buildkit/solver/pb"
 
-	"github.com/monokit/monokit/manifest"
+	"github.com/monokit/monokit/diag"
 	"github.com/monokit/monokit/solver"
 )
 
@@ -23,14 +23,14 @@ func lockfileRefused(err error, ws *solver.Workspace, plan *solver.Plan) error {
 	if !errors.As(err, &exit) || exit.ExitCode != solver.LockfileRefusedExit {
 		return err
 	}
-	pos := manifest.Pos{File: solver.LockFile, Line: 1, Col: 1}
+	pos := diag.Pos{File: solver.LockFile, Line: 1, Col: 1}
 	why := "it is out of date"
 	if drift := ws.LockfileDrift(ws.Closure(ws.Find(plan.Package)), plan.PNPM.Major); len(drift) > 0 {
 		pos, why = drift[0].Pos, drift[0].Msg
 	}
 	// A new error, not a wrapped one: BuildKit sends an error that holds a gRPC
 	// status with that status's message, which would drop this one.
-	return &manifest.Error{Pos: pos, Err: fmt.Errorf("pnpm install --frozen-lockfile refused pnpm-lock.yaml: %s; run pnpm install and commit pnpm-lock.yaml (pnpm's own message is in the [deps] log above)", why)}
+	return &diag.Error{Pos: pos, Err: fmt.Errorf("pnpm install --frozen-lockfile refused pnpm-lock.yaml: %s; run pnpm install and commit pnpm-lock.yaml (pnpm's own message is in the [deps] log above)", why)}
 }
 
 // withSources attaches BuildKit source info for every position in err, grouped by
@@ -43,7 +43,7 @@ func withSources(err error, sm *bk.SourceMap, files fs.FS) error {
 	}
 	byFile := map[string][]*pb.Range{}
 	var order []string
-	for _, p := range manifest.Positions(err) {
+	for _, p := range diag.Positions(err) {
 		if p.Line < 1 {
 			continue
 		}

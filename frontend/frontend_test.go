@@ -7,8 +7,7 @@ import (
 
 	bk "github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/solver/errdefs"
-
-	"github.com/monokit/monokit/manifest"
+	"github.com/monokit/monokit/diag"
 )
 
 func TestWithSources(t *testing.T) {
@@ -16,10 +15,10 @@ func TestWithSources(t *testing.T) {
 	sm := bk.NewSourceMap(nil, "monokit.yaml", "yaml", yaml)
 	files := fstest.MapFS{"apps/api/package.json": {Data: []byte("{\n  \"name\": \"api\"\n}\n")}}
 	err := errors.Join(
-		manifest.Errorf(manifest.Pos{File: "monokit.yaml", Line: 3, Col: 3}, "first"),
-		manifest.Errorf(manifest.Pos{File: "apps/api/package.json", Line: 2, Col: 3}, "second"),
-		manifest.Errorf(manifest.Pos{File: "monokit.yaml", Line: 1, Col: 1}, "third"),
-		manifest.Errorf(manifest.Pos{File: "gone.json", Line: 1}, "not in the context"),
+		diag.Errorf(diag.Pos{File: "monokit.yaml", Line: 3, Col: 3}, "first"),
+		diag.Errorf(diag.Pos{File: "apps/api/package.json", Line: 2, Col: 3}, "second"),
+		diag.Errorf(diag.Pos{File: "monokit.yaml", Line: 1, Col: 1}, "third"),
+		diag.Errorf(diag.Pos{File: "gone.json", Line: 1}, "not in the context"),
 	)
 	srcs := errdefs.Sources(withSources(err, sm, files))
 	if len(srcs) != 2 {

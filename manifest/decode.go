@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/monokit/monokit/diag"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -23,7 +24,7 @@ var Keys = map[string][]string{
 }
 
 // Parse decodes and validates a manifest. file names it in positions. Every problem
-// found is returned, joined, each as an *Error with its position.
+// found is returned, joined, each as an *diag.Error with its position.
 func Parse(file string, data []byte) (*Manifest, error) {
 	d := &decoder{file: file}
 	m := d.decode(data)
@@ -41,14 +42,16 @@ type decoder struct {
 	errs []error
 }
 
-func (d *decoder) pos(n *yaml.Node) Pos { return Pos{File: d.file, Line: n.Line, Col: n.Column} }
+func (d *decoder) pos(n *yaml.Node) diag.Pos {
+	return diag.Pos{File: d.file, Line: n.Line, Col: n.Column}
+}
 
 func (d *decoder) errorf(n *yaml.Node, format string, args ...any) {
-	d.errs = append(d.errs, Errorf(d.pos(n), format, args...))
+	d.errs = append(d.errs, diag.Errorf(d.pos(n), format, args...))
 }
 
 func (d *decoder) decode(data []byte) *Manifest {
-	m := &Manifest{Pos: Pos{File: d.file, Line: 1, Col: 1}}
+	m := &Manifest{Pos: diag.Pos{File: d.file, Line: 1, Col: 1}}
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&doc); err != nil && err != io.EOF {
@@ -60,7 +63,7 @@ func (d *decoder) decode(data []byte) *Manifest {
 		d.errorf(&extra, "a manifest is one YAML document; remove the second one (---)")
 	}
 	if len(doc.Content) == 0 {
-		d.errs = append(d.errs, Errorf(m.Pos, "the manifest is empty; it needs at least version: 1 and targets"))
+		d.errs = append(d.errs, diag.Errorf(m.Pos, "the manifest is empty; it needs at least version: 1 and targets"))
 		return m
 	}
 	root := doc.Content[0]
@@ -235,7 +238,7 @@ func (d *decoder) fields(n *yaml.Node, kind string, fn func(key string, k, v *ya
 				return
 			}
 		}
-		d.errorf(k, "unknown key %q in %s%s", key, kind, Suggest(key, known))
+		d.errorf(k, "unknown key %q in %s%s", key, kind, diag.Suggest(key, known))
 	})
 }
 

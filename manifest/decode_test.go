@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/monokit/monokit/diag"
 )
 
 const nexus = `# syntax=monokit
@@ -60,7 +62,7 @@ func TestParseNexus(t *testing.T) {
 		t.Errorf("packages = %+v", ui)
 	}
 	be := m.Targets["backend"]
-	if be.Package.Value != "services/backend" || be.Pos != (Pos{File: "monokit.yaml", Line: 18, Col: 3}) {
+	if be.Package.Value != "services/backend" || be.Pos != (diag.Pos{File: "monokit.yaml", Line: 18, Col: 3}) {
 		t.Errorf("backend = %+v", be)
 	}
 	if len(be.Ports) != 2 || be.Ports[0].Number != 3001 || be.Ports[1].Protocol != "tcp" {
@@ -70,7 +72,7 @@ func TestParseNexus(t *testing.T) {
 	if h.Path.Value != "/health/live" || h.Interval != 10*time.Second || h.Retries != 5 {
 		t.Errorf("healthcheck = %+v", h)
 	}
-	if len(be.Env) != 2 || be.Env[1] != (KV{Key: "PORT", Value: "3001", Pos: Pos{"monokit.yaml", 31, 7}}) {
+	if len(be.Env) != 2 || be.Env[1] != (KV{Key: "PORT", Value: "3001", Pos: at(31, 7)}) {
 		t.Errorf("env = %+v", be.Env)
 	}
 	if len(be.Secrets) != 2 || be.Secrets[0].ID != "npmrc" || be.Secrets[1].Env != "NPM_TOKEN" || !be.Secrets[1].Required {
@@ -85,58 +87,58 @@ func TestParseNexus(t *testing.T) {
 func TestParseErrors(t *testing.T) {
 	tests := []struct {
 		name, yaml, wantErr string
-		wantPos             Pos
+		wantPos             diag.Pos
 	}{
 		{"unknown key", "version: 1\ntargets:\n  api:\n    package: api\n    prot: 3000\n",
-			`unknown key "prot" in target (did you mean "port"?)`, Pos{"monokit.yaml", 5, 5}},
+			`unknown key "prot" in target (did you mean "port"?)`, at(5, 5)},
 		{"bad arg name", "version: 1\nargs: [NEXT-PUBLIC]\ntargets: {api: {package: api}}\n",
-			`args: "NEXT-PUBLIC" is not a valid variable name`, Pos{"monokit.yaml", 2, 8}},
+			`args: "NEXT-PUBLIC" is not a valid variable name`, at(2, 8)},
 		{"arg and build-env", "version: 1\ntargets:\n  api:\n    package: api\n    args: {A: ~}\n    build-env:\n      A: x\n",
-			`build-env: "A" is also a build argument`, Pos{"monokit.yaml", 7, 7}},
+			`build-env: "A" is also a build argument`, at(7, 7)},
 		{"unknown top-level key", "version: 1\nnodes: '24'\ntargets: {api: {package: api}}\n",
-			`unknown key "nodes" in manifest (did you mean "node"?)`, Pos{"monokit.yaml", 2, 1}},
+			`unknown key "nodes" in manifest (did you mean "node"?)`, at(2, 1)},
 		{"wrong type", "version: 1\ntargets:\n  api:\n    package: [a, b]\n",
-			`targets.api.package: want a string, got a list`, Pos{"monokit.yaml", 4, 14}},
+			`targets.api.package: want a string, got a list`, at(4, 14)},
 		{"version as string", "version: one\ntargets: {api: {package: api}}\n",
-			`version: want a whole number, got "one"`, Pos{"monokit.yaml", 1, 10}},
+			`version: want a whole number, got "one"`, at(1, 10)},
 		{"bad platform", "version: 1\nplatforms:\n  - linux/amd64\n  - linux/arm65\ntargets: {api: {package: api}}\n",
-			`platforms: "linux/arm65" is not a platform`, Pos{"monokit.yaml", 4, 5}},
+			`platforms: "linux/arm65" is not a platform`, at(4, 5)},
 		{"windows platform", "version: 1\nplatforms: [windows/amd64]\ntargets: {api: {package: api}}\n",
-			`only linux images are supported`, Pos{"monokit.yaml", 2, 13}},
+			`only linux images are supported`, at(2, 13)},
 		{"unknown preset", "version: 1\ntargets:\n  web:\n    package: web\n    preset: nxet\n",
-			`unknown preset "nxet": want node or next (did you mean "next"?)`, Pos{"monokit.yaml", 5, 13}},
+			`unknown preset "nxet": want node or next (did you mean "next"?)`, at(5, 13)},
 		{"missing version", "targets: {api: {package: api}}\n",
-			`version is missing`, Pos{"monokit.yaml", 1, 1}},
+			`version is missing`, at(1, 1)},
 		{"no targets", "version: 1\n",
-			`targets is missing`, Pos{"monokit.yaml", 1, 1}},
+			`targets is missing`, at(1, 1)},
 		{"missing package", "version: 1\ntargets:\n  api:\n    port: 3000\n",
-			`target "api": package is missing`, Pos{"monokit.yaml", 3, 3}},
+			`target "api": package is missing`, at(3, 3)},
 		{"root user", "version: 1\ntargets:\n  api:\n    package: api\n    user: '0:0'\n",
-			`user: 0 is root`, Pos{"monokit.yaml", 5, 11}},
+			`user: 0 is root`, at(5, 11)},
 		{"named user", "version: 1\ntargets:\n  api:\n    package: api\n    user: node\n",
-			`want a numeric uid`, Pos{"monokit.yaml", 5, 11}},
+			`want a numeric uid`, at(5, 11)},
 		{"bad port", "version: 1\ntargets:\n  api:\n    package: api\n    port: 70000\n",
-			`want a port from 1 to 65535`, Pos{"monokit.yaml", 5, 11}},
+			`want a port from 1 to 65535`, at(5, 11)},
 		{"healthcheck relative path", "version: 1\ntargets:\n  api:\n    package: api\n    port: 80\n    healthcheck: health\n",
-			`want a path starting with /`, Pos{"monokit.yaml", 6, 18}},
+			`want a path starting with /`, at(6, 18)},
 		{"bad duration", "version: 1\ntargets:\n  api:\n    package: api\n    port: 80\n    healthcheck: {path: /h, interval: soon}\n",
-			`targets.api.healthcheck.interval: want a positive duration`, Pos{"monokit.yaml", 6, 39}},
+			`targets.api.healthcheck.interval: want a positive duration`, at(6, 39)},
 		{"node major.minor", "version: 1\nnode: \"24.1\"\ntargets: {api: {package: api}}\n",
-			`node: want a Node.js version such as "24" or "24.11.1", got "24.1"`, Pos{"monokit.yaml", 2, 7}},
+			`node: want a Node.js version such as "24" or "24.11.1", got "24.1"`, at(2, 7)},
 		{"input outside context", "version: 1\ninputs: [../secrets.env]\ntargets: {api: {package: api}}\n",
-			`leaves the build context`, Pos{"monokit.yaml", 2, 10}},
+			`leaves the build context`, at(2, 10)},
 		{"duplicate key", "version: 1\ntargets:\n  api:\n    package: api\n    package: web\n",
-			`key "package" repeats the one on line 4`, Pos{"monokit.yaml", 5, 5}},
+			`key "package" repeats the one on line 4`, at(5, 5)},
 		{"bad runtime", "version: 1\ntargets:\n  api:\n    package: api\n    runtime: distrolss\n",
-			`(did you mean "distroless"?)`, Pos{"monokit.yaml", 5, 14}},
+			`(did you mean "distroless"?)`, at(5, 14)},
 		{"secret env and target", "version: 1\ntargets:\n  api:\n    package: api\n    secrets: [{id: t, env: T, target: /t}]\n",
-			`has both env and target`, Pos{"monokit.yaml", 5, 15}},
+			`has both env and target`, at(5, 15)},
 		{"syntax error", "version: 1\ntargets:\n  api: [\n",
-			`invalid YAML`, Pos{"monokit.yaml", 3, 0}},
+			`invalid YAML`, at(3, 0)},
 		{"two documents", "version: 1\ntargets: {api: {package: api}}\n---\nversion: 1\n",
-			`one YAML document`, Pos{"monokit.yaml", 3, 1}},
+			`one YAML document`, at(3, 1)},
 		{"empty", "# syntax=monokit\n",
-			`the manifest is empty`, Pos{"monokit.yaml", 1, 1}},
+			`the manifest is empty`, at(1, 1)},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -147,7 +149,7 @@ func TestParseErrors(t *testing.T) {
 			if !strings.Contains(err.Error(), tc.wantErr) {
 				t.Errorf("error = %q, want it to contain %q", err, tc.wantErr)
 			}
-			pos := Positions(err)
+			pos := diag.Positions(err)
 			if len(pos) == 0 || pos[0] != tc.wantPos {
 				t.Errorf("positions = %v, want first %v", pos, tc.wantPos)
 			}
@@ -160,8 +162,8 @@ func TestParseReportsEveryError(t *testing.T) {
 	if err == nil {
 		t.Fatal("want errors")
 	}
-	got := Positions(err)
-	want := []Pos{{"m.yaml", 2, 1}, {"m.yaml", 6, 5}}
+	got := diag.Positions(err)
+	want := []diag.Pos{{File: "m.yaml", Line: 2, Col: 1}, {File: "m.yaml", Line: 6, Col: 5}}
 	if len(got) != len(want) || got[0] != want[0] || got[1] != want[1] {
 		t.Errorf("positions = %v, want %v", got, want)
 	}
@@ -176,3 +178,6 @@ func FuzzParse(f *testing.F) {
 		_, _ = Parse("m.yaml", data)
 	})
 }
+
+// at is a position in monokit.yaml.
+func at(line, col int) diag.Pos { return diag.Pos{File: "monokit.yaml", Line: line, Col: col} }

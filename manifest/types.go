@@ -1,6 +1,10 @@
 package manifest
 
-import "time"
+import (
+	"time"
+
+	"github.com/monokit/monokit/diag"
+)
 
 // Manifest is a decoded monokit.yaml. Fields left empty are filled from the
 // workspace by the solver (node and pnpm versions, presets) or take the defaults
@@ -33,7 +37,7 @@ type Manifest struct {
 	Packages map[string]*Package
 	// Targets are the images this manifest builds, keyed by target name.
 	Targets map[string]*Target
-	Pos     Pos
+	Pos     diag.Pos
 }
 
 // DefaultInputs are the root-level files every package build sees: shared compiler
@@ -43,7 +47,7 @@ var DefaultInputs = []string{"tsconfig*.json", "turbo.json", "babel.config.*", "
 // String is a scalar with the position it came from.
 type String struct {
 	Value string
-	Pos   Pos
+	Pos   diag.Pos
 }
 
 // Images overrides the images monokit picks.
@@ -52,7 +56,7 @@ type Images struct {
 	// runtimes, -bookworm-slim for releases older than Debian 13 variants,
 	// node:<node>-alpine for musl ones). It must carry node and npm.
 	Build String
-	Pos   Pos
+	Pos   diag.Pos
 }
 
 // Package overrides how one workspace package is built.
@@ -66,7 +70,7 @@ type Package struct {
 	// Outputs are the paths, relative to the package, the build writes and its
 	// dependents read. Default: derived from package.json (main, exports, files), else dist.
 	Outputs []String
-	Pos     Pos
+	Pos     diag.Pos
 }
 
 // Target is one image.
@@ -98,14 +102,14 @@ type Target struct {
 	User    String
 	Labels  []KV
 	Secrets []Secret
-	Pos     Pos
+	Pos     diag.Pos
 }
 
 // Port is an exposed port.
 type Port struct {
 	Number   int
 	Protocol string // tcp or udp
-	Pos      Pos
+	Pos      diag.Pos
 }
 
 // Healthcheck is an HTTP GET the image's HEALTHCHECK runs with node itself, so it
@@ -117,13 +121,13 @@ type Healthcheck struct {
 	Timeout     time.Duration
 	StartPeriod time.Duration
 	Retries     int
-	Pos         Pos
+	Pos         diag.Pos
 }
 
 // KV is a key and value with a position, kept in file order.
 type KV struct {
 	Key, Value string
-	Pos        Pos
+	Pos        diag.Pos
 }
 
 // Arg is a declared build argument. Without a default and a --build-arg, it
@@ -132,7 +136,7 @@ type Arg struct {
 	Name       string
 	Default    string
 	HasDefault bool
-	Pos        Pos
+	Pos        diag.Pos
 }
 
 // Secret is a BuildKit secret mounted into install and build steps, never into a
@@ -144,7 +148,7 @@ type Secret struct {
 	// Target is the file path; default /run/secrets/<id>.
 	Target   string
 	Required bool
-	Pos      Pos
+	Pos      diag.Pos
 }
 
 // Runtime kinds.

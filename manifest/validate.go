@@ -11,6 +11,7 @@ import (
 
 	"github.com/containerd/platforms"
 	"github.com/distribution/reference"
+	"github.com/monokit/monokit/diag"
 )
 
 var (
@@ -25,7 +26,7 @@ var (
 // Validate reports every mistake in m, in file order, each with its position.
 func (m *Manifest) Validate() error {
 	var errs []error
-	add := func(pos Pos, format string, args ...any) { errs = append(errs, Errorf(pos, format, args...)) }
+	add := func(pos diag.Pos, format string, args ...any) { errs = append(errs, diag.Errorf(pos, format, args...)) }
 
 	switch m.Version {
 	case 1:
@@ -91,8 +92,8 @@ func (m *Manifest) Validate() error {
 
 func (t *Target) validate() []error {
 	var errs []error
-	add := func(pos Pos, format string, args ...any) {
-		errs = append(errs, Errorf(pos, "target %q: %s", t.Name, fmt.Sprintf(format, args...)))
+	add := func(pos diag.Pos, format string, args ...any) {
+		errs = append(errs, diag.Errorf(pos, "target %q: %s", t.Name, fmt.Sprintf(format, args...)))
 	}
 	if !targetName.MatchString(t.Name) {
 		add(t.Pos, "a target name is letters, digits, '.', '_' and '-', starting with a letter or digit")
@@ -103,7 +104,7 @@ func (t *Target) validate() []error {
 	switch t.Preset.Value {
 	case "", PresetNode, PresetNext:
 	default:
-		add(t.Preset.Pos, "unknown preset %q: want node or next%s", t.Preset.Value, Suggest(t.Preset.Value, []string{PresetNode, PresetNext}))
+		add(t.Preset.Pos, "unknown preset %q: want node or next%s", t.Preset.Value, diag.Suggest(t.Preset.Value, []string{PresetNode, PresetNext}))
 	}
 	for _, s := range t.Start {
 		if s.Value == "" {
@@ -176,18 +177,18 @@ func validateBuildEnv(args []Arg, env []KV) []error {
 	for _, a := range args {
 		switch {
 		case !envName.MatchString(a.Name):
-			errs = append(errs, Errorf(a.Pos, "args: %q is not a valid variable name", a.Name))
+			errs = append(errs, diag.Errorf(a.Pos, "args: %q is not a valid variable name", a.Name))
 		case seen[a.Name]:
-			errs = append(errs, Errorf(a.Pos, "args: %q is declared twice", a.Name))
+			errs = append(errs, diag.Errorf(a.Pos, "args: %q is declared twice", a.Name))
 		}
 		seen[a.Name] = true
 	}
 	for _, e := range env {
 		switch {
 		case !envName.MatchString(e.Key):
-			errs = append(errs, Errorf(e.Pos, "build-env: %q is not a valid variable name", e.Key))
+			errs = append(errs, diag.Errorf(e.Pos, "build-env: %q is not a valid variable name", e.Key))
 		case seen[e.Key]:
-			errs = append(errs, Errorf(e.Pos, "build-env: %q is also a build argument; keep one (an argument with a default if --build-arg may change it)", e.Key))
+			errs = append(errs, diag.Errorf(e.Pos, "build-env: %q is also a build argument; keep one (an argument with a default if --build-arg may change it)", e.Key))
 		}
 		seen[e.Key] = true
 	}
@@ -207,7 +208,7 @@ func ValidatePlatform(s string) error {
 		return fmt.Errorf("%q: only linux images are supported", s)
 	}
 	if !slices.Contains(knownArchs, p.Architecture) {
-		return fmt.Errorf("%q is not a platform: unknown architecture %q%s", s, p.Architecture, Suggest(p.Architecture, knownArchs))
+		return fmt.Errorf("%q is not a platform: unknown architecture %q%s", s, p.Architecture, diag.Suggest(p.Architecture, knownArchs))
 	}
 	return nil
 }
@@ -218,7 +219,7 @@ func validateRuntime(s string) error {
 		return nil
 	}
 	if !strings.ContainsAny(s, "/:@.") {
-		return fmt.Errorf("want distroless, alpine or an image reference, got %q%s", s, Suggest(s, []string{RuntimeDistroless, RuntimeAlpine}))
+		return fmt.Errorf("want distroless, alpine or an image reference, got %q%s", s, diag.Suggest(s, []string{RuntimeDistroless, RuntimeAlpine}))
 	}
 	if _, err := reference.ParseNormalizedNamed(s); err != nil {
 		return fmt.Errorf("%q is not an image reference: %v", s, err)
@@ -242,7 +243,7 @@ func ValidateRelPath(p string) error {
 
 func sortByPos(errs []error) {
 	line := func(err error) (int, int) {
-		var e *Error
+		var e *diag.Error
 		if errors.As(err, &e) {
 			return e.Pos.Line, e.Pos.Col
 		}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/monokit/monokit/diag"
 	"github.com/monokit/monokit/manifest"
 )
 
@@ -153,7 +154,7 @@ func TestCycle(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "workspace dependency cycle: a → b → a") {
 		t.Fatalf("err = %v", err)
 	}
-	if pos := manifest.Positions(err); len(pos) != 1 || pos[0].File != "libs/b/package.json" || pos[0].Line != 1 {
+	if pos := diag.Positions(err); len(pos) != 1 || pos[0].File != "libs/b/package.json" || pos[0].Line != 1 {
 		t.Errorf("positions = %v", pos)
 	}
 }
@@ -197,7 +198,7 @@ func TestOutdatedLockfile(t *testing.T) {
 		t.Errorf("notes = %q, want one starting %q", plan.Notes, want)
 	}
 	drift := ws.LockfileDrift(ws.Closure(ws.Find("api")), 10)
-	if len(drift) != 1 || drift[0].Pos != (manifest.Pos{File: "apps/api/package.json", Line: 5, Col: 5}) {
+	if len(drift) != 1 || drift[0].Pos != (diag.Pos{File: "apps/api/package.json", Line: 5, Col: 5}) {
 		t.Errorf("drift = %v", drift)
 	}
 
@@ -297,7 +298,7 @@ func TestTargetErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%q: err = %v, want %q", tc.target, err, tc.want)
 		}
-		if len(manifest.Positions(err)) == 0 {
+		if len(diag.Positions(err)) == 0 {
 			t.Errorf("%q: error without a position: %v", tc.target, err)
 		}
 	}
@@ -314,7 +315,7 @@ func TestPNPMNeedsNode22(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "pnpm 11.2.0 needs Node.js 22.13 or later, but the build uses Node.js 20 (monokit.yaml node)") {
 		t.Fatalf("err = %v", err)
 	}
-	if pos := manifest.Positions(err); len(pos) != 1 || pos[0].File != "package.json" {
+	if pos := diag.Positions(err); len(pos) != 1 || pos[0].File != "package.json" {
 		t.Errorf("positions = %v", pos)
 	}
 }
@@ -354,12 +355,12 @@ func TestPackageJSONErrors(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "dependencies: want an object, got a JSON string") {
 		t.Fatalf("err = %v", err)
 	}
-	if pos := manifest.Positions(err); len(pos) != 1 || pos[0].File != "apps/api/package.json" || pos[0].Line != 3 {
+	if pos := diag.Positions(err); len(pos) != 1 || pos[0].File != "apps/api/package.json" || pos[0].Line != 3 {
 		t.Errorf("positions = %v", pos)
 	}
 	fsys["apps/api/package.json"].Data = []byte("{\n  \"name\": \"api\",\n}\n")
 	_, err = Load(fsys)
-	if pos := manifest.Positions(err); err == nil || len(pos) != 1 || pos[0].Line != 3 {
+	if pos := diag.Positions(err); err == nil || len(pos) != 1 || pos[0].Line != 3 {
 		t.Errorf("trailing comma: err = %v, positions %v", err, pos)
 	}
 }

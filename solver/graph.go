@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/monokit/monokit/manifest"
+	"github.com/monokit/monokit/diag"
 )
 
 // link builds the workspace edges from the lockfile's importers: a dependency whose
@@ -83,13 +83,13 @@ func Levels(pkgs []*Package) ([][]*Package, error) {
 			names = append(names, p.ID())
 		}
 		from, to := cyc[len(cyc)-2], cyc[len(cyc)-1]
-		var pos manifest.Pos
+		var pos diag.Pos
 		for _, e := range from.Deps {
 			if e.To == to {
 				pos = e.Pos
 			}
 		}
-		return nil, manifest.Errorf(pos, "workspace dependency cycle: %s; monokit builds each package after the packages it depends on, so break the cycle (often a devDependency that is not needed to build)", strings.Join(names, " → "))
+		return nil, diag.Errorf(pos, "workspace dependency cycle: %s; monokit builds each package after the packages it depends on, so break the cycle (often a devDependency that is not needed to build)", strings.Join(names, " → "))
 	}
 	level := map[*Package]int{}
 	var depth func(*Package) int

@@ -6,13 +6,13 @@ import (
 	"errors"
 	"strings"
 
-	"github.com/monokit/monokit/manifest"
+	"github.com/monokit/monokit/diag"
 )
 
 // jsonKeys maps "a/b/c" key paths of a JSON document to the position of the key,
 // so errors about a package.json field can say which line it is on.
-func jsonKeys(file string, data []byte) map[string]manifest.Pos {
-	out := map[string]manifest.Pos{}
+func jsonKeys(file string, data []byte) map[string]diag.Pos {
+	out := map[string]diag.Pos{}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	type frame struct {
 		obj  bool
@@ -65,11 +65,11 @@ func jsonKeys(file string, data []byte) map[string]manifest.Pos {
 }
 
 // posAt converts a byte offset into a 1-based line and column.
-func posAt(file string, data []byte, off int) manifest.Pos {
+func posAt(file string, data []byte, off int) diag.Pos {
 	off = min(max(off, 0), len(data))
 	line := 1 + bytes.Count(data[:off], []byte("\n"))
 	col := off - bytes.LastIndexByte(data[:off], '\n')
-	return manifest.Pos{File: file, Line: line, Col: col}
+	return diag.Pos{File: file, Line: line, Col: col}
 }
 
 // jsonError gives a JSON decoding error the position it happened at.
@@ -78,15 +78,15 @@ func jsonError(file string, data []byte, err error) error {
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syn):
-		return manifest.Errorf(posAt(file, data, int(syn.Offset)), "invalid JSON: %v", syn)
+		return diag.Errorf(posAt(file, data, int(syn.Offset)), "invalid JSON: %v", syn)
 	case errors.As(err, &typ):
 		field := typ.Field
 		if field == "" {
 			field = "the document"
 		}
-		return manifest.Errorf(posAt(file, data, int(typ.Offset)), "%s: want %s, got a JSON %s", field, goTypeName(typ.Type.String()), typ.Value)
+		return diag.Errorf(posAt(file, data, int(typ.Offset)), "%s: want %s, got a JSON %s", field, goTypeName(typ.Type.String()), typ.Value)
 	}
-	return manifest.Errorf(manifest.Pos{File: file}, "invalid JSON: %v", err)
+	return diag.Errorf(diag.Pos{File: file}, "invalid JSON: %v", err)
 }
 
 func goTypeName(t string) string {

@@ -9,14 +9,14 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/monokit/monokit/manifest"
+	"github.com/monokit/monokit/diag"
 )
 
 // Drift is one way pnpm-lock.yaml disagrees with the workspace that makes
 // `pnpm install --frozen-lockfile` refuse it (ERR_PNPM_OUTDATED_LOCKFILE or
 // ERR_PNPM_LOCKFILE_CONFIG_MISMATCH). Pos is the line to change.
 type Drift struct {
-	Pos manifest.Pos
+	Pos diag.Pos
 	Msg string
 }
 
@@ -64,15 +64,15 @@ func (ws *Workspace) LockfileDrift(pkgs []*Package, major int) []Drift {
 
 // boolSetting reads a setting from pnpm-workspace.yaml (pnpm 10 and later), else
 // from .npmrc, else its default; with the position to point at.
-func (ws *Workspace) boolSetting(yamlValue *bool, yamlKey, npmrcKey string, def bool, major int) (bool, manifest.Pos) {
+func (ws *Workspace) boolSetting(yamlValue *bool, yamlKey, npmrcKey string, def bool, major int) (bool, diag.Pos) {
 	if yamlValue != nil && (major == 0 || major >= 10) {
 		return *yamlValue, ws.configPos(yamlKey)
 	}
 	if v, line := ws.npmrc(npmrcKey); v != "" {
-		return v == "true", manifest.Pos{File: ".npmrc", Line: line, Col: 1}
+		return v == "true", diag.Pos{File: ".npmrc", Line: line, Col: 1}
 	}
 	if ws.config != nil {
-		return def, manifest.Pos{File: WorkspaceFile, Line: 1, Col: 1}
+		return def, diag.Pos{File: WorkspaceFile, Line: 1, Col: 1}
 	}
 	return def, ws.Root.JSON.Pos("name")
 }
@@ -149,7 +149,7 @@ func (ws *Workspace) importerDrift(p *Package, ovs map[string]pnpmOverride, auto
 		return &Drift{p.JSON.Pos("name"), fmt.Sprintf("pnpm-lock.yaml has no entry for %s", p.Dir)}
 	}
 	deps := ws.applyOverrides(p, ovs)
-	where := func(kind, name string) manifest.Pos {
+	where := func(kind, name string) diag.Pos {
 		for _, k := range append([]string{kind}, append(DepKinds, "peerDependencies")...) {
 			if pos, ok := p.JSON.keys[k+"/"+name]; ok {
 				return pos
@@ -328,7 +328,7 @@ func normalizeYAML(v any) any {
 }
 
 // catalogPos is the position of an entry of a catalog in pnpm-workspace.yaml.
-func (ws *Workspace) catalogPos(cat, name string) manifest.Pos {
+func (ws *Workspace) catalogPos(cat, name string) diag.Pos {
 	if (cat == "default" || cat == "") && ws.Config.Catalog != nil {
 		return ws.configPos("catalog", name)
 	}

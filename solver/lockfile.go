@@ -9,6 +9,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/monokit/monokit/diag"
 	"github.com/monokit/monokit/manifest"
 )
 
@@ -29,7 +30,7 @@ type Lockfile struct {
 	AutoInstallPeers, ExcludeLinksFromLockfile *bool
 	// Overrides are the overrides pnpm resolved when it wrote the lockfile.
 	Overrides    map[string]string
-	OverridesPos manifest.Pos
+	OverridesPos diag.Pos
 	// Catalogs maps catalog name → package → the specifier recorded for it.
 	Catalogs map[string]map[string]string
 	// PackageManager is the pnpm version the env document pins (pnpm 11+), if any.
@@ -42,7 +43,7 @@ type Lockfile struct {
 // Importer is one project's entry.
 type Importer struct {
 	Dir  string
-	Pos  manifest.Pos
+	Pos  diag.Pos
 	Deps map[string]map[string]LockDep // dependency kind → name → entry
 	// DependenciesMeta is the importer's dependenciesMeta as JSON-like values.
 	DependenciesMeta any
@@ -54,7 +55,7 @@ type Importer struct {
 type LockDep struct {
 	Specifier string
 	Version   string // a version, or link:<path>, or file:<path>(peers)
-	Pos       manifest.Pos
+	Pos       diag.Pos
 }
 
 // ParseLockfile reads pnpm-lock.yaml.
@@ -84,17 +85,17 @@ func ParseLockfile(file string, data []byte) (*Lockfile, error) {
 		main = d // the project graph is the last non-env document
 	}
 	if main == nil {
-		return nil, manifest.Errorf(manifest.Pos{File: file, Line: 1}, "pnpm-lock.yaml holds no project graph: run pnpm install and commit the lockfile")
+		return nil, diag.Errorf(diag.Pos{File: file, Line: 1}, "pnpm-lock.yaml holds no project graph: run pnpm install and commit the lockfile")
 	}
 	vn := get(main, "lockfileVersion")
 	if vn == nil {
-		return nil, manifest.Errorf(pos(file, main), "pnpm-lock.yaml has no lockfileVersion: is it a pnpm lockfile?")
+		return nil, diag.Errorf(pos(file, main), "pnpm-lock.yaml has no lockfileVersion: is it a pnpm lockfile?")
 	}
 	lf.Version = vn.Value
 	switch {
 	case strings.HasPrefix(lf.Version, "9."), strings.HasPrefix(lf.Version, "6."):
 	default:
-		return nil, manifest.Errorf(pos(file, vn), "lockfileVersion %s is not supported: monokit reads the lockfiles of pnpm 8 and later (6.0 and 9.0); upgrade pnpm and run pnpm install", lf.Version)
+		return nil, diag.Errorf(pos(file, vn), "lockfileVersion %s is not supported: monokit reads the lockfiles of pnpm 8 and later (6.0 and 9.0); upgrade pnpm and run pnpm install", lf.Version)
 	}
 	settings := get(main, "settings")
 	if s := get(settings, "injectWorkspacePackages"); s != nil {
@@ -242,8 +243,8 @@ func each(n *yaml.Node, fn func(k, v *yaml.Node)) {
 	}
 }
 
-func pos(file string, n *yaml.Node) manifest.Pos {
-	return manifest.Pos{File: file, Line: n.Line, Col: n.Column}
+func pos(file string, n *yaml.Node) diag.Pos {
+	return diag.Pos{File: file, Line: n.Line, Col: n.Column}
 }
 
 func unmarshalJSON(data []byte, v any) error { return json.Unmarshal(data, v) }

@@ -6,8 +6,7 @@ import (
 	"strings"
 
 	"github.com/Masterminds/semver/v3"
-
-	"github.com/monokit/monokit/manifest"
+	"github.com/monokit/monokit/diag"
 )
 
 // Platforms is what the production tree of a target holds that depends on the
@@ -33,8 +32,8 @@ type Platforms struct {
 	// native stage.
 	Optional []string `json:"optional,omitempty"`
 	// Source says where Native comes from, for messages.
-	Source string       `json:"source,omitempty"`
-	Pos    manifest.Pos `json:"-"`
+	Source string   `json:"source,omitempty"`
+	Pos    diag.Pos `json:"-"`
 }
 
 // HasNative reports whether install scripts must run on the target platform.
@@ -106,7 +105,7 @@ func (b *builder) platforms(prod []string) Platforms {
 // buildSettings are the package selectors pnpm 10+ allows and denies builds for:
 // allowBuilds (10.26+, the only setting from 11), onlyBuiltDependencies and
 // neverBuiltDependencies, from pnpm-workspace.yaml and the root package.json.
-func (b *builder) buildSettings() (allow, never []string, pos manifest.Pos, src string) {
+func (b *builder) buildSettings() (allow, never []string, pos diag.Pos, src string) {
 	c := b.ws.Config
 	for sel, v := range c.AllowBuilds {
 		if on, ok := v.(bool); ok && on || v == "true" {

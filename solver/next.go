@@ -7,8 +7,7 @@ import (
 	"strings"
 
 	"github.com/Masterminds/semver/v3"
-
-	"github.com/monokit/monokit/manifest"
+	"github.com/monokit/monokit/diag"
 )
 
 // nextStandaloneDefault is the first Next.js release whose default output is
@@ -29,7 +28,7 @@ func (b *builder) nextApp(s *Stage) error {
 	v, pos := b.nextVersion()
 	switch {
 	case v != nil && v.LessThan(nextStandaloneDefault) && !asks:
-		return manifest.Errorf(pos, "target %q: Next.js %s writes standalone output only when next.config asks for it (Next.js 12.3 and later also take NEXT_PRIVATE_STANDALONE=true, which monokit sets); add output: \"standalone\" to %s's next.config or upgrade Next.js", b.t.Name, v, b.pkg.Dir)
+		return diag.Errorf(pos, "target %q: Next.js %s writes standalone output only when next.config asks for it (Next.js 12.3 and later also take NEXT_PRIVATE_STANDALONE=true, which monokit sets); add output: \"standalone\" to %s's next.config or upgrade Next.js", b.t.Name, v, b.pkg.Dir)
 	case !asks:
 		b.plan.Notes = append(b.plan.Notes, fmt.Sprintf("%s's next.config does not ask for output: \"standalone\"; the build sets NEXT_PRIVATE_STANDALONE=true, which makes standalone the default output of Next.js 12.3 and later", b.pkg.Dir))
 	}
@@ -54,19 +53,19 @@ func (b *builder) nextConfigMentions(text string) bool {
 
 // nextVersion is the Next.js version the lockfile resolves for the app, and
 // where package.json asks for it; nil when the lockfile does not say.
-func (b *builder) nextVersion() (*semver.Version, manifest.Pos) {
+func (b *builder) nextVersion() (*semver.Version, diag.Pos) {
 	im := b.ws.Lockfile.Importers[b.pkg.Dir]
 	if im == nil {
-		return nil, manifest.Pos{}
+		return nil, diag.Pos{}
 	}
 	for _, kind := range DepKinds {
 		if d, ok := im.Deps[kind]["next"]; ok {
 			v, err := semver.StrictNewVersion(stripPeers(d.Version))
 			if err != nil {
-				return nil, manifest.Pos{}
+				return nil, diag.Pos{}
 			}
 			return v, b.pkg.JSON.Pos(kind + "/next")
 		}
 	}
-	return nil, manifest.Pos{}
+	return nil, diag.Pos{}
 }

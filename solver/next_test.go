@@ -6,7 +6,7 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/monokit/monokit/manifest"
+	"github.com/monokit/monokit/diag"
 )
 
 // nextRepo is a workspace with one Next.js app at the given version whose
@@ -37,8 +37,8 @@ func TestNextWithoutStandalone(t *testing.T) {
 		}
 		p, err := SolveTarget(parse(t, m), ws, "web")
 		if tc.err != "" {
-			pos := manifest.Positions(err)
-			if err == nil || !strings.Contains(err.Error(), tc.err) || len(pos) != 1 || pos[0] != (manifest.Pos{File: "apps/web/package.json", Line: 5, Col: 5}) {
+			pos := diag.Positions(err)
+			if err == nil || !strings.Contains(err.Error(), tc.err) || len(pos) != 1 || pos[0] != (diag.Pos{File: "apps/web/package.json", Line: 5, Col: 5}) {
 				t.Errorf("%s %q: err = %v at %v", tc.version, tc.config, err, pos)
 			}
 			continue

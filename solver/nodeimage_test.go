@@ -3,7 +3,7 @@ package solver
 import (
 	"testing"
 
-	"github.com/monokit/monokit/manifest"
+	"github.com/monokit/monokit/diag"
 )
 
 func TestGlibcBuildImage(t *testing.T) {
@@ -25,7 +25,7 @@ func TestGlibcBuildImage(t *testing.T) {
 		"25.0.0":  "node:25.0.0-trixie-slim",
 		"26.10.0": "node:26.10.0-trixie-slim",
 	} {
-		ver, err := exactOrMajor(v, "test", manifest.Pos{})
+		ver, err := exactOrMajor(v, "test", diag.Pos{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/monokit/monokit/manifest"
+	"github.com/monokit/monokit/diag"
 )
 
 // pnpmOverride is one entry of pnpm's overrides: a selector ("foo", "foo@1",
@@ -16,7 +16,7 @@ type pnpmOverride struct {
 	parent, parentAt string // parent package name and version range, if any
 	name, at         string // target name and version range, if any
 	spec             string
-	pos              manifest.Pos
+	pos              diag.Pos
 }
 
 // overrideConfig returns the overrides pnpm of the given major version applies,

@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/monokit/monokit/manifest"
+	"github.com/monokit/monokit/diag"
 )
 
 // PackageJSON is what monokit reads of a package.json.
@@ -45,9 +45,9 @@ type PackageJSON struct {
 	PublishConfig    json.RawMessage   `json:"publishConfig"`
 	DependenciesMeta json.RawMessage   `json:"dependenciesMeta"`
 
-	File string                  `json:"-"` // path in the repository
-	Data []byte                  `json:"-"`
-	keys map[string]manifest.Pos // key path → position
+	File string              `json:"-"` // path in the repository
+	Data []byte              `json:"-"`
+	keys map[string]diag.Pos // key path → position
 }
 
 // DepKinds are the dependency fields pnpm installs, in the order it lists them.
@@ -67,11 +67,11 @@ func (p *PackageJSON) deps(kind string) map[string]string {
 
 // Pos is the position of a key path such as "dependencies/react", or of the file
 // when the key is absent.
-func (p *PackageJSON) Pos(keyPath string) manifest.Pos {
+func (p *PackageJSON) Pos(keyPath string) diag.Pos {
 	if pos, ok := p.keys[keyPath]; ok {
 		return pos
 	}
-	return manifest.Pos{File: p.File, Line: 1, Col: 1}
+	return diag.Pos{File: p.File, Line: 1, Col: 1}
 }
 
 func parsePackageJSON(file string, data []byte) (*PackageJSON, error) {

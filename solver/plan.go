@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/monokit/monokit/manifest"
+	"github.com/monokit/monokit/diag"
 )
 
 // Kind says what a stage does.
@@ -154,8 +154,8 @@ type Stage struct {
 	// filesystem: what stages that mount this one (Mount.Stage) see.
 	ExtraOutput string `json:"extraOutput,omitempty"`
 	// Secrets are mounted into Run, never into its result.
-	Secrets bool         `json:"secrets,omitempty"`
-	Pos     manifest.Pos `json:"-"`
+	Secrets bool     `json:"secrets,omitempty"`
+	Pos     diag.Pos `json:"-"`
 }
 
 // Copy is a file operation from a needed stage into this one.
@@ -307,8 +307,8 @@ type Plan struct {
 	// frontend transfers only these two sets.
 	ContextPaths []string `json:"contextPaths"`
 	// Notes are defaults taken and things the user should know.
-	Notes []string     `json:"notes,omitempty"`
-	Pos   manifest.Pos `json:"-"`
+	Notes []string `json:"notes,omitempty"`
+	Pos   diag.Pos `json:"-"`
 }
 
 // ImageConfig is the runtime image's configuration.

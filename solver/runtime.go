@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/monokit/monokit/diag"
 	"github.com/monokit/monokit/manifest"
 )
 
@@ -37,7 +38,7 @@ func resolveRuntime(m *manifest.Manifest, t *manifest.Target, node Version) (run
 	switch rt.Value {
 	case manifest.RuntimeDistroless:
 		if !slices.Contains(distrolessNode, node.Major) {
-			return c, manifest.Errorf(node.Pos, "target %q: distroless publishes Node.js %s only, not %s (%s); pick one of those or set runtime: alpine", t.Name, joinInts(distrolessNode), node.Version, node.Source)
+			return c, diag.Errorf(node.Pos, "target %q: distroless publishes Node.js %s only, not %s (%s); pick one of those or set runtime: alpine", t.Name, joinInts(distrolessNode), node.Version, node.Source)
 		}
 		c = runtimeChoice{kind: rt.Value, image: fmt.Sprintf("gcr.io/distroless/nodejs%d-debian13", node.Major), libc: manifest.LibcGlibc, user: "65532:65532", node: "/nodejs/bin/node"}
 	case manifest.RuntimeAlpine:
@@ -129,7 +130,7 @@ func (b *builder) prune() error {
 		b.tree = "select"
 	default:
 		if b.pkg == b.ws.Root {
-			return manifest.Errorf(b.t.Package.Pos, "target %q: the workspace root cannot be deployed; point package: at a workspace package", b.t.Name)
+			return diag.Errorf(b.t.Package.Pos, "target %q: the workspace root cannot be deployed; point package: at a workspace package", b.t.Name)
 		}
 		closure := b.ws.ProdClosure(b.pkg)
 		needs, sources := b.contributions(b.pkg, closure)
@@ -298,7 +299,7 @@ func (b *builder) runtime() error {
 	if h := b.t.Healthcheck; h != nil {
 		port := h.Port
 		if port == 0 && len(ports) == 0 {
-			return manifest.Errorf(h.Pos, "target %q: healthcheck has no port to check; add port: to the target or to the healthcheck", b.t.Name)
+			return diag.Errorf(h.Pos, "target %q: healthcheck has no port to check; add port: to the target or to the healthcheck", b.t.Name)
 		}
 		if port == 0 {
 			port = ports[0].Number
@@ -341,7 +342,7 @@ func (b *builder) start() (startCommand, error) {
 	}
 	sc, examined := inferStart(b.pkg.JSON)
 	if examined != nil {
-		return sc, manifest.Errorf(b.t.Pos, "target %q: cannot tell how to start %s: %s; add start: [dist/main.js] (node's arguments) to the target", b.t.Name, b.pkg.ID(), strings.Join(examined, "; "))
+		return sc, diag.Errorf(b.t.Pos, "target %q: cannot tell how to start %s: %s; add start: [dist/main.js] (node's arguments) to the target", b.t.Name, b.pkg.ID(), strings.Join(examined, "; "))
 	}
 	b.plan.Notes = append(b.plan.Notes, fmt.Sprintf("start: node %s, from %s", strings.Join(sc.args, " "), sc.from))
 	return sc, nil

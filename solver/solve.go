@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/monokit/monokit/diag"
 	"github.com/monokit/monokit/manifest"
 )
 
@@ -64,11 +65,11 @@ func FindTarget(m *manifest.Manifest, name string) (*manifest.Target, error) {
 		if len(names) == 1 {
 			return m.Targets[names[0]], nil
 		}
-		return nil, manifest.Errorf(m.Pos, "no target given: pass --target with one of %s", strings.Join(names, ", "))
+		return nil, diag.Errorf(m.Pos, "no target given: pass --target with one of %s", strings.Join(names, ", "))
 	}
 	t := m.Targets[name]
 	if t == nil {
-		return nil, manifest.Errorf(m.Pos, "target %q is not in %s: the targets are %s%s", name, m.Pos.File, strings.Join(names, ", "), manifest.Suggest(name, names))
+		return nil, diag.Errorf(m.Pos, "target %q is not in %s: the targets are %s%s", name, m.Pos.File, strings.Join(names, ", "), diag.Suggest(name, names))
 	}
 	return t, nil
 }
@@ -77,7 +78,7 @@ func checkPackageOverrides(m *manifest.Manifest, ws *Workspace) error {
 	var errs []error
 	for _, key := range slices.Sorted(maps.Keys(m.Packages)) {
 		if ws.Find(key) == nil {
-			errs = append(errs, manifest.Errorf(m.Packages[key].Pos, "packages: no workspace package is named or lives in %q%s", key, manifest.Suggest(key, ws.Names())))
+			errs = append(errs, diag.Errorf(m.Packages[key].Pos, "packages: no workspace package is named or lives in %q%s", key, diag.Suggest(key, ws.Names())))
 		}
 	}
 	return errors.Join(errs...)
@@ -94,7 +95,7 @@ func override(m *manifest.Manifest, pkg *Package) *manifest.Package {
 func planTarget(m *manifest.Manifest, ws *Workspace, t *manifest.Target, o Options) (*Plan, error) {
 	pkg := ws.Find(t.Package.Value)
 	if pkg == nil {
-		return nil, manifest.Errorf(t.Package.Pos, "target %q: no workspace package is named or lives in %q%s", t.Name, t.Package.Value, manifest.Suggest(t.Package.Value, ws.Names()))
+		return nil, diag.Errorf(t.Package.Pos, "target %q: no workspace package is named or lives in %q%s", t.Name, t.Package.Value, diag.Suggest(t.Package.Value, ws.Names()))
 	}
 	node, err := resolveNode(m, ws)
 	if err != nil {
@@ -330,7 +331,7 @@ func (b *builder) builds(levels [][]*Package) error {
 
 // buildCommand is the package's build: the manifest's override, else its build
 // script.
-func (b *builder) buildCommand(p *Package, targetBuild manifest.String) (string, manifest.Pos) {
+func (b *builder) buildCommand(p *Package, targetBuild manifest.String) (string, diag.Pos) {
 	if targetBuild.Value != "" {
 		return targetBuild.Value, targetBuild.Pos
 	}
@@ -340,7 +341,7 @@ func (b *builder) buildCommand(p *Package, targetBuild manifest.String) (string,
 	if _, ok := p.JSON.Scripts["build"]; ok {
 		return "pnpm run build", p.JSON.Pos("scripts/build")
 	}
-	return "", manifest.Pos{}
+	return "", diag.Pos{}
 }
 
 func (b *builder) outputs(p *Package) []string {

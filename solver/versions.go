@@ -8,6 +8,7 @@ import (
 
 	"github.com/Masterminds/semver/v3"
 
+	"github.com/monokit/monokit/diag"
 	"github.com/monokit/monokit/manifest"
 )
 
@@ -24,10 +25,10 @@ var nodePreference = []int{24, 22, 26, 20, 25, 23, 21, 18}
 
 // Version is a resolved tool version and where it came from.
 type Version struct {
-	Version string       `json:"version"` // exact ("24.11.1") or a major ("24")
-	Major   int          `json:"major"`
-	Source  string       `json:"source"` // what decided it, for the plan
-	Pos     manifest.Pos `json:"-"`
+	Version string   `json:"version"` // exact ("24.11.1") or a major ("24")
+	Major   int      `json:"major"`
+	Source  string   `json:"source"` // what decided it, for the plan
+	Pos     diag.Pos `json:"-"`
 }
 
 // resolveNode picks the Node.js version: the manifest, .nvmrc/.node-version,
@@ -36,7 +37,7 @@ func resolveNode(m *manifest.Manifest, ws *Workspace) (Version, error) {
 	if v := m.Node.Value; v != "" {
 		ver, err := exactOrMajor(v, "monokit.yaml node", m.Node.Pos)
 		if err != nil {
-			return Version{}, manifest.Errorf(m.Node.Pos, "node: want a Node.js version such as \"24\" or \"24.11.1\", got %q", v)
+			return Version{}, diag.Errorf(m.Node.Pos, "node: want a Node.js version such as \"24\" or \"24.11.1\", got %q", v)
 		}
 		return ver, nil
 	}
@@ -50,13 +51,13 @@ func resolveNode(m *manifest.Manifest, ws *Workspace) (Version, error) {
 		}
 		v := strings.TrimSpace(strings.SplitN(string(data), "\n", 2)[0])
 		if v != "" {
-			if ver, err := exactOrMajor(v, f, manifest.Pos{File: f, Line: 1}); err == nil {
+			if ver, err := exactOrMajor(v, f, diag.Pos{File: f, Line: 1}); err == nil {
 				return ver, nil
 			}
-			if ver, ok := fromRange(v, f, manifest.Pos{File: f, Line: 1}); ok {
+			if ver, ok := fromRange(v, f, diag.Pos{File: f, Line: 1}); ok {
 				return ver, nil
 			}
-			return Version{}, manifest.Errorf(manifest.Pos{File: f, Line: 1}, "%q is not a Node.js version monokit can use (such as 24 or 24.11.1); set node: in monokit.yaml", v)
+			return Version{}, diag.Errorf(diag.Pos{File: f, Line: 1}, "%q is not a Node.js version monokit can use (such as 24 or 24.11.1); set node: in monokit.yaml", v)
 		}
 	}
 	root := ws.Root.JSON
@@ -68,19 +69,19 @@ func resolveNode(m *manifest.Manifest, ws *Workspace) (Version, error) {
 		if ver, ok := fromRange(v, "devEngines.runtime", pos); ok {
 			return ver, nil
 		}
-		return Version{}, manifest.Errorf(pos, "devEngines.runtime %q matches no Node.js line monokit knows; set node: in monokit.yaml", v)
+		return Version{}, diag.Errorf(pos, "devEngines.runtime %q matches no Node.js line monokit knows; set node: in monokit.yaml", v)
 	}
 	if r := root.Engines["node"]; r != "" {
 		pos := root.Pos("engines/node")
 		if ver, ok := fromRange(r, "engines.node", pos); ok {
 			return ver, nil
 		}
-		return Version{}, manifest.Errorf(pos, "engines.node %q matches no Node.js line monokit knows; set node: in monokit.yaml", r)
+		return Version{}, diag.Errorf(pos, "engines.node %q matches no Node.js line monokit knows; set node: in monokit.yaml", r)
 	}
 	return Version{Version: strconv.Itoa(DefaultNodeMajor), Major: DefaultNodeMajor, Source: "default (current LTS)"}, nil
 }
 
-func exactOrMajor(v, source string, pos manifest.Pos) (Version, error) {
+func exactOrMajor(v, source string, pos diag.Pos) (Version, error) {
 	v = strings.TrimPrefix(v, "v")
 	parts := strings.Split(v, ".")
 	major, err := strconv.Atoi(parts[0])
@@ -96,7 +97,7 @@ func exactOrMajor(v, source string, pos manifest.Pos) (Version, error) {
 }
 
 // fromRange picks the preferred Node.js line some release of which satisfies r.
-func fromRange(r, source string, pos manifest.Pos) (Version, bool) {
+func fromRange(r, source string, pos diag.Pos) (Version, bool) {
 	c, err := semver.NewConstraint(r)
 	if err != nil {
 		return Version{}, false
@@ -124,18 +125,18 @@ func resolvePNPM(m *manifest.Manifest, ws *Workspace, node Version) (Version, er
 		name, ver, _ := strings.Cut(pm, "@")
 		ver, _, _ = strings.Cut(ver, "+") // drop +sha512.<hash>
 		if name != "pnpm" {
-			return Version{}, manifest.Errorf(pos, "packageManager is %q: monokit builds pnpm workspaces; switch to pnpm or remove the field", pm)
+			return Version{}, diag.Errorf(pos, "packageManager is %q: monokit builds pnpm workspaces; switch to pnpm or remove the field", pm)
 		}
 		v, err := semver.StrictNewVersion(ver)
 		if err != nil {
-			return Version{}, manifest.Errorf(pos, "packageManager %q: want pnpm@<exact version>", pm)
+			return Version{}, diag.Errorf(pos, "packageManager %q: want pnpm@<exact version>", pm)
 		}
 		fromRepo = Version{Version: v.String(), Major: int(v.Major()), Source: "packageManager", Pos: pos}
 	} else if r, ok := root.devEngine("packageManager", "pnpm"); ok {
 		pos := root.Pos("devEngines/packageManager")
 		c, err := semver.NewConstraint(r)
 		if err != nil {
-			return Version{}, manifest.Errorf(pos, "devEngines.packageManager version %q is not a semver range", r)
+			return Version{}, diag.Errorf(pos, "devEngines.packageManager version %q is not a semver range", r)
 		}
 		major := 0
 		for mj := 12; mj >= 8 && major == 0; mj-- {
@@ -159,7 +160,7 @@ func resolvePNPM(m *manifest.Manifest, ws *Workspace, node Version) (Version, er
 		major, _ := strconv.Atoi(strings.SplitN(mv, ".", 2)[0])
 		out = Version{Version: mv, Major: major, Source: "monokit.yaml pnpm", Pos: m.PNPM.Pos}
 		if fromRepo.Source == "packageManager" && fromRepo.Version != mv {
-			return Version{}, manifest.Errorf(m.PNPM.Pos, "pnpm %s disagrees with packageManager pnpm@%s (%s): pnpm would switch itself to that version; remove pnpm: from monokit.yaml or update packageManager", mv, fromRepo.Version, fromRepo.Pos)
+			return Version{}, diag.Errorf(m.PNPM.Pos, "pnpm %s disagrees with packageManager pnpm@%s (%s): pnpm would switch itself to that version; remove pnpm: from monokit.yaml or update packageManager", mv, fromRepo.Version, fromRepo.Pos)
 		}
 	case fromRepo.Source != "":
 		out = fromRepo
@@ -168,11 +169,11 @@ func resolvePNPM(m *manifest.Manifest, ws *Workspace, node Version) (Version, er
 		out = Version{Version: DefaultPNPM, Major: major, Source: "default (pin it with packageManager in package.json)"}
 	}
 	if out.Major < 8 {
-		return Version{}, manifest.Errorf(out.Pos, "pnpm %s is too old: monokit supports pnpm 8 and later", out.Version)
+		return Version{}, diag.Errorf(out.Pos, "pnpm %s is too old: monokit supports pnpm 8 and later", out.Version)
 	}
 	// pnpm 11 is pure ESM with a SQLite store index: it needs node:sqlite.
 	if out.Major >= 11 && node.Major < 22 {
-		return Version{}, manifest.Errorf(out.Pos, "pnpm %s needs Node.js 22.13 or later, but the build uses Node.js %s (%s): raise the Node.js version or pin pnpm 10", out.Version, node.Version, node.Source)
+		return Version{}, diag.Errorf(out.Pos, "pnpm %s needs Node.js 22.13 or later, but the build uses Node.js %s (%s): raise the Node.js version or pin pnpm 10", out.Version, node.Version, node.Source)
 	}
 	return out, nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/bmatcuk/doublestar/v4"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/monokit/monokit/diag"
 	"github.com/monokit/monokit/manifest"
 )
 
@@ -44,7 +45,7 @@ type Package struct {
 type Edge struct {
 	To   *Package
 	Kind string // dependencies, devDependencies or optionalDependencies
-	Pos  manifest.Pos
+	Pos  diag.Pos
 }
 
 // ID names a package in messages: its name, or its directory when it has none.
@@ -110,7 +111,7 @@ func Load(fsys fs.FS) (*Workspace, error) {
 		}
 	}
 	if !ws.Present[LockFile] {
-		return nil, manifest.Errorf(manifest.Pos{File: LockFile}, "pnpm-lock.yaml not found at the root of the build context: run pnpm install and commit the lockfile (monokit installs with --frozen-lockfile)")
+		return nil, diag.Errorf(diag.Pos{File: LockFile}, "pnpm-lock.yaml not found at the root of the build context: run pnpm install and commit the lockfile (monokit installs with --frozen-lockfile)")
 	}
 	data, err := fs.ReadFile(fsys, LockFile)
 	if err != nil {
@@ -129,7 +130,7 @@ func readPackage(fsys fs.FS, dir string) (*Package, error) {
 	file := path.Join(dir, RootManifest)
 	data, err := fs.ReadFile(fsys, file)
 	if errors.Is(err, fs.ErrNotExist) && dir == "." {
-		return nil, manifest.Errorf(manifest.Pos{File: file}, "package.json not found at the root of the build context: pass the monorepo root as the context (docker buildx build -f monokit.yaml <root>)")
+		return nil, diag.Errorf(diag.Pos{File: file}, "package.json not found at the root of the build context: pass the monorepo root as the context (docker buildx build -f monokit.yaml <root>)")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", file, err)
@@ -157,14 +158,14 @@ func (ws *Workspace) readConfig() error {
 	if err := doc.Content[0].Decode(&ws.Config); err != nil {
 		var te *yaml.TypeError
 		if errors.As(err, &te) {
-			return manifest.Errorf(manifest.Pos{File: WorkspaceFile}, "%s", strings.Join(te.Errors, "; "))
+			return diag.Errorf(diag.Pos{File: WorkspaceFile}, "%s", strings.Join(te.Errors, "; "))
 		}
 		return manifest.YAMLError(WorkspaceFile, err)
 	}
 	for _, g := range ws.Config.Packages {
 		pat := strings.TrimPrefix(g, "!")
 		if err := manifest.ValidateRelPath(strings.TrimPrefix(pat, "./")); err != nil || !doublestar.ValidatePattern(pat) {
-			return manifest.Errorf(yamlPos(WorkspaceFile, doc.Content[0], g), "packages: %q is not a glob inside the workspace", g)
+			return diag.Errorf(yamlPos(WorkspaceFile, doc.Content[0], g), "packages: %q is not a glob inside the workspace", g)
 		}
 	}
 	return nil
@@ -225,7 +226,7 @@ func (ws *Workspace) discover() error {
 			continue
 		}
 		if q := seen[p.Name]; q != nil {
-			return manifest.Errorf(p.JSON.Pos("name"), "package name %q is also used by %s: pnpm needs unique names in a workspace", p.Name, q.JSON.File)
+			return diag.Errorf(p.JSON.Pos("name"), "package name %q is also used by %s: pnpm needs unique names in a workspace", p.Name, q.JSON.File)
 		}
 		seen[p.Name] = p
 	}
@@ -287,7 +288,7 @@ func (ws *Workspace) PatchFiles() []string {
 }
 
 // yamlPos finds the position of the scalar value in a YAML tree, or the node's.
-func yamlPos(file string, n *yaml.Node, value string) manifest.Pos {
+func yamlPos(file string, n *yaml.Node, value string) diag.Pos {
 	var found *yaml.Node
 	var walk func(*yaml.Node)
 	walk = func(n *yaml.Node) {
@@ -306,13 +307,13 @@ func yamlPos(file string, n *yaml.Node, value string) manifest.Pos {
 	if found == nil {
 		found = n
 	}
-	return manifest.Pos{File: file, Line: found.Line, Col: found.Column}
+	return diag.Pos{File: file, Line: found.Line, Col: found.Column}
 }
 
 // configPos is the position in pnpm-workspace.yaml of the deepest key of the
 // path that exists ("catalogs", "legacy", "react"), or of the file's start.
-func (ws *Workspace) configPos(keys ...string) manifest.Pos {
-	at := manifest.Pos{File: WorkspaceFile, Line: 1, Col: 1}
+func (ws *Workspace) configPos(keys ...string) diag.Pos {
+	at := diag.Pos{File: WorkspaceFile, Line: 1, Col: 1}
 	n := ws.config
 	for _, key := range keys {
 		if n == nil || n.Kind != yaml.MappingNode {

@@ -1,10 +1,14 @@
-package manifest
+// Package diag is how monokit reports a mistake a user can fix: a position in a
+// file of the build context, an error that carries it, and a "did you mean" hint.
+// Every other package reports user errors with it; it imports nothing of monokit.
+package diag
 
 import (
 	"errors"
 	"fmt"
-	"github.com/moby/buildkit/util/suggest"
 	"slices"
+
+	"github.com/moby/buildkit/util/suggest"
 )
 
 // Pos is a position in a file of the build context: the manifest, a package.json,
