@@ -8,15 +8,15 @@ import (
 	"time"
 
 	"github.com/containerd/platforms"
-	bk "github.com/moby/buildkit/client/llb"
+	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/frontend/dockerui"
 	"github.com/moby/buildkit/frontend/gateway/client"
 	"github.com/moby/buildkit/solver/pb"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 
 	"github.com/monokit/monokit/diag"
-	mkllb "github.com/monokit/monokit/llb"
 	"github.com/monokit/monokit/manifest"
+	"github.com/monokit/monokit/plan2llb"
 	"github.com/monokit/monokit/solver"
 )
 
@@ -67,8 +67,8 @@ func Build(ctx context.Context, c client.Client) (_ *client.Result, err error) {
 		return nil, err
 	}
 	mainCtx, err := bc.MainContext(ctx,
-		bk.IncludePatterns(plan.ContextPaths),
-		bk.ExcludePatterns(append(excludes, solver.MetadataExcludes...)),
+		llb.IncludePatterns(plan.ContextPaths),
+		llb.ExcludePatterns(append(excludes, solver.MetadataExcludes...)),
 	)
 	if err != nil {
 		return nil, err
@@ -95,7 +95,7 @@ func Build(ctx context.Context, c client.Client) (_ *client.Result, err error) {
 		if tp != nil {
 			target = *tp
 		}
-		res, err := mkllb.Build(ctx, plan, mkllb.Options{
+		res, err := plan2llb.Build(ctx, plan, plan2llb.Options{
 			Context:        *mainCtx,
 			Metadata:       metadata,
 			Image:          imgs.resolve,
@@ -112,7 +112,7 @@ func Build(ctx context.Context, c client.Client) (_ *client.Result, err error) {
 		if err != nil {
 			return nil, err
 		}
-		def, err := res.State.Marshal(ctx, bk.Platform(target), bk.WithCaps(caps))
+		def, err := res.State.Marshal(ctx, llb.Platform(target), llb.WithCaps(caps))
 		if err != nil {
 			return nil, err
 		}
@@ -137,35 +137,35 @@ func Build(ctx context.Context, c client.Client) (_ *client.Result, err error) {
 // loadWorkspace fetches only the workspace metadata files from the build context
 // and solves the workspace over them. It returns their state too: the install
 // step copies from it, so nothing is transferred twice.
-func loadWorkspace(ctx context.Context, c client.Client, bc *dockerui.Client) (*solver.Workspace, bk.State, fs.FS, error) {
+func loadWorkspace(ctx context.Context, c client.Client, bc *dockerui.Client) (*solver.Workspace, llb.State, fs.FS, error) {
 	excludes, err := bc.DockerIgnorePatterns(ctx)
 	if err != nil {
-		return nil, bk.State{}, nil, err
+		return nil, llb.State{}, nil, err
 	}
 	st, err := bc.MainContext(ctx,
-		bk.IncludePatterns(solver.MetadataPatterns),
-		bk.ExcludePatterns(append(excludes, solver.MetadataExcludes...)),
-		bk.SharedKeyHint("monokit-metadata"),
+		llb.IncludePatterns(solver.MetadataPatterns),
+		llb.ExcludePatterns(append(excludes, solver.MetadataExcludes...)),
+		llb.SharedKeyHint("monokit-metadata"),
 		dockerui.WithInternalName("load workspace metadata"),
 	)
 	if err != nil {
-		return nil, bk.State{}, nil, err
+		return nil, llb.State{}, nil, err
 	}
 	def, err := st.Marshal(ctx)
 	if err != nil {
-		return nil, bk.State{}, nil, err
+		return nil, llb.State{}, nil, err
 	}
 	res, err := c.Solve(ctx, client.SolveRequest{Definition: def.ToPB()})
 	if err != nil {
-		return nil, bk.State{}, nil, err
+		return nil, llb.State{}, nil, err
 	}
 	ref, err := res.SingleRef()
 	if err != nil {
-		return nil, bk.State{}, nil, err
+		return nil, llb.State{}, nil, err
 	}
 	fsys := newRefFS(ctx, ref)
 	if err := fsys.prefetch(); err != nil {
-		return nil, bk.State{}, nil, err
+		return nil, llb.State{}, nil, err
 	}
 	ws, err := solver.Load(fsys)
 	return ws, *st, fsys, err

@@ -6,7 +6,7 @@ import (
 	"io/fs"
 	"path"
 
-	bk "github.com/moby/buildkit/client/llb"
+	"github.com/moby/buildkit/client/llb"
 	gwpb "github.com/moby/buildkit/frontend/gateway/pb"
 	"github.com/moby/buildkit/solver/errdefs"
 	"github.com/moby/buildkit/solver/pb"
@@ -37,7 +37,7 @@ func lockfileRefused(err error, ws *solver.Workspace, plan *solver.Plan) error {
 // file: the manifest through its source map, workspace files (package.json,
 // pnpm-lock.yaml, ...) with their content read from the context, so buildx prints
 // the lines at fault.
-func withSources(err error, sm *bk.SourceMap, files fs.FS) error {
+func withSources(err error, sm *llb.SourceMap, files fs.FS) error {
 	if err == nil {
 		return nil
 	}

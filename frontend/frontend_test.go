@@ -5,14 +5,14 @@ import (
 	"testing"
 	"testing/fstest"
 
-	bk "github.com/moby/buildkit/client/llb"
+	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/solver/errdefs"
 	"github.com/monokit/monokit/diag"
 )
 
 func TestWithSources(t *testing.T) {
 	yaml := []byte("version: 1\ntargets:\n  api: {package: api}\n")
-	sm := bk.NewSourceMap(nil, "monokit.yaml", "yaml", yaml)
+	sm := llb.NewSourceMap(nil, "monokit.yaml", "yaml", yaml)
 	files := fstest.MapFS{"apps/api/package.json": {Data: []byte("{\n  \"name\": \"api\"\n}\n")}}
 	err := errors.Join(
 		diag.Errorf(diag.Pos{File: "monokit.yaml", Line: 3, Col: 3}, "first"),

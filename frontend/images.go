@@ -8,7 +8,7 @@ import (
 
 	"github.com/containerd/platforms"
 	"github.com/distribution/reference"
-	bk "github.com/moby/buildkit/client/llb"
+	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/client/llb/sourceresolver"
 	"github.com/moby/buildkit/frontend/dockerui"
 	"github.com/moby/buildkit/frontend/gateway/client"
@@ -31,7 +31,7 @@ type images struct {
 
 type imageCall struct {
 	once sync.Once
-	st   bk.State
+	st   llb.State
 	img  *dockerspec.DockerOCIImage
 	err  error
 }
@@ -40,8 +40,8 @@ func newImages(c client.Client, bc *dockerui.Client) *images {
 	return &images{c: c, bc: bc, calls: map[string]*imageCall{}}
 }
 
-// resolve is the llb.ImageFunc the llb package calls.
-func (r *images) resolve(ctx context.Context, ref string, p ocispecs.Platform) (bk.State, *dockerspec.DockerOCIImage, error) {
+// resolve is the plan2llb.ImageFunc the converter calls.
+func (r *images) resolve(ctx context.Context, ref string, p ocispecs.Platform) (llb.State, *dockerspec.DockerOCIImage, error) {
 	key := ref + "|" + platforms.FormatAll(platforms.Normalize(p))
 	r.mu.Lock()
 	call := r.calls[key]
@@ -71,16 +71,16 @@ func (r *images) prefetch(ctx context.Context, build []string, buildPlatforms []
 	return eg.Wait()
 }
 
-func (r *images) load(ctx context.Context, ref string, p ocispecs.Platform) (bk.State, *dockerspec.DockerOCIImage, error) {
+func (r *images) load(ctx context.Context, ref string, p ocispecs.Platform) (llb.State, *dockerspec.DockerOCIImage, error) {
 	mode := r.bc.ImageResolveMode.String()
 	nc, err := r.bc.NamedContext(ref, dockerui.ContextOpt{Platform: &p, ResolveMode: mode})
 	if err != nil {
-		return bk.State{}, nil, err
+		return llb.State{}, nil, err
 	}
 	if nc != nil {
 		st, img, err := nc.Load(ctx)
 		if err != nil {
-			return bk.State{}, nil, fmt.Errorf("loading build context %s: %w", ref, err)
+			return llb.State{}, nil, fmt.Errorf("loading build context %s: %w", ref, err)
 		}
 		if st != nil {
 			return *st, img, nil
@@ -88,7 +88,7 @@ func (r *images) load(ctx context.Context, ref string, p ocispecs.Platform) (bk.
 	}
 	named, err := reference.ParseNormalizedNamed(ref)
 	if err != nil {
-		return bk.State{}, nil, err
+		return llb.State{}, nil, err
 	}
 	named = reference.TagNameOnly(named)
 	_, dgst, data, err := r.c.ResolveImageConfig(ctx, named.String(), sourceresolver.Opt{
@@ -96,18 +96,18 @@ func (r *images) load(ctx context.Context, ref string, p ocispecs.Platform) (bk.
 		ImageOpt: &sourceresolver.ResolveImageOpt{Platform: &p, ResolveMode: mode},
 	})
 	if err != nil {
-		return bk.State{}, nil, fmt.Errorf("resolving %s for %s: %w (supply it with --build-context %s=docker-image://<mirror> or oci-layout://<dir>@<digest>)", ref, platforms.Format(p), err, ref)
+		return llb.State{}, nil, fmt.Errorf("resolving %s for %s: %w (supply it with --build-context %s=docker-image://<mirror> or oci-layout://<dir>@<digest>)", ref, platforms.Format(p), err, ref)
 	}
 	var img dockerspec.DockerOCIImage
 	if err := json.Unmarshal(data, &img); err != nil {
-		return bk.State{}, nil, fmt.Errorf("image config of %s: %w", ref, err)
+		return llb.State{}, nil, fmt.Errorf("image config of %s: %w", ref, err)
 	}
 	if pinned, err := reference.WithDigest(named, dgst); err == nil {
 		ref = pinned.String()
 	}
-	st, err := bk.Image(ref, bk.Platform(p), bk.WithCustomName("[internal] load "+named.String())).WithImageConfig(data)
+	st, err := llb.Image(ref, llb.Platform(p), llb.WithCustomName("[internal] load "+named.String())).WithImageConfig(data)
 	if err != nil {
-		return bk.State{}, nil, err
+		return llb.State{}, nil, err
 	}
 	return st, &img, nil
 }

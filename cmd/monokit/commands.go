@@ -12,12 +12,12 @@ import (
 	"strings"
 
 	"github.com/containerd/platforms"
-	bk "github.com/moby/buildkit/client/llb"
+	"github.com/moby/buildkit/client/llb"
 	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 
-	mkllb "github.com/monokit/monokit/llb"
 	"github.com/monokit/monokit/manifest"
+	"github.com/monokit/monokit/plan2llb"
 	"github.com/monokit/monokit/solver"
 )
 
@@ -163,12 +163,12 @@ func llbCmd(ctx context.Context, args []string, w io.Writer) error {
 		}
 		target = platforms.Normalize(p)
 	}
-	res, err := mkllb.Build(ctx, plan, mkllb.Options{
+	res, err := plan2llb.Build(ctx, plan, plan2llb.Options{
 		// A fixed unique ID keeps the output stable between runs.
-		Context:  bk.Local("context", bk.SharedKeyHint("context"), bk.LocalUniqueID("monokit-llb"), bk.IncludePatterns(plan.ContextPaths), bk.ExcludePatterns(solver.MetadataExcludes)),
-		Metadata: bk.Local("context", bk.SharedKeyHint("monokit-metadata"), bk.LocalUniqueID("monokit-llb"), bk.IncludePatterns(solver.MetadataPatterns), bk.ExcludePatterns(solver.MetadataExcludes)),
-		Image: func(_ context.Context, ref string, p ocispecs.Platform) (bk.State, *dockerspec.DockerOCIImage, error) {
-			return bk.Image(ref, bk.Platform(p)), nil, nil
+		Context:  llb.Local("context", llb.SharedKeyHint("context"), llb.LocalUniqueID("monokit-llb"), llb.IncludePatterns(plan.ContextPaths), llb.ExcludePatterns(solver.MetadataExcludes)),
+		Metadata: llb.Local("context", llb.SharedKeyHint("monokit-metadata"), llb.LocalUniqueID("monokit-llb"), llb.IncludePatterns(solver.MetadataPatterns), llb.ExcludePatterns(solver.MetadataExcludes)),
+		Image: func(_ context.Context, ref string, p ocispecs.Platform) (llb.State, *dockerspec.DockerOCIImage, error) {
+			return llb.Image(ref, llb.Platform(p)), nil, nil
 		},
 		BuildPlatform:  build,
 		TargetPlatform: target,
@@ -177,11 +177,11 @@ func llbCmd(ctx context.Context, args []string, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	def, err := res.State.Marshal(ctx, bk.Platform(target))
+	def, err := res.State.Marshal(ctx, llb.Platform(target))
 	if err != nil {
 		return err
 	}
-	return bk.WriteTo(def, w)
+	return llb.WriteTo(def, w)
 }
 
 func targetsCmd(args []string, w io.Writer) error {

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	bk "github.com/moby/buildkit/client/llb"
+	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/solver/pb"
 )
 
@@ -62,7 +62,7 @@ func TestLLBIsReadable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	def, err := bk.ReadFrom(strings.NewReader(out))
+	def, err := llb.ReadFrom(strings.NewReader(out))
 	if err != nil {
 		t.Fatalf("buildctl debug dump-llb could not read it: %v", err)
 	}
@@ -83,7 +83,7 @@ func TestLLBIsReadable(t *testing.T) {
 	}
 	// The ops are deterministic; only the metadata map's wire order may vary.
 	again, _ := runCmd(t, "llb", "--target", "backend", "--platform", "linux/arm64", nexus)
-	def2, err := bk.ReadFrom(strings.NewReader(again))
+	def2, err := llb.ReadFrom(strings.NewReader(again))
 	if err != nil {
 		t.Fatal(err)
 	}

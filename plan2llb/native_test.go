@@ -1,4 +1,4 @@
-package llb
+package plan2llb
 
 import (
 	"context"

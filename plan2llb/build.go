@@ -1,4 +1,4 @@
-package llb
+package plan2llb
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/containerd/platforms"
-	bk "github.com/moby/buildkit/client/llb"
+	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/solver/pb"
 	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
@@ -21,12 +21,12 @@ import (
 // config when known (the runtime image's becomes the result's base). The
 // frontend resolves named contexts and registry images; tests return fixed
 // states.
-type ImageFunc func(ctx context.Context, ref string, platform ocispecs.Platform) (bk.State, *dockerspec.DockerOCIImage, error)
+type ImageFunc func(ctx context.Context, ref string, platform ocispecs.Platform) (llb.State, *dockerspec.DockerOCIImage, error)
 
 // Result is what Build returns, in the shape of dockerfile2llb's: the image's
 // state, its config and the config of the image it starts from.
 type Result struct {
-	State     bk.State
+	State     llb.State
 	Image     *dockerspec.DockerOCIImage
 	BaseImage *dockerspec.DockerOCIImage
 }
@@ -35,11 +35,11 @@ type Result struct {
 // environment, no clock, no network.
 type Options struct {
 	// Context is the build context, already filtered to plan.ContextPaths.
-	Context bk.State
+	Context llb.State
 	// Metadata holds the workspace metadata files (solver.MetadataPatterns) the
 	// frontend already transferred to plan; the install reads its inputs from it,
 	// so the lockfile crosses the wire once. Zero: read them from Context.
-	Metadata bk.State
+	Metadata llb.State
 	// Image resolves every base image.
 	Image ImageFunc
 	// BuildPlatform runs toolchain, install, builds and prune; TargetPlatform is
@@ -54,7 +54,7 @@ type Options struct {
 	// --no-cache-filter).
 	NoCache func(stageID string) bool
 	// SourceMap locates ops in the manifest; nil outside the frontend.
-	SourceMap *bk.SourceMap
+	SourceMap *llb.SourceMap
 	// Epoch is SOURCE_DATE_EPOCH for created timestamps of copied files.
 	Epoch *time.Time
 	// Runnable reports whether the worker can execute a platform (natively or
@@ -68,12 +68,12 @@ type Options struct {
 // config.
 func Build(ctx context.Context, plan *solver.Plan, o Options) (*Result, error) {
 	if o.Image == nil {
-		return nil, fmt.Errorf("llb: Options.Image is required")
+		return nil, fmt.Errorf("plan2llb: Options.Image is required")
 	}
 	if err := plan.CheckPlatform(o.BuildPlatform, o.TargetPlatform, o.Runnable); err != nil {
 		return nil, err
 	}
-	b := &graph{plan: plan, o: o, states: map[string]bk.State{}, outputs: map[string]bk.State{}, collected: map[string]bk.State{}}
+	b := &graph{plan: plan, o: o, states: map[string]llb.State{}, outputs: map[string]llb.State{}, collected: map[string]llb.State{}}
 	for _, s := range plan.Stages {
 		var err error
 		switch s.Kind {
@@ -92,14 +92,14 @@ func Build(ctx context.Context, plan *solver.Plan, o Options) (*Result, error) {
 		case solver.KindRuntime:
 			err = b.runtime(ctx, s)
 		default:
-			err = fmt.Errorf("llb: stage %s has unknown kind %q", s.ID, s.Kind)
+			err = fmt.Errorf("plan2llb: stage %s has unknown kind %q", s.ID, s.Kind)
 		}
 		if err != nil {
 			return nil, err
 		}
 	}
 	if b.runtimeID == "" {
-		return nil, fmt.Errorf("llb: plan for %s has no runtime stage", plan.Target)
+		return nil, fmt.Errorf("plan2llb: plan for %s has no runtime stage", plan.Target)
 	}
 	img := Image(plan, b.baseImage, o.TargetPlatform, o.Epoch)
 	for k, v := range o.Labels {
@@ -118,45 +118,45 @@ type graph struct {
 	// states are each stage's full result; outputs are build stages' outputs
 	// alone, on scratch, so dependents merge them as independent layers;
 	// collected are the CollectMount results of stages that collect.
-	states    map[string]bk.State
-	outputs   map[string]bk.State
-	collected map[string]bk.State
+	states    map[string]llb.State
+	outputs   map[string]llb.State
+	collected map[string]llb.State
 }
 
-func (b *graph) need(s solver.Stage, id string) (bk.State, error) {
+func (b *graph) need(s solver.Stage, id string) (llb.State, error) {
 	st, ok := b.states[id]
 	if !ok {
-		return bk.State{}, fmt.Errorf("llb: stage %s needs %s, which the plan has not built before it", s.ID, id)
+		return llb.State{}, fmt.Errorf("plan2llb: stage %s needs %s, which the plan has not built before it", s.ID, id)
 	}
 	return st, nil
 }
 
 // needKind is the stage of that kind among those s needs: the plan's Needs are
 // the only way one stage reaches another.
-func (b *graph) needKind(s solver.Stage, kind solver.Kind) (string, bk.State, error) {
+func (b *graph) needKind(s solver.Stage, kind solver.Kind) (string, llb.State, error) {
 	for _, id := range s.Needs {
 		if n := b.plan.Stage(id); n != nil && n.Kind == kind {
 			st, err := b.need(s, id)
 			return id, st, err
 		}
 	}
-	return "", bk.State{}, fmt.Errorf("llb: stage %s needs no %s stage", s.ID, kind)
+	return "", llb.State{}, fmt.Errorf("plan2llb: stage %s needs no %s stage", s.ID, kind)
 }
 
 // constraints are the options every op of stage s carries: a name for progress
 // output, where in the manifest it comes from, and --no-cache.
-func (b *graph) constraints(s solver.Stage, name string) []bk.ConstraintsOpt {
+func (b *graph) constraints(s solver.Stage, name string) []llb.ConstraintsOpt {
 	id := s.ID
 	if s.PerTarget || s.Platform == solver.OnTarget {
 		// One per target platform in a multi-platform build.
 		id += " " + platforms.Format(b.o.TargetPlatform)
 	}
-	opts := []bk.ConstraintsOpt{bk.WithCustomName(fmt.Sprintf("[%s] %s", id, name))}
+	opts := []llb.ConstraintsOpt{llb.WithCustomName(fmt.Sprintf("[%s] %s", id, name))}
 	if loc := b.location(s); loc != nil {
 		opts = append(opts, loc)
 	}
 	if b.o.NoCache != nil && b.o.NoCache(s.ID) {
-		opts = append(opts, bk.IgnoreCache)
+		opts = append(opts, llb.IgnoreCache)
 	}
 	return opts
 }
@@ -169,7 +169,7 @@ func (b *graph) toolchain(ctx context.Context, s solver.Stage) error {
 	// Merge and Run keep the first input's environment, so this reaches every
 	// later step on the build image.
 	st := withEnv(img, s.Env)
-	run := append([]bk.RunOption{shell(s.Run)}, b.caches(s)...)
+	run := append([]llb.RunOption{shell(s.Run)}, b.caches(s)...)
 	b.states[s.ID] = st.Run(append(run, runConstraints(b.constraints(s, "RUN "+strings.Join(s.Run, " && ")))...)...).Root()
 	return nil
 }
@@ -184,7 +184,7 @@ func (b *graph) deps(s solver.Stage) error {
 	if src.Output() == nil {
 		src = b.o.Context
 	}
-	fa := bk.Copy(src, "/", solver.BuildRoot+"/", contextCopy(s.Inputs, s.Excludes, b.o.Epoch))
+	fa := llb.Copy(src, "/", solver.BuildRoot+"/", contextCopy(s.Inputs, s.Excludes, b.o.Epoch))
 	if len(s.ContextInputs) > 0 {
 		fa = fa.Copy(b.o.Context, "/", solver.BuildRoot+"/", contextCopy(s.ContextInputs, s.Excludes, b.o.Epoch))
 	}
@@ -199,30 +199,30 @@ func (b *graph) deps(s solver.Stage) error {
 // then the outputs of the builds it needs. They are copied onto deps in one file
 // op rather than merged: an exec on a merge first materialises it, hardlinking the
 // whole dependency tree, which costs more than copying sources and outputs.
-func (b *graph) base(s solver.Stage) (bk.State, error) {
+func (b *graph) base(s solver.Stage) (llb.State, error) {
 	depsID, deps, err := b.needKind(s, solver.KindDeps)
 	if err != nil {
-		return bk.State{}, err
+		return llb.State{}, err
 	}
-	var fa *bk.FileAction
-	add := func(src bk.State, info *bk.CopyInfo) {
+	var fa *llb.FileAction
+	add := func(src llb.State, info *llb.CopyInfo) {
 		if fa == nil {
-			fa = bk.Copy(src, "/", "/", info)
+			fa = llb.Copy(src, "/", "/", info)
 		} else {
 			fa = fa.Copy(src, "/", "/", info)
 		}
 	}
 	if len(s.Inputs) > 0 { // no patterns would mean the whole context
-		fa = bk.Copy(b.o.Context, "/", solver.BuildRoot+"/", contextCopy(s.Inputs, s.Excludes, b.o.Epoch))
+		fa = llb.Copy(b.o.Context, "/", solver.BuildRoot+"/", contextCopy(s.Inputs, s.Excludes, b.o.Epoch))
 	}
 	for _, id := range s.Needs {
 		if id == depsID {
 			continue
 		}
 		if _, err := b.need(s, id); err != nil {
-			return bk.State{}, err
+			return llb.State{}, err
 		}
-		add(b.outputs[id], &bk.CopyInfo{CopyDirContentsOnly: true})
+		add(b.outputs[id], &llb.CopyInfo{CopyDirContentsOnly: true})
 	}
 	if fa == nil {
 		return deps, nil
@@ -240,9 +240,9 @@ func (b *graph) packageBuild(s solver.Stage) error {
 		b.states[s.ID] = base
 		return nil
 	}
-	var extra []bk.RunOption
+	var extra []llb.RunOption
 	if s.ExtraOutput != "" {
-		extra = append(extra, bk.AddMount(s.ExtraOutput, bk.Scratch()))
+		extra = append(extra, llb.AddMount(s.ExtraOutput, llb.Scratch()))
 	}
 	es := b.run(b.withFiles(base, s), s, path.Join(solver.BuildRoot, s.Dir), extra...)
 	run := es.Root()
@@ -255,10 +255,10 @@ func (b *graph) packageBuild(s solver.Stage) error {
 		b.collected[s.ID] = es.GetMount(solver.CollectMount)
 	}
 	if s.Kind == solver.KindBuild {
-		out := bk.Scratch()
+		out := llb.Scratch()
 		for _, o := range s.Outputs {
 			p := path.Join(solver.BuildRoot, o)
-			out = out.File(bk.Copy(run, p, p, &bk.CopyInfo{CopyDirContentsOnly: true, CreateDestPath: true, CreatedTime: b.o.Epoch}), b.constraints(s, "COPY output "+o)...)
+			out = out.File(llb.Copy(run, p, p, &llb.CopyInfo{CopyDirContentsOnly: true, CreateDestPath: true, CreatedTime: b.o.Epoch}), b.constraints(s, "COPY output "+o)...)
 		}
 		b.outputs[s.ID] = out
 	}
@@ -278,11 +278,11 @@ func (b *graph) prune(ctx context.Context, s solver.Stage) error {
 		if err != nil {
 			return err
 		}
-		mounts = append(mounts, bk.AddMount(solver.TreeMount, bk.Scratch()))
+		mounts = append(mounts, llb.AddMount(solver.TreeMount, llb.Scratch()))
 		b.states[s.ID] = b.run(b.withFiles(base, s), s, solver.BuildRoot, mounts...).GetMount(solver.TreeMount)
 		return nil
 	}
-	out := bk.Scratch()
+	out := llb.Scratch()
 	for _, c := range s.Copies {
 		src, err := b.source(s, c)
 		if err != nil {
@@ -303,8 +303,8 @@ func (b *graph) runtime(ctx context.Context, s solver.Stage) error {
 		return err
 	}
 	b.runtimeID, b.baseImage = s.ID, cfg
-	root := &bk.ChownOpt{User: &bk.UserOpt{UID: 0}, Group: &bk.UserOpt{UID: 0}}
-	app := bk.Scratch()
+	root := &llb.ChownOpt{User: &llb.UserOpt{UID: 0}, Group: &llb.UserOpt{UID: 0}}
+	app := llb.Scratch()
 	for _, c := range s.Copies {
 		src, err := b.source(s, c)
 		if err != nil {
@@ -312,13 +312,13 @@ func (b *graph) runtime(ctx context.Context, s solver.Stage) error {
 		}
 		app = app.File(copyOp(src, c, root, b.o.Epoch), b.constraints(s, b.copyName(c))...)
 	}
-	b.states[s.ID] = b.layer(img, []bk.State{app}, s, "MERGE the app onto "+s.Image)
+	b.states[s.ID] = b.layer(img, []llb.State{app}, s, "MERGE the app onto "+s.Image)
 	return nil
 }
 
-func copyOp(src bk.State, c solver.Copy, chown *bk.ChownOpt, epoch *time.Time) *bk.FileAction {
-	info := &bk.CopyInfo{CopyDirContentsOnly: true, CreateDestPath: true, ChownOpt: chown, CreatedTime: epoch, ExcludePatterns: c.Excludes}
-	return bk.Copy(src, c.Src, c.Dest, info)
+func copyOp(src llb.State, c solver.Copy, chown *llb.ChownOpt, epoch *time.Time) *llb.FileAction {
+	info := &llb.CopyInfo{CopyDirContentsOnly: true, CreateDestPath: true, ChownOpt: chown, CreatedTime: epoch, ExcludePatterns: c.Excludes}
+	return llb.Copy(src, c.Src, c.Dest, info)
 }
 
 // copyName names a copy in progress output; a collected copy by the paths the
@@ -333,13 +333,13 @@ func (b *graph) copyName(c solver.Copy) string {
 }
 
 // source is the state a copy reads: the From stage's result, or what it collected.
-func (b *graph) source(s solver.Stage, c solver.Copy) (bk.State, error) {
+func (b *graph) source(s solver.Stage, c solver.Copy) (llb.State, error) {
 	if !c.Collected {
 		return b.need(s, c.From)
 	}
 	st, ok := b.collected[c.From]
 	if !ok {
-		return bk.State{}, fmt.Errorf("llb: stage %s copies what %s collected, which collects nothing", s.ID, c.From)
+		return llb.State{}, fmt.Errorf("plan2llb: stage %s copies what %s collected, which collects nothing", s.ID, c.From)
 	}
 	return st, nil
 }
@@ -347,8 +347,8 @@ func (b *graph) source(s solver.Stage, c solver.Copy) (bk.State, error) {
 // contextCopy copies the given context paths (globs allowed) and nothing else. A
 // pattern that matches nothing copies nothing, and content outside the patterns
 // does not affect the cache key.
-func contextCopy(include, exclude []string, epoch *time.Time) *bk.CopyInfo {
-	return &bk.CopyInfo{
+func contextCopy(include, exclude []string, epoch *time.Time) *llb.CopyInfo {
+	return &llb.CopyInfo{
 		CopyDirContentsOnly: true,
 		CreateDestPath:      true,
 		IncludePatterns:     include,
@@ -359,33 +359,33 @@ func contextCopy(include, exclude []string, epoch *time.Time) *bk.CopyInfo {
 
 // layer puts layers on top of base: merged when the worker can, so each stays
 // an independent layer; copied one after another otherwise.
-func (b *graph) layer(base bk.State, layers []bk.State, s solver.Stage, name string) bk.State {
+func (b *graph) layer(base llb.State, layers []llb.State, s solver.Stage, name string) llb.State {
 	if b.o.MergeOp {
-		return bk.Merge(append([]bk.State{base}, layers...), b.constraints(s, name)...)
+		return llb.Merge(append([]llb.State{base}, layers...), b.constraints(s, name)...)
 	}
 	for _, l := range layers {
-		base = base.File(bk.Copy(l, "/", "/", &bk.CopyInfo{CopyDirContentsOnly: true}), b.constraints(s, strings.Replace(name, "MERGE", "COPY", 1))...)
+		base = base.File(llb.Copy(l, "/", "/", &llb.CopyInfo{CopyDirContentsOnly: true}), b.constraints(s, strings.Replace(name, "MERGE", "COPY", 1))...)
 	}
 	return base
 }
 
 // exec runs a stage's commands in dir with its cache mounts and secrets.
-func (b *graph) exec(base bk.State, s solver.Stage, dir string) bk.State {
+func (b *graph) exec(base llb.State, s solver.Stage, dir string) llb.State {
 	return b.run(base, s, dir).Root()
 }
 
 // run is exec with extra mounts, whose results the caller takes; a stage that
 // collects gets its scratch CollectMount here, beside the commands that fill it.
-func (b *graph) run(base bk.State, s solver.Stage, dir string, extra ...bk.RunOption) bk.ExecState {
+func (b *graph) run(base llb.State, s solver.Stage, dir string, extra ...llb.RunOption) llb.ExecState {
 	st := withEnv(base, s.Env).Dir(dir)
 	if s.PerTarget {
 		st = targetEnv(st, b.o.TargetPlatform)
 	}
 	if len(s.Collect) > 0 {
 		// Run's collect commands fill it (solver.CollectMount).
-		extra = append(extra, bk.AddMount(solver.CollectMount, bk.Scratch()))
+		extra = append(extra, llb.AddMount(solver.CollectMount, llb.Scratch()))
 	}
-	run := append([]bk.RunOption{shell(s.Run)}, extra...)
+	run := append([]llb.RunOption{shell(s.Run)}, extra...)
 	run = append(run, b.caches(s)...)
 	if s.Secrets {
 		for _, sec := range b.plan.Secrets {
@@ -399,27 +399,27 @@ func (b *graph) run(base bk.State, s solver.Stage, dir string, extra ...bk.RunOp
 	return st.Run(append(run, runConstraints(b.constraints(s, name))...)...)
 }
 
-func secret(s solver.Secret) bk.RunOption {
-	var opts []bk.SecretOption
+func secret(s solver.Secret) llb.RunOption {
+	var opts []llb.SecretOption
 	if !s.Required {
-		opts = append(opts, bk.SecretOptional)
+		opts = append(opts, llb.SecretOptional)
 	}
 	if s.Env != "" {
-		return bk.AddSecretWithDest(s.ID, nil, append(opts, bk.SecretAsEnvName(s.Env))...)
+		return llb.AddSecretWithDest(s.ID, nil, append(opts, llb.SecretAsEnvName(s.Env))...)
 	}
 	target := s.Target
 	if target == "" {
 		target = "/run/secrets/" + s.ID
 	}
-	return bk.AddSecret(target, append(opts, bk.SecretID(s.ID))...)
+	return llb.AddSecret(target, append(opts, llb.SecretID(s.ID))...)
 }
 
 // caches are the stage's persistent cache mounts, as the plan declares them.
-func (b *graph) caches(s solver.Stage) []bk.RunOption {
-	sharing := map[string]bk.CacheMountSharingMode{solver.CacheLocked: bk.CacheMountLocked, solver.CacheShared: bk.CacheMountShared, solver.CachePrivate: bk.CacheMountPrivate}
-	var out []bk.RunOption
+func (b *graph) caches(s solver.Stage) []llb.RunOption {
+	sharing := map[string]llb.CacheMountSharingMode{solver.CacheLocked: llb.CacheMountLocked, solver.CacheShared: llb.CacheMountShared, solver.CachePrivate: llb.CacheMountPrivate}
+	var out []llb.RunOption
 	for _, c := range s.Caches {
-		out = append(out, bk.AddMount(c.Target, bk.Scratch(), bk.AsPersistentCacheDir(b.cacheID(c.Name), sharing[c.Sharing])))
+		out = append(out, llb.AddMount(c.Target, llb.Scratch(), llb.AsPersistentCacheDir(b.cacheID(c.Name), sharing[c.Sharing])))
 	}
 	return out
 }
@@ -440,11 +440,11 @@ func (b *graph) cacheID(name string) string {
 }
 
 // shell runs commands with /bin/sh, stopping at the first that fails.
-func shell(cmds []string) bk.RunOption {
-	return bk.Args([]string{"/bin/sh", "-c", "set -e\n" + strings.Join(cmds, "\n")})
+func shell(cmds []string) llb.RunOption {
+	return llb.Args([]string{"/bin/sh", "-c", "set -e\n" + strings.Join(cmds, "\n")})
 }
 
-func withEnv(st bk.State, env []string) bk.State {
+func withEnv(st llb.State, env []string) llb.State {
 	for _, kv := range env {
 		k, v, _ := strings.Cut(kv, "=")
 		st = st.AddEnv(k, v)
@@ -452,8 +452,8 @@ func withEnv(st bk.State, env []string) bk.State {
 	return st
 }
 
-func runConstraints(opts []bk.ConstraintsOpt) []bk.RunOption {
-	out := make([]bk.RunOption, len(opts))
+func runConstraints(opts []llb.ConstraintsOpt) []llb.RunOption {
+	out := make([]llb.RunOption, len(opts))
 	for i, o := range opts {
 		out[i] = o
 	}
@@ -462,7 +462,7 @@ func runConstraints(opts []bk.ConstraintsOpt) []bk.RunOption {
 
 // location attaches the manifest position of the stage's target to its ops, so
 // BuildKit errors point at the manifest.
-func (b *graph) location(s solver.Stage) bk.ConstraintsOpt {
+func (b *graph) location(s solver.Stage) llb.ConstraintsOpt {
 	sm := b.o.SourceMap
 	if sm == nil {
 		return nil

@@ -1,4 +1,4 @@
-package llb
+package plan2llb
 
 import (
 	"bytes"
@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	bk "github.com/moby/buildkit/client/llb"
+	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/solver/pb"
 	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
 	digest "github.com/opencontainers/go-digest"
@@ -37,9 +37,9 @@ func nexusPlan(t *testing.T, target string) *solver.Plan {
 
 func testOptions(merge bool) Options {
 	return Options{
-		Context: bk.Local("context", bk.SessionID("test-session"), bk.SharedKeyHint("context")),
-		Image: func(_ context.Context, ref string, p ocispecs.Platform) (bk.State, *dockerspec.DockerOCIImage, error) {
-			return bk.Image(ref, bk.Platform(p)), nil, nil
+		Context: llb.Local("context", llb.SessionID("test-session"), llb.SharedKeyHint("context")),
+		Image: func(_ context.Context, ref string, p ocispecs.Platform) (llb.State, *dockerspec.DockerOCIImage, error) {
+			return llb.Image(ref, llb.Platform(p)), nil, nil
 		},
 		BuildPlatform:  amd64,
 		TargetPlatform: arm64,
@@ -53,7 +53,7 @@ type graphOf struct {
 	root digest.Digest
 }
 
-func marshal(t *testing.T, st bk.State) (*bk.Definition, *graphOf) {
+func marshal(t *testing.T, st llb.State) (*llb.Definition, *graphOf) {
 	t.Helper()
 	def, err := st.Marshal(context.Background())
 	if err != nil {
@@ -373,7 +373,7 @@ func TestFrontendPrune(t *testing.T) {
 	}
 }
 
-// TestImports keeps the pipeline one-way: llb never reaches the gateway.
+// TestImports keeps the pipeline one-way: plan2llb never reaches the gateway.
 func TestImports(t *testing.T) {
 	out, err := exec.Command("go", "list", "-deps", ".").Output()
 	if err != nil {
@@ -381,7 +381,7 @@ func TestImports(t *testing.T) {
 	}
 	for _, bad := range []string{"frontend/gateway/client", "frontend/dockerui", "monokit/frontend"} {
 		if bytes.Contains(out, []byte(bad)) {
-			t.Errorf("llb depends on %s", bad)
+			t.Errorf("plan2llb depends on %s", bad)
 		}
 	}
 }
@@ -424,11 +424,11 @@ func TestBuildReturnsImage(t *testing.T) {
 	runtime := &dockerspec.DockerOCIImage{}
 	runtime.Config.Env = []string{"PATH=/nodejs/bin:/usr/bin"}
 	o := testOptions(true)
-	o.Image = func(_ context.Context, ref string, pl ocispecs.Platform) (bk.State, *dockerspec.DockerOCIImage, error) {
+	o.Image = func(_ context.Context, ref string, pl ocispecs.Platform) (llb.State, *dockerspec.DockerOCIImage, error) {
 		if ref == p.Stage("runtime").Image {
-			return bk.Image(ref, bk.Platform(pl)), runtime, nil
+			return llb.Image(ref, llb.Platform(pl)), runtime, nil
 		}
-		return bk.Image(ref, bk.Platform(pl)), nil, nil
+		return llb.Image(ref, llb.Platform(pl)), nil, nil
 	}
 	o.Labels = map[string]string{"org.example.ci": "42"}
 	res, err := Build(context.Background(), p, o)

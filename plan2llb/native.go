@@ -1,4 +1,4 @@
-package llb
+package plan2llb
 
 import (
 	"context"
@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	bk "github.com/moby/buildkit/client/llb"
+	"github.com/moby/buildkit/client/llb"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 
 	"github.com/monokit/monokit/solver"
@@ -53,7 +53,7 @@ func (b *graph) selectPlatform(ctx context.Context, s solver.Stage) error {
 // treeScript runs a script on base with the production tree mounted read-write
 // (at solver.TreeDir) and the stage's images read-only; the tree mount's result
 // is the stage's, with no copy in or out.
-func (b *graph) treeScript(ctx context.Context, s solver.Stage, base bk.State) error {
+func (b *graph) treeScript(ctx context.Context, s solver.Stage, base llb.State) error {
 	_, prune, err := b.needKind(s, solver.KindPrune)
 	if err != nil {
 		return err
@@ -62,17 +62,17 @@ func (b *graph) treeScript(ctx context.Context, s solver.Stage, base bk.State) e
 	if err != nil {
 		return err
 	}
-	mounts = append(mounts, bk.AddMount(solver.TreeMount, prune))
+	mounts = append(mounts, llb.AddMount(solver.TreeMount, prune))
 	b.states[s.ID] = b.run(b.withFiles(base, s), s, solver.TreeDir, mounts...).GetMount(solver.TreeMount)
 	return nil
 }
 
 // mounts are a stage's read-only mounts: images for the target platform, or
 // the outputs of stages it needs.
-func (b *graph) mounts(ctx context.Context, s solver.Stage) ([]bk.RunOption, error) {
-	var out []bk.RunOption
+func (b *graph) mounts(ctx context.Context, s solver.Stage) ([]llb.RunOption, error) {
+	var out []llb.RunOption
 	for _, m := range s.Mounts {
-		var st bk.State
+		var st llb.State
 		if m.Stage != "" {
 			if _, err := b.need(s, m.Stage); err != nil {
 				return nil, err
@@ -85,22 +85,22 @@ func (b *graph) mounts(ctx context.Context, s solver.Stage) ([]bk.RunOption, err
 			}
 			st = img
 		}
-		out = append(out, bk.AddMount(m.Target, st, bk.Readonly))
+		out = append(out, llb.AddMount(m.Target, st, llb.Readonly))
 	}
 	return out, nil
 }
 
 // withFiles writes the stage's helper scripts and data files onto st.
-func (b *graph) withFiles(st bk.State, s solver.Stage) bk.State {
+func (b *graph) withFiles(st llb.State, s solver.Stage) llb.State {
 	if len(s.Helpers) == 0 && len(s.Files) == 0 {
 		return st
 	}
-	var fa *bk.FileAction
+	var fa *llb.FileAction
 	write := func(p string, data []byte) {
 		if fa == nil {
-			fa = bk.Mkdir(path.Dir(p), 0o755, bk.WithParents(true))
+			fa = llb.Mkdir(path.Dir(p), 0o755, llb.WithParents(true))
 		} else {
-			fa = fa.Mkdir(path.Dir(p), 0o755, bk.WithParents(true))
+			fa = fa.Mkdir(path.Dir(p), 0o755, llb.WithParents(true))
 		}
 		fa = fa.Mkfile(p, 0o644, data)
 	}
@@ -123,6 +123,6 @@ func fileNames(fs []solver.File) []string {
 
 // targetEnv sets the target platform's os and cpu, as npm names them, for a
 // per-target stage.
-func targetEnv(st bk.State, p ocispecs.Platform) bk.State {
+func targetEnv(st llb.State, p ocispecs.Platform) llb.State {
 	return st.AddEnv(solver.TargetOSEnv, p.OS).AddEnv(solver.TargetCPUEnv, solver.NodeArch(p.Architecture))
 }
