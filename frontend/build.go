@@ -17,7 +17,8 @@ import (
 	"github.com/monokit/monokit/diag"
 	"github.com/monokit/monokit/manifest"
 	"github.com/monokit/monokit/plan2llb"
-	"github.com/monokit/monokit/solver"
+	"github.com/monokit/monokit/planner"
+	"github.com/monokit/monokit/pnpm"
 )
 
 // Build is the gateway build function: `monokit frontend` runs it for BuildKit, and
@@ -51,7 +52,7 @@ func Build(ctx context.Context, c client.Client) (_ *client.Result, err error) {
 	if err != nil {
 		return nil, err
 	}
-	plan, err := solver.SolveTarget(m, ws, bc.Target, solver.Options{BuildArgs: bc.BuildArgs})
+	plan, err := planner.SolveTarget(m, ws, bc.Target, planner.Options{BuildArgs: bc.BuildArgs})
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +69,7 @@ func Build(ctx context.Context, c client.Client) (_ *client.Result, err error) {
 	}
 	mainCtx, err := bc.MainContext(ctx,
 		llb.IncludePatterns(plan.ContextPaths),
-		llb.ExcludePatterns(append(excludes, solver.MetadataExcludes...)),
+		llb.ExcludePatterns(append(excludes, pnpm.MetadataExcludes...)),
 	)
 	if err != nil {
 		return nil, err
@@ -137,14 +138,14 @@ func Build(ctx context.Context, c client.Client) (_ *client.Result, err error) {
 // loadWorkspace fetches only the workspace metadata files from the build context
 // and solves the workspace over them. It returns their state too: the install
 // step copies from it, so nothing is transferred twice.
-func loadWorkspace(ctx context.Context, c client.Client, bc *dockerui.Client) (*solver.Workspace, llb.State, fs.FS, error) {
+func loadWorkspace(ctx context.Context, c client.Client, bc *dockerui.Client) (*pnpm.Workspace, llb.State, fs.FS, error) {
 	excludes, err := bc.DockerIgnorePatterns(ctx)
 	if err != nil {
 		return nil, llb.State{}, nil, err
 	}
 	st, err := bc.MainContext(ctx,
-		llb.IncludePatterns(solver.MetadataPatterns),
-		llb.ExcludePatterns(append(excludes, solver.MetadataExcludes...)),
+		llb.IncludePatterns(pnpm.MetadataPatterns),
+		llb.ExcludePatterns(append(excludes, pnpm.MetadataExcludes...)),
 		llb.SharedKeyHint("monokit-metadata"),
 		dockerui.WithInternalName("load workspace metadata"),
 	)
@@ -167,7 +168,7 @@ func loadWorkspace(ctx context.Context, c client.Client, bc *dockerui.Client) (*
 	if err := fsys.prefetch(); err != nil {
 		return nil, llb.State{}, nil, err
 	}
-	ws, err := solver.Load(fsys)
+	ws, err := pnpm.Load(fsys)
 	return ws, *st, fsys, err
 }
 

@@ -15,9 +15,9 @@ import (
 	fstypes "github.com/tonistiigi/fsutil/types"
 )
 
-// refFS is a read-only fs.FS over a solved reference, so the solver reads the
+// refFS is a read-only fs.FS over a solved reference, so the planner reads the
 // workspace metadata straight from the build context. Listings and contents are
-// cached: the solver stats many paths per directory.
+// cached: the planner stats many paths per directory.
 type refFS struct {
 	ctx context.Context
 	ref client.Reference

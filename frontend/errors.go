@@ -12,18 +12,19 @@ import (
 	"github.com/moby/buildkit/solver/pb"
 
 	"github.com/monokit/monokit/diag"
-	"github.com/monokit/monokit/solver"
+	"github.com/monokit/monokit/planner"
+	"github.com/monokit/monokit/pnpm"
 )
 
 // lockfileRefused points pnpm's refusal of the lockfile, which the install
 // tells apart by its exit status, at the line to change: the first drift
 // monokit's reading of pnpm's check finds, else the lockfile itself.
-func lockfileRefused(err error, ws *solver.Workspace, plan *solver.Plan) error {
+func lockfileRefused(err error, ws *pnpm.Workspace, plan *planner.Plan) error {
 	var exit *gwpb.ExitError
-	if !errors.As(err, &exit) || exit.ExitCode != solver.LockfileRefusedExit {
+	if !errors.As(err, &exit) || exit.ExitCode != planner.LockfileRefusedExit {
 		return err
 	}
-	pos := diag.Pos{File: solver.LockFile, Line: 1, Col: 1}
+	pos := diag.Pos{File: pnpm.LockFile, Line: 1, Col: 1}
 	why := "it is out of date"
 	if drift := ws.LockfileDrift(ws.Closure(ws.Find(plan.Package)), plan.PNPM.Major); len(drift) > 0 {
 		pos, why = drift[0].Pos, drift[0].Msg

@@ -9,17 +9,17 @@ import (
 	"testing"
 	"time"
 
-	"github.com/monokit/monokit/solver"
+	"github.com/monokit/monokit/planner"
 )
 
 // plan is the solver's plan for a Nexus target: what the image must match.
-func plan(t *testing.T, target string) *solver.Plan {
+func plan(t *testing.T, target string) *planner.Plan {
 	t.Helper()
-	m, ws, err := solver.Open(nexusDir, "")
+	m, ws, err := planner.Open(nexusDir, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := solver.SolveTarget(m, ws, target)
+	p, err := planner.SolveTarget(m, ws, target)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +91,7 @@ func TestNexusImages(t *testing.T) {
 }
 
 // checkConfig compares the image config with the plan.
-func checkConfig(t *testing.T, tarPath string, p *solver.Plan) {
+func checkConfig(t *testing.T, tarPath string, p *planner.Plan) {
 	t.Helper()
 	layout := ociLayout(t, tarPath)
 	d := manifests(t, layout)["linux/amd64"]

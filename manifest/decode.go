@@ -55,7 +55,7 @@ func (d *decoder) decode(data []byte) *Manifest {
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&doc); err != nil && err != io.EOF {
-		d.errs = append(d.errs, YAMLError(d.file, err))
+		d.errs = append(d.errs, diag.YAMLError(d.file, err))
 		return m
 	}
 	var extra yaml.Node

@@ -7,7 +7,7 @@ import (
 )
 
 // Manifest is a decoded monokit.yaml. Fields left empty are filled from the
-// workspace by the solver (node and pnpm versions, presets) or take the defaults
+// workspace by the planner (node and pnpm versions, presets) or take the defaults
 // documented on each field.
 type Manifest struct {
 	Version int

@@ -19,7 +19,7 @@ var (
 	envName    = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_]*$`)
 	secretID   = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9._-]*$`)
 	numericID  = regexp.MustCompile(`^[0-9]+(:[0-9]+)?$`)
-	nodeSpec   = regexp.MustCompile(`^v?[0-9]+(\.[0-9]+\.[0-9]+)?$`) // a major or one exact release, as the solver resolves it
+	nodeSpec   = regexp.MustCompile(`^v?[0-9]+(\.[0-9]+\.[0-9]+)?$`) // a major or one exact release, as the planner resolves it
 	pnpmSpec   = regexp.MustCompile(`^[0-9]+(\.[0-9]+){0,2}(-[0-9A-Za-z.-]+)?$`)
 )
 
@@ -63,19 +63,19 @@ func (m *Manifest) Validate() error {
 		}
 	}
 	for _, in := range m.Inputs {
-		if err := ValidateRelPath(in.Value); err != nil {
+		if err := diag.ValidateRelPath(in.Value); err != nil {
 			add(in.Pos, "inputs: %v", err)
 		}
 	}
 	for _, key := range slices.Sorted(maps.Keys(m.Packages)) {
 		p := m.Packages[key]
 		for _, in := range p.Inputs {
-			if err := ValidateRelPath(in.Value); err != nil {
+			if err := diag.ValidateRelPath(in.Value); err != nil {
 				add(in.Pos, "packages.%s.inputs: %v", key, err)
 			}
 		}
 		for _, out := range p.Outputs {
-			if err := ValidateRelPath(out.Value); err != nil {
+			if err := diag.ValidateRelPath(out.Value); err != nil {
 				add(out.Pos, "packages.%s.outputs: %v", key, err)
 			}
 		}
@@ -223,20 +223,6 @@ func validateRuntime(s string) error {
 	}
 	if _, err := reference.ParseNormalizedNamed(s); err != nil {
 		return fmt.Errorf("%q is not an image reference: %v", s, err)
-	}
-	return nil
-}
-
-// ValidateRelPath checks a path or glob relative to the repository root: it may not
-// leave the build context.
-func ValidateRelPath(p string) error {
-	switch {
-	case p == "":
-		return errors.New("empty path")
-	case strings.HasPrefix(p, "/"):
-		return fmt.Errorf("%q is absolute; paths are relative to the repository root", p)
-	case slices.Contains(strings.Split(p, "/"), ".."):
-		return fmt.Errorf("%q leaves the build context; monokit reads nothing outside it", p)
 	}
 	return nil
 }

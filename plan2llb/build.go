@@ -14,7 +14,7 @@ import (
 	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 
-	"github.com/monokit/monokit/solver"
+	"github.com/monokit/monokit/planner"
 )
 
 // ImageFunc returns the state of an image reference for a platform, and its
@@ -36,7 +36,7 @@ type Result struct {
 type Options struct {
 	// Context is the build context, already filtered to plan.ContextPaths.
 	Context llb.State
-	// Metadata holds the workspace metadata files (solver.MetadataPatterns) the
+	// Metadata holds the workspace metadata files (pnpm.MetadataPatterns) the
 	// frontend already transferred to plan; the install reads its inputs from it,
 	// so the lockfile crosses the wire once. Zero: read them from Context.
 	Metadata llb.State
@@ -66,7 +66,7 @@ type Options struct {
 
 // Build returns the runtime image of plan for o.TargetPlatform: its state and
 // config.
-func Build(ctx context.Context, plan *solver.Plan, o Options) (*Result, error) {
+func Build(ctx context.Context, plan *planner.Plan, o Options) (*Result, error) {
 	if o.Image == nil {
 		return nil, fmt.Errorf("plan2llb: Options.Image is required")
 	}
@@ -77,19 +77,19 @@ func Build(ctx context.Context, plan *solver.Plan, o Options) (*Result, error) {
 	for _, s := range plan.Stages {
 		var err error
 		switch s.Kind {
-		case solver.KindToolchain:
+		case planner.KindToolchain:
 			err = b.toolchain(ctx, s)
-		case solver.KindDeps:
+		case planner.KindDeps:
 			err = b.deps(s)
-		case solver.KindBuild, solver.KindApp:
+		case planner.KindBuild, planner.KindApp:
 			err = b.packageBuild(s)
-		case solver.KindPrune:
+		case planner.KindPrune:
 			err = b.prune(ctx, s)
-		case solver.KindNative:
+		case planner.KindNative:
 			err = b.native(ctx, s)
-		case solver.KindSelect:
+		case planner.KindSelect:
 			err = b.selectPlatform(ctx, s)
-		case solver.KindRuntime:
+		case planner.KindRuntime:
 			err = b.runtime(ctx, s)
 		default:
 			err = fmt.Errorf("plan2llb: stage %s has unknown kind %q", s.ID, s.Kind)
@@ -110,7 +110,7 @@ func Build(ctx context.Context, plan *solver.Plan, o Options) (*Result, error) {
 
 // graph holds the states of the stages built so far.
 type graph struct {
-	plan *solver.Plan
+	plan *planner.Plan
 	o    Options
 	// runtimeID is the runtime stage's, and baseImage its image's config.
 	runtimeID string
@@ -123,7 +123,7 @@ type graph struct {
 	collected map[string]llb.State
 }
 
-func (b *graph) need(s solver.Stage, id string) (llb.State, error) {
+func (b *graph) need(s planner.Stage, id string) (llb.State, error) {
 	st, ok := b.states[id]
 	if !ok {
 		return llb.State{}, fmt.Errorf("plan2llb: stage %s needs %s, which the plan has not built before it", s.ID, id)
@@ -133,7 +133,7 @@ func (b *graph) need(s solver.Stage, id string) (llb.State, error) {
 
 // needKind is the stage of that kind among those s needs: the plan's Needs are
 // the only way one stage reaches another.
-func (b *graph) needKind(s solver.Stage, kind solver.Kind) (string, llb.State, error) {
+func (b *graph) needKind(s planner.Stage, kind planner.Kind) (string, llb.State, error) {
 	for _, id := range s.Needs {
 		if n := b.plan.Stage(id); n != nil && n.Kind == kind {
 			st, err := b.need(s, id)
@@ -145,9 +145,9 @@ func (b *graph) needKind(s solver.Stage, kind solver.Kind) (string, llb.State, e
 
 // constraints are the options every op of stage s carries: a name for progress
 // output, where in the manifest it comes from, and --no-cache.
-func (b *graph) constraints(s solver.Stage, name string) []llb.ConstraintsOpt {
+func (b *graph) constraints(s planner.Stage, name string) []llb.ConstraintsOpt {
 	id := s.ID
-	if s.PerTarget || s.Platform == solver.OnTarget {
+	if s.PerTarget || s.Platform == planner.OnTarget {
 		// One per target platform in a multi-platform build.
 		id += " " + platforms.Format(b.o.TargetPlatform)
 	}
@@ -161,7 +161,7 @@ func (b *graph) constraints(s solver.Stage, name string) []llb.ConstraintsOpt {
 	return opts
 }
 
-func (b *graph) toolchain(ctx context.Context, s solver.Stage) error {
+func (b *graph) toolchain(ctx context.Context, s planner.Stage) error {
 	img, _, err := b.o.Image(ctx, s.Image, b.o.BuildPlatform)
 	if err != nil {
 		return err
@@ -175,8 +175,8 @@ func (b *graph) toolchain(ctx context.Context, s solver.Stage) error {
 }
 
 // deps copies only the metadata pnpm reads onto the toolchain and installs.
-func (b *graph) deps(s solver.Stage) error {
-	_, tc, err := b.needKind(s, solver.KindToolchain)
+func (b *graph) deps(s planner.Stage) error {
+	_, tc, err := b.needKind(s, planner.KindToolchain)
 	if err != nil {
 		return err
 	}
@@ -184,12 +184,12 @@ func (b *graph) deps(s solver.Stage) error {
 	if src.Output() == nil {
 		src = b.o.Context
 	}
-	fa := llb.Copy(src, "/", solver.BuildRoot+"/", contextCopy(s.Inputs, s.Excludes, b.o.Epoch))
+	fa := llb.Copy(src, "/", planner.BuildRoot+"/", contextCopy(s.Inputs, s.Excludes, b.o.Epoch))
 	if len(s.ContextInputs) > 0 {
-		fa = fa.Copy(b.o.Context, "/", solver.BuildRoot+"/", contextCopy(s.ContextInputs, s.Excludes, b.o.Epoch))
+		fa = fa.Copy(b.o.Context, "/", planner.BuildRoot+"/", contextCopy(s.ContextInputs, s.Excludes, b.o.Epoch))
 	}
 	base := tc.File(fa, b.constraints(s, "COPY "+strings.Join(append(slices.Clone(s.Inputs), s.ContextInputs...), " "))...)
-	run := b.exec(base, s, solver.BuildRoot)
+	run := b.exec(base, s, planner.BuildRoot)
 	b.states[s.ID] = run
 	return nil
 }
@@ -199,8 +199,8 @@ func (b *graph) deps(s solver.Stage) error {
 // then the outputs of the builds it needs. They are copied onto deps in one file
 // op rather than merged: an exec on a merge first materialises it, hardlinking the
 // whole dependency tree, which costs more than copying sources and outputs.
-func (b *graph) base(s solver.Stage) (llb.State, error) {
-	depsID, deps, err := b.needKind(s, solver.KindDeps)
+func (b *graph) base(s planner.Stage) (llb.State, error) {
+	depsID, deps, err := b.needKind(s, planner.KindDeps)
 	if err != nil {
 		return llb.State{}, err
 	}
@@ -213,7 +213,7 @@ func (b *graph) base(s solver.Stage) (llb.State, error) {
 		}
 	}
 	if len(s.Inputs) > 0 { // no patterns would mean the whole context
-		fa = llb.Copy(b.o.Context, "/", solver.BuildRoot+"/", contextCopy(s.Inputs, s.Excludes, b.o.Epoch))
+		fa = llb.Copy(b.o.Context, "/", planner.BuildRoot+"/", contextCopy(s.Inputs, s.Excludes, b.o.Epoch))
 	}
 	for _, id := range s.Needs {
 		if id == depsID {
@@ -231,7 +231,7 @@ func (b *graph) base(s solver.Stage) (llb.State, error) {
 }
 
 // packageBuild runs a package's build in its directory on top of its base.
-func (b *graph) packageBuild(s solver.Stage) error {
+func (b *graph) packageBuild(s planner.Stage) error {
 	base, err := b.base(s)
 	if err != nil {
 		return err
@@ -244,20 +244,20 @@ func (b *graph) packageBuild(s solver.Stage) error {
 	if s.ExtraOutput != "" {
 		extra = append(extra, llb.AddMount(s.ExtraOutput, llb.Scratch()))
 	}
-	es := b.run(b.withFiles(base, s), s, path.Join(solver.BuildRoot, s.Dir), extra...)
+	es := b.run(b.withFiles(base, s), s, path.Join(planner.BuildRoot, s.Dir), extra...)
 	run := es.Root()
 	if s.ExtraOutput != "" {
-		// What stages that mount this one see (solver.Mount.Stage).
+		// What stages that mount this one see (planner.Mount.Stage).
 		b.outputs[s.ID] = es.GetMount(s.ExtraOutput)
 	}
 	b.states[s.ID] = run
 	if len(s.Collect) > 0 {
-		b.collected[s.ID] = es.GetMount(solver.CollectMount)
+		b.collected[s.ID] = es.GetMount(planner.CollectMount)
 	}
-	if s.Kind == solver.KindBuild {
+	if s.Kind == planner.KindBuild {
 		out := llb.Scratch()
 		for _, o := range s.Outputs {
-			p := path.Join(solver.BuildRoot, o)
+			p := path.Join(planner.BuildRoot, o)
 			out = out.File(llb.Copy(run, p, p, &llb.CopyInfo{CopyDirContentsOnly: true, CreateDestPath: true, CreatedTime: b.o.Epoch}), b.constraints(s, "COPY output "+o)...)
 		}
 		b.outputs[s.ID] = out
@@ -266,9 +266,9 @@ func (b *graph) packageBuild(s solver.Stage) error {
 }
 
 // prune runs pnpm deploy on its base, or gathers Next.js's standalone output,
-// into PruneRoot. The deploy writes into a scratch mount (solver.TreeMount), whose
+// into PruneRoot. The deploy writes into a scratch mount (planner.TreeMount), whose
 // result is the stage's: the tree is never copied out of a build filesystem.
-func (b *graph) prune(ctx context.Context, s solver.Stage) error {
+func (b *graph) prune(ctx context.Context, s planner.Stage) error {
 	if len(s.Run) > 0 {
 		base, err := b.base(s)
 		if err != nil {
@@ -278,8 +278,8 @@ func (b *graph) prune(ctx context.Context, s solver.Stage) error {
 		if err != nil {
 			return err
 		}
-		mounts = append(mounts, llb.AddMount(solver.TreeMount, llb.Scratch()))
-		b.states[s.ID] = b.run(b.withFiles(base, s), s, solver.BuildRoot, mounts...).GetMount(solver.TreeMount)
+		mounts = append(mounts, llb.AddMount(planner.TreeMount, llb.Scratch()))
+		b.states[s.ID] = b.run(b.withFiles(base, s), s, planner.BuildRoot, mounts...).GetMount(planner.TreeMount)
 		return nil
 	}
 	out := llb.Scratch()
@@ -297,7 +297,7 @@ func (b *graph) prune(ctx context.Context, s solver.Stage) error {
 // runtime adds the production tree to the runtime image on the target platform
 // with file operations only: nothing executes on the target platform, so no
 // emulation is needed. Files are owned by root, so the app user cannot change them.
-func (b *graph) runtime(ctx context.Context, s solver.Stage) error {
+func (b *graph) runtime(ctx context.Context, s planner.Stage) error {
 	img, cfg, err := b.o.Image(ctx, s.Image, b.o.TargetPlatform)
 	if err != nil {
 		return err
@@ -316,24 +316,24 @@ func (b *graph) runtime(ctx context.Context, s solver.Stage) error {
 	return nil
 }
 
-func copyOp(src llb.State, c solver.Copy, chown *llb.ChownOpt, epoch *time.Time) *llb.FileAction {
+func copyOp(src llb.State, c planner.Copy, chown *llb.ChownOpt, epoch *time.Time) *llb.FileAction {
 	info := &llb.CopyInfo{CopyDirContentsOnly: true, CreateDestPath: true, ChownOpt: chown, CreatedTime: epoch, ExcludePatterns: c.Excludes}
 	return llb.Copy(src, c.Src, c.Dest, info)
 }
 
 // copyName names a copy in progress output; a collected copy by the paths the
 // From stage collected.
-func (b *graph) copyName(c solver.Copy) string {
+func (b *graph) copyName(c planner.Copy) string {
 	if c.Collected {
 		if from := b.plan.Stage(c.From); from != nil {
-			return fmt.Sprintf("COPY %s %s", solver.CollectedPaths(from.Collect), c.Dest)
+			return fmt.Sprintf("COPY %s %s", planner.CollectedPaths(from.Collect), c.Dest)
 		}
 	}
 	return fmt.Sprintf("COPY %s %s", c.Src, c.Dest)
 }
 
 // source is the state a copy reads: the From stage's result, or what it collected.
-func (b *graph) source(s solver.Stage, c solver.Copy) (llb.State, error) {
+func (b *graph) source(s planner.Stage, c planner.Copy) (llb.State, error) {
 	if !c.Collected {
 		return b.need(s, c.From)
 	}
@@ -359,7 +359,7 @@ func contextCopy(include, exclude []string, epoch *time.Time) *llb.CopyInfo {
 
 // layer puts layers on top of base: merged when the worker can, so each stays
 // an independent layer; copied one after another otherwise.
-func (b *graph) layer(base llb.State, layers []llb.State, s solver.Stage, name string) llb.State {
+func (b *graph) layer(base llb.State, layers []llb.State, s planner.Stage, name string) llb.State {
 	if b.o.MergeOp {
 		return llb.Merge(append([]llb.State{base}, layers...), b.constraints(s, name)...)
 	}
@@ -370,20 +370,20 @@ func (b *graph) layer(base llb.State, layers []llb.State, s solver.Stage, name s
 }
 
 // exec runs a stage's commands in dir with its cache mounts and secrets.
-func (b *graph) exec(base llb.State, s solver.Stage, dir string) llb.State {
+func (b *graph) exec(base llb.State, s planner.Stage, dir string) llb.State {
 	return b.run(base, s, dir).Root()
 }
 
 // run is exec with extra mounts, whose results the caller takes; a stage that
 // collects gets its scratch CollectMount here, beside the commands that fill it.
-func (b *graph) run(base llb.State, s solver.Stage, dir string, extra ...llb.RunOption) llb.ExecState {
+func (b *graph) run(base llb.State, s planner.Stage, dir string, extra ...llb.RunOption) llb.ExecState {
 	st := withEnv(base, s.Env).Dir(dir)
 	if s.PerTarget {
 		st = targetEnv(st, b.o.TargetPlatform)
 	}
 	if len(s.Collect) > 0 {
-		// Run's collect commands fill it (solver.CollectMount).
-		extra = append(extra, llb.AddMount(solver.CollectMount, llb.Scratch()))
+		// Run's collect commands fill it (planner.CollectMount).
+		extra = append(extra, llb.AddMount(planner.CollectMount, llb.Scratch()))
 	}
 	run := append([]llb.RunOption{shell(s.Run)}, extra...)
 	run = append(run, b.caches(s)...)
@@ -399,7 +399,7 @@ func (b *graph) run(base llb.State, s solver.Stage, dir string, extra ...llb.Run
 	return st.Run(append(run, runConstraints(b.constraints(s, name))...)...)
 }
 
-func secret(s solver.Secret) llb.RunOption {
+func secret(s planner.Secret) llb.RunOption {
 	var opts []llb.SecretOption
 	if !s.Required {
 		opts = append(opts, llb.SecretOptional)
@@ -415,8 +415,8 @@ func secret(s solver.Secret) llb.RunOption {
 }
 
 // caches are the stage's persistent cache mounts, as the plan declares them.
-func (b *graph) caches(s solver.Stage) []llb.RunOption {
-	sharing := map[string]llb.CacheMountSharingMode{solver.CacheLocked: llb.CacheMountLocked, solver.CacheShared: llb.CacheMountShared, solver.CachePrivate: llb.CacheMountPrivate}
+func (b *graph) caches(s planner.Stage) []llb.RunOption {
+	sharing := map[string]llb.CacheMountSharingMode{planner.CacheLocked: llb.CacheMountLocked, planner.CacheShared: llb.CacheMountShared, planner.CachePrivate: llb.CacheMountPrivate}
 	var out []llb.RunOption
 	for _, c := range s.Caches {
 		out = append(out, llb.AddMount(c.Target, llb.Scratch(), llb.AsPersistentCacheDir(b.cacheID(c.Name), sharing[c.Sharing])))
@@ -462,7 +462,7 @@ func runConstraints(opts []llb.ConstraintsOpt) []llb.RunOption {
 
 // location attaches the manifest position of the stage's target to its ops, so
 // BuildKit errors point at the manifest.
-func (b *graph) location(s solver.Stage) llb.ConstraintsOpt {
+func (b *graph) location(s planner.Stage) llb.ConstraintsOpt {
 	sm := b.o.SourceMap
 	if sm == nil {
 		return nil

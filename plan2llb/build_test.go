@@ -14,7 +14,7 @@ import (
 	digest "github.com/opencontainers/go-digest"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 
-	"github.com/monokit/monokit/solver"
+	"github.com/monokit/monokit/planner"
 )
 
 var (
@@ -22,13 +22,13 @@ var (
 	arm64 = ocispecs.Platform{OS: "linux", Architecture: "arm64"}
 )
 
-func nexusPlan(t *testing.T, target string) *solver.Plan {
+func nexusPlan(t *testing.T, target string) *planner.Plan {
 	t.Helper()
-	m, ws, err := solver.Open("../examples/nexus", "")
+	m, ws, err := planner.Open("../examples/nexus", "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := solver.SolveTarget(m, ws, target)
+	p, err := planner.SolveTarget(m, ws, target)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,12 +155,12 @@ func TestBackendGraph(t *testing.T) {
 			}
 			gen := -1
 			for _, m := range g.ops[deploys[0]].GetExec().Mounts {
-				if m.Dest == solver.GeneratedMount {
+				if m.Dest == planner.GeneratedMount {
 					gen = int(m.Input)
 				}
 			}
 			if gen < 0 || g.ops[deploys[0]].Inputs[gen].Digest != string(builds["services/backend"]) {
-				t.Errorf("the deploy does not mount what the app's exec kept at %s", solver.GeneratedMount)
+				t.Errorf("the deploy does not mount what the app's exec kept at %s", planner.GeneratedMount)
 			}
 			if !g.ancestors(deploys[0])[utils] {
 				t.Errorf("pnpm deploy does not see shared-utils' build")
@@ -208,12 +208,12 @@ func TestBackendGraph(t *testing.T) {
 				op := g.ops[d]
 				if e := op.GetExec(); e != nil && op.Platform != nil {
 					args := strings.Join(e.Meta.Args, " ")
-					native := strings.Contains(args, solver.NativeScript+" "+solver.TreeDir+" "+solver.NativeData)
+					native := strings.Contains(args, planner.NativeScript+" "+planner.TreeDir+" "+planner.NativeData)
 					if want := map[bool]string{true: "arm64", false: "amd64"}[native]; op.Platform.Architecture != want {
 						t.Errorf("exec on %s, want %s: %v", op.Platform.Architecture, want, args)
 					}
-					if strings.Contains(args, "deploy") && !slices.Contains(e.Meta.Env, solver.TargetCPUEnv+"=arm64") {
-						t.Errorf("deploy env %v lacks %s=arm64", e.Meta.Env, solver.TargetCPUEnv)
+					if strings.Contains(args, "deploy") && !slices.Contains(e.Meta.Env, planner.TargetCPUEnv+"=arm64") {
+						t.Errorf("deploy env %v lacks %s=arm64", e.Meta.Env, planner.TargetCPUEnv)
 					}
 				}
 				if src := op.GetSource(); src != nil && strings.Contains(src.Identifier, "distroless") && op.Platform.Architecture != "arm64" {
@@ -255,9 +255,9 @@ func TestBackendGraph(t *testing.T) {
 
 func TestSecretsStayOutOfLayers(t *testing.T) {
 	p := nexusPlan(t, "backend")
-	p.Secrets = []solver.Secret{{ID: "npmrc", Target: "/root/.npmrc"}, {ID: "token", Env: "NPM_TOKEN", Required: true}}
+	p.Secrets = []planner.Secret{{ID: "npmrc", Target: "/root/.npmrc"}, {ID: "token", Env: "NPM_TOKEN", Required: true}}
 	for i := range p.Stages {
-		if len(p.Stages[i].Run) > 0 && p.Stages[i].Kind != solver.KindToolchain {
+		if len(p.Stages[i].Run) > 0 && p.Stages[i].Kind != planner.KindToolchain {
 			p.Stages[i].Secrets = true
 		}
 	}
@@ -334,12 +334,12 @@ func TestFrontendPrune(t *testing.T) {
 	e := g.ops[app].GetExec()
 	collectMount := int64(-1)
 	for _, m := range e.Mounts {
-		if m.Dest == solver.CollectMount && m.Input == -1 {
+		if m.Dest == planner.CollectMount && m.Input == -1 {
 			collectMount = m.Output
 		}
 	}
 	if collectMount < 0 || !strings.Contains(strings.Join(e.Meta.Args, " "), "cp -a /repo/apps/frontend/public /out/apps/frontend/public") {
-		t.Fatalf("app exec collects nothing into %s: mounts %v, args %q", solver.CollectMount, e.Mounts, e.Meta.Args)
+		t.Fatalf("app exec collects nothing into %s: mounts %v, args %q", planner.CollectMount, e.Mounts, e.Meta.Args)
 	}
 	var standalone, public bool
 	for d := range g.ancestors(g.root) {

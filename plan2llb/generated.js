@@ -9,7 +9,7 @@
 //   copies every file and symlink under root changed since the file since was
 //   (the generate commands' writes) to dest, at its absolute path.
 // usage: node generated.js place <input.json>
-//   input.json is solver.GeneratedInput: {"generated": dir (what collect wrote,
+//   input.json is planner.GeneratedInput: {"generated": dir (what collect wrote,
 //   for the repository root), "tree": the deployed production tree,
 //   "packages": [{"name", "dir"}] (the workspace packages in it, dir relative to
 //   the repository root), "app": the app's directory, whose files reach the

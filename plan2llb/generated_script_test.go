@@ -9,14 +9,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/monokit/monokit/solver"
+	"github.com/monokit/monokit/planner"
 )
 
 // TestGeneratedScript runs generated.js with the host's node: collect keeps
 // only what changed after the marker, and place lays it onto a deployed tree
 // whose store directories carry other peer suffixes than the build's.
 func TestGeneratedScript(t *testing.T) {
-	node, script, dir := helperScript(t, solver.GeneratedScript)
+	node, script, dir := helperScript(t, planner.GeneratedScript)
 	repo := filepath.Join(dir, "repo")
 	client := "node_modules/.pnpm/@x+client@1.0.0_prisma@2.0.0_typescript@5.0.0/node_modules"
 	mustWrite(t, filepath.Join(repo, client, "@x/client/package.json"), `{"name":"@x/client","version":"1.0.0"}`)
@@ -46,8 +46,8 @@ func TestGeneratedScript(t *testing.T) {
 	mustWrite(t, filepath.Join(tree, deployed, "@x/client/package.json"), `{"name":"@x/client","version":"1.0.0"}`)
 	db := "node_modules/.pnpm/@pg+db@file+packages+db/node_modules/@pg/db"
 	mustWrite(t, filepath.Join(tree, db, "package.json"), `{"name":"@pg/db","version":"1.0.0"}`)
-	in, _ := json.Marshal(solver.GeneratedInput{Generated: filepath.Join(gen, repo), Tree: tree, App: "apps/api",
-		Packages: []solver.GeneratedPackage{{Name: "@pg/db", Dir: "packages/db"}}})
+	in, _ := json.Marshal(planner.GeneratedInput{Generated: filepath.Join(gen, repo), Tree: tree, App: "apps/api",
+		Packages: []planner.GeneratedPackage{{Name: "@pg/db", Dir: "packages/db"}}})
 	input := filepath.Join(dir, "input.json")
 	mustWrite(t, input, string(in))
 	out, err := exec.Command(node, script, "place", input).CombinedOutput()

@@ -10,7 +10,7 @@ import (
 	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 
-	"github.com/monokit/monokit/solver"
+	"github.com/monokit/monokit/planner"
 )
 
 // historyComment marks the history entries monokit writes, as the Dockerfile
@@ -20,7 +20,7 @@ const historyComment = "monokit.v1"
 // Image is the runtime image's config for platform: the base image's config (nil
 // when unknown) with the plan's settings on top, and one history entry per layer
 // monokit adds. created is SOURCE_DATE_EPOCH when set.
-func Image(plan *solver.Plan, base *dockerspec.DockerOCIImage, platform ocispecs.Platform, created *time.Time) *dockerspec.DockerOCIImage {
+func Image(plan *planner.Plan, base *dockerspec.DockerOCIImage, platform ocispecs.Platform, created *time.Time) *dockerspec.DockerOCIImage {
 	img := &dockerspec.DockerOCIImage{}
 	if base != nil {
 		img.Config = base.Config
@@ -37,7 +37,7 @@ func Image(plan *solver.Plan, base *dockerspec.DockerOCIImage, platform ocispecs
 	if len(env) == 0 {
 		env = []string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"}
 	}
-	cfg.Env = solver.SetEnv(env, ic.Env...)
+	cfg.Env = planner.SetEnv(env, ic.Env...)
 	cfg.User = ic.User
 	cfg.WorkingDir = ic.WorkingDir
 	cfg.Entrypoint = ic.Entrypoint

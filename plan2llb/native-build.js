@@ -5,7 +5,7 @@
 // without an install script, in the package's directory.
 //
 // usage: node native-build.js <tree> <input.json>
-// input.json is solver.NativeInput: {"packages": ["name@version", ...] (empty or
+// input.json is planner.NativeInput: {"packages": ["name@version", ...] (empty or
 // null: every package with an install script), "optional": [...], "libs": dir,
 // "runtime": dir}. A failed script of an optional package (only optional
 // dependencies reach it) is a warning, as pnpm treats it: its parent falls back

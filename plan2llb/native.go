@@ -10,7 +10,7 @@ import (
 	"github.com/moby/buildkit/client/llb"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 
-	"github.com/monokit/monokit/solver"
+	"github.com/monokit/monokit/planner"
 )
 
 //go:embed native-build.js
@@ -24,15 +24,15 @@ var generatedScript []byte
 
 // helpers are the scripts a stage's Helpers name.
 var helpers = map[string][]byte{
-	solver.NativeScript:    nativeScript,
-	solver.SelectScript:    selectScript,
-	solver.GeneratedScript: generatedScript,
+	planner.NativeScript:    nativeScript,
+	planner.SelectScript:    selectScript,
+	planner.GeneratedScript: generatedScript,
 }
 
 // native runs the install scripts pnpm deploy skipped, on the target platform:
 // the build image for that platform, the production tree mounted, one exec.
 // It is the only step that may execute on the target platform.
-func (b *graph) native(ctx context.Context, s solver.Stage) error {
+func (b *graph) native(ctx context.Context, s planner.Stage) error {
 	img, _, err := b.o.Image(ctx, s.Image, b.o.TargetPlatform)
 	if err != nil {
 		return err
@@ -42,8 +42,8 @@ func (b *graph) native(ctx context.Context, s solver.Stage) error {
 
 // selectPlatform fits Next.js's traced tree to the target platform, on the
 // toolchain (build platform, with pnpm to fetch the target's packages).
-func (b *graph) selectPlatform(ctx context.Context, s solver.Stage) error {
-	_, tc, err := b.needKind(s, solver.KindToolchain)
+func (b *graph) selectPlatform(ctx context.Context, s planner.Stage) error {
+	_, tc, err := b.needKind(s, planner.KindToolchain)
 	if err != nil {
 		return err
 	}
@@ -51,10 +51,10 @@ func (b *graph) selectPlatform(ctx context.Context, s solver.Stage) error {
 }
 
 // treeScript runs a script on base with the production tree mounted read-write
-// (at solver.TreeDir) and the stage's images read-only; the tree mount's result
+// (at planner.TreeDir) and the stage's images read-only; the tree mount's result
 // is the stage's, with no copy in or out.
-func (b *graph) treeScript(ctx context.Context, s solver.Stage, base llb.State) error {
-	_, prune, err := b.needKind(s, solver.KindPrune)
+func (b *graph) treeScript(ctx context.Context, s planner.Stage, base llb.State) error {
+	_, prune, err := b.needKind(s, planner.KindPrune)
 	if err != nil {
 		return err
 	}
@@ -62,14 +62,14 @@ func (b *graph) treeScript(ctx context.Context, s solver.Stage, base llb.State) 
 	if err != nil {
 		return err
 	}
-	mounts = append(mounts, llb.AddMount(solver.TreeMount, prune))
-	b.states[s.ID] = b.run(b.withFiles(base, s), s, solver.TreeDir, mounts...).GetMount(solver.TreeMount)
+	mounts = append(mounts, llb.AddMount(planner.TreeMount, prune))
+	b.states[s.ID] = b.run(b.withFiles(base, s), s, planner.TreeDir, mounts...).GetMount(planner.TreeMount)
 	return nil
 }
 
 // mounts are a stage's read-only mounts: images for the target platform, or
 // the outputs of stages it needs.
-func (b *graph) mounts(ctx context.Context, s solver.Stage) ([]llb.RunOption, error) {
+func (b *graph) mounts(ctx context.Context, s planner.Stage) ([]llb.RunOption, error) {
 	var out []llb.RunOption
 	for _, m := range s.Mounts {
 		var st llb.State
@@ -91,7 +91,7 @@ func (b *graph) mounts(ctx context.Context, s solver.Stage) ([]llb.RunOption, er
 }
 
 // withFiles writes the stage's helper scripts and data files onto st.
-func (b *graph) withFiles(st llb.State, s solver.Stage) llb.State {
+func (b *graph) withFiles(st llb.State, s planner.Stage) llb.State {
 	if len(s.Helpers) == 0 && len(s.Files) == 0 {
 		return st
 	}
@@ -113,7 +113,7 @@ func (b *graph) withFiles(st llb.State, s solver.Stage) llb.State {
 	return st.File(fa, b.constraints(s, "MKFILE "+strings.Join(append(slices.Clone(s.Helpers), fileNames(s.Files)...), " "))...)
 }
 
-func fileNames(fs []solver.File) []string {
+func fileNames(fs []planner.File) []string {
 	var out []string
 	for _, f := range fs {
 		out = append(out, f.Path)
@@ -124,5 +124,5 @@ func fileNames(fs []solver.File) []string {
 // targetEnv sets the target platform's os and cpu, as npm names them, for a
 // per-target stage.
 func targetEnv(st llb.State, p ocispecs.Platform) llb.State {
-	return st.AddEnv(solver.TargetOSEnv, p.OS).AddEnv(solver.TargetCPUEnv, solver.NodeArch(p.Architecture))
+	return st.AddEnv(planner.TargetOSEnv, p.OS).AddEnv(planner.TargetCPUEnv, planner.NodeArch(p.Architecture))
 }

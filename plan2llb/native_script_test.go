@@ -8,14 +8,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/monokit/monokit/solver"
+	"github.com/monokit/monokit/planner"
 )
 
 // TestNativeScriptOptionalFailure runs native-build.js with the host's node on a
 // small pnpm tree: a failing install script fails the stage, unless only
 // optional dependencies reach its package, which pnpm treats as a warning.
 func TestNativeScriptOptionalFailure(t *testing.T) {
-	node, script, dir := helperScript(t, solver.NativeScript)
+	node, script, dir := helperScript(t, planner.NativeScript)
 	tree := filepath.Join(dir, "tree")
 	for name, install := range map[string]string{"ok-addon": "echo built > built.txt", "broken-addon": "exit 3"} {
 		pkg := filepath.Join(tree, "node_modules", ".pnpm", name+"@1.0.0", "node_modules", name)
@@ -27,7 +27,7 @@ func TestNativeScriptOptionalFailure(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	run := func(in solver.NativeInput) (string, error) {
+	run := func(in planner.NativeInput) (string, error) {
 		data, _ := json.Marshal(in)
 		input := filepath.Join(dir, "input.json")
 		if err := os.WriteFile(input, data, 0o644); err != nil {
@@ -37,10 +37,10 @@ func TestNativeScriptOptionalFailure(t *testing.T) {
 		return string(out), err
 	}
 	all := []string{"broken-addon@1.0.0", "ok-addon@1.0.0"}
-	if out, err := run(solver.NativeInput{Packages: all}); err == nil || !strings.Contains(out, "the install script of broken-addon@1.0.0 failed") {
+	if out, err := run(planner.NativeInput{Packages: all}); err == nil || !strings.Contains(out, "the install script of broken-addon@1.0.0 failed") {
 		t.Errorf("a required package's failing script: err %v\n%s", err, out)
 	}
-	out, err := run(solver.NativeInput{Packages: all, Optional: []string{"broken-addon@1.0.0"}})
+	out, err := run(planner.NativeInput{Packages: all, Optional: []string{"broken-addon@1.0.0"}})
 	if err != nil || !strings.Contains(out, "warning: the install script of broken-addon@1.0.0 failed") || !strings.Contains(out, "ran 1 install script(s)") {
 		t.Errorf("an optional package's failing script: err %v\n%s", err, out)
 	}
@@ -48,7 +48,7 @@ func TestNativeScriptOptionalFailure(t *testing.T) {
 		t.Errorf("ok-addon's install script did not run: %v", err)
 	}
 	// No packages named: every package with an install script.
-	if out, err := run(solver.NativeInput{Optional: []string{"broken-addon@1.0.0"}}); err != nil || !strings.Contains(out, "ran 1 install script(s)") {
+	if out, err := run(planner.NativeInput{Optional: []string{"broken-addon@1.0.0"}}); err != nil || !strings.Contains(out, "ran 1 install script(s)") {
 		t.Errorf("every package: err %v\n%s", err, out)
 	}
 }
@@ -66,7 +66,7 @@ func TestNativeScriptLibs(t *testing.T) {
 	if len(ssl) == 0 {
 		t.Skip("no libssl.so.3 on the host to stand in for an addon")
 	}
-	node, script, dir := helperScript(t, solver.NativeScript)
+	node, script, dir := helperScript(t, planner.NativeScript)
 	triplet := filepath.Base(filepath.Dir(ssl[0]))
 	// The runtime has libc only, on a merged /usr.
 	runtime := filepath.Join(dir, "runtime")
@@ -84,7 +84,7 @@ func TestNativeScriptLibs(t *testing.T) {
 	mustWrite(t, filepath.Join(pkg, "package.json"), `{"name":"tls-addon","version":"1.0.0"}`)
 	libs := filepath.Join(dir, "out/libs")
 	run := func() (string, error) {
-		in, _ := json.Marshal(solver.NativeInput{Packages: []string{"tls-addon@1.0.0"}, Libs: libs, Runtime: runtime})
+		in, _ := json.Marshal(planner.NativeInput{Packages: []string{"tls-addon@1.0.0"}, Libs: libs, Runtime: runtime})
 		input := filepath.Join(dir, "input.json")
 		mustWrite(t, input, string(in))
 		out, err := exec.Command(node, script, tree, input).CombinedOutput()

@@ -9,7 +9,7 @@ import (
 	digest "github.com/opencontainers/go-digest"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 
-	"github.com/monokit/monokit/solver"
+	"github.com/monokit/monokit/planner"
 )
 
 func TestPlatformChecks(t *testing.T) {
@@ -66,17 +66,17 @@ func TestTreeIsMountedNotCopied(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, g := marshal(t, res.State)
-	deploy, native := g.execs("deploy"), g.execs(solver.NativeScript)
+	deploy, native := g.execs("deploy"), g.execs(planner.NativeScript)
 	if len(deploy) != 1 || len(native) != 1 {
 		t.Fatalf("%d deploy and %d native execs, want one each", len(deploy), len(native))
 	}
 	treeMount := func(d digest.Digest) *pb.Mount {
 		for _, m := range g.ops[d].GetExec().Mounts {
-			if m.Dest == solver.TreeMount {
+			if m.Dest == planner.TreeMount {
 				return m
 			}
 		}
-		t.Fatalf("exec %s has no %s mount", d, solver.TreeMount)
+		t.Fatalf("exec %s has no %s mount", d, planner.TreeMount)
 		return nil
 	}
 	if m := treeMount(deploy[0]); m.Input != int64(pb.Empty) || m.Output == int64(pb.SkipOutput) || m.Readonly {
@@ -89,7 +89,7 @@ func TestTreeIsMountedNotCopied(t *testing.T) {
 	for d := range g.ops {
 		if f := g.ops[d].GetFile(); f != nil {
 			for _, a := range f.Actions {
-				if cp := a.GetCopy(); cp != nil && cp.Src == solver.PruneRoot+"/" {
+				if cp := a.GetCopy(); cp != nil && cp.Src == planner.PruneRoot+"/" {
 					t.Errorf("a file op copies %s out of a build filesystem", cp.Src)
 				}
 			}

@@ -5,7 +5,7 @@
 //
 // usage: node select-platform.js <tree> <select.json>
 //   MONOKIT_TARGET_OS, MONOKIT_TARGET_CPU: the target, as npm names them
-//   select.json: solver.SelectInput: {libc, storeDir, prod: ["name@version"],
+//   select.json: planner.SelectInput: {libc, storeDir, prod: ["name@version"],
 //   parents: ["name@version"], platform: [{key, name, version, os, cpu, libc,
 //   integrity, tarball, dependents}]}. parents are the packages with
 //   platform-specific optional dependencies; platform are those dependencies

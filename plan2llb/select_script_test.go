@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/monokit/monokit/solver"
+	"github.com/monokit/monokit/planner"
 )
 
 // TestSelectScript runs select-platform.js with the host's node on a traced
@@ -17,7 +17,7 @@ import (
 // lockfile pins no arm64 package for is a warning. (Fetching the
 // target's packages needs the registry: TestTwoPlatformImages covers it.)
 func TestSelectScript(t *testing.T) {
-	node, script, dir := helperScript(t, solver.SelectScript)
+	node, script, dir := helperScript(t, planner.SelectScript)
 	tree := filepath.Join(dir, "tree")
 	store := filepath.Join(tree, "node_modules/.pnpm")
 	pkg := func(entry, name, pj string) string {
@@ -35,11 +35,11 @@ func TestSelectScript(t *testing.T) {
 	if err := os.Symlink("../../../@img+sharp-linux-x64@1.0.0/node_modules/@img/sharp-linux-x64", link); err != nil {
 		t.Fatal(err)
 	}
-	in, _ := json.Marshal(solver.SelectInput{Libc: "glibc", StoreDir: "/nonexistent", Prod: []string{"sharp@1.0.0", "@img/sharp-linux-x64@1.0.0"}, Parents: []string{"sharp@1.0.0"}})
+	in, _ := json.Marshal(planner.SelectInput{Libc: "glibc", StoreDir: "/nonexistent", Prod: []string{"sharp@1.0.0", "@img/sharp-linux-x64@1.0.0"}, Parents: []string{"sharp@1.0.0"}})
 	input := filepath.Join(dir, "select.json")
 	mustWrite(t, input, string(in))
 	cmd := exec.Command(node, script, tree, input)
-	cmd.Env = append(os.Environ(), solver.TargetOSEnv+"=linux", solver.TargetCPUEnv+"=arm64")
+	cmd.Env = append(os.Environ(), planner.TargetOSEnv+"=linux", planner.TargetCPUEnv+"=arm64")
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)

@@ -18,7 +18,8 @@ import (
 
 	"github.com/monokit/monokit/manifest"
 	"github.com/monokit/monokit/plan2llb"
-	"github.com/monokit/monokit/solver"
+	"github.com/monokit/monokit/planner"
+	"github.com/monokit/monokit/pnpm"
 )
 
 // repoFlags are the flags every workspace command shares.
@@ -55,7 +56,7 @@ func newFlags(name string, withTarget bool) *repoFlags {
 }
 
 // load parses flags, the manifest and the workspace of DIR.
-func (f *repoFlags) load(args []string) (*manifest.Manifest, *solver.Workspace, error) {
+func (f *repoFlags) load(args []string) (*manifest.Manifest, *pnpm.Workspace, error) {
 	if err := f.fs.Parse(args); err != nil {
 		return nil, nil, usageError{fmt.Sprintf("monokit %s: %v", f.fs.Name(), err)}
 	}
@@ -67,7 +68,7 @@ func (f *repoFlags) load(args []string) (*manifest.Manifest, *solver.Workspace, 
 	default:
 		return nil, nil, usageError{fmt.Sprintf("monokit %s: one DIR at most, got %q", f.fs.Name(), f.fs.Args())}
 	}
-	return solver.Open(dir, f.file)
+	return planner.Open(dir, f.file)
 }
 
 func planCmd(args []string, w io.Writer) error {
@@ -77,13 +78,13 @@ func planCmd(args []string, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	var plans []*solver.Plan
+	var plans []*planner.Plan
 	if f.target == "" && len(m.Targets) > 1 {
-		plans, err = solver.Solve(m, ws, solver.Options{BuildArgs: f.args})
+		plans, err = planner.Solve(m, ws, planner.Options{BuildArgs: f.args})
 	} else {
-		var p *solver.Plan
-		p, err = solver.SolveTarget(m, ws, f.target, solver.Options{BuildArgs: f.args})
-		plans = []*solver.Plan{p}
+		var p *planner.Plan
+		p, err = planner.SolveTarget(m, ws, f.target, planner.Options{BuildArgs: f.args})
+		plans = []*planner.Plan{p}
 	}
 	if err != nil {
 		return err
@@ -113,7 +114,7 @@ func graphCmd(args []string, w io.Writer) error {
 	if f.fs.NArg() > 0 {
 		dir = f.fs.Arg(0)
 	}
-	ws, err := solver.Load(os.DirFS(dir))
+	ws, err := pnpm.Load(os.DirFS(dir))
 	if err != nil {
 		return err
 	}
@@ -150,7 +151,7 @@ func llbCmd(ctx context.Context, args []string, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	plan, err := solver.SolveTarget(m, ws, f.target, solver.Options{BuildArgs: f.args})
+	plan, err := planner.SolveTarget(m, ws, f.target, planner.Options{BuildArgs: f.args})
 	if err != nil {
 		return err
 	}
@@ -165,8 +166,8 @@ func llbCmd(ctx context.Context, args []string, w io.Writer) error {
 	}
 	res, err := plan2llb.Build(ctx, plan, plan2llb.Options{
 		// A fixed unique ID keeps the output stable between runs.
-		Context:  llb.Local("context", llb.SharedKeyHint("context"), llb.LocalUniqueID("monokit-llb"), llb.IncludePatterns(plan.ContextPaths), llb.ExcludePatterns(solver.MetadataExcludes)),
-		Metadata: llb.Local("context", llb.SharedKeyHint("monokit-metadata"), llb.LocalUniqueID("monokit-llb"), llb.IncludePatterns(solver.MetadataPatterns), llb.ExcludePatterns(solver.MetadataExcludes)),
+		Context:  llb.Local("context", llb.SharedKeyHint("context"), llb.LocalUniqueID("monokit-llb"), llb.IncludePatterns(plan.ContextPaths), llb.ExcludePatterns(pnpm.MetadataExcludes)),
+		Metadata: llb.Local("context", llb.SharedKeyHint("monokit-metadata"), llb.LocalUniqueID("monokit-llb"), llb.IncludePatterns(pnpm.MetadataPatterns), llb.ExcludePatterns(pnpm.MetadataExcludes)),
 		Image: func(_ context.Context, ref string, p ocispecs.Platform) (llb.State, *dockerspec.DockerOCIImage, error) {
 			return llb.Image(ref, llb.Platform(p)), nil, nil
 		},

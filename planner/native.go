@@ -1,0 +1,176 @@
+package planner
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/Masterminds/semver/v3"
+	"github.com/monokit/monokit/diag"
+	"github.com/monokit/monokit/pnpm"
+)
+
+// Platforms is what the production tree of a target holds that depends on the
+// platform, and how monokit selects it for each target platform.
+type Platforms struct {
+	// CrossSelect says the repository's pnpm takes --os/--cpu/--libc (10.14 and
+	// later), so the production tree of any target platform is selected on the
+	// build platform.
+	CrossSelect bool `json:"crossSelect"`
+	// Prebuilt are the platform-specific packages (os/cpu/libc in the lockfile)
+	// of the production tree, for every platform: each target gets only its own.
+	Prebuilt []string `json:"prebuilt,omitempty"`
+	// Native are the packages whose install scripts pnpm runs (allowBuilds,
+	// onlyBuiltDependencies, requiresBuild): they may compile for the platform
+	// they run on, so their scripts run on the target platform.
+	Native []string `json:"native,omitempty"`
+	// AllNative says every dependency's install scripts run and the lockfile
+	// does not say which have one (dangerouslyAllowAllBuilds, or pnpm 9).
+	AllNative bool `json:"allNative,omitempty"`
+	// Optional are the production tree's packages that only optional
+	// dependencies reach: when their install script fails, pnpm warns and
+	// goes on (the package's parent falls back without it), and so does the
+	// native stage.
+	Optional []string `json:"optional,omitempty"`
+	// Source says where Native comes from, for messages.
+	Source string   `json:"source,omitempty"`
+	Pos    diag.Pos `json:"-"`
+}
+
+// HasNative reports whether install scripts must run on the target platform.
+func (p Platforms) HasNative() bool { return len(p.Native) > 0 || p.AllNative }
+
+// crossSelectSince is the first pnpm with --os, --cpu and --libc (pnpm#7510).
+var crossSelectSince = semver.MustParse("10.14.0")
+
+// NodeArch is the process.arch (what npm's cpu field names) of an OCI
+// architecture, or "" when Node.js has no build for it.
+func NodeArch(goarch string) string {
+	switch goarch {
+	case "amd64":
+		return "x64"
+	case "386":
+		return "ia32"
+	case "arm64", "arm", "s390x", "riscv64", "loong64":
+		return goarch
+	case "ppc64le":
+		return "ppc64"
+	}
+	return ""
+}
+
+// prodPackages are the registry packages ("name@version") of the target's
+// production tree: the app's and its production workspace dependencies'.
+func (b *builder) prodPackages() []string {
+	var importers []string
+	for _, p := range append([]*pnpm.Package{b.pkg}, b.ws.ProdClosure(b.pkg)...) {
+		importers = append(importers, p.Dir)
+	}
+	return b.ws.Lockfile.ProdPackages(importers)
+}
+
+// platforms reads the production tree's platform-specific and native packages
+// from the lockfile and pnpm's build settings.
+func (b *builder) platforms(prod []string) Platforms {
+	pl := Platforms{CrossSelect: !versionBefore(b.plan.PNPM.Version, crossSelectSince)}
+	allow, never, pos, src := b.buildSettings()
+	for _, key := range prod {
+		lp := b.ws.Lockfile.Packages[key]
+		if lp == nil {
+			continue
+		}
+		if lp.PlatformSpecific() {
+			pl.Prebuilt = append(pl.Prebuilt, key)
+		}
+		if lp.Optional {
+			pl.Optional = append(pl.Optional, key)
+		}
+		if b.plan.PNPM.Major >= 10 && matchAny(allow, lp) && !matchAny(never, lp) ||
+			b.plan.PNPM.Major < 10 && lp.RequiresBuild && !matchAny(never, lp) {
+			pl.Native = append(pl.Native, key)
+		}
+	}
+	pl.Source, pl.Pos = src, pos
+	switch {
+	case b.plan.PNPM.Major >= 10 && b.ws.Config.DangerouslyAllowAllBuilds:
+		pl.AllNative, pl.Source = true, "dangerouslyAllowAllBuilds in "+pnpm.WorkspaceFile
+	case b.plan.PNPM.Major < 10 && strings.HasPrefix(b.ws.Lockfile.Version, "9."):
+		pl.AllNative, pl.Source = true, fmt.Sprintf("pnpm %s runs every dependency's install scripts and lockfile 9.0 does not record which have one", b.plan.PNPM.Version)
+		pl.Pos = b.plan.PNPM.Pos
+	case b.plan.PNPM.Major < 10:
+		pl.Source = "requiresBuild in " + pnpm.LockFile
+	}
+	return pl
+}
+
+// buildSettings are the package selectors pnpm 10+ allows and denies builds for:
+// allowBuilds (10.26+, the only setting from 11), onlyBuiltDependencies and
+// neverBuiltDependencies, from pnpm-workspace.yaml and the root package.json.
+func (b *builder) buildSettings() (allow, never []string, pos diag.Pos, src string) {
+	c := b.ws.Config
+	for sel, v := range c.AllowBuilds {
+		if on, ok := v.(bool); ok && on || v == "true" {
+			allow = append(allow, sel)
+		} else {
+			never = append(never, sel)
+		}
+	}
+	allow = append(allow, c.OnlyBuiltDependencies...)
+	never = append(never, c.NeverBuiltDependencies...)
+	if len(allow) > 0 {
+		key := "allowBuilds"
+		if len(c.AllowBuilds) == 0 {
+			key = "onlyBuiltDependencies"
+		}
+		pos, src = b.ws.ConfigPos(key), pnpm.WorkspaceFile
+	}
+	if pj := b.ws.Root.JSON; len(pj.PNPM.OnlyBuiltDependencies) > 0 {
+		allow = append(allow, pj.PNPM.OnlyBuiltDependencies...)
+		pos, src = pj.Pos("pnpm/onlyBuiltDependencies"), pj.File
+	}
+	never = append(never, b.ws.Root.JSON.PNPM.NeverBuiltDependencies...)
+	if src != "" {
+		src = "the builds " + src + " allows"
+	}
+	slices.Sort(allow)
+	return allow, never, pos, src
+}
+
+func matchAny(selectors []string, p *pnpm.LockPackage) bool {
+	for _, s := range selectors {
+		if pnpm.MatchPackage(s, p.Name, p.Version) {
+			return true
+		}
+	}
+	return false
+}
+
+// versionBefore reports whether a version (10, 10.14.0, 11.0.0-rc.1) is
+// older than min; false when it is not one.
+func versionBefore(v string, min *semver.Version) bool {
+	got, err := semver.NewVersion(v)
+	return err == nil && got.LessThan(min)
+}
+
+// native runs the production dependencies' install scripts on the target
+// platform, in the build image for that platform with the system packages
+// compilers need (python3, make, g++) and the build environment (node-gyp
+// takes Node.js's headers from nodedir), then copies the shared libraries the
+// addons link that the runtime image lacks.
+func (b *builder) native(pf Platforms) error {
+	in := NativeInput{Packages: pf.Native, Optional: pf.Optional, Libs: LibsDir, Runtime: RuntimeImageMount}
+	if pf.AllNative {
+		in.Packages = nil
+	}
+	data, err := json.Marshal(in)
+	if err != nil {
+		return err
+	}
+	b.add(Stage{ID: "native", Kind: KindNative, Image: b.rt.buildImage, Needs: []string{b.tree}, Platform: OnTarget,
+		Run: append(b.systemPackages(), "node "+NativeScript+" "+TreeDir+" "+NativeData), Env: toolchainEnv, Outputs: []string{PruneRoot, LibsRoot}, Pos: pf.Pos,
+		Files: []File{{Path: NativeData, Data: string(data)}}, Helpers: []string{NativeScript},
+		Mounts: []Mount{{Image: b.rt.image, Target: RuntimeImageMount}}})
+	b.tree = "native"
+	return nil
+}

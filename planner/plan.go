@@ -1,0 +1,480 @@
+package planner
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"path"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/monokit/monokit/diag"
+	"github.com/monokit/monokit/pnpm"
+)
+
+// Kind says what a stage does.
+type Kind string
+
+// Stage kinds, in the order a plan lists them.
+const (
+	KindToolchain Kind = "toolchain" // build image plus pnpm
+	KindDeps      Kind = "deps"      // pnpm install from metadata files only
+	KindBuild     Kind = "build"     // one workspace package's build
+	KindApp       Kind = "app"       // the target package's generate and build
+	KindPrune     Kind = "prune"     // the production tree
+	KindNative    Kind = "native"    // dependencies' install scripts, on the target platform
+	KindSelect    Kind = "select"    // a traced tree's prebuilt packages, for the target platform
+	KindRuntime   Kind = "runtime"   // the runtime image
+)
+
+// Platform says where a stage runs: on the build platform (the worker's, no
+// emulation) or on the target platform.
+type Platform string
+
+// Platforms a stage runs on.
+const (
+	OnBuild  Platform = "build"
+	OnTarget Platform = "target"
+)
+
+// BuildRoot is where the workspace lives in build stages; AppRoot is where the
+// production tree lives in the runtime image.
+const (
+	BuildRoot = "/repo"
+	PruneRoot = "/prune"
+	// TreeMount is where a stage that writes the production tree mounts its
+	// result, so the tree is never copied out of a build filesystem: the tree is
+	// TreeDir while the stage runs, PruneRoot in its result. (pnpm deploy
+	// removes its target directory, so that cannot be the mount point itself.)
+	TreeMount = "/out"
+	TreeDir   = TreeMount + PruneRoot
+	// LibsRoot is where the native stage's result holds the shared libraries
+	// its addons link that the runtime image lacks, at the paths they take in
+	// the runtime image (LibsDir while it runs).
+	LibsRoot = "/libs"
+	LibsDir  = TreeMount + LibsRoot
+	// RuntimeImageMount is where the native stage sees the runtime image,
+	// read-only, to tell which libraries it already has.
+	RuntimeImageMount = "/monokit/runtime"
+	// CollectMount is where an app's Run also copies the files it ships that
+	// may not exist (its package.json files entries, Next.js's public/). Later
+	// stages copy the mount's content instead of copying those paths from the
+	// build filesystem: a copy that tolerates a missing path is a wildcard copy,
+	// and BuildKit checksums a wildcard's source by walking the whole build
+	// filesystem, node_modules included, on every rebuild of the app.
+	CollectMount = "/out"
+	AppRoot      = "/app"
+	StoreDir     = "/pnpm/store"
+	CacheDir     = "/root/.cache/pnpm"
+	// NativeScript runs install scripts in the production tree (llb writes it);
+	// NativeData is its input, a NativeInput.
+	NativeScript = "/usr/local/lib/monokit/native-build.js"
+	NativeData   = "/usr/local/lib/monokit/native.json"
+	// GeneratedScript collects what generate: commands wrote and lays it onto
+	// the production tree; GeneratedData is the latter's input, a
+	// GeneratedInput. GenerateMarker is touched before the commands run;
+	// GeneratedOut is where the app's exec collects what they wrote, and
+	// GeneratedMount where the prune sees it.
+	GeneratedScript = "/usr/local/lib/monokit/generated.js"
+	GeneratedData   = "/usr/local/lib/monokit/generated.json"
+	GenerateMarker  = "/tmp/monokit-generate.start"
+	GeneratedOut    = "/monokit/generate-out"
+	GeneratedMount  = "/monokit/generated"
+	// SelectScript fits a traced production tree to the target platform.
+	SelectScript = "/usr/local/lib/monokit/select-platform.js"
+	SelectData   = "/usr/local/lib/monokit/select.json"
+)
+
+// NodeModules excludes every node_modules from what a stage copies from the
+// context: installs happen in the build, never come from the client.
+const NodeModules = "**/node_modules"
+
+// Per-target stages run on the build platform once per target platform, with
+// these set to the target's os and cpu as npm names them (linux, x64, arm64).
+const (
+	TargetOSEnv  = "MONOKIT_TARGET_OS"
+	TargetCPUEnv = "MONOKIT_TARGET_CPU"
+)
+
+// Stage is one step of a plan.
+type Stage struct {
+	ID      string `json:"id"`
+	Kind    Kind   `json:"kind"`
+	Package string `json:"package,omitempty"`
+	Dir     string `json:"dir,omitempty"`
+	// Level is the topological level of a package build: it depends only on
+	// builds of lower levels, and builds of one level are independent.
+	Level int `json:"level,omitempty"`
+	// Image is the base image of toolchain and runtime stages.
+	Image string `json:"image,omitempty"`
+	// Needs are the stages whose results this one starts from or copies.
+	Needs []string `json:"needs,omitempty"`
+	// Inputs are the build-context paths and globs (relative to the repository
+	// root) the stage reads; Excludes are left out of them, always ending with
+	// NodeModules.
+	Inputs   []string `json:"inputs,omitempty"`
+	Excludes []string `json:"excludes,omitempty"`
+	// ContextInputs are inputs of the install that are not workspace
+	// metadata (the bin files of workspace packages): they come from the
+	// build context, not from the metadata the frontend transferred to plan.
+	ContextInputs []string `json:"contextInputs,omitempty"`
+	// Run are shell commands run in order in Dir by one exec, stopping at the
+	// first failure; empty for file-only stages. After a build, the exec checks
+	// that every output exists.
+	Run []string `json:"run,omitempty"`
+	// Title is what progress output names the exec (RUN <command>, COLLECT
+	// <paths>) when Run holds more than the user's commands; empty names it
+	// RUN and Run itself.
+	Title string `json:"title,omitempty"`
+	// Env is set for Run.
+	Env []string `json:"env,omitempty"`
+	// Copies are file operations from the needed stages.
+	Copies []Copy `json:"copies,omitempty"`
+	// Outputs are the paths the stage produces, relative to the repository root for
+	// package builds, absolute otherwise.
+	Outputs  []string `json:"outputs,omitempty"`
+	Platform Platform `json:"platform"`
+	// PerTarget says a build-platform stage runs once per target platform, with
+	// TargetOSEnv and TargetCPUEnv set.
+	PerTarget bool `json:"perTarget,omitempty"`
+	// Caches are the persistent cache mounts Run uses.
+	Caches []CacheMount `json:"caches,omitempty"`
+	// Files are written before Run (the data a script reads).
+	Files []File `json:"files,omitempty"`
+	// Collect are copied by Run, those that exist, into CollectMount: Src is
+	// absolute in the stage, Dest relative to the mount.
+	Collect []Copy `json:"collect,omitempty"`
+	// Mounts are images or needed stages' outputs mounted read-only while Run
+	// runs.
+	Mounts []Mount `json:"mounts,omitempty"`
+	// Helpers are monokit's scripts (GeneratedScript, ...) Run calls; they are
+	// written before it runs, as Files are.
+	Helpers []string `json:"helpers,omitempty"`
+	// ExtraOutput is a scratch mount Run writes besides the stage's
+	// filesystem: what stages that mount this one (Mount.Stage) see.
+	ExtraOutput string `json:"extraOutput,omitempty"`
+	// Secrets are mounted into Run, never into its result.
+	Secrets bool     `json:"secrets,omitempty"`
+	Pos     diag.Pos `json:"-"`
+}
+
+// Copy is a file operation from a needed stage into this one.
+type Copy struct {
+	From string `json:"from"` // stage ID
+	Src  string `json:"src"`  // absolute path in From
+	Dest string `json:"dest"` // absolute path here
+	// Collected copies from what From collected (its CollectMount) instead of
+	// from its filesystem.
+	Collected bool `json:"collected,omitempty"`
+	// Excludes are patterns, relative to Src, left out of the copy.
+	Excludes []string `json:"excludes,omitempty"`
+}
+
+// CacheMount is a persistent cache a stage's Run mounts at Target. Name is its
+// ID within the plan's namespace: BuildKit's ID adds the build platform and
+// the plan's CacheKey (and BUILDKIT_CACHE_MOUNT_NS), so stores of incompatible
+// native builds never mix. Sharing is BuildKit's: locked, shared or private.
+type CacheMount struct {
+	Name    string `json:"name"`
+	Target  string `json:"target"`
+	Sharing string `json:"sharing"`
+}
+
+// Cache sharing modes.
+const (
+	CacheLocked  = "locked"
+	CacheShared  = "shared"
+	CachePrivate = "private"
+)
+
+// lockedCache is a cache at target, one writer at a time (pnpm's store and
+// apt's lists are not safe to share): pnpm's by their last element (store,
+// pnpm), a package's by its path in the workspace.
+func lockedCache(target string) CacheMount {
+	name := path.Base(target)
+	if rel, ok := strings.CutPrefix(target, BuildRoot+"/"); ok {
+		name = rel
+	}
+	return CacheMount{Name: name, Target: target, Sharing: CacheLocked}
+}
+
+func lockedCaches(targets ...string) []CacheMount {
+	var out []CacheMount
+	for _, t := range targets {
+		out = append(out, lockedCache(t))
+	}
+	return out
+}
+
+// SelectInput is what select-platform.js reads: the target's libc, the pnpm
+// store, the production packages ("name@version"), those among them with
+// platform-specific optional dependencies, and those dependencies.
+type SelectInput struct {
+	Libc     string   `json:"libc"`
+	StoreDir string   `json:"storeDir"`
+	Prod     []string `json:"prod"`
+	Parents  []string `json:"parents"`
+	// Platform are the parents' platform-specific packages for every
+	// platform, pinned as the lockfile records them: the script fetches the
+	// target's exactly, checking their integrity.
+	Platform []pnpm.PinnedPackage `json:"platform"`
+}
+
+// Mount is what a stage reads, mounted read-only at Target: an image (for the
+// target platform) or the ExtraOutput of a stage it needs.
+type Mount struct {
+	Image  string `json:"image,omitempty"`
+	Stage  string `json:"stage,omitempty"`
+	Target string `json:"target"`
+}
+
+// GeneratedInput is what generated.js place reads: where the files generate:
+// wrote are (mirroring the repository root), the deployed tree, the workspace
+// packages the tree holds, and the app's directory (its files reach the image
+// through its build, not the tree).
+type GeneratedInput struct {
+	Generated string             `json:"generated"`
+	Tree      string             `json:"tree"`
+	Packages  []GeneratedPackage `json:"packages"`
+	App       string             `json:"app"`
+}
+
+// GeneratedPackage is a workspace package: its name and directory relative
+// to the repository root.
+type GeneratedPackage struct {
+	Name string `json:"name"`
+	Dir  string `json:"dir"`
+}
+
+// NativeInput is what native-build.js reads: the packages whose install
+// scripts run ("name@version"; none: every package with one) and those among
+// the tree's packages whose failure is a warning. Then, for every addon
+// (.node file) in the tree, the shared libraries it links that the image
+// mounted at Runtime lacks are copied from the build image into Libs, at the
+// path the runtime's loader searches.
+type NativeInput struct {
+	Packages []string `json:"packages"`
+	Optional []string `json:"optional"`
+	Libs     string   `json:"libs"`
+	Runtime  string   `json:"runtime"`
+}
+
+// File is a file a stage writes before it runs.
+type File struct {
+	Path string `json:"path"`
+	Data string `json:"data"`
+}
+
+// Plan is everything needed to build one target, in order.
+type Plan struct {
+	Target  string  `json:"target"`
+	Package string  `json:"package"`
+	Dir     string  `json:"dir"`
+	Preset  string  `json:"preset"`
+	Node    Version `json:"node"`
+	PNPM    Version `json:"pnpm"`
+	Libc    string  `json:"libc"`
+	// Runtime is distroless, alpine or image.
+	Runtime string  `json:"runtime"`
+	Stages  []Stage `json:"stages"`
+	// Levels lists the package build stage IDs by topological level.
+	Levels [][]string `json:"levels"`
+	// CacheKey namespaces the pnpm store cache mount: os, arch, libc, Node.js major.
+	CacheKey string      `json:"cacheKey"`
+	Image    ImageConfig `json:"image"`
+	Secrets  []Secret    `json:"secrets,omitempty"`
+	// BuildEnv is the environment of every package build: the declared build
+	// arguments that have a value, then the fixed build environment.
+	BuildEnv []string `json:"buildEnv,omitempty"`
+	// Platforms is what the production tree holds that depends on the platform.
+	Platforms Platforms `json:"platforms"`
+	// ContextPaths are the build-context paths the stages read besides the
+	// workspace metadata (pnpm.MetadataPatterns), which the install reads: the
+	// frontend transfers only these two sets.
+	ContextPaths []string `json:"contextPaths"`
+	// Notes are defaults taken and things the user should know.
+	Notes []string `json:"notes,omitempty"`
+	Pos   diag.Pos `json:"-"`
+}
+
+// ImageConfig is the runtime image's configuration.
+type ImageConfig struct {
+	User        string            `json:"user"`
+	WorkingDir  string            `json:"workingDir"`
+	Entrypoint  []string          `json:"entrypoint"`
+	Cmd         []string          `json:"cmd"`
+	Env         []string          `json:"env"`
+	Ports       []string          `json:"ports,omitempty"`
+	Healthcheck *Healthcheck      `json:"healthcheck,omitempty"`
+	Labels      map[string]string `json:"labels,omitempty"`
+	StopSignal  string            `json:"stopSignal,omitempty"`
+}
+
+// Healthcheck is an exec-form HEALTHCHECK.
+type Healthcheck struct {
+	Test        []string      `json:"test"`
+	Interval    time.Duration `json:"interval,omitempty"`
+	Timeout     time.Duration `json:"timeout,omitempty"`
+	StartPeriod time.Duration `json:"startPeriod,omitempty"`
+	Retries     int           `json:"retries,omitempty"`
+}
+
+// Secret is a BuildKit secret mounted into install and build steps.
+type Secret struct {
+	ID       string `json:"id"`
+	Env      string `json:"env,omitempty"`
+	Target   string `json:"target,omitempty"`
+	Required bool   `json:"required,omitempty"`
+}
+
+// Stage returns the stage with the given ID, or nil.
+func (p *Plan) Stage(id string) *Stage {
+	for i := range p.Stages {
+		if p.Stages[i].ID == id {
+			return &p.Stages[i]
+		}
+	}
+	return nil
+}
+
+// BaseImages are the images the plan's stages start from or mount: those on
+// the build platform, and those on the target platform (each once, in plan
+// order).
+func (p *Plan) BaseImages() (onBuild, onTarget []string) {
+	for _, s := range p.Stages {
+		if s.Image != "" {
+			if s.Platform == OnTarget {
+				onTarget = append(onTarget, s.Image)
+			} else {
+				onBuild = append(onBuild, s.Image)
+			}
+		}
+		for _, m := range s.Mounts {
+			if m.Image != "" {
+				onTarget = append(onTarget, m.Image)
+			}
+		}
+	}
+	return dedupe(onBuild), dedupe(onTarget)
+}
+
+// WriteJSON writes the plan as indented JSON.
+func (p *Plan) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false) // ">=22", "a && b" read as written
+	return enc.Encode(p)
+}
+
+// WriteText writes the plan for people: stages in order with levels, inputs and
+// commands.
+func (p *Plan) WriteText(w io.Writer) {
+	fmt.Fprintf(w, "target %s: %s (%s) preset %s\n", p.Target, p.Package, p.Dir, p.Preset)
+	fmt.Fprintf(w, "  node %s (%s), pnpm %s (%s), libc %s, runtime %s\n", p.Node.Version, p.Node.Source, p.PNPM.Version, p.PNPM.Source, p.Libc, p.Runtime)
+	if len(p.BuildEnv) > 0 {
+		fmt.Fprintf(w, "  build env: %s\n", strings.Join(p.BuildEnv, " "))
+	}
+	for i, lvl := range p.Levels {
+		fmt.Fprintf(w, "  level %d: %s\n", i, strings.Join(lvl, ", "))
+	}
+	for _, s := range p.Stages {
+		fmt.Fprintf(w, "\n[%s] on %s platform", s.ID, s.Platform)
+		if s.PerTarget {
+			fmt.Fprint(w, ", once per target platform")
+		}
+		if s.Kind == KindBuild {
+			fmt.Fprintf(w, ", level %d", s.Level)
+		}
+		fmt.Fprintln(w)
+		if s.Image != "" {
+			fmt.Fprintf(w, "  image:   %s\n", s.Image)
+		}
+		if len(s.Needs) > 0 {
+			fmt.Fprintf(w, "  needs:   %s\n", strings.Join(s.Needs, ", "))
+		}
+		if len(s.Inputs) > 0 {
+			fmt.Fprintf(w, "  inputs:  %s\n", strings.Join(s.Inputs, " "))
+		}
+		if len(s.ContextInputs) > 0 {
+			fmt.Fprintf(w, "  inputs:  %s (from the context)\n", strings.Join(s.ContextInputs, " "))
+		}
+		if len(s.Excludes) > 0 {
+			fmt.Fprintf(w, "  exclude: %s\n", strings.Join(s.Excludes, " "))
+		}
+		for _, r := range s.Run {
+			fmt.Fprintf(w, "  run:     %s\n", r)
+		}
+		for _, c := range s.Caches {
+			fmt.Fprintf(w, "  cache:   %s (%s, %s)\n", c.Target, c.Name, c.Sharing)
+		}
+		for _, c := range s.Collect {
+			fmt.Fprintf(w, "  collect: %s -> %s (if present)\n", c.Src, c.Dest)
+		}
+		for _, c := range s.Copies {
+			from := c.From
+			if c.Collected {
+				from += " (collected)"
+			}
+			fmt.Fprintf(w, "  copy:    %s:%s -> %s", from, c.Src, c.Dest)
+			if len(c.Excludes) > 0 {
+				fmt.Fprintf(w, " (without %s)", strings.Join(c.Excludes, " "))
+			}
+			fmt.Fprintln(w)
+		}
+		for _, f := range s.Files {
+			fmt.Fprintf(w, "  file:    %s %s\n", f.Path, f.Data)
+		}
+		if s.ExtraOutput != "" {
+			fmt.Fprintf(w, "  keeps:   %s (what generate: wrote, for the production tree)\n", s.ExtraOutput)
+		}
+		for _, m := range s.Mounts {
+			what := m.Image
+			if m.Stage != "" {
+				what = "what " + m.Stage + " keeps"
+			}
+			fmt.Fprintf(w, "  mount:   %s at %s (read-only)\n", what, m.Target)
+		}
+		if len(s.Outputs) > 0 {
+			fmt.Fprintf(w, "  outputs: %s\n", strings.Join(s.Outputs, " "))
+		}
+	}
+	ic := p.Image
+	fmt.Fprintf(w, "\nimage: user %s, workdir %s, entrypoint %q, cmd %q\n", ic.User, ic.WorkingDir, ic.Entrypoint, ic.Cmd)
+	if len(ic.Ports) > 0 {
+		fmt.Fprintf(w, "  ports: %s\n", strings.Join(ic.Ports, " "))
+	}
+	if ic.Healthcheck != nil {
+		fmt.Fprintf(w, "  healthcheck: %q\n", ic.Healthcheck.Test)
+	}
+	pf := p.Platforms
+	if len(pf.Prebuilt) > 0 {
+		fmt.Fprintf(w, "  prebuilt per platform: %d packages of %s; each target platform gets its own\n", len(pf.Prebuilt), strings.Join(families(pf.Prebuilt), ", "))
+	}
+	if len(pf.Native) > 0 {
+		fmt.Fprintf(w, "  native builds (on the target platform): %s (%s)\n", strings.Join(pf.Native, " "), pf.Source)
+	} else if pf.AllNative {
+		fmt.Fprintf(w, "  native builds (on the target platform): every dependency with an install script (%s)\n", pf.Source)
+	}
+	if rt := p.Stage("native"); rt != nil && len(rt.Mounts) > 0 {
+		fmt.Fprintf(w, "  shared libraries: those the addons link that %s lacks come from the build image %s; one the build image lacks fails the build\n", rt.Mounts[0].Image, rt.Image)
+	}
+	for _, n := range p.Notes {
+		fmt.Fprintf(w, "note: %s\n", n)
+	}
+}
+
+// families shortens package keys to their scopes (@img/*) or names, for a summary.
+func families(keys []string) []string {
+	var out []string
+	for _, k := range keys {
+		name, _ := pnpm.SplitKey(k)
+		if scope, _, ok := strings.Cut(name, "/"); ok && strings.HasPrefix(scope, "@") {
+			name = scope + "/*"
+		}
+		if !slices.Contains(out, name) {
+			out = append(out, name)
+		}
+	}
+	return out
+}

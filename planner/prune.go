@@ -1,0 +1,102 @@
+package planner
+
+import (
+	"encoding/json"
+	"fmt"
+	"path"
+
+	"github.com/monokit/monokit/diag"
+	"github.com/monokit/monokit/manifest"
+)
+
+// prune produces the production tree once per target platform. For node apps it
+// runs pnpm deploy on deps plus what the app's production workspace dependencies
+// contribute, without the app's own sources, so editing the app does not re-run
+// it; the runtime then adds the app's files from its build. For Next.js apps it
+// gathers the standalone output, and a select stage fits it to the platform.
+//
+// The deploy runs on the build platform and selects the target platform's
+// prebuilt packages with --os/--cpu/--libc; install scripts that may compile for
+// the platform they run on are left to a native stage on the target platform.
+func (b *builder) prune() error {
+	prod := b.prodPackages()
+	pf := b.platforms(prod)
+	b.plan.Platforms = pf
+	if b.plan.Preset == manifest.PresetNext {
+		b.add(b.standalone())
+		b.tree = "prune"
+		return b.selectPlatform(prod)
+	}
+	if b.pkg == b.ws.Root {
+		return diag.Errorf(b.t.Package.Pos, "target %q: the workspace root cannot be deployed; point package: at a workspace package", b.t.Name)
+	}
+	s, err := b.deploy(pf)
+	if err != nil {
+		return err
+	}
+	b.add(s)
+	b.tree = "prune"
+	if pf.CrossSelect && pf.HasNative() {
+		return b.native(pf)
+	}
+	if !pf.CrossSelect && pf.AllNative {
+		b.plan.Notes = append(b.plan.Notes, fmt.Sprintf("%s: install scripts run on the build platform; for another target platform, pnpm 10.14 or later runs them there", pf.Source))
+	}
+	return nil
+}
+
+// standalone gathers a Next.js app's standalone output, its static files and
+// what the app's exec collected (public/) into the production tree.
+func (b *builder) standalone() Stage {
+	app := "app:" + b.pkg.ID()
+	dir := path.Join(BuildRoot, b.pkg.Dir)
+	return Stage{ID: "prune", Kind: KindPrune, Platform: OnBuild, Outputs: []string{PruneRoot},
+		Needs: []string{app},
+		Copies: []Copy{
+			{From: app, Src: path.Join(dir, ".next/standalone") + "/", Dest: PruneRoot + "/"},
+			{From: app, Src: path.Join(dir, ".next/static"), Dest: path.Join(PruneRoot, b.pkg.Dir, ".next/static")},
+			{From: app, Src: "/", Dest: PruneRoot + "/", Collected: true},
+		}}
+}
+
+// deploy is pnpm deploy of the app's production closure from the install, with
+// the outputs of the builds it needs and the sources of packages without one,
+// then what the target's generate: commands wrote laid onto the tree.
+func (b *builder) deploy(pf Platforms) (Stage, error) {
+	s := Stage{ID: "prune", Kind: KindPrune, Platform: OnBuild, Outputs: []string{PruneRoot}}
+	closure := b.ws.ProdClosure(b.pkg)
+	needs, sources := b.contributions(b.pkg, closure)
+	s.Needs = append([]string{"deps"}, needs...)
+	s.Inputs = sources
+	s.Excludes = []string{NodeModules}
+	cmd := fmt.Sprintf("pnpm --filter=%s deploy --prod --store-dir=%s", shellQuote(b.pkg.ID()), StoreDir)
+	// pnpm 10 deploys from the shared lockfile only with injected workspace
+	// packages; --legacy keeps the pnpm 9 behaviour for everyone else.
+	if b.plan.PNPM.Major >= 10 && !b.ws.Lockfile.InjectWorkspacePackages && !b.ws.Config.InjectWorkspacePackages {
+		cmd += " --legacy"
+	}
+	if pf.CrossSelect {
+		s.PerTarget = true
+		cmd += fmt.Sprintf(" --os=$%s --cpu=$%s --libc=%s", TargetOSEnv, TargetCPUEnv, b.rt.libc)
+		if pf.HasNative() {
+			cmd += " --ignore-scripts"
+		}
+	}
+	s.Run = []string{cmd + " " + TreeDir}
+	if gen := b.generate; gen != "" {
+		// What the target's generate: commands wrote, laid onto the
+		// deployed tree where pnpm deploy left it out.
+		data, err := json.Marshal(b.generatedInput(closure))
+		if err != nil {
+			return s, err
+		}
+		s.Needs = append(s.Needs, gen)
+		s.Mounts = []Mount{{Stage: gen, Target: GeneratedMount}}
+		s.Helpers = []string{GeneratedScript}
+		s.Files = []File{{Path: GeneratedData, Data: string(data)}}
+		s.Run = append(s.Run, "node "+GeneratedScript+" place "+GeneratedData)
+	}
+	s.Caches = lockedCaches(StoreDir, CacheDir)
+	s.Secrets = len(b.plan.Secrets) > 0
+	return s, nil
+}

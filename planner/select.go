@@ -1,0 +1,21 @@
+package planner
+
+import "encoding/json"
+
+// selectPlatform fits a traced tree (Next.js's standalone output, traced on
+// the build platform from the whole install) to each target platform: it swaps
+// in the platform's prebuilt packages as the lockfile pins them and drops what
+// production does not install.
+func (b *builder) selectPlatform(prod []string) error {
+	parents := b.ws.Lockfile.PlatformParents(prod)
+	sel, err := json.Marshal(SelectInput{Libc: b.rt.libc, StoreDir: StoreDir, Prod: prod, Parents: parents, Platform: b.ws.Lockfile.PlatformPackages(parents)})
+	if err != nil {
+		return err
+	}
+	b.add(Stage{ID: "select", Kind: KindSelect, Platform: OnBuild, PerTarget: true, Needs: []string{"toolchain", b.tree},
+		Files: []File{{Path: SelectData, Data: string(sel)}}, Helpers: []string{SelectScript},
+		Run:    []string{"node " + SelectScript + " " + TreeDir + " " + SelectData},
+		Caches: lockedCaches(StoreDir, CacheDir), Outputs: []string{PruneRoot}, Secrets: len(b.plan.Secrets) > 0})
+	b.tree = "select"
+	return nil
+}

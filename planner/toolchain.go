@@ -1,0 +1,52 @@
+package planner
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/monokit/monokit/manifest"
+)
+
+// systemPackages installs the manifest's system packages on the build image:
+// every stage that may compile native code runs it first.
+func (b *builder) systemPackages() []string {
+	pk := b.m.SystemPackages
+	if len(pk) == 0 {
+		return nil
+	}
+	var names []string
+	for _, p := range pk {
+		names = append(names, p.Value)
+	}
+	if b.rt.libc == manifest.LibcMusl {
+		return []string{"apk add --no-cache " + strings.Join(names, " ")}
+	}
+	return []string{"apt-get update && apt-get install -y --no-install-recommends " + strings.Join(names, " ") + " && rm -rf /var/lib/apt/lists/*"}
+}
+
+func (b *builder) toolchain() {
+	run := b.systemPackages()
+	run = append(run, fmt.Sprintf("npm install --global --no-fund --no-audit pnpm@%s", b.plan.PNPM.Version))
+	caches := []CacheMount{{Name: "npm", Target: "/root/.npm", Sharing: CacheLocked}}
+	if len(b.m.SystemPackages) > 0 {
+		// apt's downloads and lists, kept between builds (the command
+		// removes the lists from the layer, not from the cache).
+		caches = append(caches,
+			CacheMount{Name: "apt-cache", Target: "/var/cache/apt", Sharing: CacheLocked},
+			CacheMount{Name: "apt-lists", Target: "/var/lib/apt/lists", Sharing: CacheLocked})
+	}
+	b.add(Stage{
+		ID:       "toolchain",
+		Kind:     KindToolchain,
+		Image:    b.rt.buildImage,
+		Run:      run,
+		Env:      toolchainEnv,
+		Platform: OnBuild,
+		Caches:   caches,
+	})
+}
+
+// toolchainEnv is set for every step on the build image. CI makes pnpm
+// non-interactive; npm_config_nodedir lets node-gyp use the headers that ship
+// with Node.js instead of downloading them.
+var toolchainEnv = []string{"CI=true", "npm_config_nodedir=/usr/local", "npm_config_update_notifier=false"}

@@ -1,0 +1,179 @@
+package planner
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/Masterminds/semver/v3"
+
+	"github.com/monokit/monokit/diag"
+	"github.com/monokit/monokit/manifest"
+	"github.com/monokit/monokit/pnpm"
+)
+
+// DefaultNodeMajor is the Node.js line used when nothing in the repository pins one:
+// the current active LTS.
+const DefaultNodeMajor = 24
+
+// DefaultPNPM is the pnpm used when the repository pins none (it should: the plan
+// says so).
+const DefaultPNPM = "10"
+
+// nodePreference orders the Node.js lines tried against a range: LTS lines first.
+var nodePreference = []int{24, 22, 26, 20, 25, 23, 21, 18}
+
+// Version is a resolved tool version and where it came from.
+type Version struct {
+	Version string   `json:"version"` // exact ("24.11.1") or a major ("24")
+	Major   int      `json:"major"`
+	Source  string   `json:"source"` // what decided it, for the plan
+	Pos     diag.Pos `json:"-"`
+}
+
+// resolveNode picks the Node.js version: the manifest, .nvmrc/.node-version,
+// devEngines.runtime, engines.node, else the LTS.
+func resolveNode(m *manifest.Manifest, ws *pnpm.Workspace) (Version, error) {
+	if v := m.Node.Value; v != "" {
+		ver, err := exactOrMajor(v, "monokit.yaml node", m.Node.Pos)
+		if err != nil {
+			return Version{}, diag.Errorf(m.Node.Pos, "node: want a Node.js version such as \"24\" or \"24.11.1\", got %q", v)
+		}
+		return ver, nil
+	}
+	for _, f := range []string{".nvmrc", ".node-version"} {
+		if !ws.Present[f] {
+			continue
+		}
+		data, err := ws.ReadFile(f)
+		if err != nil {
+			return Version{}, err
+		}
+		v := strings.TrimSpace(strings.SplitN(string(data), "\n", 2)[0])
+		if v != "" {
+			if ver, err := exactOrMajor(v, f, diag.Pos{File: f, Line: 1}); err == nil {
+				return ver, nil
+			}
+			if ver, ok := fromRange(v, f, diag.Pos{File: f, Line: 1}); ok {
+				return ver, nil
+			}
+			return Version{}, diag.Errorf(diag.Pos{File: f, Line: 1}, "%q is not a Node.js version monokit can use (such as 24 or 24.11.1); set node: in monokit.yaml", v)
+		}
+	}
+	root := ws.Root.JSON
+	if v, ok := root.DevEngine("runtime", "node"); ok {
+		pos := root.Pos("devEngines/runtime")
+		if ver, err := exactOrMajor(v, "devEngines.runtime", pos); err == nil {
+			return ver, nil
+		}
+		if ver, ok := fromRange(v, "devEngines.runtime", pos); ok {
+			return ver, nil
+		}
+		return Version{}, diag.Errorf(pos, "devEngines.runtime %q matches no Node.js line monokit knows; set node: in monokit.yaml", v)
+	}
+	if r := root.Engines["node"]; r != "" {
+		pos := root.Pos("engines/node")
+		if ver, ok := fromRange(r, "engines.node", pos); ok {
+			return ver, nil
+		}
+		return Version{}, diag.Errorf(pos, "engines.node %q matches no Node.js line monokit knows; set node: in monokit.yaml", r)
+	}
+	return Version{Version: strconv.Itoa(DefaultNodeMajor), Major: DefaultNodeMajor, Source: "default (current LTS)"}, nil
+}
+
+func exactOrMajor(v, source string, pos diag.Pos) (Version, error) {
+	v = strings.TrimPrefix(v, "v")
+	parts := strings.Split(v, ".")
+	major, err := strconv.Atoi(parts[0])
+	if err != nil || len(parts) == 2 || len(parts) > 3 {
+		return Version{}, fmt.Errorf("not a version")
+	}
+	for _, p := range parts[1:] {
+		if _, err := strconv.Atoi(p); err != nil {
+			return Version{}, fmt.Errorf("not a version")
+		}
+	}
+	return Version{Version: v, Major: major, Source: source, Pos: pos}, nil
+}
+
+// fromRange picks the preferred Node.js line some release of which satisfies r.
+func fromRange(r, source string, pos diag.Pos) (Version, bool) {
+	c, err := semver.NewConstraint(r)
+	if err != nil {
+		return Version{}, false
+	}
+	for _, major := range nodePreference {
+		for minor := range 40 {
+			for _, patch := range []int{0, 99} {
+				if c.Check(semver.New(uint64(major), uint64(minor), uint64(patch), "", "")) {
+					return Version{Version: strconv.Itoa(major), Major: major, Source: fmt.Sprintf("%s %q", source, r), Pos: pos}, true
+				}
+			}
+		}
+	}
+	return Version{}, false
+}
+
+// resolvePNPM picks pnpm: the manifest, packageManager, devEngines.packageManager,
+// the lockfile's env document, else DefaultPNPM. The manifest and packageManager
+// must agree: one version in CI and in the image avoids lockfile mismatches.
+func resolvePNPM(m *manifest.Manifest, ws *pnpm.Workspace, node Version) (Version, error) {
+	root := ws.Root.JSON
+	var fromRepo Version
+	if pm := root.PackageManager; pm != "" {
+		pos := root.Pos("packageManager")
+		name, ver, _ := strings.Cut(pm, "@")
+		ver, _, _ = strings.Cut(ver, "+") // drop +sha512.<hash>
+		if name != "pnpm" {
+			return Version{}, diag.Errorf(pos, "packageManager is %q: monokit builds pnpm workspaces; switch to pnpm or remove the field", pm)
+		}
+		v, err := semver.StrictNewVersion(ver)
+		if err != nil {
+			return Version{}, diag.Errorf(pos, "packageManager %q: want pnpm@<exact version>", pm)
+		}
+		fromRepo = Version{Version: v.String(), Major: int(v.Major()), Source: "packageManager", Pos: pos}
+	} else if r, ok := root.DevEngine("packageManager", "pnpm"); ok {
+		pos := root.Pos("devEngines/packageManager")
+		c, err := semver.NewConstraint(r)
+		if err != nil {
+			return Version{}, diag.Errorf(pos, "devEngines.packageManager version %q is not a semver range", r)
+		}
+		major := 0
+		for mj := 12; mj >= 8 && major == 0; mj-- {
+			for mn := range 60 {
+				if c.Check(semver.New(uint64(mj), uint64(mn), 0, "", "")) {
+					major = mj
+					break
+				}
+			}
+		}
+		fromRepo = Version{Version: r, Major: major, Source: "devEngines.packageManager", Pos: pos}
+	} else if pm := ws.Lockfile.PackageManager; pm != "" {
+		v, err := semver.NewVersion(pm)
+		if err == nil {
+			fromRepo = Version{Version: v.String(), Major: int(v.Major()), Source: "pnpm-lock.yaml packageManagerDependencies"}
+		}
+	}
+	var out Version
+	switch mv := m.PNPM.Value; {
+	case mv != "":
+		major, _ := strconv.Atoi(strings.SplitN(mv, ".", 2)[0])
+		out = Version{Version: mv, Major: major, Source: "monokit.yaml pnpm", Pos: m.PNPM.Pos}
+		if fromRepo.Source == "packageManager" && fromRepo.Version != mv {
+			return Version{}, diag.Errorf(m.PNPM.Pos, "pnpm %s disagrees with packageManager pnpm@%s (%s): pnpm would switch itself to that version; remove pnpm: from monokit.yaml or update packageManager", mv, fromRepo.Version, fromRepo.Pos)
+		}
+	case fromRepo.Source != "":
+		out = fromRepo
+	default:
+		major, _ := strconv.Atoi(DefaultPNPM)
+		out = Version{Version: DefaultPNPM, Major: major, Source: "default (pin it with packageManager in package.json)"}
+	}
+	if out.Major < 8 {
+		return Version{}, diag.Errorf(out.Pos, "pnpm %s is too old: monokit supports pnpm 8 and later", out.Version)
+	}
+	// pnpm 11 is pure ESM with a SQLite store index: it needs node:sqlite.
+	if out.Major >= 11 && node.Major < 22 {
+		return Version{}, diag.Errorf(out.Pos, "pnpm %s needs Node.js 22.13 or later, but the build uses Node.js %s (%s): raise the Node.js version or pin pnpm 10", out.Version, node.Version, node.Source)
+	}
+	return out, nil
+}

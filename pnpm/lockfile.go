@@ -1,0 +1,249 @@
+package pnpm
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/monokit/monokit/diag"
+)
+
+// Lockfile is what monokit reads of pnpm-lock.yaml: the importers (one per
+// workspace project, the authoritative workspace graph) and the packages' platform
+// constraints. Both the single-document lockfile of pnpm 8 to 10 and the
+// two-document one of pnpm 11 and later (an env document, then the project graph)
+// are read.
+type Lockfile struct {
+	File    string
+	Version string // lockfileVersion: "6.0" or "9.0"
+	// Importers are keyed by project directory relative to the root ("." for the root).
+	Importers map[string]*Importer
+	// InjectWorkspacePackages is settings.injectWorkspacePackages.
+	InjectWorkspacePackages bool
+	// Settings are the lockfile's settings that pnpm compares with its
+	// configuration before a frozen install; absent ones are nil.
+	AutoInstallPeers, ExcludeLinksFromLockfile *bool
+	// Overrides are the overrides pnpm resolved when it wrote the lockfile.
+	Overrides    map[string]string
+	OverridesPos diag.Pos
+	// Catalogs maps catalog name → package → the specifier recorded for it.
+	Catalogs map[string]map[string]string
+	// PackageManager is the pnpm version the env document pins (pnpm 11+), if any.
+	PackageManager string
+	// Packages are the registry packages, keyed "name@version".
+	Packages  map[string]*LockPackage
+	snapshots map[string]snapshot
+}
+
+// Importer is one project's entry.
+type Importer struct {
+	Dir  string
+	Pos  diag.Pos
+	Deps map[string]map[string]LockDep // dependency kind → name → entry
+	// DependenciesMeta is the importer's dependenciesMeta as JSON-like values.
+	DependenciesMeta any
+	// PublishDirectory is publishConfig.directory when the project has one.
+	PublishDirectory *string
+}
+
+// LockDep is one resolved dependency of an importer.
+type LockDep struct {
+	Specifier string
+	Version   string // a version, or link:<path>, or file:<path>(peers)
+	Pos       diag.Pos
+}
+
+// ParseLockfile reads pnpm-lock.yaml.
+func ParseLockfile(file string, data []byte) (*Lockfile, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var docs []*yaml.Node
+	for {
+		var doc yaml.Node
+		err := dec.Decode(&doc)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, diag.YAMLError(file, err)
+		}
+		if len(doc.Content) > 0 && doc.Content[0].Kind == yaml.MappingNode {
+			docs = append(docs, doc.Content[0])
+		}
+	}
+	lf := &Lockfile{File: file, Importers: map[string]*Importer{}}
+	var main *yaml.Node
+	for _, d := range docs {
+		if pm := envPackageManager(d); pm != "" || isEnvDocument(d) {
+			lf.PackageManager = pm
+			continue
+		}
+		main = d // the project graph is the last non-env document
+	}
+	if main == nil {
+		return nil, diag.Errorf(diag.Pos{File: file, Line: 1}, "pnpm-lock.yaml holds no project graph: run pnpm install and commit the lockfile")
+	}
+	vn := get(main, "lockfileVersion")
+	if vn == nil {
+		return nil, diag.Errorf(pos(file, main), "pnpm-lock.yaml has no lockfileVersion: is it a pnpm lockfile?")
+	}
+	lf.Version = vn.Value
+	switch {
+	case strings.HasPrefix(lf.Version, "9."), strings.HasPrefix(lf.Version, "6."):
+	default:
+		return nil, diag.Errorf(pos(file, vn), "lockfileVersion %s is not supported: monokit reads the lockfiles of pnpm 8 and later (6.0 and 9.0); upgrade pnpm and run pnpm install", lf.Version)
+	}
+	settings := get(main, "settings")
+	if s := get(settings, "injectWorkspacePackages"); s != nil {
+		lf.InjectWorkspacePackages = s.Value == "true"
+	}
+	lf.AutoInstallPeers = boolNode(get(settings, "autoInstallPeers"))
+	lf.ExcludeLinksFromLockfile = boolNode(get(settings, "excludeLinksFromLockfile"))
+	if o := get(main, "overrides"); o != nil {
+		lf.Overrides = map[string]string{}
+		lf.OverridesPos = pos(file, o)
+		each(o, func(k, v *yaml.Node) { lf.Overrides[k.Value] = v.Value })
+	}
+	each(get(main, "catalogs"), func(cat, entries *yaml.Node) {
+		if lf.Catalogs == nil {
+			lf.Catalogs = map[string]map[string]string{}
+		}
+		m := map[string]string{}
+		each(entries, func(name, e *yaml.Node) {
+			if s := get(e, "specifier"); s != nil {
+				m[name.Value] = s.Value
+			}
+		})
+		lf.Catalogs[cat.Value] = m
+	})
+	lf.readPackages(main)
+	importers := get(main, "importers")
+	if importers == nil {
+		// A single-project lockfile keeps the root's dependencies at the top.
+		lf.Importers["."] = importer(file, ".", main, main)
+		return lf, nil
+	}
+	each(importers, func(k, v *yaml.Node) {
+		lf.Importers[k.Value] = importer(file, k.Value, k, v)
+	})
+	return lf, nil
+}
+
+func importer(file, dir string, k, v *yaml.Node) *Importer {
+	im := &Importer{Dir: dir, Pos: pos(file, k), Deps: map[string]map[string]LockDep{}}
+	for _, kind := range DepKinds {
+		deps := map[string]LockDep{}
+		each(get(v, kind), func(name, dep *yaml.Node) {
+			d := LockDep{Pos: pos(file, name)}
+			if dep.Kind == yaml.ScalarNode { // lockfile 5.x style, not read but tolerated
+				d.Version = dep.Value
+			} else {
+				if s := get(dep, "specifier"); s != nil {
+					d.Specifier = s.Value
+				}
+				if s := get(dep, "version"); s != nil {
+					d.Version = s.Value
+				}
+			}
+			deps[name.Value] = d
+		})
+		im.Deps[kind] = deps
+	}
+	if m := get(v, "dependenciesMeta"); m != nil {
+		var meta any
+		if m.Decode(&meta) == nil {
+			im.DependenciesMeta = meta
+		}
+	}
+	if d := get(v, "publishDirectory"); d != nil {
+		im.PublishDirectory = &d.Value
+	}
+	return im
+}
+
+func boolNode(n *yaml.Node) *bool {
+	if n == nil {
+		return nil
+	}
+	b := n.Value == "true"
+	return &b
+}
+
+// isEnvDocument recognises pnpm 11's env document: its root importer holds only
+// configDependencies and packageManagerDependencies.
+func isEnvDocument(d *yaml.Node) bool {
+	root := get(get(d, "importers"), ".")
+	if root == nil {
+		return false
+	}
+	env := false
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		switch root.Content[i].Value {
+		case "configDependencies", "packageManagerDependencies":
+			env = true
+		default:
+			return false
+		}
+	}
+	return env
+}
+
+func envPackageManager(d *yaml.Node) string {
+	if !isEnvDocument(d) {
+		return ""
+	}
+	pnpm := get(get(get(get(d, "importers"), "."), "packageManagerDependencies"), "pnpm")
+	if v := get(pnpm, "version"); v != nil {
+		return v.Value
+	}
+	return ""
+}
+
+// LinkTarget returns the workspace directory a lockfile version points at, for
+// link: (relative to the importer) and injected file: (relative to the root)
+// versions, or "" for a registry version.
+func LinkTarget(importerDir, version string) string {
+	if rel, ok := strings.CutPrefix(version, "link:"); ok {
+		return CleanJoin(importerDir, rel)
+	}
+	if rel, ok := strings.CutPrefix(version, "file:"); ok {
+		if i := strings.IndexByte(rel, '('); i >= 0 {
+			rel = rel[:i] // peer suffix
+		}
+		if strings.HasSuffix(rel, ".tgz") || strings.HasSuffix(rel, ".tar.gz") {
+			return ""
+		}
+		return CleanJoin(".", rel)
+	}
+	return ""
+}
+
+func get(n *yaml.Node, key string) *yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
+func each(n *yaml.Node, fn func(k, v *yaml.Node)) {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		fn(n.Content[i], n.Content[i+1])
+	}
+}
+
+func pos(file string, n *yaml.Node) diag.Pos {
+	return diag.Pos{File: file, Line: n.Line, Col: n.Column}
+}
+
+func unmarshalJSON(data []byte, v any) error { return json.Unmarshal(data, v) }

@@ -1,0 +1,338 @@
+package pnpm
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/bmatcuk/doublestar/v4"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/monokit/monokit/diag"
+)
+
+// Well-known files at the workspace root.
+const (
+	WorkspaceFile = "pnpm-workspace.yaml"
+	LockFile      = "pnpm-lock.yaml"
+	RootManifest  = "package.json"
+)
+
+// MetadataPatterns are the context paths the planner reads. The frontend fetches
+// only these from the build context before planning.
+var MetadataPatterns = []string{
+	WorkspaceFile, LockFile, RootManifest, ".npmrc", ".pnpmfile.cjs", ".pnpmfile.mjs",
+	".nvmrc", ".node-version", "**/package.json", "**/next.config.*", "**/*.patch",
+}
+
+// MetadataExcludes keep dependency trees out of every transfer.
+var MetadataExcludes = []string{"**/node_modules", "**/.git", "**/.next", "**/.turbo"}
+
+// Package is one workspace project.
+type Package struct {
+	Name string
+	Dir  string // relative to the root; "." for the root project
+	JSON *PackageJSON
+	// Deps are the workspace packages this one links to, from the lockfile.
+	Deps []Edge
+}
+
+// Edge is a workspace dependency.
+type Edge struct {
+	To   *Package
+	Kind string // dependencies, devDependencies or optionalDependencies
+	Pos  diag.Pos
+}
+
+// ID names a package in messages: its name, or its directory when it has none.
+func (p *Package) ID() string {
+	if p.Name != "" {
+		return p.Name
+	}
+	return p.Dir
+}
+
+// WorkspaceConfig is what monokit reads of pnpm-workspace.yaml.
+type WorkspaceConfig struct {
+	Packages                []string                     `yaml:"packages"`
+	Catalog                 map[string]string            `yaml:"catalog"`
+	Catalogs                map[string]map[string]string `yaml:"catalogs"`
+	InjectWorkspacePackages bool                         `yaml:"injectWorkspacePackages"`
+	PatchedDependencies     map[string]string            `yaml:"patchedDependencies"`
+	// Which dependencies may run install scripts (pnpm 10+); allowBuilds values
+	// are true, false or, in pnpm 11, a placeholder string for unreviewed ones.
+	AllowBuilds               map[string]any `yaml:"allowBuilds"`
+	OnlyBuiltDependencies     []string       `yaml:"onlyBuiltDependencies"`
+	NeverBuiltDependencies    []string       `yaml:"neverBuiltDependencies"`
+	DangerouslyAllowAllBuilds bool           `yaml:"dangerouslyAllowAllBuilds"`
+	// Settings pnpm records in the lockfile and compares before a frozen install.
+	Overrides                map[string]string `yaml:"overrides"`
+	AutoInstallPeers         *bool             `yaml:"autoInstallPeers"`
+	ExcludeLinksFromLockfile *bool             `yaml:"excludeLinksFromLockfile"`
+}
+
+// Workspace is a solved pnpm workspace.
+type Workspace struct {
+	Root     *Package
+	Packages []*Package // every project but the root, sorted by directory
+	Config   WorkspaceConfig
+	Lockfile *Lockfile
+	// Present lists the optional root files that exist (.npmrc, .pnpmfile.cjs, ...).
+	Present map[string]bool
+	byDir   map[string]*Package
+	fsys    fs.FS
+	config  *yaml.Node // pnpm-workspace.yaml, for positions
+}
+
+// Load reads the workspace at the root of fsys.
+func Load(fsys fs.FS) (*Workspace, error) {
+	ws := &Workspace{Present: map[string]bool{}, byDir: map[string]*Package{}, fsys: fsys}
+	for _, f := range []string{WorkspaceFile, LockFile, ".npmrc", ".pnpmfile.cjs", ".pnpmfile.mjs", ".nvmrc", ".node-version"} {
+		if st, err := fs.Stat(fsys, f); err == nil && !st.IsDir() {
+			ws.Present[f] = true
+		}
+	}
+	root, err := readPackage(fsys, ".")
+	if err != nil {
+		return nil, err
+	}
+	ws.Root = root
+	ws.byDir["."] = root
+	if ws.Present[WorkspaceFile] {
+		if err := ws.readConfig(); err != nil {
+			return nil, err
+		}
+		if err := ws.discover(); err != nil {
+			return nil, err
+		}
+	}
+	if !ws.Present[LockFile] {
+		return nil, diag.Errorf(diag.Pos{File: LockFile}, "pnpm-lock.yaml not found at the root of the build context: run pnpm install and commit the lockfile (monokit installs with --frozen-lockfile)")
+	}
+	data, err := fs.ReadFile(fsys, LockFile)
+	if err != nil {
+		return nil, err
+	}
+	if ws.Lockfile, err = ParseLockfile(LockFile, data); err != nil {
+		return nil, err
+	}
+	if err := ws.link(); err != nil {
+		return nil, err
+	}
+	return ws, nil
+}
+
+func readPackage(fsys fs.FS, dir string) (*Package, error) {
+	file := path.Join(dir, RootManifest)
+	data, err := fs.ReadFile(fsys, file)
+	if errors.Is(err, fs.ErrNotExist) && dir == "." {
+		return nil, diag.Errorf(diag.Pos{File: file}, "package.json not found at the root of the build context: pass the monorepo root as the context (docker buildx build -f monokit.yaml <root>)")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", file, err)
+	}
+	pj, err := parsePackageJSON(file, data)
+	if err != nil {
+		return nil, err
+	}
+	return &Package{Name: pj.Name, Dir: dir, JSON: pj}, nil
+}
+
+func (ws *Workspace) readConfig() error {
+	data, err := fs.ReadFile(ws.fsys, WorkspaceFile)
+	if err != nil {
+		return err
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return diag.YAMLError(WorkspaceFile, err)
+	}
+	if len(doc.Content) == 0 {
+		return nil
+	}
+	ws.config = doc.Content[0]
+	if err := doc.Content[0].Decode(&ws.Config); err != nil {
+		var te *yaml.TypeError
+		if errors.As(err, &te) {
+			return diag.Errorf(diag.Pos{File: WorkspaceFile}, "%s", strings.Join(te.Errors, "; "))
+		}
+		return diag.YAMLError(WorkspaceFile, err)
+	}
+	for _, g := range ws.Config.Packages {
+		pat := strings.TrimPrefix(g, "!")
+		if err := diag.ValidateRelPath(strings.TrimPrefix(pat, "./")); err != nil || !doublestar.ValidatePattern(pat) {
+			return diag.Errorf(yamlPos(WorkspaceFile, doc.Content[0], g), "packages: %q is not a glob inside the workspace", g)
+		}
+	}
+	return nil
+}
+
+// discover finds every directory with a package.json that the packages globs
+// select, the way pnpm does: node_modules and hidden directories are never
+// projects, and a negated glob removes matches wherever it appears in the list.
+func (ws *Workspace) discover() error {
+	var include, exclude []string
+	for _, g := range ws.Config.Packages {
+		if neg, ok := strings.CutPrefix(g, "!"); ok {
+			exclude = append(exclude, cleanGlob(neg))
+		} else {
+			include = append(include, cleanGlob(g))
+		}
+	}
+	// pnpm globs for "<pattern>/package.json"; matching the same way keeps "**"
+	// meaning zero or more directories, as it does for pnpm.
+	matches := func(dir string, globs []string) bool {
+		for _, g := range globs {
+			if ok, _ := doublestar.Match(g+"/"+RootManifest, dir+"/"+RootManifest); ok {
+				return true
+			}
+		}
+		return false
+	}
+	err := fs.WalkDir(ws.fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() || p == "." {
+			return nil
+		}
+		if name := d.Name(); name == "node_modules" || strings.HasPrefix(name, ".") {
+			return fs.SkipDir
+		}
+		if _, err := fs.Stat(ws.fsys, path.Join(p, RootManifest)); err != nil {
+			return nil
+		}
+		if !matches(p, include) || matches(p, exclude) {
+			return nil
+		}
+		pkg, err := readPackage(ws.fsys, p)
+		if err != nil {
+			return err
+		}
+		ws.Packages = append(ws.Packages, pkg)
+		ws.byDir[p] = pkg
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	seen := map[string]*Package{}
+	for _, p := range ws.Packages {
+		if p.Name == "" {
+			continue
+		}
+		if q := seen[p.Name]; q != nil {
+			return diag.Errorf(p.JSON.Pos("name"), "package name %q is also used by %s: pnpm needs unique names in a workspace", p.Name, q.JSON.File)
+		}
+		seen[p.Name] = p
+	}
+	return nil
+}
+
+func cleanGlob(g string) string {
+	g = strings.TrimPrefix(g, "./")
+	return strings.TrimSuffix(g, "/")
+}
+
+// ReadFile reads a file of the workspace, by its path from the root: a file
+// the planner looks into beyond pnpm's own (next.config, .nvmrc).
+func (ws *Workspace) ReadFile(name string) ([]byte, error) { return fs.ReadFile(ws.fsys, name) }
+
+// Find returns the package named name or living in directory name.
+func (ws *Workspace) Find(name string) *Package {
+	dir := strings.TrimSuffix(strings.TrimPrefix(name, "./"), "/")
+	if p := ws.byDir[dir]; p != nil {
+		return p
+	}
+	for _, p := range ws.All() {
+		if p.Name == name {
+			return p
+		}
+	}
+	return nil
+}
+
+// All returns the root followed by every other project.
+func (ws *Workspace) All() []*Package { return append([]*Package{ws.Root}, ws.Packages...) }
+
+// Names lists package names and directories, for "did you mean" hints.
+func (ws *Workspace) Names() []string {
+	var out []string
+	for _, p := range ws.Packages {
+		if p.Name != "" {
+			out = append(out, p.Name)
+		}
+		out = append(out, p.Dir)
+	}
+	return out
+}
+
+// PatchFiles are the patch files pnpm applies, relative to the root.
+func (ws *Workspace) PatchFiles() []string {
+	var out []string
+	for _, f := range ws.Config.PatchedDependencies {
+		out = append(out, path.Clean(f))
+	}
+	var legacy struct {
+		PNPM struct {
+			PatchedDependencies map[string]string `json:"patchedDependencies"`
+		} `json:"pnpm"`
+	}
+	if unmarshalJSON(ws.Root.JSON.Data, &legacy) == nil {
+		for _, f := range legacy.PNPM.PatchedDependencies {
+			out = append(out, path.Clean(f))
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// yamlPos finds the position of the scalar value in a YAML tree, or the node's.
+func yamlPos(file string, n *yaml.Node, value string) diag.Pos {
+	var found *yaml.Node
+	var walk func(*yaml.Node)
+	walk = func(n *yaml.Node) {
+		if found != nil {
+			return
+		}
+		if n.Kind == yaml.ScalarNode && n.Value == value {
+			found = n
+			return
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(n)
+	if found == nil {
+		found = n
+	}
+	return diag.Pos{File: file, Line: found.Line, Col: found.Column}
+}
+
+// ConfigPos is the position in pnpm-workspace.yaml of the deepest key of the
+// path that exists ("catalogs", "legacy", "react"), or of the file's start.
+func (ws *Workspace) ConfigPos(keys ...string) diag.Pos {
+	at := diag.Pos{File: WorkspaceFile, Line: 1, Col: 1}
+	n := ws.config
+	for _, key := range keys {
+		if n == nil || n.Kind != yaml.MappingNode {
+			break
+		}
+		var next *yaml.Node
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == key {
+				at, next = pos(WorkspaceFile, n.Content[i]), n.Content[i+1]
+				break
+			}
+		}
+		if next == nil {
+			break
+		}
+		n = next
+	}
+	return at
+}
