@@ -3,7 +3,6 @@ package plan2llb
 import (
 	"bytes"
 	"context"
-	"os/exec"
 	"slices"
 	"strings"
 	"testing"
@@ -370,19 +369,6 @@ func TestFrontendPrune(t *testing.T) {
 	}
 	if n := len(g.execs("deploy")); n != 0 {
 		t.Errorf("next preset ran pnpm deploy %d times", n)
-	}
-}
-
-// TestImports keeps the pipeline one-way: plan2llb never reaches the gateway.
-func TestImports(t *testing.T) {
-	out, err := exec.Command("go", "list", "-deps", ".").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, bad := range []string{"frontend/gateway/client", "frontend/dockerui", "monokit/frontend"} {
-		if bytes.Contains(out, []byte(bad)) {
-			t.Errorf("plan2llb depends on %s", bad)
-		}
 	}
 }
 

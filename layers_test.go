@@ -1,0 +1,62 @@
+// Package monokit_test tests the shape of the repository itself.
+package monokit_test
+
+import (
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/monokit/monokit/"
+
+// layers is the one direction data flows: manifest and the pnpm workspace model
+// → planner → plan2llb → frontend → CLI. Each package may import only the
+// monokit packages listed for it, and BuildKit packages only under the
+// prefixes listed: the model and the planner none, the converter client/llb and
+// the LLB protobufs but never the gateway.
+var layers = map[string]struct{ monokit, buildkit []string }{
+	"diag":        {nil, []string{"util/suggest"}},
+	"manifest":    {[]string{"diag"}, nil},
+	"pnpm":        {[]string{"diag"}, nil},
+	"planner":     {[]string{"diag", "manifest", "pnpm"}, nil},
+	"plan2llb":    {[]string{"diag", "planner"}, []string{"client/llb", "solver/pb"}},
+	"frontend":    {[]string{"diag", "manifest", "pnpm", "planner", "plan2llb"}, []string{""}},
+	"cmd/monokit": {[]string{"diag", "manifest", "pnpm", "planner", "plan2llb", "frontend"}, []string{""}},
+}
+
+// TestImportDirection reads every package's imports (tests excluded) with go
+// list and holds each to its layer.
+func TestImportDirection(t *testing.T) {
+	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}}{{range .Imports}} {{.}}{{end}}", "./...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	seen := map[string]bool{}
+	for line := range strings.Lines(strings.TrimSpace(string(out))) {
+		fields := strings.Fields(line)
+		pkg, ok := strings.CutPrefix(fields[0], module)
+		if !ok || strings.HasPrefix(pkg, "hack/") || pkg == "integration" {
+			continue // tooling and tests may use anything
+		}
+		layer, ok := layers[pkg]
+		if !ok {
+			t.Errorf("package %s has no layer: add it to layers with the packages it may import", pkg)
+			continue
+		}
+		seen[pkg] = true
+		for _, imp := range fields[1:] {
+			if dep, ok := strings.CutPrefix(imp, module); ok && !slices.Contains(layer.monokit, dep) {
+				t.Errorf("%s imports %s, against the direction data flows", pkg, dep)
+			}
+			if bk, ok := strings.CutPrefix(imp, "github.com/moby/buildkit/"); ok && !slices.ContainsFunc(layer.buildkit, func(p string) bool { return strings.HasPrefix(bk, p) }) {
+				t.Errorf("%s imports BuildKit's %s; only %q may be", pkg, bk, layer.buildkit)
+			}
+		}
+	}
+	for pkg := range layers {
+		if !seen[pkg] {
+			t.Errorf("layer %s matched no package: go list found none", pkg)
+		}
+	}
+}
