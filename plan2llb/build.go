@@ -73,16 +73,16 @@ func Build(ctx context.Context, plan *planner.Plan, o Options) (*Result, error) 
 	if err := plan.CheckPlatform(o.BuildPlatform, o.TargetPlatform, o.Runnable); err != nil {
 		return nil, err
 	}
-	b := &graph{plan: plan, o: o, states: map[string]llb.State{}, outputs: map[string]llb.State{}, collected: map[string]llb.State{}}
+	b := &graph{plan: plan, o: o, states: map[string]llb.State{}, outputs: map[string]llb.State{}, extras: map[string]llb.State{}, collected: map[string]llb.State{}}
 	for _, s := range plan.Stages {
 		var err error
 		switch s.Kind {
 		case planner.KindToolchain:
 			err = b.toolchain(ctx, s)
 		case planner.KindDeps:
-			err = b.deps(s)
+			err = b.deps(ctx, s)
 		case planner.KindBuild, planner.KindApp:
-			err = b.packageBuild(s)
+			err = b.packageBuild(ctx, s)
 		case planner.KindPrune:
 			err = b.prune(ctx, s)
 		case planner.KindNative:
@@ -117,9 +117,11 @@ type graph struct {
 	baseImage *dockerspec.DockerOCIImage
 	// states are each stage's full result; outputs are build stages' outputs
 	// alone, on scratch, so dependents merge them as independent layers;
-	// collected are the CollectMount results of stages that collect.
+	// extras and collected are what stages keep of their KeepExtra and
+	// KeepCollect mounts.
 	states    map[string]llb.State
 	outputs   map[string]llb.State
+	extras    map[string]llb.State
 	collected map[string]llb.State
 }
 
@@ -175,7 +177,7 @@ func (b *graph) toolchain(ctx context.Context, s planner.Stage) error {
 }
 
 // deps copies only the metadata pnpm reads onto the toolchain and installs.
-func (b *graph) deps(s planner.Stage) error {
+func (b *graph) deps(ctx context.Context, s planner.Stage) error {
 	_, tc, err := b.needKind(s, planner.KindToolchain)
 	if err != nil {
 		return err
@@ -189,9 +191,9 @@ func (b *graph) deps(s planner.Stage) error {
 		fa = fa.Copy(b.o.Context, "/", planner.BuildRoot+"/", contextCopy(s.ContextInputs, s.Excludes, b.o.Epoch))
 	}
 	base := tc.File(fa, b.constraints(s, "COPY "+strings.Join(append(slices.Clone(s.Inputs), s.ContextInputs...), " "))...)
-	run := b.exec(base, s, planner.BuildRoot)
+	run, err := b.exec(ctx, base, s)
 	b.states[s.ID] = run
-	return nil
+	return err
 }
 
 // base is where a build or prune step starts: deps, then the stage's inputs from
@@ -222,7 +224,11 @@ func (b *graph) base(s planner.Stage) (llb.State, error) {
 		if _, err := b.need(s, id); err != nil {
 			return llb.State{}, err
 		}
-		add(b.outputs[id], &llb.CopyInfo{CopyDirContentsOnly: true})
+		// Only builds have outputs; a stage needed for what it keeps
+		// (the app's generated files, mounted) adds nothing here.
+		if out, ok := b.outputs[id]; ok {
+			add(out, &llb.CopyInfo{CopyDirContentsOnly: true})
+		}
 	}
 	if fa == nil {
 		return deps, nil
@@ -231,29 +237,20 @@ func (b *graph) base(s planner.Stage) (llb.State, error) {
 }
 
 // packageBuild runs a package's build in its directory on top of its base.
-func (b *graph) packageBuild(s planner.Stage) error {
+func (b *graph) packageBuild(ctx context.Context, s planner.Stage) error {
 	base, err := b.base(s)
 	if err != nil {
 		return err
 	}
-	if len(s.Run) == 0 && len(s.Collect) == 0 {
+	if len(s.Run) == 0 {
 		b.states[s.ID] = base
 		return nil
 	}
-	var extra []llb.RunOption
-	if s.ExtraOutput != "" {
-		extra = append(extra, llb.AddMount(s.ExtraOutput, llb.Scratch()))
-	}
-	es := b.run(b.withFiles(base, s), s, path.Join(planner.BuildRoot, s.Dir), extra...)
-	run := es.Root()
-	if s.ExtraOutput != "" {
-		// What stages that mount this one see (planner.Mount.Stage).
-		b.outputs[s.ID] = es.GetMount(s.ExtraOutput)
+	run, err := b.exec(ctx, b.withFiles(base, s), s)
+	if err != nil {
+		return err
 	}
 	b.states[s.ID] = run
-	if len(s.Collect) > 0 {
-		b.collected[s.ID] = es.GetMount(planner.CollectMount)
-	}
 	if s.Kind == planner.KindBuild {
 		out := llb.Scratch()
 		for _, o := range s.Outputs {
@@ -266,21 +263,16 @@ func (b *graph) packageBuild(s planner.Stage) error {
 }
 
 // prune runs pnpm deploy on its base, or gathers Next.js's standalone output,
-// into PruneRoot. The deploy writes into a scratch mount (planner.TreeMount), whose
-// result is the stage's: the tree is never copied out of a build filesystem.
+// into PruneRoot. The deploy writes into a mount the plan keeps as the stage's
+// result: the tree is never copied out of a build filesystem.
 func (b *graph) prune(ctx context.Context, s planner.Stage) error {
 	if len(s.Run) > 0 {
 		base, err := b.base(s)
 		if err != nil {
 			return err
 		}
-		mounts, err := b.mounts(ctx, s)
-		if err != nil {
-			return err
-		}
-		mounts = append(mounts, llb.AddMount(planner.TreeMount, llb.Scratch()))
-		b.states[s.ID] = b.run(b.withFiles(base, s), s, planner.BuildRoot, mounts...).GetMount(planner.TreeMount)
-		return nil
+		b.states[s.ID], err = b.exec(ctx, b.withFiles(base, s), s)
+		return err
 	}
 	out := llb.Scratch()
 	for _, c := range s.Copies {
@@ -369,23 +361,29 @@ func (b *graph) layer(base llb.State, layers []llb.State, s planner.Stage, name 
 	return base
 }
 
-// exec runs a stage's commands in dir with its cache mounts and secrets.
-func (b *graph) exec(base llb.State, s planner.Stage, dir string) llb.State {
-	return b.run(base, s, dir).Root()
-}
-
-// run is exec with extra mounts, whose results the caller takes; a stage that
-// collects gets its scratch CollectMount here, beside the commands that fill it.
-func (b *graph) run(base llb.State, s planner.Stage, dir string, extra ...llb.RunOption) llb.ExecState {
-	st := withEnv(base, s.Env).Dir(dir)
+// exec runs a stage's commands in its Workdir with its mounts, caches and
+// secrets, and returns its result: its filesystem, or the mount it keeps as
+// its result. What it keeps of other mounts goes to extras and collected.
+func (b *graph) exec(ctx context.Context, base llb.State, s planner.Stage) (llb.State, error) {
+	st := withEnv(base, s.Env)
+	if s.Workdir != "" {
+		st = st.Dir(s.Workdir)
+	}
 	if s.PerTarget {
 		st = targetEnv(st, b.o.TargetPlatform)
 	}
-	if len(s.Collect) > 0 {
-		// Run's collect commands fill it (planner.CollectMount).
-		extra = append(extra, llb.AddMount(planner.CollectMount, llb.Scratch()))
+	run := []llb.RunOption{shell(s.Run)}
+	for _, m := range s.Mounts {
+		src, err := b.mountSource(ctx, s, m)
+		if err != nil {
+			return llb.State{}, err
+		}
+		var opts []llb.MountOption
+		if m.Keep == "" {
+			opts = append(opts, llb.Readonly)
+		}
+		run = append(run, llb.AddMount(m.Target, src, opts...))
 	}
-	run := append([]llb.RunOption{shell(s.Run)}, extra...)
 	run = append(run, b.caches(s)...)
 	if s.Secrets {
 		for _, sec := range b.plan.Secrets {
@@ -396,7 +394,41 @@ func (b *graph) run(base llb.State, s planner.Stage, dir string, extra ...llb.Ru
 	if name == "" {
 		name = "RUN " + strings.Join(s.Run, " && ")
 	}
-	return st.Run(append(run, runConstraints(b.constraints(s, name))...)...)
+	es := st.Run(append(run, runConstraints(b.constraints(s, name))...)...)
+	result := es.Root()
+	for _, m := range s.Mounts {
+		switch m.Keep {
+		case planner.KeepResult:
+			result = es.GetMount(m.Target)
+		case planner.KeepExtra:
+			b.extras[s.ID] = es.GetMount(m.Target)
+		case planner.KeepCollect:
+			b.collected[s.ID] = es.GetMount(m.Target)
+		}
+	}
+	return result, nil
+}
+
+// mountSource is what a mount starts as: an image for the target platform, a
+// needed stage's result or what it keeps, or an empty directory.
+func (b *graph) mountSource(ctx context.Context, s planner.Stage, m planner.Mount) (llb.State, error) {
+	switch {
+	case m.Image != "":
+		img, _, err := b.o.Image(ctx, m.Image, b.o.TargetPlatform)
+		return img, err
+	case m.Stage != "" && m.Extra:
+		if _, err := b.need(s, m.Stage); err != nil {
+			return llb.State{}, err
+		}
+		st, ok := b.extras[m.Stage]
+		if !ok {
+			return llb.State{}, fmt.Errorf("plan2llb: stage %s mounts what %s keeps, which keeps nothing", s.ID, m.Stage)
+		}
+		return st, nil
+	case m.Stage != "":
+		return b.need(s, m.Stage)
+	}
+	return llb.Scratch(), nil
 }
 
 func secret(s planner.Secret) llb.RunOption {

@@ -337,7 +337,7 @@ func TestFrontendPrune(t *testing.T) {
 			collectMount = m.Output
 		}
 	}
-	if collectMount < 0 || !strings.Contains(strings.Join(e.Meta.Args, " "), "cp -a /repo/apps/frontend/public /out/apps/frontend/public") {
+	if collectMount < 0 || !strings.Contains(strings.Join(e.Meta.Args, " "), "cp -a /repo/apps/frontend/public "+planner.CollectMount+"/apps/frontend/public") {
 		t.Fatalf("app exec collects nothing into %s: mounts %v, args %q", planner.CollectMount, e.Mounts, e.Meta.Args)
 	}
 	var standalone, public bool
@@ -397,7 +397,7 @@ func TestNoWildcardCopies(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, g := marshal(t, res.State)
-	if n := len(g.execs("cp -a /repo/services/backend/dist /out/dist")); n != 1 {
+	if n := len(g.execs("cp -a /repo/services/backend/dist "+planner.CollectMount+"/dist")); n != 1 {
 		t.Errorf("%d execs collect the backend's dist (its files field), want 1", n)
 	}
 }

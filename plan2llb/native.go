@@ -50,44 +50,13 @@ func (b *graph) selectPlatform(ctx context.Context, s planner.Stage) error {
 	return b.treeScript(ctx, s, tc)
 }
 
-// treeScript runs a script on base with the production tree mounted read-write
-// (at planner.TreeDir) and the stage's images read-only; the tree mount's result
-// is the stage's, with no copy in or out.
+// treeScript runs a script on base with the production tree mounted
+// read-write (at planner.TreeDir) and the stage's images read-only; the tree
+// mount's result is the stage's, with no copy in or out.
 func (b *graph) treeScript(ctx context.Context, s planner.Stage, base llb.State) error {
-	_, prune, err := b.needKind(s, planner.KindPrune)
-	if err != nil {
-		return err
-	}
-	mounts, err := b.mounts(ctx, s)
-	if err != nil {
-		return err
-	}
-	mounts = append(mounts, llb.AddMount(planner.TreeMount, prune))
-	b.states[s.ID] = b.run(b.withFiles(base, s), s, planner.TreeDir, mounts...).GetMount(planner.TreeMount)
-	return nil
-}
-
-// mounts are a stage's read-only mounts: images for the target platform, or
-// the outputs of stages it needs.
-func (b *graph) mounts(ctx context.Context, s planner.Stage) ([]llb.RunOption, error) {
-	var out []llb.RunOption
-	for _, m := range s.Mounts {
-		var st llb.State
-		if m.Stage != "" {
-			if _, err := b.need(s, m.Stage); err != nil {
-				return nil, err
-			}
-			st = b.outputs[m.Stage]
-		} else {
-			img, _, err := b.o.Image(ctx, m.Image, b.o.TargetPlatform)
-			if err != nil {
-				return nil, err
-			}
-			st = img
-		}
-		out = append(out, llb.AddMount(m.Target, st, llb.Readonly))
-	}
-	return out, nil
+	st, err := b.exec(ctx, b.withFiles(base, s), s)
+	b.states[s.ID] = st
+	return err
 }
 
 // withFiles writes the stage's helper scripts and data files onto st.

@@ -41,6 +41,9 @@ func (b *builder) app() error {
 		b.keepGenerated(&s)
 		s.Title = "RUN " + strings.Join(title, " && ")
 	}
+	if len(s.Collect) > 0 {
+		s.Mounts = append(s.Mounts, Mount{Target: CollectMount, Keep: KeepCollect})
+	}
 	if cmd == "" {
 		// Without a build, what would be outputs are sources.
 		s.Excludes = slices.DeleteFunc(s.Excludes, func(e string) bool { return slices.Contains(s.Outputs, e) })
@@ -65,7 +68,7 @@ func (b *builder) app() error {
 // generate writes changes: BuildKit keys the copy by content.
 func (b *builder) keepGenerated(s *Stage) {
 	s.Helpers = []string{GeneratedScript}
-	s.ExtraOutput = GeneratedOut
+	s.Mounts = append(s.Mounts, Mount{Target: GeneratedOut, Keep: KeepExtra})
 	b.generate = s.ID
 }
 

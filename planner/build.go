@@ -129,6 +129,7 @@ func (b *builder) packageStage(p *pnpm.Package, kind Kind, run []string) Stage {
 		Inputs:   dedupe(inputs),
 		Excludes: append(excludes, NodeModules),
 		Run:      run,
+		Workdir:  path.Join(BuildRoot, p.Dir),
 		Outputs:  outs,
 		Platform: OnBuild,
 		Secrets:  len(b.plan.Secrets) > 0,

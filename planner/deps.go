@@ -41,6 +41,7 @@ func (b *builder) deps(closure []*pnpm.Package) {
 		Excludes:      []string{NodeModules},
 		ContextInputs: dedupe(bins),
 		Run:           reportLockfileRefusal(install),
+		Workdir:       BuildRoot,
 		Title:         "RUN " + install,
 		Platform:      OnBuild,
 		Caches:        lockedCaches(StoreDir, CacheDir),

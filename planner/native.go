@@ -170,7 +170,7 @@ func (b *builder) native(pf Platforms) error {
 	b.add(Stage{ID: "native", Kind: KindNative, Image: b.rt.buildImage, Needs: []string{b.tree}, Platform: OnTarget,
 		Run: append(b.systemPackages(), "node "+NativeScript+" "+TreeDir+" "+NativeData), Env: toolchainEnv, Outputs: []string{PruneRoot, LibsRoot}, Pos: pf.Pos,
 		Files: []File{{Path: NativeData, Data: string(data)}}, Helpers: []string{NativeScript},
-		Mounts: []Mount{{Image: b.rt.image, Target: RuntimeImageMount}}})
+		Workdir: TreeDir, Mounts: []Mount{{Image: b.rt.image, Target: RuntimeImageMount}, {Stage: b.tree, Target: TreeMount, Keep: KeepResult}}})
 	b.tree = "native"
 	return nil
 }

@@ -68,7 +68,7 @@ func TestNexusBackendPlan(t *testing.T) {
 	// Generate first, then the build, then monokit's output check and the
 	// collect of what the image takes (its files field: dist).
 	if len(app.Run) != 6 || app.Run[1] != "pnpm run db:generate" || app.Run[3] != "pnpm run build" ||
-		!strings.HasPrefix(app.Run[4], "for o in dist;") || app.Run[5] != "if [ -e /repo/services/backend/dist ] || [ -L /repo/services/backend/dist ]; then mkdir -p /out && cp -a /repo/services/backend/dist /out/dist; fi" {
+		!strings.HasPrefix(app.Run[4], "for o in dist;") || app.Run[5] != "if [ -e /repo/services/backend/dist ] || [ -L /repo/services/backend/dist ]; then mkdir -p "+CollectMount+" && cp -a /repo/services/backend/dist "+CollectMount+"/dist; fi" {
 		t.Errorf("app run = %q: generate must come first", app.Run)
 	}
 	if got := app.Needs; !slices.Equal(got, []string{"deps", "build:@nexus/shared-database", "build:@nexus/shared-types", "build:@nexus/shared-utils"}) {
@@ -84,11 +84,11 @@ func TestNexusBackendPlan(t *testing.T) {
 	if want := []string{"deps", "build:@nexus/shared-database", "build:@nexus/shared-types", "build:@nexus/shared-utils", "app:@nexus/backend"}; !slices.Equal(prune.Needs, want) || len(prune.Inputs) != 0 {
 		t.Errorf("prune needs %v inputs %v, want %v and no inputs", prune.Needs, prune.Inputs, want)
 	}
-	if len(prune.Run) != 2 || prune.Run[1] != "node "+GeneratedScript+" place "+GeneratedData || !reflect.DeepEqual(prune.Mounts, []Mount{{Stage: "app:@nexus/backend", Target: GeneratedMount}}) {
+	if len(prune.Run) != 2 || prune.Run[1] != "node "+GeneratedScript+" place "+GeneratedData || !reflect.DeepEqual(prune.Mounts, []Mount{{Stage: "app:@nexus/backend", Extra: true, Target: GeneratedMount}, {Target: TreeMount, Keep: KeepResult}}) {
 		t.Errorf("prune run %v mounts %v: want the generated files placed from what the app's exec keeps", prune.Run, prune.Mounts)
 	}
-	if app.ExtraOutput != GeneratedOut || !strings.Contains(app.Run[2], GeneratedScript+" collect") || app.Title != "RUN pnpm run db:generate && pnpm run build" {
-		t.Errorf("app keeps %q, run %q, title %q: want the generate: commands' files collected between them and the build", app.ExtraOutput, app.Run, app.Title)
+	if !slices.Contains(app.Mounts, Mount{Target: GeneratedOut, Keep: KeepExtra}) || !strings.Contains(app.Run[2], GeneratedScript+" collect") || app.Title != "RUN pnpm run db:generate && pnpm run build" {
+		t.Errorf("app mounts %v, run %q, title %q: want the generate: commands' files collected between them and the build, and kept", app.Mounts, app.Run, app.Title)
 	}
 	var in GeneratedInput
 	if err := json.Unmarshal([]byte(prune.Files[0].Data), &in); err != nil || in.App != "services/backend" || len(in.Packages) != 3 {
@@ -106,7 +106,7 @@ func TestNexusBackendPlan(t *testing.T) {
 		!reflect.DeepEqual(rt.Copies[2], Copy{From: "native", Src: LibsRoot + "/", Dest: "/"}) {
 		t.Errorf("runtime copies = %+v", rt.Copies)
 	}
-	if n := p.Stage("native"); n == nil || !reflect.DeepEqual(n.Mounts, []Mount{{Image: rt.Image, Target: RuntimeImageMount}}) {
+	if n := p.Stage("native"); n == nil || !reflect.DeepEqual(n.Mounts, []Mount{{Image: rt.Image, Target: RuntimeImageMount}, {Stage: "prune", Target: TreeMount, Keep: KeepResult}}) {
 		t.Errorf("the native stage does not mount the runtime image: %+v", n)
 	}
 	if c := p.Stage("app:@nexus/backend").Collect; !reflect.DeepEqual(c, []Copy{{Src: "/repo/services/backend/dist", Dest: "dist"}}) {

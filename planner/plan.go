@@ -63,11 +63,11 @@ const (
 	// build filesystem: a copy that tolerates a missing path is a wildcard copy,
 	// and BuildKit checksums a wildcard's source by walking the whole build
 	// filesystem, node_modules included, on every rebuild of the app.
-	CollectMount = "/out"
+	CollectMount = "/monokit/collect"
 	AppRoot      = "/app"
 	StoreDir     = "/pnpm/store"
 	CacheDir     = "/root/.cache/pnpm"
-	// NativeScript runs install scripts in the production tree (llb writes it);
+	// NativeScript runs install scripts in the production tree (plan2llb writes it);
 	// NativeData is its input, a NativeInput.
 	NativeScript = "/usr/local/lib/monokit/native-build.js"
 	NativeData   = "/usr/local/lib/monokit/native.json"
@@ -119,10 +119,12 @@ type Stage struct {
 	// metadata (the bin files of workspace packages): they come from the
 	// build context, not from the metadata the frontend transferred to plan.
 	ContextInputs []string `json:"contextInputs,omitempty"`
-	// Run are shell commands run in order in Dir by one exec, stopping at the
-	// first failure; empty for file-only stages. After a build, the exec checks
-	// that every output exists.
+	// Run are shell commands run in order in Workdir by one exec, stopping at
+	// the first failure; empty for file-only stages. After a build, the exec
+	// checks that every output exists.
 	Run []string `json:"run,omitempty"`
+	// Workdir is the absolute directory Run starts in; empty: the image's.
+	Workdir string `json:"workdir,omitempty"`
 	// Title is what progress output names the exec (RUN <command>, COLLECT
 	// <paths>) when Run holds more than the user's commands; empty names it
 	// RUN and Run itself.
@@ -145,15 +147,12 @@ type Stage struct {
 	// Collect are copied by Run, those that exist, into CollectMount: Src is
 	// absolute in the stage, Dest relative to the mount.
 	Collect []Copy `json:"collect,omitempty"`
-	// Mounts are images or needed stages' outputs mounted read-only while Run
-	// runs.
+	// Mounts are what Run sees besides the stage's filesystem: images and
+	// needed stages read-only, and the mounts it writes and the stage keeps.
 	Mounts []Mount `json:"mounts,omitempty"`
 	// Helpers are monokit's scripts (GeneratedScript, ...) Run calls; they are
 	// written before it runs, as Files are.
 	Helpers []string `json:"helpers,omitempty"`
-	// ExtraOutput is a scratch mount Run writes besides the stage's
-	// filesystem: what stages that mount this one (Mount.Stage) see.
-	ExtraOutput string `json:"extraOutput,omitempty"`
 	// Secrets are mounted into Run, never into its result.
 	Secrets bool     `json:"secrets,omitempty"`
 	Pos     diag.Pos `json:"-"`
@@ -221,13 +220,32 @@ type SelectInput struct {
 	Platform []pnpm.PinnedPackage `json:"platform"`
 }
 
-// Mount is what a stage reads, mounted read-only at Target: an image (for the
-// target platform) or the ExtraOutput of a stage it needs.
+// Mount is a filesystem mounted at Target while Run runs. It starts as Image
+// (for the target platform), as the result of a stage this one needs (or,
+// with Extra, what that stage keeps as KeepExtra), or empty. It is read-only
+// unless Keep says what the stage keeps of it once Run is done.
 type Mount struct {
+	Target string `json:"target"`
 	Image  string `json:"image,omitempty"`
 	Stage  string `json:"stage,omitempty"`
-	Target string `json:"target"`
+	Extra  bool   `json:"extra,omitempty"`
+	Keep   Keep   `json:"keep,omitempty"`
 }
+
+// Keep is what a stage keeps of a writable mount.
+type Keep string
+
+// What a stage keeps of a writable mount.
+const (
+	// KeepResult: the mount is the stage's result, in place of its
+	// filesystem, so the production tree is never copied out of a build
+	// filesystem.
+	KeepResult Keep = "result"
+	// KeepExtra: what stages that mount this one with Extra see.
+	KeepExtra Keep = "extra"
+	// KeepCollect: what copies with Collected read (see Stage.Collect).
+	KeepCollect Keep = "collect"
+)
 
 // GeneratedInput is what generated.js place reads: where the files generate:
 // wrote are (mirroring the repository root), the deployed tree, the workspace
@@ -402,6 +420,9 @@ func (p *Plan) WriteText(w io.Writer) {
 		if len(s.Excludes) > 0 {
 			fmt.Fprintf(w, "  exclude: %s\n", strings.Join(s.Excludes, " "))
 		}
+		if s.Workdir != "" {
+			fmt.Fprintf(w, "  workdir: %s\n", s.Workdir)
+		}
 		for _, r := range s.Run {
 			fmt.Fprintf(w, "  run:     %s\n", r)
 		}
@@ -425,15 +446,14 @@ func (p *Plan) WriteText(w io.Writer) {
 		for _, f := range s.Files {
 			fmt.Fprintf(w, "  file:    %s %s\n", f.Path, f.Data)
 		}
-		if s.ExtraOutput != "" {
-			fmt.Fprintf(w, "  keeps:   %s (what generate: wrote, for the production tree)\n", s.ExtraOutput)
+		for _, h := range s.Helpers {
+			fmt.Fprintf(w, "  helper:  %s\n", h)
 		}
 		for _, m := range s.Mounts {
-			what := m.Image
-			if m.Stage != "" {
-				what = "what " + m.Stage + " keeps"
-			}
-			fmt.Fprintf(w, "  mount:   %s at %s (read-only)\n", what, m.Target)
+			fmt.Fprintf(w, "  mount:   %s\n", m.describe())
+		}
+		if s.Secrets {
+			fmt.Fprintf(w, "  secrets: %s\n", secretIDs(p.Secrets))
 		}
 		if len(s.Outputs) > 0 {
 			fmt.Fprintf(w, "  outputs: %s\n", strings.Join(s.Outputs, " "))
@@ -456,12 +476,46 @@ func (p *Plan) WriteText(w io.Writer) {
 	} else if pf.AllNative {
 		fmt.Fprintf(w, "  native builds (on the target platform): every dependency with an install script (%s)\n", pf.Source)
 	}
-	if rt := p.Stage("native"); rt != nil && len(rt.Mounts) > 0 {
-		fmt.Fprintf(w, "  shared libraries: those the addons link that %s lacks come from the build image %s; one the build image lacks fails the build\n", rt.Mounts[0].Image, rt.Image)
+	for _, s := range p.Stages {
+		for _, m := range s.Mounts {
+			if s.Kind == KindNative && m.Image != "" {
+				fmt.Fprintf(w, "  shared libraries: those the addons link that %s lacks come from the build image %s; one the build image lacks fails the build\n", m.Image, s.Image)
+			}
+		}
 	}
 	for _, n := range p.Notes {
 		fmt.Fprintf(w, "note: %s\n", n)
 	}
+}
+
+// describe says what a mount starts as, where, and what the stage keeps of it.
+func (m Mount) describe() string {
+	from := "an empty directory"
+	switch {
+	case m.Image != "":
+		from = "image " + m.Image
+	case m.Stage != "" && m.Extra:
+		from = "what " + m.Stage + " keeps"
+	case m.Stage != "":
+		from = m.Stage
+	}
+	switch m.Keep {
+	case KeepResult:
+		return fmt.Sprintf("%s at %s, written; the stage's result", from, m.Target)
+	case KeepExtra:
+		return fmt.Sprintf("%s at %s, written; kept for the stages that mount it", from, m.Target)
+	case KeepCollect:
+		return fmt.Sprintf("%s at %s, written; what the collect steps copy", from, m.Target)
+	}
+	return fmt.Sprintf("%s at %s, read-only", from, m.Target)
+}
+
+func secretIDs(secrets []Secret) string {
+	var ids []string
+	for _, s := range secrets {
+		ids = append(ids, s.ID)
+	}
+	return strings.Join(ids, ", ")
 }
 
 // families shortens package keys to their scopes (@img/*) or names, for a summary.

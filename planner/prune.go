@@ -63,7 +63,7 @@ func (b *builder) standalone() Stage {
 // the outputs of the builds it needs and the sources of packages without one,
 // then what the target's generate: commands wrote laid onto the tree.
 func (b *builder) deploy(pf Platforms) (Stage, error) {
-	s := Stage{ID: "prune", Kind: KindPrune, Platform: OnBuild, Outputs: []string{PruneRoot}}
+	s := Stage{ID: "prune", Kind: KindPrune, Platform: OnBuild, Outputs: []string{PruneRoot}, Workdir: BuildRoot}
 	closure := b.ws.ProdClosure(b.pkg)
 	needs, sources := b.contributions(b.pkg, closure)
 	s.Needs = append([]string{"deps"}, needs...)
@@ -91,11 +91,12 @@ func (b *builder) deploy(pf Platforms) (Stage, error) {
 			return s, err
 		}
 		s.Needs = append(s.Needs, gen)
-		s.Mounts = []Mount{{Stage: gen, Target: GeneratedMount}}
+		s.Mounts = []Mount{{Stage: gen, Extra: true, Target: GeneratedMount}}
 		s.Helpers = []string{GeneratedScript}
 		s.Files = []File{{Path: GeneratedData, Data: string(data)}}
 		s.Run = append(s.Run, "node "+GeneratedScript+" place "+GeneratedData)
 	}
+	s.Mounts = append(s.Mounts, Mount{Target: TreeMount, Keep: KeepResult})
 	s.Caches = lockedCaches(StoreDir, CacheDir)
 	s.Secrets = len(b.plan.Secrets) > 0
 	return s, nil
