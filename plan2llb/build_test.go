@@ -397,7 +397,7 @@ func TestNoWildcardCopies(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, g := marshal(t, res.State)
-	if n := len(g.execs("cp -a /repo/services/backend/dist "+planner.CollectMount+"/dist")); n != 1 {
+	if n := len(g.execs("cp -a /repo/services/backend/dist " + planner.CollectMount + "/dist")); n != 1 {
 		t.Errorf("%d execs collect the backend's dist (its files field), want 1", n)
 	}
 }
