@@ -13,13 +13,13 @@ import (
 	"github.com/monokit/monokit/planner"
 )
 
-//go:embed native-build.js
+//go:embed helpers/native-build.js
 var nativeScript []byte
 
-//go:embed select-platform.js
+//go:embed helpers/select-platform.js
 var selectScript []byte
 
-//go:embed generated.js
+//go:embed helpers/generated.js
 var generatedScript []byte
 
 // helpers are the scripts a stage's Helpers name.

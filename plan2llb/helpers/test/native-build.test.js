@@ -1,0 +1,75 @@
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert');
+const fs = require('node:fs');
+const path = require('node:path');
+const cp = require('node:child_process');
+const { tmp, write, input, run, pkg, exists } = require('./lib');
+
+const has = (cmd) => cp.spawnSync('/bin/sh', ['-c', `command -v ${cmd}`]).status === 0;
+
+test('a failing install script fails the stage unless only optional dependencies reach its package', (t) => {
+  const dir = tmp(t);
+  const tree = path.join(dir, 'tree');
+  const ok = pkg(tree, 'ok-addon@1.0.0', { name: 'ok-addon', version: '1.0.0', scripts: { install: 'echo built > built.txt' } });
+  pkg(tree, 'broken-addon@1.0.0', { name: 'broken-addon', version: '1.0.0', scripts: { install: 'exit 3' } });
+  const all = ['broken-addon@1.0.0', 'ok-addon@1.0.0'];
+  const none = { libs: '', runtime: '' };
+
+  let r = run('native-build.js', [tree, input(dir, 'native.json', { ...none, packages: all, optional: [] })]);
+  assert.notStrictEqual(r.status, 0, r.out);
+  assert.match(r.out, /the install script of broken-addon@1\.0\.0 failed/);
+
+  r = run('native-build.js', [tree, input(dir, 'native.json', { ...none, packages: all })]); // inputs/native.json: broken-addon is optional
+  assert.strictEqual(r.status, 0, r.out);
+  assert.match(r.out, /warning: the install script of broken-addon@1\.0\.0 failed/);
+  assert.match(r.out, /ran 1 install script\(s\)/);
+  assert.ok(exists(path.join(ok, 'built.txt')), r.out);
+
+  // No packages named: every package with an install script.
+  r = run('native-build.js', [tree, input(dir, 'native.json', { ...none, packages: null })]);
+  assert.strictEqual(r.status, 0, r.out);
+  assert.match(r.out, /ran 1 install script\(s\)/);
+});
+
+test('copies the libraries an addon links that the runtime lacks, and fails only for an addon a script wrote', (t) => {
+  const ssl = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu'].map((d) => path.join(d, 'libssl.so.3')).find((f) => fs.existsSync(f));
+  if (!has('ldd') || !ssl) return t.skip('needs ldd and libssl.so.3 on the host to stand in for an addon');
+  const dir = tmp(t);
+  const triplet = path.basename(path.dirname(ssl));
+  // The runtime has libc only, on a merged /usr.
+  const runtime = path.join(dir, 'runtime');
+  write(path.join(runtime, 'usr/lib', triplet, 'libc.so.6'), '');
+  fs.symlinkSync('usr/lib', path.join(runtime, 'lib'));
+  const tree = path.join(dir, 'tree');
+  const addon = pkg(tree, 'tls-addon@1.0.0', { name: 'tls-addon', version: '1.0.0' });
+  write(path.join(addon, 'build/Release/tls.node'), fs.readFileSync(ssl));
+  const libs = path.join(dir, 'out/libs');
+  const go = () => run('native-build.js', [tree, input(dir, 'native.json', { packages: ['tls-addon@1.0.0'], optional: [], libs, runtime })]);
+
+  let r = go();
+  assert.strictEqual(r.status, 0, r.out);
+  assert.ok(exists(path.join(libs, 'usr/lib', triplet, 'libcrypto.so.3')), `libcrypto.so.3 not added\n${r.out}`);
+  assert.ok(!exists(path.join(libs, 'usr/lib', triplet, 'libc.so.6')), `libc.so.6 added although the runtime has it\n${r.out}`);
+  assert.match(r.out, /tls-addon\/build\/Release\/tls\.node links libcrypto\.so\.3/);
+
+  if (!has('gcc')) return t.skip('needs gcc to link an addon against a library that then disappears');
+  // An addon linking a library that exists nowhere once it is built.
+  const build = path.join(dir, 'gcc');
+  write(path.join(build, 'gone.c'), 'int gone(void) { return 1; }\n');
+  write(path.join(build, 'addon.c'), 'int gone(void);\nint addon(void) { return gone(); }\n');
+  cp.execFileSync('gcc', ['-shared', '-fPIC', '-o', path.join(build, 'libgone.so.1'), '-Wl,-soname,libgone.so.1', path.join(build, 'gone.c')]);
+  cp.execFileSync('gcc', ['-shared', '-fPIC', '-o', path.join(addon, 'build/Release/gone.node'), path.join(build, 'addon.c'), path.join(build, 'libgone.so.1')]);
+  // Shipped by the package (no script wrote it): a warning.
+  r = go();
+  assert.strictEqual(r.status, 0, r.out);
+  assert.match(r.out, /warning: tls-addon\/build\/Release\/gone\.node links libgone\.so\.1/);
+  // Written by an install script here: the stage fails, naming the library
+  // and what to do.
+  fs.renameSync(path.join(addon, 'build/Release/gone.node'), path.join(addon, 'gone.bin'));
+  write(path.join(addon, 'package.json'), JSON.stringify({ name: 'tls-addon', version: '1.0.0', scripts: { install: 'cp gone.bin build/Release/gone.node' } }));
+  r = go();
+  assert.notStrictEqual(r.status, 0, r.out);
+  assert.match(r.out, /libgone\.so\.1/);
+  assert.match(r.out, /system-packages/);
+});
