@@ -9,10 +9,11 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/moby/buildkit/frontend/gateway/client"
+	"github.com/tonistiigi/fsutil"
 	fstypes "github.com/tonistiigi/fsutil/types"
+	"golang.org/x/sync/errgroup"
 )
 
 // refFS is a read-only fs.FS over a solved reference, so the planner reads the
@@ -31,60 +32,59 @@ func newRefFS(ctx context.Context, ref client.Reference) *refFS {
 	return &refFS{ctx: ctx, ref: ref, dirs: map[string][]*fstypes.Stat{}, files: map[string][]byte{}}
 }
 
-// prefetch reads the whole tree into the caches with concurrent requests. The
-// metadata reference holds only package.json files and their kin, and one round
-// trip per file in sequence would be most of a no-op build's time.
+// prefetch reads the whole tree into the caches with concurrent requests,
+// one directory level at a time: every listing of a level, then every file
+// it holds. The metadata reference holds only package.json files and their
+// kin, and one round trip per file in sequence would be most of a no-op
+// build's time.
 func (f *refFS) prefetch() error {
-	sem := make(chan struct{}, 16)
-	var wg sync.WaitGroup
-	var errMu sync.Mutex
-	var firstErr error
-	fail := func(err error) {
-		errMu.Lock()
-		if firstErr == nil {
-			firstErr = err
+	const parallel = 16
+	level := []string{"."}
+	for len(level) > 0 {
+		listings := make([][]*fstypes.Stat, len(level))
+		var eg errgroup.Group
+		eg.SetLimit(parallel)
+		for i, dir := range level {
+			eg.Go(func() (err error) {
+				listings[i], err = f.list(dir)
+				return err
+			})
 		}
-		errMu.Unlock()
-	}
-	var visit func(dir string)
-	visit = func(dir string) {
-		defer wg.Done()
-		sem <- struct{}{}
-		l, err := f.list(dir)
-		<-sem
-		if err != nil {
-			fail(err)
-			return
+		if err := eg.Wait(); err != nil {
+			return err
 		}
-		for _, st := range l {
-			p := path.Join(dir, path.Base(st.Path))
-			wg.Add(1)
-			if fs.FileMode(st.Mode).IsDir() {
-				go visit(p)
-				continue
-			}
-			go func() {
-				defer wg.Done()
-				if !fs.FileMode(st.Mode).IsRegular() {
-					return
+		var next, files []string
+		for i, l := range listings {
+			for _, st := range l {
+				p := path.Join(level[i], path.Base(st.Path))
+				switch mode := fs.FileMode(st.Mode); {
+				case mode.IsDir():
+					next = append(next, p)
+				case mode.IsRegular():
+					files = append(files, p)
 				}
-				sem <- struct{}{}
-				data, err := f.ref.ReadFile(f.ctx, client.ReadRequest{Filename: p})
-				<-sem
+			}
+		}
+		reads, ctx := errgroup.WithContext(f.ctx)
+		reads.SetLimit(parallel)
+		for _, p := range files {
+			reads.Go(func() error {
+				data, err := f.ref.ReadFile(ctx, client.ReadRequest{Filename: p})
 				if err != nil {
-					fail(err)
-					return
+					return err
 				}
 				f.mu.Lock()
 				f.files[p] = data
 				f.mu.Unlock()
-			}()
+				return nil
+			})
 		}
+		if err := reads.Wait(); err != nil {
+			return err
+		}
+		level = next
 	}
-	wg.Add(1)
-	visit(".")
-	wg.Wait()
-	return firstErr
+	return nil
 }
 
 // list is safe for concurrent use; the lock is not held across the gateway call,
@@ -114,7 +114,7 @@ func (f *refFS) Stat(name string) (fs.FileInfo, error) {
 		return nil, &fs.PathError{Op: "stat", Path: name, Err: fs.ErrInvalid}
 	}
 	if name == "." {
-		return statInfo{&fstypes.Stat{Path: ".", Mode: uint32(fs.ModeDir | 0o755)}}, nil
+		return &fsutil.StatInfo{Stat: &fstypes.Stat{Path: ".", Mode: uint32(fs.ModeDir | 0o755)}}, nil
 	}
 	parent := path.Dir(name)
 	if parent != "." {
@@ -132,7 +132,7 @@ func (f *refFS) Stat(name string) (fs.FileInfo, error) {
 	}
 	for _, st := range l {
 		if path.Base(st.Path) == path.Base(name) {
-			return statInfo{st}, nil
+			return &fsutil.StatInfo{Stat: st}, nil
 		}
 	}
 	return nil, &fs.PathError{Op: "stat", Path: name, Err: fs.ErrNotExist}
@@ -152,7 +152,7 @@ func (f *refFS) ReadDir(name string) ([]fs.DirEntry, error) {
 	}
 	out := make([]fs.DirEntry, len(l))
 	for i, s := range l {
-		out[i] = fs.FileInfoToDirEntry(statInfo{s})
+		out[i] = fs.FileInfoToDirEntry(&fsutil.StatInfo{Stat: s})
 	}
 	return out, nil
 }
@@ -196,15 +196,6 @@ func (f *refFS) Open(name string) (fs.File, error) {
 	}
 	return &memFile{info: st, Reader: bytes.NewReader(data)}, nil
 }
-
-type statInfo struct{ st *fstypes.Stat }
-
-func (s statInfo) Name() string       { return path.Base(s.st.Path) }
-func (s statInfo) Size() int64        { return s.st.Size }
-func (s statInfo) Mode() fs.FileMode  { return fs.FileMode(s.st.Mode) }
-func (s statInfo) ModTime() time.Time { return time.Unix(0, s.st.ModTime) }
-func (s statInfo) IsDir() bool        { return s.Mode().IsDir() }
-func (s statInfo) Sys() any           { return s.st }
 
 type memFile struct {
 	info fs.FileInfo

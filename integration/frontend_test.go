@@ -31,12 +31,12 @@ func TestFrontendWays(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ms := manifests(t, ociLayout(t, res.ociTar))
+			_, ms := images(t, res.ociTar)
 			d, ok := ms["linux/amd64"]
 			if !ok || len(ms) != 1 {
 				t.Fatalf("images %v, want one linux/amd64", ms)
 			}
-			digests[w] = d.Digest.String()
+			digests[w] = d.Descriptor.Digest.String()
 			var sawBuild bool
 			for _, v := range res.vertices {
 				sawBuild = sawBuild || strings.HasPrefix(v.Name, "[build:@nexus/shared-types]")

@@ -1,7 +1,6 @@
 package integration
 
 import (
-	"archive/tar"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -16,12 +15,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-containerregistry/pkg/v1/layout"
 	"github.com/moby/buildkit/client"
 	"github.com/moby/buildkit/frontend/dockerui"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/tonistiigi/fsutil"
 
 	"github.com/monokit/monokit/frontend"
+	"github.com/monokit/monokit/internal/testkit"
 )
 
 const nexusDir = "../examples/nexus"
@@ -138,7 +139,8 @@ func (b build) run(ctx context.Context, t *testing.T, w way) (*result, error) {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		res.vertices, res.logs = collect(ch)
+		p := testkit.Record(ch)
+		res.vertices, res.logs = p.Vertices, p.Logs
 	}()
 	switch w {
 	case inProcess:
@@ -178,7 +180,9 @@ func (b build) runBuildx(ctx context.Context, t *testing.T, out string) (*result
 	}
 	// rawjson progress is one SolveStatus per line.
 	res := &result{ociTar: out}
-	byDigest := map[string]*client.Vertex{}
+	ch := make(chan *client.SolveStatus)
+	recorded := make(chan *testkit.Progress)
+	go func() { recorded <- testkit.Record(ch) }()
 	dec := json.NewDecoder(stderr)
 	var text strings.Builder
 	for {
@@ -188,107 +192,50 @@ func (b build) runBuildx(ctx context.Context, t *testing.T, out string) (*result
 			text.Write(rest)
 			break
 		}
-		for _, v := range st.Vertexes {
-			byDigest[v.Digest.String()] = v
-		}
+		ch <- &st
 	}
-	for _, v := range byDigest {
-		res.vertices = append(res.vertices, v)
-	}
+	close(ch)
+	p := <-recorded
+	res.vertices, res.logs = p.Vertices, p.Logs
 	if err := cmd.Wait(); err != nil {
 		return res, fmt.Errorf("docker buildx build: %w\n%s", err, text.String())
 	}
 	return res, nil
 }
 
-// collect keeps the last state of every vertex.
-func collect(ch chan *client.SolveStatus) ([]*client.Vertex, string) {
-	byDigest := map[string]*client.Vertex{}
-	var order []string
-	var logs strings.Builder
-	for st := range ch {
-		for _, v := range st.Vertexes {
-			if _, ok := byDigest[v.Digest.String()]; !ok {
-				order = append(order, v.Digest.String())
-			}
-			byDigest[v.Digest.String()] = v
-		}
-		for _, l := range st.Logs {
-			logs.Write(l.Data)
-		}
-	}
-	out := make([]*client.Vertex, 0, len(order))
-	for _, d := range order {
-		out = append(out, byDigest[d])
-	}
-	return out, logs.String()
-}
-
-// ociLayout extracts an OCI tarball and returns the directory.
-func ociLayout(t *testing.T, tarPath string) string {
+// images extracts an OCI tarball and returns the layout's directory and its
+// images by platform.
+func images(t *testing.T, tarPath string) (string, map[string]testkit.Image) {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "oci")
-	f, err := os.Open(tarPath)
+	if err := testkit.ExtractOCI(tarPath, dir); err != nil {
+		t.Fatal(err)
+	}
+	imgs, err := testkit.Images(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	tr := tar.NewReader(f)
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		p := filepath.Join(dir, filepath.Clean("/"+h.Name))
-		if h.Typeflag == tar.TypeDir {
-			os.MkdirAll(p, 0o755)
-			continue
-		}
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		w, err := os.Create(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := io.Copy(w, tr); err != nil {
-			t.Fatal(err)
-		}
-		w.Close()
-	}
-	return dir
+	return dir, imgs
 }
 
-// manifests returns the image manifests of an OCI layout by platform, skipping
-// attestation manifests, following one level of index.
-func manifests(t *testing.T, layout string) map[string]ocispecs.Descriptor {
+// imageConfig is the config of the platform's image in an OCI tarball, as
+// JSON decodes it.
+func imageConfig(t *testing.T, tarPath, platform string) map[string]any {
 	t.Helper()
-	var idx ocispecs.Index
-	readJSON(t, filepath.Join(layout, "index.json"), &idx)
-	out := map[string]ocispecs.Descriptor{}
-	var walk func([]ocispecs.Descriptor)
-	walk = func(ds []ocispecs.Descriptor) {
-		for _, d := range ds {
-			switch d.MediaType {
-			case ocispecs.MediaTypeImageIndex:
-				var sub ocispecs.Index
-				readJSON(t, blob(layout, d), &sub)
-				walk(sub.Manifests)
-			case ocispecs.MediaTypeImageManifest:
-				if d.Annotations["vnd.docker.reference.type"] == "attestation-manifest" || d.Platform == nil || d.Platform.OS == "unknown" {
-					continue
-				}
-				out[d.Platform.OS+"/"+d.Platform.Architecture] = d
-			}
-		}
+	_, imgs := images(t, tarPath)
+	img, ok := imgs[platform]
+	if !ok {
+		t.Fatalf("no %s image in %v", platform, slices.Collect(maps.Keys(imgs)))
 	}
-	walk(idx.Manifests)
-	return out
-}
-
-func blob(layout string, d ocispecs.Descriptor) string {
-	return filepath.Join(layout, "blobs", d.Digest.Algorithm().String(), d.Digest.Encoded())
+	data, err := img.RawConfigFile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cfg map[string]any
+	if err := json.Unmarshal(data, &cfg); err != nil {
+		t.Fatal(err)
+	}
+	return cfg
 }
 
 func readJSON(t *testing.T, path string, v any) {
@@ -302,36 +249,22 @@ func readJSON(t *testing.T, path string, v any) {
 	}
 }
 
-// imageConfig reads the config of the manifest d.
-func imageConfig(t *testing.T, layout string, d ocispecs.Descriptor) (ocispecs.Manifest, map[string]any) {
-	t.Helper()
-	var m ocispecs.Manifest
-	readJSON(t, blob(layout, d), &m)
-	var cfg map[string]any
-	readJSON(t, blob(layout, m.Config), &cfg)
-	return m, cfg
-}
-
 // unpack unpacks the image for platform into an OCI runtime bundle with umoci.
 func unpack(t *testing.T, tarPath, platform string) string {
 	t.Helper()
-	layout := ociLayout(t, tarPath)
-	ms := manifests(t, layout)
-	d, ok := ms[platform]
+	dir, imgs := images(t, tarPath)
+	img, ok := imgs[platform]
 	if !ok {
-		t.Fatalf("no %s image in %v", platform, slices.Collect(maps.Keys(ms)))
+		t.Fatalf("no %s image in %v", platform, slices.Collect(maps.Keys(imgs)))
 	}
 	// umoci unpacks by tag: point one at the platform's manifest.
-	var idx ocispecs.Index
-	readJSON(t, filepath.Join(layout, "index.json"), &idx)
+	d := img.Descriptor
 	d.Annotations = map[string]string{ocispecs.AnnotationRefName: "run"}
-	idx.Manifests = append(idx.Manifests, d)
-	data, _ := json.Marshal(idx)
-	if err := os.WriteFile(filepath.Join(layout, "index.json"), data, 0o644); err != nil {
+	if err := layout.Path(dir).AppendDescriptor(d); err != nil {
 		t.Fatal(err)
 	}
 	bundle := filepath.Join(t.TempDir(), "bundle")
-	if out, err := exec.Command("umoci", "unpack", "--image", layout+":run", bundle).CombinedOutput(); err != nil {
+	if out, err := exec.Command("umoci", "unpack", "--image", dir+":run", bundle).CombinedOutput(); err != nil {
 		t.Fatalf("umoci unpack: %v\n%s", err, out)
 	}
 	return bundle
@@ -341,29 +274,17 @@ func deadline(ctx context.Context, d time.Duration) (context.Context, context.Ca
 	return context.WithTimeout(ctx, d)
 }
 
-// runStatus builds in-process without exporting and returns the bytes each
-// build-context transfer sent, keyed by vertex and transfer.
-func (b build) runStatus(ctx context.Context, t *testing.T) (map[string]int64, error) {
+// runStatus builds in-process without exporting and returns what the status
+// stream said.
+func (b build) runStatus(ctx context.Context, t *testing.T) (*testkit.Progress, error) {
 	t.Helper()
 	opt, err := b.options()
 	if err != nil {
 		return nil, err
 	}
 	ch := make(chan *client.SolveStatus)
-	sent := map[string]int64{}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for st := range ch {
-			for _, s := range st.Statuses {
-				if strings.HasPrefix(s.ID, "transferring context") {
-					k := s.Vertex.String() + s.ID
-					sent[k] = max(sent[k], s.Current)
-				}
-			}
-		}
-	}()
+	recorded := make(chan *testkit.Progress)
+	go func() { recorded <- testkit.Record(ch) }()
 	_, err = bkClient.Build(ctx, opt, "monokit", frontend.Build, ch)
-	<-done
-	return sent, err
+	return <-recorded, err
 }

@@ -9,17 +9,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/monokit/monokit/internal/testkit"
 	"github.com/monokit/monokit/planner"
 )
 
-// plan is the solver's plan for a Nexus target: what the image must match.
+// plan is the planner's plan for a Nexus target: what the image must match.
 func plan(t *testing.T, target string) *planner.Plan {
 	t.Helper()
-	m, ws, err := planner.Open(nexusDir, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := planner.SolveTarget(m, ws, target)
+	p, err := testkit.PlanTarget(nexusDir, target)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,9 +90,7 @@ func TestNexusImages(t *testing.T) {
 // checkConfig compares the image config with the plan.
 func checkConfig(t *testing.T, tarPath string, p *planner.Plan) {
 	t.Helper()
-	layout := ociLayout(t, tarPath)
-	d := manifests(t, layout)["linux/amd64"]
-	_, cfg := imageConfig(t, layout, d)
+	cfg := imageConfig(t, tarPath, "linux/amd64")
 	c := cfg["config"].(map[string]any)
 	if c["User"] != p.Image.User || strings.HasPrefix(p.Image.User, "0") {
 		t.Errorf("user %v, plan %s", c["User"], p.Image.User)

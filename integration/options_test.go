@@ -50,8 +50,7 @@ func TestSourceDateEpoch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	layout := ociLayout(t, res.ociTar)
-	_, cfg := imageConfig(t, layout, manifests(t, layout)["linux/amd64"])
+	cfg := imageConfig(t, res.ociTar, "linux/amd64")
 	if cfg["created"] != "2023-11-14T22:13:20Z" {
 		t.Errorf("created = %v", cfg["created"])
 	}

@@ -110,7 +110,7 @@ func TestTwoPlatformImages(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ms := manifests(t, ociLayout(t, res.ociTar))
+		_, ms := images(t, res.ociTar)
 		if len(ms) != 2 {
 			t.Fatalf("index holds %d images, want amd64 and arm64", len(ms))
 		}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/moby/buildkit/client"
+	"github.com/monokit/monokit/internal/testkit"
 )
 
 // runStep reads a RUN vertex's name, "[prune linux/amd64] RUN ...": the stage
@@ -43,24 +44,7 @@ func ranSteps(vs []*client.Vertex) []string {
 func copyTree(t *testing.T, src string) string {
 	t.Helper()
 	dst := t.TempDir()
-	err := filepath.Walk(src, func(p string, fi os.FileInfo, err error) error {
-		if err != nil {
-			return err
-		}
-		if fi.IsDir() && (fi.Name() == "node_modules" || fi.Name() == "dist" || fi.Name() == ".next") {
-			return filepath.SkipDir
-		}
-		rel, _ := filepath.Rel(src, p)
-		if fi.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
-	})
-	if err != nil {
+	if err := testkit.CopyTree(src, dst); err != nil {
 		t.Fatal(err)
 	}
 	return dst
@@ -150,13 +134,9 @@ func TestContextHoldsOnlyTheClosure(t *testing.T) {
 // contextBytes runs b and sums what the build-context transfers sent.
 func contextBytes(ctx context.Context, t *testing.T, b build) (int64, error) {
 	t.Helper()
-	res, err := b.runStatus(ctx, t)
+	p, err := b.runStatus(ctx, t)
 	if err != nil {
 		return 0, err
 	}
-	var sent int64
-	for _, n := range res {
-		sent += n
-	}
-	return sent, nil
+	return p.ContextBytes(), nil
 }

@@ -13,6 +13,7 @@ import (
 	digest "github.com/opencontainers/go-digest"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 
+	"github.com/monokit/monokit/internal/testkit"
 	"github.com/monokit/monokit/planner"
 )
 
@@ -23,11 +24,7 @@ var (
 
 func nexusPlan(t *testing.T, target string) *planner.Plan {
 	t.Helper()
-	m, ws, err := planner.Open("../examples/nexus", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := planner.SolveTarget(m, ws, target)
+	p, err := testkit.PlanTarget("../examples/nexus", target)
 	if err != nil {
 		t.Fatal(err)
 	}

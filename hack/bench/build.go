@@ -2,17 +2,15 @@ package main
 
 import (
 	"context"
-	"io"
-	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/moby/buildkit/client"
 	"github.com/moby/buildkit/frontend/dockerui"
+	"github.com/monokit/monokit/internal/testkit"
 	"github.com/tonistiigi/fsutil"
 )
 
@@ -99,37 +97,21 @@ func (b *bench) build(ctx context.Context, t tool, target, platforms string, exp
 		SharedKey: "monokit-bench",
 	}
 	ch := make(chan *client.SolveStatus)
-	res := &buildResult{}
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		res.absorb(ch)
-	}()
+	recorded := make(chan *testkit.Progress)
+	go func() { recorded <- testkit.Record(ch) }()
 	began := time.Now()
 	_, err = b.c.Solve(ctx, nil, opt, ch)
-	res.wall = time.Since(began)
-	wg.Wait()
+	wall := time.Since(began)
+	res := result(<-recorded)
+	res.wall = wall
 	return res, err
 }
 
-// absorb reads the status stream: exec vertices that ran or came from the cache,
-// and the bytes every build-context transfer sent.
-func (r *buildResult) absorb(ch chan *client.SolveStatus) {
-	vertices := map[string]*client.Vertex{}
-	transferred := map[string]int64{}
-	for st := range ch {
-		for _, v := range st.Vertexes {
-			vertices[v.Digest.String()] = v
-		}
-		for _, s := range st.Statuses {
-			if strings.HasPrefix(s.ID, "transferring context") {
-				key := s.Vertex.String() + s.ID
-				transferred[key] = max(transferred[key], s.Current)
-			}
-		}
-	}
-	for _, v := range vertices {
+// result reads the status stream: exec vertices that ran or came from the
+// cache, and the bytes the build-context transfers sent.
+func result(p *testkit.Progress) *buildResult {
+	r := &buildResult{contextBytes: p.ContextBytes()}
+	for _, v := range p.Vertices {
 		if !isExec(v.Name) {
 			continue
 		}
@@ -141,9 +123,7 @@ func (r *buildResult) absorb(ch chan *client.SolveStatus) {
 		}
 	}
 	slices.Sort(r.execRan)
-	for _, n := range transferred {
-		r.contextBytes += n
-	}
+	return r
 }
 
 // isExec recognises RUN steps: "[stage 2/4] RUN ..." from the Dockerfile frontend,
@@ -151,35 +131,3 @@ func (r *buildResult) absorb(ch chan *client.SolveStatus) {
 func isExec(name string) bool { return strings.Contains(name, "] RUN ") }
 
 func numCPU() int { return runtime.NumCPU() }
-
-// copyExample copies the example without dependency trees or build outputs.
-func copyExample(src, dst string) error {
-	return filepath.Walk(src, func(p string, fi os.FileInfo, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		switch fi.Name() {
-		case "node_modules", "dist", ".next", "generated":
-			if fi.IsDir() {
-				return filepath.SkipDir
-			}
-		}
-		target := filepath.Join(dst, rel)
-		if fi.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		in, err := os.Open(p)
-		if err != nil {
-			return err
-		}
-		defer in.Close()
-		out, err := os.Create(target)
-		if err != nil {
-			return err
-		}
-		defer out.Close()
-		_, err = io.Copy(out, in)
-		return err
-	})
-}

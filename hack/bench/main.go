@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/moby/buildkit/client"
+	"github.com/monokit/monokit/internal/testkit"
 )
 
 func main() {
@@ -77,7 +78,7 @@ func run(reps int, targets, scenarios []string, out, example string) error {
 		return err
 	}
 	defer os.RemoveAll(work)
-	if err := copyExample(example, work); err != nil {
+	if err := testkit.CopyTree(example, work); err != nil {
 		return err
 	}
 	b := &bench{c: c, work: work, reps: reps}

@@ -1,17 +1,13 @@
 package main
 
 import (
-	"archive/tar"
-	"compress/gzip"
 	"context"
-	"encoding/json"
-	"fmt"
 	"io"
 	"os"
-	"path"
 
+	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/moby/buildkit/client"
-	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+	"github.com/monokit/monokit/internal/testkit"
 )
 
 // Image is the size of one image.
@@ -42,82 +38,58 @@ func (b *bench) imageSize(ctx context.Context, t tool, target string) (Image, er
 	if _, err := b.build(ctx, t, target, "", exp); err != nil {
 		return Image{}, err
 	}
-	blobs, err := readBlobs(f.Name())
+	dir, err := os.MkdirTemp("", "monokit-bench-oci-")
 	if err != nil {
 		return Image{}, err
 	}
-	var idx ocispecs.Index
-	if err := json.Unmarshal(blobs["index.json"], &idx); err != nil {
+	defer os.RemoveAll(dir)
+	if err := testkit.ExtractOCI(f.Name(), dir); err != nil {
 		return Image{}, err
 	}
-	var m ocispecs.Manifest
-	if len(idx.Manifests) == 0 {
-		return Image{}, fmt.Errorf("empty OCI index")
-	}
-	if err := json.Unmarshal(blobs[blobPath(idx.Manifests[0])], &m); err != nil {
+	oci, err := testkit.OnlyImage(dir)
+	if err != nil {
 		return Image{}, err
 	}
-	var cfg ocispecs.Image
-	if err := json.Unmarshal(blobs[blobPath(m.Config)], &cfg); err != nil {
+	cfg, err := oci.ConfigFile()
+	if err != nil {
 		return Image{}, err
 	}
-	var layerHistory []ocispecs.History
+	layers, err := oci.Layers()
+	if err != nil {
+		return Image{}, err
+	}
+	var layerHistory []v1.History
 	for _, h := range cfg.History {
 		if !h.EmptyLayer {
 			layerHistory = append(layerHistory, h)
 		}
 	}
-	img := Image{Tool: t.name, Target: target, Layers: len(m.Layers)}
-	for i, l := range m.Layers {
-		n, err := gunzippedSize(blobs[blobPath(l)])
+	img := Image{Tool: t.name, Target: target, Layers: len(layers)}
+	for i, l := range layers {
+		size, err := l.Size()
 		if err != nil {
 			return Image{}, err
 		}
-		img.Compressed += l.Size
+		n, err := uncompressedSize(l)
+		if err != nil {
+			return Image{}, err
+		}
+		img.Compressed += size
 		img.Uncompressed += n
-		if len(layerHistory) == len(m.Layers) && !ownHistory[layerHistory[i].Comment] {
-			img.BaseCompressed += l.Size
+		if len(layerHistory) == len(layers) && !ownHistory[layerHistory[i].Comment] {
+			img.BaseCompressed += size
 			img.BaseUncompressed += n
 		}
 	}
 	return img, nil
 }
 
-func blobPath(d ocispecs.Descriptor) string {
-	return path.Join("blobs", d.Digest.Algorithm().String(), d.Digest.Encoded())
-}
-
-func readBlobs(file string) (map[string][]byte, error) {
-	f, err := os.Open(file)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	out := map[string][]byte{}
-	tr := tar.NewReader(f)
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			return out, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		if h.Typeflag != tar.TypeReg {
-			continue
-		}
-		data, err := io.ReadAll(tr)
-		if err != nil {
-			return nil, err
-		}
-		out[path.Clean(h.Name)] = data
-	}
-}
-
-func gunzippedSize(data []byte) (int64, error) {
-	zr, err := gzip.NewReader(bytesReader(data))
+// uncompressedSize reads a layer through its decompression.
+func uncompressedSize(l v1.Layer) (int64, error) {
+	rc, err := l.Uncompressed()
 	if err != nil {
 		return 0, err
 	}
-	return io.Copy(io.Discard, zr)
+	defer rc.Close()
+	return io.Copy(io.Discard, rc)
 }
