@@ -81,19 +81,18 @@ func resolveNode(m *manifest.Manifest, ws *pnpm.Workspace) (Version, error) {
 	return Version{Version: strconv.Itoa(DefaultNodeMajor), Major: DefaultNodeMajor, Source: "default (current LTS)"}, nil
 }
 
+// exactOrMajor reads a Node.js major ("24") or one exact release ("24.11.1",
+// "v24.11.1"); ranges are fromRange's.
 func exactOrMajor(v, source string, pos diag.Pos) (Version, error) {
 	v = strings.TrimPrefix(v, "v")
-	parts := strings.Split(v, ".")
-	major, err := strconv.Atoi(parts[0])
-	if err != nil || len(parts) == 2 || len(parts) > 3 {
+	if major, err := strconv.Atoi(v); err == nil && major >= 0 {
+		return Version{Version: v, Major: major, Source: source, Pos: pos}, nil
+	}
+	sv, err := semver.StrictNewVersion(v)
+	if err != nil || sv.Prerelease() != "" || sv.Metadata() != "" {
 		return Version{}, fmt.Errorf("not a version")
 	}
-	for _, p := range parts[1:] {
-		if _, err := strconv.Atoi(p); err != nil {
-			return Version{}, fmt.Errorf("not a version")
-		}
-	}
-	return Version{Version: v, Major: major, Source: source, Pos: pos}, nil
+	return Version{Version: sv.String(), Major: int(sv.Major()), Source: source, Pos: pos}, nil
 }
 
 // fromRange picks the preferred Node.js line some release of which satisfies r.
