@@ -22,11 +22,15 @@ var selectScript []byte
 //go:embed helpers/generated.js
 var generatedScript []byte
 
+//go:embed helpers/pnpm-store.js
+var storeScript []byte
+
 // helpers are the scripts a stage's Helpers name.
 var helpers = map[string][]byte{
 	planner.NativeScript:    nativeScript,
 	planner.SelectScript:    selectScript,
 	planner.GeneratedScript: generatedScript,
+	planner.StoreScript:     storeScript,
 }
 
 // native runs the install scripts pnpm deploy skipped, on the target platform:

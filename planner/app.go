@@ -67,7 +67,7 @@ func (b *builder) app() error {
 // waits for the app's exec, but an app edit re-runs it only when what
 // generate writes changes: BuildKit keys the copy by content.
 func (b *builder) keepGenerated(s *Stage) {
-	s.Helpers = []string{GeneratedScript}
+	s.Helpers = []string{GeneratedScript, StoreScript}
 	s.Mounts = append(s.Mounts, Mount{Target: GeneratedOut, Keep: KeepExtra})
 	b.generate = s.ID
 }

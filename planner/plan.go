@@ -83,7 +83,10 @@ const (
 	GeneratedMount  = "/monokit/generated"
 	// SelectScript fits a traced production tree to the target platform.
 	SelectScript = "/usr/local/lib/monokit/select-platform.js"
-	SelectData   = "/usr/local/lib/monokit/select.json"
+	// StoreScript is what SelectScript and GeneratedScript share about pnpm's
+	// virtual store; a stage that runs either has it beside them.
+	StoreScript = "/usr/local/lib/monokit/pnpm-store.js"
+	SelectData  = "/usr/local/lib/monokit/select.json"
 )
 
 // NodeModules excludes every node_modules from what a stage copies from the

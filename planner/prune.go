@@ -92,7 +92,7 @@ func (b *builder) deploy(pf Platforms) (Stage, error) {
 		}
 		s.Needs = append(s.Needs, gen)
 		s.Mounts = []Mount{{Stage: gen, Extra: true, Target: GeneratedMount}}
-		s.Helpers = []string{GeneratedScript}
+		s.Helpers = []string{GeneratedScript, StoreScript}
 		s.Files = []File{{Path: GeneratedData, Data: string(data)}}
 		s.Run = append(s.Run, "node "+GeneratedScript+" place "+GeneratedData)
 	}

@@ -13,7 +13,7 @@ func (b *builder) selectPlatform(prod []string) error {
 		return err
 	}
 	b.add(Stage{ID: "select", Kind: KindSelect, Platform: OnBuild, PerTarget: true, Needs: []string{"toolchain", b.tree},
-		Files: []File{{Path: SelectData, Data: string(sel)}}, Helpers: []string{SelectScript},
+		Files: []File{{Path: SelectData, Data: string(sel)}}, Helpers: []string{SelectScript, StoreScript},
 		Run: []string{"node " + SelectScript + " " + TreeDir + " " + SelectData}, Workdir: TreeDir,
 		Mounts: []Mount{{Stage: b.tree, Target: TreeMount, Keep: KeepResult}},
 		Caches: lockedCaches(StoreDir, CacheDir), Outputs: []string{PruneRoot}, Secrets: len(b.plan.Secrets) > 0})

@@ -19,6 +19,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
+const { entryOwner } = require('./pnpm-store.js');
 
 const [cmd, ...args] = process.argv.slice(2);
 if (cmd === 'collect') collect(...args);
@@ -81,14 +82,6 @@ function copiesOf(tree, name, version) {
   return out;
 }
 
-// storeOwner is the package a node_modules/.pnpm entry is for: the name and
-// version its directory name starts with (@scope+name@1.2.3_peers…).
-function storeOwner(entry) {
-  const m = /^(@[^+@]+\+)?([^@]+)@([^_]+)/.exec(entry);
-  if (!m) return null;
-  return { name: (m[1] ? m[1].slice(0, -1) + '/' : '') + m[2], version: m[3] };
-}
-
 function copy(from, to) {
   fs.mkdirSync(path.dirname(to), { recursive: true });
   fs.rmSync(to, { force: true });
@@ -114,7 +107,7 @@ function place(input) {
     let rest = '';
     const store = /^node_modules\/\.pnpm\/([^/]+)\/node_modules\/(.+)$/.exec(rel);
     if (store) {
-      const owner = storeOwner(store[1]);
+      const owner = entryOwner(store[1]);
       if (owner) {
         const key = `${owner.name}@${owner.version}`;
         // The node_modules each copy sits in: <store entry>/node_modules.

@@ -14,6 +14,7 @@
 const fs = require('fs');
 const path = require('path');
 const cp = require('child_process');
+const { entryOwner } = require('./pnpm-store.js');
 
 const [tree, selectFile] = process.argv.slice(2);
 const sel = JSON.parse(fs.readFileSync(selectFile, 'utf8'));
@@ -34,10 +35,10 @@ function platformOf(dir) {
   const fits = allows(asList(pj.os), target.os) && allows(asList(pj.cpu), target.cpu) && allows(asList(pj.libc), target.libc);
   return { specific, fits };
 }
-// A virtual store entry is name@version with / as +, then _peers.
+// keyOf is a virtual store entry's package as name@version.
 function keyOf(entry) {
-  const m = /^(@?[^@]+)@([^_]+)/.exec(entry);
-  return m ? `${m[1].replace('+', '/')}@${m[2]}` : null;
+  const o = entryOwner(entry);
+  return o ? `${o.name}@${o.version}` : null;
 }
 // The package links in a node_modules directory, scoped ones included.
 function links(nm) {
