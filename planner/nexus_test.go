@@ -18,7 +18,6 @@ func loadNexus(t *testing.T) (*manifest.Manifest, *pnpm.Workspace) {
 	return m, ws
 }
 
-
 // The exact plans of the example are golden files (TestGoldenPlans); these
 // are the rules every plan keeps, checked on both example targets.
 
