@@ -425,3 +425,38 @@ func TestBuildReturnsImage(t *testing.T) {
 		t.Errorf("image config %+v", res.Image.Config)
 	}
 }
+
+// TestSelectCopiesItsInputs: the select stage runs on the toolchain with the
+// context files the plan lists for it (the repository's .npmrc) and the
+// plan's environment pointing npm at them.
+func TestSelectCopiesItsInputs(t *testing.T) {
+	p := nexusPlan(t, "frontend")
+	sel := p.Stage("select")
+	sel.Inputs = []string{".npmrc"}
+	sel.Env = []string{"npm_config_userconfig=/repo/.npmrc"}
+	res, err := Build(context.Background(), p, testOptions(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, g := marshal(t, res.State)
+	execs := g.execs("select-platform.js")
+	if len(execs) != 1 {
+		t.Fatalf("%d select execs", len(execs))
+	}
+	if env := g.ops[execs[0]].GetExec().Meta.Env; !slices.Contains(env, "npm_config_userconfig=/repo/.npmrc") {
+		t.Errorf("select env %q", env)
+	}
+	var copied bool
+	for d := range g.ancestors(execs[0]) {
+		if f := g.ops[d].GetFile(); f != nil {
+			for _, a := range f.Actions {
+				if cp := a.GetCopy(); cp != nil && slices.Equal(cp.IncludePatterns, []string{".npmrc"}) && cp.Dest == "/repo/" {
+					copied = true
+				}
+			}
+		}
+	}
+	if !copied {
+		t.Error("the select exec does not see .npmrc from the context")
+	}
+}

@@ -45,11 +45,15 @@ func (b *graph) native(ctx context.Context, s planner.Stage) error {
 }
 
 // selectPlatform fits Next.js's traced tree to the target platform, on the
-// toolchain (build platform, with pnpm to fetch the target's packages).
+// toolchain (build platform, with npm to fetch the target's packages), with
+// the inputs it reads from the context (the repository's .npmrc).
 func (b *graph) selectPlatform(ctx context.Context, s planner.Stage) error {
 	_, tc, err := b.needKind(s, planner.KindToolchain)
 	if err != nil {
 		return err
+	}
+	if len(s.Inputs) > 0 {
+		tc = tc.File(llb.Copy(b.o.Context, "/", planner.BuildRoot+"/", contextCopy(s.Inputs, s.Excludes, b.o.Epoch)), b.constraints(s, "COPY "+strings.Join(s.Inputs, " "))...)
 	}
 	return b.treeScript(ctx, s, tc)
 }

@@ -57,3 +57,29 @@ func TestNextWithoutStandalone(t *testing.T) {
 		}
 	}
 }
+
+// TestSelectReadsNpmrc: the select stage fetches platform packages with npm,
+// which then uses the registries and credentials of the repository's .npmrc;
+// without one it reads nothing from the context.
+func TestSelectReadsNpmrc(t *testing.T) {
+	const m = "version: 1\ntargets:\n  web:\n    package: apps/web\n"
+	for _, npmrc := range []bool{false, true} {
+		fsys := nextRepo("15.5.9", "export default { output: 'standalone' };\n")
+		if npmrc {
+			fsys[".npmrc"] = &fstest.MapFile{Data: []byte("@corp:registry=https://npm.corp.example/\n")}
+		}
+		ws, err := pnpm.Load(fsys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := SolveTarget(parse(t, m), ws, "web")
+		if err != nil {
+			t.Fatal(err)
+		}
+		sel := p.Stage("select")
+		reads := slices.Equal(sel.Inputs, []string{".npmrc"}) && slices.Contains(sel.Env, "npm_config_userconfig=/repo/.npmrc") && slices.Contains(p.ContextPaths, ".npmrc")
+		if reads != npmrc {
+			t.Errorf(".npmrc present %v: select inputs %v env %v, context %v", npmrc, sel.Inputs, sel.Env, p.ContextPaths)
+		}
+	}
+}

@@ -1,6 +1,9 @@
 package planner
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"path"
+)
 
 // selectPlatform fits a traced tree (Next.js's standalone output, traced on
 // the build platform from the whole install) to each target platform: it swaps
@@ -12,11 +15,18 @@ func (b *builder) selectPlatform(prod []string) error {
 	if err != nil {
 		return err
 	}
-	b.add(Stage{ID: "select", Kind: KindSelect, Platform: OnBuild, PerTarget: true, Needs: []string{"toolchain", b.tree},
+	s := Stage{ID: "select", Kind: KindSelect, Platform: OnBuild, PerTarget: true, Needs: []string{"toolchain", b.tree},
 		Files: []File{{Path: SelectData, Data: string(sel)}}, Helpers: []string{SelectScript, StoreScript},
 		Run: []string{"node " + SelectScript + " " + TreeDir + " " + SelectData}, Workdir: TreeDir,
 		Mounts: []Mount{{Stage: b.tree, Target: TreeMount, Keep: KeepResult}},
-		Caches: lockedCaches(StoreDir, CacheDir), Outputs: []string{PruneRoot}, Secrets: len(b.plan.Secrets) > 0})
+		Caches: lockedCaches(StoreDir, CacheDir), Outputs: []string{PruneRoot}, Secrets: len(b.plan.Secrets) > 0}
+	if b.ws.Present[".npmrc"] {
+		// npm fetches the packages: with the registries and credentials
+		// the repository configures for pnpm (its secrets are mounted).
+		s.Inputs = []string{".npmrc"}
+		s.Env = []string{"npm_config_userconfig=" + path.Join(BuildRoot, ".npmrc")}
+	}
+	b.add(s)
 	b.tree = "select"
 	return nil
 }
