@@ -67,7 +67,14 @@ func (b *builder) buildCommand(p *pnpm.Package, targetBuild manifest.String) (st
 	return "", diag.Pos{}
 }
 
+// outputs are what p's build writes, from the repository root: the
+// manifest's outputs for it, else .next for a Next.js app, else what its
+// package.json points at. Computed once per package: every dependent's stage
+// excludes them.
 func (b *builder) outputs(p *pnpm.Package) []string {
+	if outs, ok := b.outputsOf[p]; ok {
+		return outs
+	}
 	var outs []string
 	if o := override(b.m, p); o != nil && len(o.Outputs) > 0 {
 		for _, s := range o.Outputs {
@@ -82,6 +89,11 @@ func (b *builder) outputs(p *pnpm.Package) []string {
 	for _, o := range outs {
 		full = append(full, path.Join(p.Dir, o))
 	}
+	if b.outputsOf == nil {
+		b.outputsOf = map[*pnpm.Package][]string{}
+	}
+	full = slices.Clip(full) // a caller's append copies
+	b.outputsOf[p] = full
 	return full
 }
 

@@ -180,6 +180,8 @@ type builder struct {
 	// tree is the ID of the last stage that writes the production tree
 	// (prune, select or native), which the runtime copies.
 	tree string
+	// outputsOf caches outputs.
+	outputsOf map[*pnpm.Package][]string
 }
 
 func (b *builder) add(s Stage) { b.plan.Stages = append(b.plan.Stages, s) }
