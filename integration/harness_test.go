@@ -82,6 +82,8 @@ type build struct {
 	target   string
 	attrs    map[string]string // extra frontend options
 	platform string
+	// cacheTo and cacheFrom are buildx's --cache-to and --cache-from.
+	cacheTo, cacheFrom string
 }
 
 // result is what a build produced and what ran.
@@ -89,6 +91,7 @@ type result struct {
 	ociTar   string
 	vertices []*client.Vertex
 	logs     string // every step's output, in arrival order
+	progress *testkit.Progress
 }
 
 // options are the solve options of b: its directory as context and manifest
@@ -140,7 +143,7 @@ func (b build) run(ctx context.Context, t *testing.T, w way) (*result, error) {
 	go func() {
 		defer wg.Done()
 		p := testkit.Record(ch)
-		res.vertices, res.logs = p.Vertices, p.Logs
+		res.vertices, res.logs, res.progress = p.Vertices, p.Logs, p
 	}()
 	switch w {
 	case inProcess:
@@ -169,6 +172,12 @@ func (b build) runBuildx(ctx context.Context, t *testing.T, out string) (*result
 	if b.platform != "" {
 		args = append(args, "--platform", b.platform)
 	}
+	if b.cacheTo != "" {
+		args = append(args, "--cache-to", b.cacheTo)
+	}
+	if b.cacheFrom != "" {
+		args = append(args, "--cache-from", b.cacheFrom)
+	}
 	args = append(args, b.dir)
 	cmd := exec.CommandContext(ctx, "docker", args...)
 	stderr, err := cmd.StderrPipe()
@@ -196,7 +205,7 @@ func (b build) runBuildx(ctx context.Context, t *testing.T, out string) (*result
 	}
 	close(ch)
 	p := <-recorded
-	res.vertices, res.logs = p.Vertices, p.Logs
+	res.vertices, res.logs, res.progress = p.Vertices, p.Logs, p
 	if err := cmd.Wait(); err != nil {
 		return res, fmt.Errorf("docker buildx build: %w\n%s", err, text.String())
 	}

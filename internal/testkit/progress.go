@@ -1,6 +1,7 @@
 package testkit
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/moby/buildkit/client"
@@ -12,6 +13,13 @@ import (
 type Progress struct {
 	Vertices []*client.Vertex
 	Logs     string
+	// Output is each vertex's process output, by vertex digest: a step
+	// that ran has some, one whose result came from a cache has none.
+	Output map[string]string
+	// Pulled marks the vertices whose result was downloaded from an
+	// imported cache. BuildKit reports those downloads as the vertex's
+	// statuses, and does not mark the vertex as cached.
+	Pulled map[string]bool
 	// Transferred is the most each "transferring context" status reached,
 	// by vertex and transfer.
 	Transferred map[string]int64
@@ -19,7 +27,7 @@ type Progress struct {
 
 // Record reads ch until it closes.
 func Record(ch chan *client.SolveStatus) *Progress {
-	p := &Progress{Transferred: map[string]int64{}}
+	p := &Progress{Output: map[string]string{}, Pulled: map[string]bool{}, Transferred: map[string]int64{}}
 	byDigest := map[string]int{}
 	var logs strings.Builder
 	for st := range ch {
@@ -32,13 +40,17 @@ func Record(ch chan *client.SolveStatus) *Progress {
 			p.Vertices = append(p.Vertices, v)
 		}
 		for _, s := range st.Statuses {
-			if strings.HasPrefix(s.ID, "transferring context") {
+			switch {
+			case strings.HasPrefix(s.ID, "transferring context"):
 				key := s.Vertex.String() + s.ID
 				p.Transferred[key] = max(p.Transferred[key], s.Current)
+			case strings.HasPrefix(s.ID, "sha256:"), strings.HasPrefix(s.ID, "extracting sha256:"):
+				p.Pulled[s.Vertex.String()] = true
 			}
 		}
 		for _, l := range st.Logs {
 			logs.Write(l.Data)
+			p.Output[l.Vertex.String()] += string(l.Data)
 		}
 	}
 	p.Logs = logs.String()
@@ -52,4 +64,17 @@ func (p *Progress) ContextBytes() int64 {
 		n += b
 	}
 	return n
+}
+
+// Ran are the names of the RUN steps whose process ran: those with output.
+// A step loaded from a cache, local or imported, prints nothing.
+func (p *Progress) Ran() []string {
+	var out []string
+	for _, v := range p.Vertices {
+		if strings.Contains(v.Name, "] RUN ") && p.Output[v.Digest.String()] != "" {
+			out = append(out, v.Name)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
