@@ -61,6 +61,9 @@ type bench struct {
 	c    *client.Client
 	work string
 	reps int
+	// registry is the loopback registry the ci-registry-cache scenario
+	// exports its cache to (MONOKIT_REGISTRY).
+	registry string
 }
 
 // buildResult is what one build did.
@@ -72,7 +75,7 @@ type buildResult struct {
 }
 
 // build solves target with t, without exporting, and watches the status stream.
-func (b *bench) build(ctx context.Context, t tool, target, platforms string, exports []client.ExportEntry) (*buildResult, error) {
+func (b *bench) build(ctx context.Context, t tool, target, platforms string, exports []client.ExportEntry, opts ...func(*client.SolveOpt)) (*buildResult, error) {
 	ctxFS, err := fsutil.NewFS(b.work)
 	if err != nil {
 		return nil, err
@@ -96,6 +99,9 @@ func (b *bench) build(ctx context.Context, t tool, target, platforms string, exp
 		// buildx keys incremental context transfers by the context directory.
 		SharedKey: "monokit-bench",
 	}
+	for _, o := range opts {
+		o(&opt)
+	}
 	ch := make(chan *client.SolveStatus)
 	recorded := make(chan *testkit.Progress)
 	go func() { recorded <- testkit.Record(ch) }()
@@ -107,8 +113,9 @@ func (b *bench) build(ctx context.Context, t tool, target, platforms string, exp
 	return res, err
 }
 
-// result reads the status stream: exec vertices that ran or came from the
-// cache, and the bytes the build-context transfers sent.
+// result reads the status stream: exec vertices that ran or came from a
+// cache (local, or pulled from an imported one, which BuildKit does not mark
+// cached), and the bytes the build-context transfers sent.
 func result(p *testkit.Progress) *buildResult {
 	r := &buildResult{contextBytes: p.ContextBytes()}
 	for _, v := range p.Vertices {
@@ -116,7 +123,7 @@ func result(p *testkit.Progress) *buildResult {
 			continue
 		}
 		switch {
-		case v.Cached:
+		case v.Cached, p.Pulled[v.Digest.String()]:
 			r.execCached++
 		case v.Completed != nil:
 			r.execRan = append(r.execRan, v.Name)

@@ -81,7 +81,7 @@ func run(reps int, targets, scenarios []string, out, example string) error {
 	if err := testkit.CopyTree(example, work); err != nil {
 		return err
 	}
-	b := &bench{c: c, work: work, reps: reps}
+	b := &bench{c: c, work: work, reps: reps, registry: os.Getenv("MONOKIT_REGISTRY")}
 	report := Report{Cores: numCPU(), Reps: reps, Date: time.Now().UTC().Format(time.RFC3339)}
 	for _, target := range targets {
 		for _, name := range scenarios {

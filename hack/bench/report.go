@@ -73,6 +73,18 @@ func checks(r Report) []Check {
 			}
 			add(fmt.Sprintf("edit app (%s): install and shared builds stay cached", target), len(bad) == 0, "ran: %s", strings.Join(m.RanSteps, "; "))
 		}
+		if m, ok := r.row("monokit", target, "ci-registry-cache"); ok && m.Skipped == "" {
+			var bad []string
+			for _, s := range m.RanSteps {
+				for _, stage := range []string{"[deps]", "[toolchain]", "[build:", "[native", "deploy --prod"} {
+					if strings.Contains(s, stage) {
+						bad = append(bad, s)
+						break
+					}
+				}
+			}
+			add(fmt.Sprintf("registry cache, empty daemon, app edit (%s): install, builds, deploy and native come from the cache", target), len(bad) == 0 && len(m.RanSteps) > 0, "ran: %s", strings.Join(m.RanSteps, "; "))
+		}
 		m, ok1 := r.row("monokit", target, "no-op")
 		b, ok2 := r.row("baseline", target, "no-op")
 		if ok1 && ok2 {

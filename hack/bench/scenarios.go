@@ -21,15 +21,16 @@ type scenario struct {
 	// edit changes the working copy for a target; it returns the undo.
 	edit      func(b *bench, target string, rep int) (func() error, error)
 	platforms string
+	// registryCache is CI on an ephemeral builder: the unmodified example's
+	// cache is exported to the registry (mode=max), the daemon's whole cache
+	// is pruned, and the measured build imports the registry cache.
+	registryCache bool
 }
 
 var scenarios = []scenario{
 	{name: "cold", cold: true},
 	{name: "no-op"},
-	{name: "edit-app", edit: func(b *bench, target string, rep int) (func() error, error) {
-		f := map[string]string{"backend": "services/backend/src/health.controller.ts", "frontend": "apps/frontend/app/page.tsx"}[target]
-		return b.appendTo(f, fmt.Sprintf("\n// bench edit %d\n", time.Now().UnixNano()))
-	}},
+	{name: "edit-app", edit: editApp},
 	{name: "edit-shared-types", edit: func(b *bench, _ string, rep int) (func() error, error) {
 		return b.appendTo("packages/shared-types/src/index.ts", fmt.Sprintf("\nexport const benchEdit = %d;\n", time.Now().UnixNano()))
 	}},
@@ -41,6 +42,13 @@ var scenarios = []scenario{
 	}},
 	// Cold, to compare with the one-platform cold build.
 	{name: "two-platforms", cold: true, platforms: "linux/amd64,linux/arm64"},
+	{name: "ci-registry-cache", registryCache: true, edit: editApp},
+}
+
+// editApp changes one source file of the target's app.
+func editApp(b *bench, target string, _ int) (func() error, error) {
+	f := map[string]string{"backend": "services/backend/src/health.controller.ts", "frontend": "apps/frontend/app/page.tsx"}[target]
+	return b.appendTo(f, fmt.Sprintf("\n// bench edit %d\n", time.Now().UnixNano()))
 }
 
 func scenarioNames() []string {
@@ -137,12 +145,33 @@ func (b *bench) measure(ctx context.Context, t tool, target string, sc scenario)
 	}
 	var ran, cached, bytes []int64
 	for rep := range b.reps {
-		if sc.cold {
+		var cacheFrom []func(*client.SolveOpt)
+		switch {
+		case sc.registryCache:
+			if b.registry == "" {
+				row.Skipped = "no registry: set MONOKIT_REGISTRY (hack/benchmark does)"
+				return row, nil
+			}
+			ref := fmt.Sprintf("%s/monokit-bench/cache-%s-%s:%d", b.registry, t.name, target, time.Now().UnixNano())
+			entry := func(attrs map[string]string) []client.CacheOptionsEntry {
+				return []client.CacheOptionsEntry{{Type: "registry", Attrs: attrs}}
+			}
+			export := func(o *client.SolveOpt) { o.CacheExports = entry(map[string]string{"ref": ref, "mode": "max"}) }
+			if _, err := b.build(ctx, t, target, "", nil, export); err != nil {
+				return row, fmt.Errorf("exporting the registry cache: %w", err)
+			}
 			if err := b.c.Prune(ctx, nil, client.PruneAll); err != nil {
 				return row, err
 			}
-		} else if _, err := b.build(ctx, t, target, "", nil); err != nil {
-			return row, fmt.Errorf("warming up: %w", err)
+			cacheFrom = append(cacheFrom, func(o *client.SolveOpt) { o.CacheImports = entry(map[string]string{"ref": ref}) })
+		case sc.cold:
+			if err := b.c.Prune(ctx, nil, client.PruneAll); err != nil {
+				return row, err
+			}
+		default:
+			if _, err := b.build(ctx, t, target, "", nil); err != nil {
+				return row, fmt.Errorf("warming up: %w", err)
+			}
 		}
 		undo := func() error { return nil }
 		if sc.edit != nil {
@@ -152,7 +181,7 @@ func (b *bench) measure(ctx context.Context, t tool, target string, sc scenario)
 			}
 			undo = u
 		}
-		res, err := b.build(ctx, t, target, sc.platforms, nil)
+		res, err := b.build(ctx, t, target, sc.platforms, nil, cacheFrom...)
 		if uerr := undo(); uerr != nil && err == nil {
 			err = uerr
 		}
