@@ -114,11 +114,12 @@ func TestTwoPlatformImages(t *testing.T) {
 		if len(ms) != 2 {
 			t.Fatalf("index holds %d images, want amd64 and arm64", len(ms))
 		}
-		// Per target platform only the deploy (on the build platform) and
-		// esbuild's install script (on the target) run; the llb tests check
-		// which platform each executes on.
-		if got := perTarget(res, "linux/arm64"); !slices.Equal(got, []string{"native", "prune"}) {
-			t.Errorf("steps run for arm64: %v, want the deploy and the native stage", got)
+		// Per target platform only the deploy (on the build platform),
+		// esbuild's install script (on the target) and the copy of the
+		// workspace packages onto that tree run; the llb tests check which
+		// platform each executes on.
+		if got := perTarget(res, "linux/arm64"); !slices.Equal(got, []string{"native", "prune", "workspace"}) {
+			t.Errorf("steps run for arm64: %v, want the deploy, the native stage and the workspace packages' copy", got)
 		}
 		for _, platform := range []string{"linux/amd64", "linux/arm64"} {
 			bundle := unpack(t, res.ociTar, platform)

@@ -80,14 +80,15 @@ func TestIncrementalRebuilds(t *testing.T) {
 		{"edit ui, outside backend's closure", "packages/ui/src/index.ts",
 			fmt.Sprintf("\nexport const edited%d = 1;\n", stamp), nil},
 		{"edit the backend", "services/backend/src/health.controller.ts",
-			// The deploy sees what the app's generate: commands write, which
-			// is unchanged: it stays cached.
+			// The production tree sees what the app's generate: commands
+			// write, which is unchanged: it stays cached.
 			fmt.Sprintf("\n// edited %d\n", stamp), []string{"app:@nexus/backend"}},
 		{"edit shared-types, the root of the graph", "packages/shared-types/src/index.ts",
 			fmt.Sprintf("\nexport const edited%d = 1;\n", stamp),
-			// The production tree holds shared-types' output, so it is deployed
-			// again, and esbuild's install script runs again in it.
-			[]string{"app:@nexus/backend", "build:@nexus/shared-database", "build:@nexus/shared-types", "build:@nexus/shared-utils", "native", "prune"}},
+			// The deploy and esbuild's install script saw only the install:
+			// they stay cached, and the workspace packages' new files are
+			// laid onto the tree.
+			[]string{"app:@nexus/backend", "build:@nexus/shared-database", "build:@nexus/shared-types", "build:@nexus/shared-utils", "workspace"}},
 	}
 	for _, s := range steps {
 		appendFile(t, filepath.Join(dir, s.file), s.text)

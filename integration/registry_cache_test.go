@@ -16,9 +16,9 @@ import (
 // TestRegistryCacheAppEdit is CI on an ephemeral builder: the previous
 // build's cache exported to a registry (mode=max), an empty daemon, one edit
 // of the app. Only the app's build runs; the install, the package builds,
-// the deploy and the native stage come from the registry cache (their layers
-// are pulled and none of their processes runs). It prunes the daemon, so it
-// runs last.
+// the deploy and the native stage come from the registry cache: none of
+// their processes runs (BuildKit pulls their layers, or finds them still in
+// its content store). It prunes the daemon twice, so it runs last.
 func TestRegistryCacheAppEdit(t *testing.T) {
 	needDaemon(t)
 	reg := os.Getenv("MONOKIT_REGISTRY")
@@ -29,6 +29,11 @@ func TestRegistryCacheAppEdit(t *testing.T) {
 	defer cancel()
 	dir := copyTree(t, nexusDir)
 	ref := fmt.Sprintf("%s/monokit-test/cache:%d", reg, time.Now().UnixNano())
+	// The first build is cold too, as on the first CI run: exported from a
+	// warm daemon, a step whose result was never loaded may go without it.
+	if err := bkClient.Prune(ctx, nil, client.PruneAll); err != nil {
+		t.Fatal(err)
+	}
 	b := build{dir: dir, target: "backend", cacheTo: "type=registry,ref=" + ref + ",mode=max"}
 	if _, err := b.runBuildx(ctx, t, filepath.Join(t.TempDir(), "first.tar")); err != nil {
 		t.Fatal(err)
@@ -54,8 +59,8 @@ func TestRegistryCacheAppEdit(t *testing.T) {
 	switch {
 	case deps == nil:
 		t.Error("no [deps] vertex: the app's base no longer starts from the install")
-	case !res.progress.Pulled[deps.Digest.String()]:
-		t.Errorf("the install's result was not pulled from the registry cache (statuses: none); ran %q", res.progress.Ran())
+	case res.progress.Output[deps.Digest.String()] != "":
+		t.Errorf("pnpm install ran again instead of coming from the registry cache:\n%s", res.progress.Output[deps.Digest.String()])
 	}
 	if i := slices.IndexFunc(res.vertices, func(v *client.Vertex) bool { return strings.HasPrefix(v.Name, "importing cache manifest") }); i < 0 {
 		t.Error("buildx imported no cache manifest")

@@ -83,7 +83,7 @@ func Build(ctx context.Context, plan *planner.Plan, o Options) (*Result, error) 
 			err = b.deps(ctx, s)
 		case planner.KindBuild, planner.KindApp:
 			err = b.packageBuild(ctx, s)
-		case planner.KindPrune:
+		case planner.KindPrune, planner.KindWorkspace:
 			err = b.prune(ctx, s)
 		case planner.KindNative:
 			err = b.native(ctx, s)

@@ -142,24 +142,37 @@ func TestBackendGraph(t *testing.T) {
 				t.Errorf("app exec %q: generate must come first", app)
 			}
 
-			// The deploy reads the app's exec only through what its generate:
-			// commands wrote (a mount of its own), so an app edit that leaves
-			// that unchanged does not re-run it (TestIncrementalRebuilds).
+			// The deploy sees the install alone: no package build, no app,
+			// so no source edit re-runs it or the native stage on top.
 			deploys := g.execs("deploy --prod")
 			if len(deploys) != 1 {
 				t.Fatalf("%d deploy execs", len(deploys))
 			}
+			for _, id := range []digest.Digest{utils, db, types, builds["services/backend"]} {
+				if g.ancestors(deploys[0])[id] {
+					t.Errorf("pnpm deploy depends on the build %s", g.ops[id].GetExec().Meta.Cwd)
+				}
+			}
+			// The workspace packages' files are laid on afterwards, from their
+			// builds; the app's exec reaches it only through what its
+			// generate: commands wrote (a mount of its own), so an app edit
+			// that leaves that unchanged does not re-run it
+			// (TestIncrementalRebuilds).
+			lays := g.execs(planner.WorkspaceScript)
+			if len(lays) != 1 {
+				t.Fatalf("%d workspace execs", len(lays))
+			}
 			gen := -1
-			for _, m := range g.ops[deploys[0]].GetExec().Mounts {
+			for _, m := range g.ops[lays[0]].GetExec().Mounts {
 				if m.Dest == planner.GeneratedMount {
 					gen = int(m.Input)
 				}
 			}
-			if gen < 0 || g.ops[deploys[0]].Inputs[gen].Digest != string(builds["services/backend"]) {
-				t.Errorf("the deploy does not mount what the app's exec kept at %s", planner.GeneratedMount)
+			if gen < 0 || g.ops[lays[0]].Inputs[gen].Digest != string(builds["services/backend"]) {
+				t.Errorf("the workspace stage does not mount what the app's exec kept at %s", planner.GeneratedMount)
 			}
-			if !g.ancestors(deploys[0])[utils] {
-				t.Errorf("pnpm deploy does not see shared-utils' build")
+			if !g.ancestors(lays[0])[utils] || !g.ancestors(lays[0])[deploys[0]] {
+				t.Errorf("the workspace stage does not see shared-utils' build and the deployed tree")
 			}
 
 			// The install sees metadata files only.

@@ -25,12 +25,16 @@ var generatedScript []byte
 //go:embed helpers/pnpm-store.js
 var storeScript []byte
 
+//go:embed helpers/workspace.js
+var workspaceScript []byte
+
 // helpers are the scripts a stage's Helpers name.
 var helpers = map[string][]byte{
 	planner.NativeScript:    nativeScript,
 	planner.SelectScript:    selectScript,
 	planner.GeneratedScript: generatedScript,
 	planner.StoreScript:     storeScript,
+	planner.WorkspaceScript: workspaceScript,
 }
 
 // native runs the install scripts pnpm deploy skipped, on the target platform:

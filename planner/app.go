@@ -78,7 +78,7 @@ func (b *builder) generatedInput(closure []*pnpm.Package) GeneratedInput {
 	in := GeneratedInput{Generated: path.Join(GeneratedMount, BuildRoot), Tree: TreeDir, App: b.pkg.Dir}
 	for _, p := range closure {
 		if p != b.pkg && p != b.ws.Root {
-			in.Packages = append(in.Packages, GeneratedPackage{Name: p.JSON.Name, Dir: p.Dir})
+			in.Packages = append(in.Packages, WorkspacePackage{Name: p.JSON.Name, Dir: p.Dir})
 		}
 	}
 	return in

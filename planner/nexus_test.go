@@ -67,6 +67,11 @@ func TestPlanRules(t *testing.T) {
 		if prune := p.Stage("prune"); len(prune.Inputs) != 0 || slices.Contains(prune.Inputs, p.Dir) {
 			t.Errorf("%s: prune reads the app's sources: %v", target, prune.Inputs)
 		}
+		// A Node.js app's deploy, and the native stage on it, see the
+		// install alone: no source edit reaches them.
+		if prune := p.Stage("prune"); p.Preset != manifest.PresetNext && !slices.Equal(prune.Needs, []string{"deps"}) {
+			t.Errorf("%s: the deploy needs %v, want the install alone", target, prune.Needs)
+		}
 		if rt := p.Stage("runtime"); len(rt.Run) != 0 || rt.Platform != OnTarget {
 			t.Errorf("%s: the runtime stage %+v runs commands or is not the target's", target, rt)
 		}

@@ -25,6 +25,7 @@ const (
 	KindPrune     Kind = "prune"     // the production tree
 	KindNative    Kind = "native"    // dependencies' install scripts, on the target platform
 	KindSelect    Kind = "select"    // a traced tree's prebuilt packages, for the target platform
+	KindWorkspace Kind = "workspace" // the workspace packages' files laid onto the production tree
 	KindRuntime   Kind = "runtime"   // the runtime image
 )
 
@@ -87,6 +88,16 @@ const (
 	// virtual store; a stage that runs either has it beside them.
 	StoreScript = "/usr/local/lib/monokit/pnpm-store.js"
 	SelectData  = "/usr/local/lib/monokit/select.json"
+	// WorkspaceScript lays the workspace packages' files onto the production
+	// tree, as pnpm deploy would have copied them; WorkspaceData is its input,
+	// a WorkspaceInput.
+	WorkspaceScript = "/usr/local/lib/monokit/workspace.js"
+	WorkspaceData   = "/usr/local/lib/monokit/workspace.json"
+	// Packlist is npm-packlist, which pnpm 8 to 10 use to choose a
+	// package's files when they deploy it; the toolchain installs
+	// PacklistVersion globally for WorkspaceScript.
+	Packlist        = "/usr/local/lib/node_modules/npm-packlist"
+	PacklistVersion = "5.1.3"
 )
 
 // NodeModules excludes every node_modules from what a stage copies from the
@@ -257,15 +268,29 @@ const (
 type GeneratedInput struct {
 	Generated string             `json:"generated"`
 	Tree      string             `json:"tree"`
-	Packages  []GeneratedPackage `json:"packages"`
+	Packages  []WorkspacePackage `json:"packages"`
 	App       string             `json:"app"`
 }
 
-// GeneratedPackage is a workspace package: its name and directory relative
+// WorkspacePackage is a workspace package: its name and directory relative
 // to the repository root.
-type GeneratedPackage struct {
+type WorkspacePackage struct {
 	Name string `json:"name"`
 	Dir  string `json:"dir"`
+	// Manifest says the package's build rewrites its package.json (an
+	// output), so the production tree takes the built one.
+	Manifest bool `json:"manifest,omitempty"`
+}
+
+// WorkspaceInput is what workspace.js reads: the deployed tree, the
+// repository root in the build, where npm-packlist is, and the workspace
+// packages of the production closure (the app's own files come from its
+// build).
+type WorkspaceInput struct {
+	Tree     string             `json:"tree"`
+	Root     string             `json:"root"`
+	Packlist string             `json:"packlist"`
+	Packages []WorkspacePackage `json:"packages"`
 }
 
 // NativeInput is what native-build.js reads: the packages whose install

@@ -101,7 +101,7 @@ func (b *builder) runtimeStage() {
 		rt.Needs = append(rt.Needs, app)
 		rt.Copies = append(rt.Copies, b.appFiles(app)...)
 	}
-	if b.tree == "native" {
+	if b.plan.Stage("native") != nil {
 		// native-build.js writes them under /usr/lib, where the runtime's
 		// loader looks.
 		rt.Copies = append(rt.Copies, Copy{From: "native", Src: LibsRoot + "/", Dest: "/"})

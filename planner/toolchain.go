@@ -26,7 +26,9 @@ func (b *builder) systemPackages() []string {
 
 func (b *builder) toolchain() {
 	run := b.systemPackages()
-	run = append(run, fmt.Sprintf("npm install --global --no-fund --no-audit pnpm@%s", b.plan.PNPM.Version))
+	// npm-packlist chooses the workspace packages' files for the production
+	// tree, as pnpm deploy does (see workspace).
+	run = append(run, fmt.Sprintf("npm install --global --no-fund --no-audit pnpm@%s npm-packlist@%s", b.plan.PNPM.Version, PacklistVersion))
 	caches := []CacheMount{{Name: "npm", Target: "/root/.npm", Sharing: CacheLocked}}
 	if len(b.m.SystemPackages) > 0 {
 		// apt's downloads and lists, kept between builds (the command

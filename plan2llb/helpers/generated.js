@@ -19,7 +19,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { entryOwner } = require('./pnpm-store.js');
+const { entryOwner, copiesOf, workspaceCopies } = require('./pnpm-store.js');
 
 const [cmd, ...args] = process.argv.slice(2);
 if (cmd === 'collect') collect(...args);
@@ -64,24 +64,6 @@ function files(dir, rel = '', out = []) {
   return out;
 }
 
-// copies of a package in the deployed tree: its real directories under
-// node_modules/.pnpm/*/node_modules/<name>, and node_modules/<name> itself.
-function copiesOf(tree, name, version) {
-  const out = [];
-  const store = path.join(tree, 'node_modules', '.pnpm');
-  const entries = fs.existsSync(store) ? fs.readdirSync(store) : [];
-  for (const dir of [...entries.map((e) => path.join(store, e, 'node_modules', name)), path.join(tree, 'node_modules', name)]) {
-    let st;
-    try { st = fs.lstatSync(dir); } catch { continue; }
-    if (!st.isDirectory()) continue;
-    try {
-      const pj = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
-      if (pj.name === name && (version === undefined || pj.version === version)) out.push(dir);
-    } catch {}
-  }
-  return out;
-}
-
 function copy(from, to) {
   fs.mkdirSync(path.dirname(to), { recursive: true });
   fs.rmSync(to, { force: true });
@@ -120,7 +102,7 @@ function place(input) {
     } else {
       const pkg = pkgs.find((p) => rel.startsWith(p.dir + '/'));
       if (pkg) {
-        if (!targets.has(pkg.name)) targets.set(pkg.name, copiesOf(tree, pkg.name));
+        if (!targets.has(pkg.name)) targets.set(pkg.name, workspaceCopies(tree, pkg.name, pkg.dir));
         dirs = targets.get(pkg.name);
         rest = rel.slice(pkg.dir.length + 1);
       } else if (/^node_modules\//.test(rel) || (input.app && rel.startsWith(input.app + '/node_modules/'))) {

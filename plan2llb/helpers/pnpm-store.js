@@ -1,6 +1,8 @@
-// monokit: what select-platform.js and generated.js share about pnpm's
-// virtual store (node_modules/.pnpm), written beside them.
+// monokit: what the helper scripts share about pnpm's virtual store
+// (node_modules/.pnpm), written beside them.
 'use strict';
+const fs = require('fs');
+const path = require('path');
 
 // entryOwner is the package a node_modules/.pnpm entry is for: the name and
 // version its directory name starts with (@scope+name@1.2.3_peers…), or null.
@@ -10,4 +12,49 @@ function entryOwner(entry) {
   return { name: (m[1] ? m[1].slice(0, -1) + '/' : '') + m[2], version: m[3] };
 }
 
-module.exports = { entryOwner };
+// copies of a package in the deployed tree: its real directories under
+// node_modules/.pnpm/*/node_modules/<name>, and node_modules/<name> itself.
+function copiesOf(tree, name, version) {
+  const out = [];
+  const store = path.join(tree, 'node_modules', '.pnpm');
+  const entries = fs.existsSync(store) ? fs.readdirSync(store) : [];
+  for (const dir of [...entries.map((e) => path.join(store, e, 'node_modules', name)), path.join(tree, 'node_modules', name)]) {
+    let st;
+    try { st = fs.lstatSync(dir); } catch { continue; }
+    if (!st.isDirectory()) continue;
+    try {
+      const pj = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+      if (pj.name === name && (version === undefined || pj.version === version)) out.push(dir);
+    } catch {}
+  }
+  return out;
+}
+
+// workspaceCopies are the copies of the workspace package in dir (relative
+// to the repository root) in a deployed tree: the store entries pnpm names
+// after the package's path, "file+" then the path with / as + (relative to
+// the root, or to the deploy directory when pnpm injects), after
+// "<name>@" (pnpm 9 and later) or alone (pnpm 8), before any peer suffix;
+// else a real node_modules/<name> directory. A registry package of the same
+// name is never one of them.
+function workspaceCopies(tree, name, dir) {
+  const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const entry = new RegExp(`^(?:${esc(name.replace('/', '+'))}@)?file\\+(?:.*\\+)?${esc(dir.split('/').join('+'))}(?:_.*)?$`);
+  const store = path.join(tree, 'node_modules', '.pnpm');
+  const out = [];
+  for (const e of fs.existsSync(store) ? fs.readdirSync(store) : []) {
+    if (!entry.test(e)) continue;
+    const d = path.join(store, e, 'node_modules', name);
+    try {
+      if (JSON.parse(fs.readFileSync(path.join(d, 'package.json'), 'utf8')).name === name) out.push(d);
+    } catch {}
+  }
+  if (out.length) return out;
+  const top = path.join(tree, 'node_modules', name);
+  try {
+    if (fs.lstatSync(top).isDirectory() && JSON.parse(fs.readFileSync(path.join(top, 'package.json'), 'utf8')).name === name) out.push(top);
+  } catch {}
+  return out;
+}
+
+module.exports = { entryOwner, copiesOf, workspaceCopies };

@@ -12,3 +12,16 @@ test('a virtual store entry names its package, scoped or not, whatever its peer 
   assert.strictEqual(entryOwner('node_modules'), null);
   assert.strictEqual(entryOwner('lock.yaml'), null);
 });
+
+test('a workspace package\'s copies are found in every deploy layout, a registry namesake never', (t) => {
+  const { tmp, pkg } = require('./lib');
+  const { workspaceCopies } = require('../pnpm-store.js');
+  const tree = require('node:path').join(tmp(t), 'tree');
+  const legacy = pkg(tree, '@w+types@file+packages+types', { name: '@w/types' }); // pnpm 10 --legacy
+  const injected = pkg(tree, '@w+types@file++++repo+packages+types_react@19.2.1', { name: '@w/types' }); // injected, relative to the deploy dir, with peers
+  const pnpm8 = pkg(tree, 'file+packages+left-pad', { name: 'left-pad' }); // lockfile 6
+  pkg(tree, 'left-pad@1.3.0', { name: 'left-pad' });
+  pkg(tree, '@w+types@file+packages+types-extra', { name: '@w/types' }); // another package's path
+  assert.deepStrictEqual(workspaceCopies(tree, '@w/types', 'packages/types').sort(), [injected, legacy].sort());
+  assert.deepStrictEqual(workspaceCopies(tree, 'left-pad', 'packages/left-pad'), [pnpm8]);
+});

@@ -1,0 +1,54 @@
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert');
+const fs = require('node:fs');
+const path = require('node:path');
+const { tmp, write, input, run, pkg, exists } = require('./lib');
+
+test('lays each workspace package\'s packed files into every copy of it in the tree, keeping the deployed package.json', (t) => {
+  const dir = tmp(t);
+  // npm-packlist's interface: ({path}) => the package's files. This one
+  // packs what its package.json's files field lists, and package.json.
+  const packlist = path.join(dir, 'packlist.js');
+  write(packlist, `module.exports = async ({ path: p }) => {
+    const fs = require('fs'), path = require('path');
+    const pj = JSON.parse(fs.readFileSync(path.join(p, 'package.json'), 'utf8'));
+    const out = ['package.json'];
+    const walk = (rel) => { const abs = path.join(p, rel); if (fs.statSync(abs).isDirectory()) for (const e of fs.readdirSync(abs)) walk(path.join(rel, e)); else out.push(rel); };
+    for (const f of pj.files || []) if (fs.existsSync(path.join(p, f))) walk(f);
+    return out;
+  };`);
+  const root = path.join(dir, 'repo');
+  write(path.join(root, 'packages/types/package.json'), JSON.stringify({ name: '@w/types', version: '1.0.0', files: ['dist'] }));
+  write(path.join(root, 'packages/types/dist/index.js'), 'exports.v = 1;');
+  write(path.join(root, 'packages/types/src/index.ts'), 'export const v = 1;');
+  const tree = path.join(dir, 'tree');
+  // pnpm deploy from the install alone: the package as its package.json,
+  // which pnpm rewrote.
+  const copy = pkg(tree, '@w+types@file+packages+types', { name: '@w/types', version: '1.0.0', files: ['dist'], deployed: true });
+  const { status, out } = run('workspace.js', [input(dir, 'workspace.json', { tree, root, packlist, packages: [{ name: '@w/types', dir: 'packages/types' }, { name: '@w/gone', dir: 'packages/gone' }] })]);
+  assert.strictEqual(status, 0, out);
+  assert.strictEqual(fs.readFileSync(path.join(copy, 'dist/index.js'), 'utf8'), 'exports.v = 1;');
+  assert.ok(!exists(path.join(copy, 'src')), 'a file outside the package\'s files field was copied');
+  assert.strictEqual(JSON.parse(fs.readFileSync(path.join(copy, 'package.json'), 'utf8')).deployed, true, 'the deployed package.json was replaced');
+  assert.match(out, /@w\/types: 1 file\(s\) into 1 copy/);
+  assert.match(out, /warning: pnpm deploy put no copy of @w\/gone/);
+});
+
+test('a registry package of the same name is left alone, and a build that rewrites package.json ships the rewritten one', (t) => {
+  const dir = tmp(t);
+  const packlist = path.join(dir, 'packlist.js');
+  write(packlist, `module.exports = async () => ['package.json', 'index.js'];`);
+  const root = path.join(dir, 'repo');
+  write(path.join(root, 'packages/left-pad/package.json'), JSON.stringify({ name: 'left-pad', version: '1.0.0', main: 'index.js' }));
+  write(path.join(root, 'packages/left-pad/index.js'), 'module.exports = "workspace";');
+  const tree = path.join(dir, 'tree');
+  const registry = pkg(tree, 'left-pad@1.3.0', { name: 'left-pad', version: '1.3.0' });
+  write(path.join(registry, 'index.js'), 'module.exports = function leftPad() {};');
+  const ours = pkg(tree, 'left-pad@file+packages+left-pad', { name: 'left-pad', version: '1.0.0', main: 'src/index.js' });
+  const { status, out } = run('workspace.js', [input(dir, 'workspace.json', { tree, root, packlist, packages: [{ name: 'left-pad', dir: 'packages/left-pad', manifest: true }] })]);
+  assert.strictEqual(status, 0, out);
+  assert.strictEqual(fs.readFileSync(path.join(registry, 'index.js'), 'utf8'), 'module.exports = function leftPad() {};', 'the registry package was overwritten');
+  assert.strictEqual(fs.readFileSync(path.join(ours, 'index.js'), 'utf8'), 'module.exports = "workspace";');
+  assert.strictEqual(JSON.parse(fs.readFileSync(path.join(ours, 'package.json'), 'utf8')).main, 'index.js', 'the built package.json was not shipped');
+});
