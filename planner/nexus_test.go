@@ -75,6 +75,19 @@ func TestPlanRules(t *testing.T) {
 		if rt := p.Stage("runtime"); len(rt.Run) != 0 || rt.Platform != OnTarget {
 			t.Errorf("%s: the runtime stage %+v runs commands or is not the target's", target, rt)
 		}
+		// Needs are the only way one stage reaches another.
+		for _, s := range p.Stages {
+			for _, c := range s.Copies {
+				if !slices.Contains(s.Needs, c.From) {
+					t.Errorf("%s: %s copies from %s, which it does not need", target, s.ID, c.From)
+				}
+			}
+			for _, m := range s.Mounts {
+				if m.Stage != "" && !slices.Contains(s.Needs, m.Stage) {
+					t.Errorf("%s: %s mounts %s, which it does not need", target, s.ID, m.Stage)
+				}
+			}
+		}
 		if p.Image.User == "" || strings.HasPrefix(p.Image.User, "0:") {
 			t.Errorf("%s: image user %q", target, p.Image.User)
 		}

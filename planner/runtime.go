@@ -104,6 +104,9 @@ func (b *builder) runtimeStage() {
 	if b.plan.Stage("native") != nil {
 		// native-build.js writes them under /usr/lib, where the runtime's
 		// loader looks.
+		if !slices.Contains(rt.Needs, "native") {
+			rt.Needs = append(rt.Needs, "native")
+		}
 		rt.Copies = append(rt.Copies, Copy{From: "native", Src: LibsRoot + "/", Dest: "/"})
 	}
 	b.add(rt)
