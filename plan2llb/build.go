@@ -246,7 +246,10 @@ func (b *graph) packageBuild(ctx context.Context, s planner.Stage) error {
 		b.states[s.ID] = base
 		return nil
 	}
-	run, err := b.exec(ctx, b.withFiles(base, s), s)
+	if base, err = b.withFiles(base, s); err != nil {
+		return err
+	}
+	run, err := b.exec(ctx, base, s)
 	if err != nil {
 		return err
 	}
@@ -271,7 +274,10 @@ func (b *graph) prune(ctx context.Context, s planner.Stage) error {
 		if err != nil {
 			return err
 		}
-		b.states[s.ID], err = b.exec(ctx, b.withFiles(base, s), s)
+		if base, err = b.withFiles(base, s); err != nil {
+			return err
+		}
+		b.states[s.ID], err = b.exec(ctx, base, s)
 		return err
 	}
 	out := llb.Scratch()

@@ -50,3 +50,16 @@ func TestHelperInputs(t *testing.T) {
 		}
 	}
 }
+
+// TestHelpersEmbedded: every helper script the planner can name is embedded,
+// and a name it cannot is an error, not an empty file.
+func TestHelpersEmbedded(t *testing.T) {
+	for _, name := range []string{planner.NativeScript, planner.SelectScript, planner.GeneratedScript, planner.StoreScript, planner.WorkspaceScript} {
+		if data, err := helper(name); err != nil || !bytes.Contains(data, []byte("'use strict'")) {
+			t.Errorf("%s: %d bytes, %v", name, len(data), err)
+		}
+	}
+	if _, err := helper("/usr/local/lib/monokit/missing.js"); err == nil {
+		t.Error("an unknown helper gave no error")
+	}
+}

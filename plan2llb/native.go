@@ -2,7 +2,8 @@ package plan2llb
 
 import (
 	"context"
-	_ "embed"
+	"embed"
+	"fmt"
 	"path"
 	"slices"
 	"strings"
@@ -13,28 +14,20 @@ import (
 	"github.com/monokit/monokit/planner"
 )
 
-//go:embed helpers/native-build.js
-var nativeScript []byte
+// helperFS holds the scripts a stage's Helpers name, each by its base name
+// (planner.NativeScript is helpers/native-build.js). The tests in
+// helpers/test are not embedded.
+//
+//go:embed helpers/*.js
+var helperFS embed.FS
 
-//go:embed helpers/select-platform.js
-var selectScript []byte
-
-//go:embed helpers/generated.js
-var generatedScript []byte
-
-//go:embed helpers/pnpm-store.js
-var storeScript []byte
-
-//go:embed helpers/workspace.js
-var workspaceScript []byte
-
-// helpers are the scripts a stage's Helpers name.
-var helpers = map[string][]byte{
-	planner.NativeScript:    nativeScript,
-	planner.SelectScript:    selectScript,
-	planner.GeneratedScript: generatedScript,
-	planner.StoreScript:     storeScript,
-	planner.WorkspaceScript: workspaceScript,
+// helper is the content of a helper script the plan names.
+func helper(name string) ([]byte, error) {
+	data, err := helperFS.ReadFile("helpers/" + path.Base(name))
+	if err != nil {
+		return nil, fmt.Errorf("plan2llb: the plan names a helper script monokit does not have: %s", name)
+	}
+	return data, nil
 }
 
 // native runs the install scripts pnpm deploy skipped, on the target platform:
@@ -66,15 +59,18 @@ func (b *graph) selectPlatform(ctx context.Context, s planner.Stage) error {
 // read-write (at planner.TreeDir) and the stage's images read-only; the tree
 // mount's result is the stage's, with no copy in or out.
 func (b *graph) treeScript(ctx context.Context, s planner.Stage, base llb.State) error {
-	st, err := b.exec(ctx, b.withFiles(base, s), s)
-	b.states[s.ID] = st
+	base, err := b.withFiles(base, s)
+	if err != nil {
+		return err
+	}
+	b.states[s.ID], err = b.exec(ctx, base, s)
 	return err
 }
 
 // withFiles writes the stage's helper scripts and data files onto st.
-func (b *graph) withFiles(st llb.State, s planner.Stage) llb.State {
+func (b *graph) withFiles(st llb.State, s planner.Stage) (llb.State, error) {
 	if len(s.Helpers) == 0 && len(s.Files) == 0 {
-		return st
+		return st, nil
 	}
 	var fa *llb.FileAction
 	write := func(p string, data []byte) {
@@ -86,12 +82,16 @@ func (b *graph) withFiles(st llb.State, s planner.Stage) llb.State {
 		fa = fa.Mkfile(p, 0o644, data)
 	}
 	for _, h := range s.Helpers {
-		write(h, helpers[h])
+		data, err := helper(h)
+		if err != nil {
+			return llb.State{}, err
+		}
+		write(h, data)
 	}
 	for _, f := range s.Files {
 		write(f.Path, []byte(f.Data))
 	}
-	return st.File(fa, b.constraints(s, "MKFILE "+strings.Join(append(slices.Clone(s.Helpers), fileNames(s.Files)...), " "))...)
+	return st.File(fa, b.constraints(s, "MKFILE "+strings.Join(append(slices.Clone(s.Helpers), fileNames(s.Files)...), " "))...), nil
 }
 
 func fileNames(fs []planner.File) []string {
