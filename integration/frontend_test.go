@@ -38,11 +38,11 @@ func TestFrontendWays(t *testing.T) {
 			}
 			digests[w] = d.Descriptor.Digest.String()
 			var sawBuild bool
-			for _, v := range res.vertices {
+			for _, v := range res.progress.Vertices {
 				sawBuild = sawBuild || strings.HasPrefix(v.Name, "[build:@nexus/shared-types]")
 			}
 			if !sawBuild {
-				t.Errorf("no [build:@nexus/shared-types] vertex among %d", len(res.vertices))
+				t.Errorf("no [build:@nexus/shared-types] vertex among %d", len(res.progress.Vertices))
 			}
 		})
 	}

@@ -89,9 +89,7 @@ type build struct {
 // result is what a build produced and what ran.
 type result struct {
 	ociTar   string
-	vertices []*client.Vertex
-	logs     string // every step's output, in arrival order
-	progress *testkit.Progress
+	progress *testkit.Progress // every vertex and every step's output
 }
 
 // options are the solve options of b: its directory as context and manifest
@@ -142,8 +140,7 @@ func (b build) run(ctx context.Context, t *testing.T, w way) (*result, error) {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		p := testkit.Record(ch)
-		res.vertices, res.logs, res.progress = p.Vertices, p.Logs, p
+		res.progress = testkit.Record(ch)
 	}()
 	switch w {
 	case inProcess:
@@ -204,8 +201,7 @@ func (b build) runBuildx(ctx context.Context, t *testing.T, out string) (*result
 		ch <- &st
 	}
 	close(ch)
-	p := <-recorded
-	res.vertices, res.logs, res.progress = p.Vertices, p.Logs, p
+	res.progress = <-recorded
 	if err := cmd.Wait(); err != nil {
 		return res, fmt.Errorf("docker buildx build: %w\n%s", err, text.String())
 	}

@@ -26,12 +26,12 @@ func TestNamedContextSuppliesImage(t *testing.T) {
 				t.Fatal(err)
 			}
 			var used bool
-			for _, v := range res.vertices {
+			for _, v := range res.progress.Vertices {
 				used = used || strings.Contains(v.Name, "[context gcr.io/distroless/nodejs24-debian13") && strings.Contains(v.Name, "context-test")
 			}
 			if !used {
 				var names []string
-				for _, v := range res.vertices {
+				for _, v := range res.progress.Vertices {
 					names = append(names, v.Name)
 				}
 				t.Errorf("the named context was not used; vertices: %q", names)

@@ -78,7 +78,7 @@ func checkBinaries(t *testing.T, bundle, platform string, want []string) {
 // perTarget lists the stages whose RUN step ran for platform.
 func perTarget(res *result, platform string) []string {
 	var out []string
-	for _, v := range res.vertices {
+	for _, v := range res.progress.Vertices {
 		if stage, p, ok := runStep(v.Name); ok && p == platform && v.Completed != nil {
 			out = append(out, stage)
 		}
@@ -181,8 +181,8 @@ func TestOptionalNativeFailureArm64(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(res.logs, "warning: the install script of msgpackr-extract@3.0.3 failed on linux/arm64") {
-		t.Errorf("no warning for msgpackr-extract's failed install script on arm64; logs:\n%s", res.logs)
+	if !strings.Contains(res.progress.Logs, "warning: the install script of msgpackr-extract@3.0.3 failed on linux/arm64") {
+		t.Errorf("no warning for msgpackr-extract's failed install script on arm64; logs:\n%s", res.progress.Logs)
 	}
 	bundle := unpack(t, res.ociTar, "linux/arm64")
 	c := start(t, bundle)

@@ -96,7 +96,7 @@ func TestIncrementalRebuilds(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", s.name, err)
 		}
-		if got := ranSteps(res.vertices); !slices.Equal(got, s.want) {
+		if got := ranSteps(res.progress.Vertices); !slices.Equal(got, s.want) {
 			t.Errorf("%s: ran %q, want %q", s.name, got, s.want)
 		}
 	}

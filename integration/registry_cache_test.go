@@ -51,7 +51,7 @@ func TestRegistryCacheAppEdit(t *testing.T) {
 		t.Errorf("with the registry cache, an app edit ran %q; want only the app's build", ran)
 	}
 	var deps *client.Vertex
-	for _, v := range res.vertices {
+	for _, v := range res.progress.Vertices {
 		if strings.HasPrefix(v.Name, "[deps] RUN ") {
 			deps = v
 		}
@@ -62,7 +62,7 @@ func TestRegistryCacheAppEdit(t *testing.T) {
 	case res.progress.Output[deps.Digest.String()] != "":
 		t.Errorf("pnpm install ran again instead of coming from the registry cache:\n%s", res.progress.Output[deps.Digest.String()])
 	}
-	if i := slices.IndexFunc(res.vertices, func(v *client.Vertex) bool { return strings.HasPrefix(v.Name, "importing cache manifest") }); i < 0 {
+	if i := slices.IndexFunc(res.progress.Vertices, func(v *client.Vertex) bool { return strings.HasPrefix(v.Name, "importing cache manifest") }); i < 0 {
 		t.Error("buildx imported no cache manifest")
 	}
 }

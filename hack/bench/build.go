@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/moby/buildkit/client"
@@ -119,7 +118,7 @@ func (b *bench) build(ctx context.Context, t tool, target, platforms string, exp
 func result(p *testkit.Progress) *buildResult {
 	r := &buildResult{contextBytes: p.ContextBytes()}
 	for _, v := range p.Vertices {
-		if !isExec(v.Name) {
+		if !testkit.IsRun(v.Name) {
 			continue
 		}
 		switch {
@@ -132,9 +131,5 @@ func result(p *testkit.Progress) *buildResult {
 	slices.Sort(r.execRan)
 	return r
 }
-
-// isExec recognises RUN steps: "[stage 2/4] RUN ..." from the Dockerfile frontend,
-// "[build:@nexus/ui] RUN ..." from monokit.
-func isExec(name string) bool { return strings.Contains(name, "] RUN ") }
 
 func numCPU() int { return runtime.NumCPU() }

@@ -66,12 +66,16 @@ func (p *Progress) ContextBytes() int64 {
 	return n
 }
 
+// IsRun recognises RUN steps by their progress name: "[stage 2/4] RUN ..."
+// from the Dockerfile frontend, "[build:@nexus/ui] RUN ..." from monokit.
+func IsRun(name string) bool { return strings.Contains(name, "] RUN ") }
+
 // Ran are the names of the RUN steps whose process ran: those with output.
 // A step loaded from a cache, local or imported, prints nothing.
 func (p *Progress) Ran() []string {
 	var out []string
 	for _, v := range p.Vertices {
-		if strings.Contains(v.Name, "] RUN ") && p.Output[v.Digest.String()] != "" {
+		if IsRun(v.Name) && p.Output[v.Digest.String()] != "" {
 			out = append(out, v.Name)
 		}
 	}
