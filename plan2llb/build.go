@@ -265,9 +265,11 @@ func (b *graph) packageBuild(ctx context.Context, s planner.Stage) error {
 	return nil
 }
 
-// prune runs pnpm deploy on its base, or gathers Next.js's standalone output,
-// into PruneRoot. The deploy writes into a mount the plan keeps as the stage's
-// result: the tree is never copied out of a build filesystem.
+// prune runs a production-tree stage's commands on its base (pnpm deploy, or
+// the workspace stage's copy onto the deployed tree), or gathers Next.js's
+// standalone output, into PruneRoot. The commands write into a mount the plan
+// keeps as the stage's result: the tree is never copied out of a build
+// filesystem.
 func (b *graph) prune(ctx context.Context, s planner.Stage) error {
 	if len(s.Run) > 0 {
 		base, err := b.base(s)
