@@ -36,11 +36,13 @@ func TestCorpus(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", dir, err)
 		}
-		// expect.json may name, by target, paths an image must hold or lack
-		// and text its health route answers.
+		// expect.json may name, by target, paths an image must hold or lack,
+		// text its health route answers, and text the log of a build that ran
+		// (a daemon that built the fixture before prints nothing).
 		var expect map[string]struct {
 			MustHave, Absent []string
 			Health           string
+			Logs             []string
 		}
 		if _, err := os.Stat(filepath.Join(dir, "expect.json")); err == nil {
 			readJSON(t, filepath.Join(dir, "expect.json"), &expect)
@@ -64,6 +66,15 @@ func TestCorpus(t *testing.T) {
 				bundle := unpack(t, res.ociTar, "linux/amd64")
 				checkReadOnlyApp(t, bundle, 3)
 				checkContents(t, bundle, imageCase{mustHave: expect[name].MustHave, absent: expect[name].Absent})
+				if ran := res.progress.Ran(); len(ran) > 0 {
+					for _, want := range expect[name].Logs {
+						if !strings.Contains(res.progress.Logs, want) {
+							t.Errorf("the build log does not say %q; steps that ran: %q", want, ran)
+						}
+					}
+				} else if len(expect[name].Logs) > 0 {
+					t.Logf("every step came from the cache: the log checks did not run")
+				}
 				var cfg struct {
 					Process struct{ User struct{ UID, GID int } }
 				}

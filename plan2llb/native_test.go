@@ -96,3 +96,35 @@ func TestTreeIsMountedNotCopied(t *testing.T) {
 		}
 	}
 }
+
+// TestNativeReusesTheInstallOnItsPlatform: the native stage mounts the install
+// (read-only) only when the target platform is the build platform, where the
+// install already ran the scripts; an arm64 target does not depend on it.
+func TestNativeReusesTheInstallOnItsPlatform(t *testing.T) {
+	for _, target := range []ocispecs.Platform{amd64, arm64} {
+		o := testOptions(true)
+		o.TargetPlatform = target
+		res, err := Build(context.Background(), nexusPlan(t, "backend"), o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, g := marshal(t, res.State)
+		native := g.execs(planner.NativeScript)
+		if len(native) != 1 {
+			t.Fatalf("%s: %d native execs, want one", target.Architecture, len(native))
+		}
+		var built *pb.Mount
+		for _, m := range g.ops[native[0]].GetExec().Mounts {
+			if m.Dest == planner.BuiltMount {
+				built = m
+			}
+		}
+		switch {
+		case target.Architecture == "amd64" && (built == nil || !built.Readonly || len(g.execs("pnpm install")) != 1 ||
+			digest.Digest(g.ops[native[0]].Inputs[built.Input].Digest) != g.execs("pnpm install")[0]):
+			t.Errorf("amd64 on amd64: native mount %+v, want the install read-only", built)
+		case target.Architecture == "arm64" && built != nil:
+			t.Errorf("arm64 on amd64: native mounts the install at %s", built.Dest)
+		}
+	}
+}

@@ -158,8 +158,13 @@ func versionBefore(v string, min *semver.Version) bool {
 // compilers need (python3, make, g++) and the build environment (node-gyp
 // takes Node.js's headers from nodedir), then copies the shared libraries the
 // addons link that the runtime image lacks.
+//
+// On a target platform that is the build platform, the install already ran
+// these scripts: the stage mounts it and copies each package as built, so a
+// one-platform build compiles once.
 func (b *builder) native(pf Platforms) error {
-	in := NativeInput{Packages: pf.Native, Optional: pf.Optional, Libs: LibsDir, Runtime: RuntimeImageMount}
+	in := NativeInput{Packages: pf.Native, Optional: pf.Optional, Libs: LibsDir, Runtime: RuntimeImageMount,
+		Built: BuiltMount + BuildRoot + "/node_modules/.pnpm"}
 	if pf.AllNative {
 		in.Packages = nil
 	}
@@ -167,10 +172,14 @@ func (b *builder) native(pf Platforms) error {
 	if err != nil {
 		return err
 	}
-	b.add(Stage{ID: "native", Kind: KindNative, Image: b.rt.buildImage, Needs: []string{b.tree}, Platform: OnTarget,
+	b.add(Stage{ID: "native", Kind: KindNative, Image: b.rt.buildImage, Needs: []string{b.tree, "deps"}, Platform: OnTarget,
 		Run: append(b.systemPackages(), "node "+NativeScript+" "+TreeDir+" "+NativeData), Env: toolchainEnv, Outputs: []string{PruneRoot, LibsRoot}, Pos: pf.Pos,
 		Files: []File{{Path: NativeData, Data: string(data)}}, Helpers: []string{NativeScript},
-		Workdir: TreeDir, Mounts: []Mount{{Image: b.rt.image, Target: RuntimeImageMount}, {Stage: b.tree, Target: TreeMount, Keep: KeepResult}}})
+		Workdir: TreeDir, Mounts: []Mount{
+			{Image: b.rt.image, Target: RuntimeImageMount},
+			{Stage: b.tree, Target: TreeMount, Keep: KeepResult},
+			{Stage: "deps", Target: BuiltMount, SamePlatform: true},
+		}})
 	b.tree = "native"
 	return nil
 }

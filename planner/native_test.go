@@ -159,7 +159,7 @@ func TestNativeBuildsRunOnTheTarget(t *testing.T) {
 				t.Fatalf("native stage = %+v, want one: %v", native, wantNative)
 			}
 			if native != nil {
-				if native.Platform != OnTarget || !slices.Equal(native.Needs, []string{"prune"}) || p.Stage("runtime").Copies[0].From != "native" {
+				if native.Platform != OnTarget || !slices.Equal(native.Needs, []string{"prune", "deps"}) || p.Stage("runtime").Copies[0].From != "native" {
 					t.Errorf("native stage %+v, runtime copies %+v", native, p.Stage("runtime").Copies)
 				}
 				// The compilers reach the native stage too, and node-gyp
@@ -173,6 +173,12 @@ func TestNativeBuildsRunOnTheTarget(t *testing.T) {
 				}
 				if !slices.Equal(in.Packages, tc.native) || native.Run[1] != "node "+NativeScript+" "+TreeDir+" "+NativeData {
 					t.Errorf("native run %q input %+v, want packages %q", native.Run[1], in, tc.native)
+				}
+				// On the build platform the install's store is mounted, and the
+				// script copies from it what the install built.
+				built := slices.IndexFunc(native.Mounts, func(m Mount) bool { return m.Stage == "deps" })
+				if built < 0 || !native.Mounts[built].SamePlatform || native.Mounts[built].Keep != "" || in.Built != native.Mounts[built].Target+BuildRoot+"/node_modules/.pnpm" {
+					t.Errorf("native mounts %+v input built %q: want the install read-only on the build platform only, its store the input's", native.Mounts, in.Built)
 				}
 			}
 			// The lockfile's snapshots say which packages only optional

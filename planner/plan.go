@@ -55,6 +55,9 @@ const (
 	// the runtime image (LibsDir while it runs).
 	LibsRoot = "/libs"
 	LibsDir  = TreeMount + LibsRoot
+	// BuiltMount is where the native stage sees the install (deps) when the
+	// target platform is the build platform.
+	BuiltMount = "/monokit/built"
 	// RuntimeImageMount is where the native stage sees the runtime image,
 	// read-only, to tell which libraries it already has.
 	RuntimeImageMount = "/monokit/runtime"
@@ -244,6 +247,10 @@ type Mount struct {
 	Stage  string `json:"stage,omitempty"`
 	Extra  bool   `json:"extra,omitempty"`
 	Keep   Keep   `json:"keep,omitempty"`
+	// SamePlatform mounts it only when the stage runs on the build platform
+	// (a target stage for a target platform that is the build platform): a
+	// build-platform stage's result is of use there and nowhere else.
+	SamePlatform bool `json:"samePlatform,omitempty"`
 }
 
 // Keep is what a stage keeps of a writable mount.
@@ -304,6 +311,11 @@ type NativeInput struct {
 	Optional []string `json:"optional"`
 	Libs     string   `json:"libs"`
 	Runtime  string   `json:"runtime"`
+	// Built is the install's virtual store (node_modules/.pnpm), where pnpm
+	// already ran these scripts on the build platform. It exists only when
+	// the target platform is the build platform: each package is then copied
+	// from there, as built, instead of built again.
+	Built string `json:"built,omitempty"`
 }
 
 // File is a file a stage writes before it runs.
@@ -534,6 +546,9 @@ func (m Mount) describe() string {
 		return fmt.Sprintf("%s at %s, written; kept for the stages that mount it", from, m.Target)
 	case KeepCollect:
 		return fmt.Sprintf("%s at %s, written; what the collect steps copy", from, m.Target)
+	}
+	if m.SamePlatform {
+		return fmt.Sprintf("%s at %s, read-only, when the target platform is the build platform", from, m.Target)
 	}
 	return fmt.Sprintf("%s at %s, read-only", from, m.Target)
 }

@@ -19,7 +19,12 @@ type scenario struct {
 	// repetition starts from the same warm cache.
 	cold bool
 	// edit changes the working copy for a target; it returns the undo.
-	edit      func(b *bench, target string, rep int) (func() error, error)
+	edit func(b *bench, target string, rep int) (func() error, error)
+	// files are, by target, the file the scenario edits (see editFile); a
+	// target without one skips it (it belongs to another example).
+	files map[string]string
+	// export appends an export instead of a comment.
+	export    bool
 	platforms string
 	// registryCache is CI on an ephemeral builder: the unmodified example's
 	// cache is exported to the registry (mode=max), the daemon's whole cache
@@ -30,25 +35,32 @@ type scenario struct {
 var scenarios = []scenario{
 	{name: "cold", cold: true},
 	{name: "no-op"},
-	{name: "edit-app", edit: editApp},
-	{name: "edit-shared-types", edit: func(b *bench, _ string, rep int) (func() error, error) {
-		return b.appendTo("packages/shared-types/src/index.ts", fmt.Sprintf("\nexport const benchEdit = %d;\n", time.Now().UnixNano()))
-	}},
-	{name: "edit-ui", edit: func(b *bench, _ string, rep int) (func() error, error) {
-		return b.appendTo("packages/ui/src/index.ts", fmt.Sprintf("\nexport const benchEdit = %d;\n", time.Now().UnixNano()))
-	}},
+	{name: "edit-app", files: appFiles},
+	{name: "edit-shared-types", export: true, files: map[string]string{"backend": "packages/shared-types/src/index.ts", "frontend": "packages/shared-types/src/index.ts"}},
+	{name: "edit-ui", export: true, files: map[string]string{"backend": "packages/ui/src/index.ts", "frontend": "packages/ui/src/index.ts"}},
+	// A shared package that wraps native modules (the native-modules
+	// corpus fixture: -example integration/testdata/corpus/native-modules
+	// -targets api).
+	{name: "edit-shared-lib", export: true, files: map[string]string{"api": "packages/db/src/index.ts"}},
 	{name: "add-dep-backend", edit: func(b *bench, _ string, rep int) (func() error, error) {
 		return b.addDependency(rep)
 	}},
 	// Cold, to compare with the one-platform cold build.
 	{name: "two-platforms", cold: true, platforms: "linux/amd64,linux/arm64"},
-	{name: "ci-registry-cache", registryCache: true, edit: editApp},
+	{name: "ci-registry-cache", registryCache: true, files: appFiles},
 }
 
-// editApp changes one source file of the target's app.
-func editApp(b *bench, target string, _ int) (func() error, error) {
-	f := map[string]string{"backend": "services/backend/src/health.controller.ts", "frontend": "apps/frontend/app/page.tsx"}[target]
-	return b.appendTo(f, fmt.Sprintf("\n// bench edit %d\n", time.Now().UnixNano()))
+// appFiles are a source file of each target's app.
+var appFiles = map[string]string{"backend": "services/backend/src/health.controller.ts", "frontend": "apps/frontend/app/page.tsx", "api": "apps/api/server.js"}
+
+// editFile appends to the scenario's file for target: a comment, or an
+// export so a shared package's build output changes.
+func (b *bench) editFile(sc scenario, target string) (func() error, error) {
+	text := fmt.Sprintf("\n// bench edit %d\n", time.Now().UnixNano())
+	if sc.export {
+		text = fmt.Sprintf("\nexport const benchEdit = %d;\n", time.Now().UnixNano())
+	}
+	return b.appendTo(sc.files[target], text)
 }
 
 func scenarioNames() []string {
@@ -143,6 +155,10 @@ func (b *bench) measure(ctx context.Context, t tool, target string, sc scenario)
 		row.Skipped = "the Dockerfiles run every step on the target platform and this machine has no arm64 emulation (binfmt)"
 		return row, nil
 	}
+	if _, ok := sc.files[target]; sc.files != nil && !ok {
+		row.Skipped = "no file to edit for this target"
+		return row, nil
+	}
 	var ran, cached, bytes []int64
 	for rep := range b.reps {
 		var cacheFrom []func(*client.SolveOpt)
@@ -174,8 +190,15 @@ func (b *bench) measure(ctx context.Context, t tool, target string, sc scenario)
 			}
 		}
 		undo := func() error { return nil }
-		if sc.edit != nil {
-			u, err := sc.edit(b, target, rep)
+		var edit func() (func() error, error)
+		switch {
+		case sc.files != nil:
+			edit = func() (func() error, error) { return b.editFile(sc, target) }
+		case sc.edit != nil:
+			edit = func() (func() error, error) { return sc.edit(b, target, rep) }
+		}
+		if edit != nil {
+			u, err := edit()
 			if err != nil {
 				return row, err
 			}

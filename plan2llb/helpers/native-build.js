@@ -7,9 +7,14 @@
 // usage: node native-build.js <tree> <input.json>
 // input.json is planner.NativeInput: {"packages": ["name@version", ...] (empty or
 // null: every package with an install script), "optional": [...], "libs": dir,
-// "runtime": dir}. A failed script of an optional package (only optional
-// dependencies reach it) is a warning, as pnpm treats it: its parent falls back
-// without it.
+// "runtime": dir, "built": dir}. A failed script of an optional package (only
+// optional dependencies reach it) is a warning, as pnpm treats it: its parent
+// falls back without it.
+//
+// "built" is the install's virtual store, mounted only when this platform is
+// the one the install ran on: there pnpm already ran these scripts, so each
+// package it holds is copied as built (with what its scripts wrote beside it)
+// instead of built twice. A package it lacks is built here.
 //
 // Then every addon in the tree (.node) is resolved by this image's loader
 // (ldd), and each shared library it links that the runtime image (mounted at
@@ -50,6 +55,7 @@ const found = new Set();
 // The addons before the scripts run: those the scripts write are compiled here.
 const before = new Map(addons(tree).map((f) => [f, fs.statSync(f).mtimeMs]));
 let ran = 0;
+let copiedPackages = 0;
 for (const entry of fs.existsSync(store) ? fs.readdirSync(store).sort() : []) {
   const nm = path.join(store, entry, 'node_modules');
   if (!fs.existsSync(nm)) continue;
@@ -63,6 +69,12 @@ for (const entry of fs.existsSync(store) ? fs.readdirSync(store).sort() : []) {
       scripts.install = 'node-gyp rebuild';
     }
     found.add(id);
+    if (!scripts.preinstall && !scripts.install && !scripts.postinstall) continue;
+    if (copyBuilt(entry, dir, id)) {
+      console.log(`monokit: ${id}: built by the install on ${platform}, copied`);
+      copiedPackages++;
+      continue;
+    }
     for (const ev of ['preinstall', 'install', 'postinstall']) {
       if (!scripts[ev]) continue;
       console.log(`monokit: ${id} ${ev} on ${platform}: ${scripts[ev]}`);
@@ -95,8 +107,49 @@ for (const w of wanted) {
   if (!found.has(w)) console.log(`monokit: ${w} is not installed for ${platform}; nothing to build`);
 }
 console.log(`monokit: ran ${ran} install script(s) on ${platform}`);
+if (input.built && fs.existsSync(input.built)) {
+  console.log(`monokit: copied ${copiedPackages} package(s) the install built on ${platform}`);
+}
 
 if (input.libs) collectLibs(input.libs, input.runtime || '/');
+
+// copyBuilt replaces the package at dir (in the tree's store entry) with the
+// same package from the install's store, where its scripts already ran, and
+// adds what they wrote beside it in the entry's node_modules (links to its
+// dependencies are the tree's own). False when the install does not hold it.
+function copyBuilt(entry, dir, id) {
+  if (!input.built || !fs.existsSync(input.built)) return false;
+  const src = path.join(input.built, path.relative(store, dir));
+  let pj;
+  try { pj = JSON.parse(fs.readFileSync(path.join(src, 'package.json'), 'utf8')); } catch { return false; }
+  if (`${pj.name}@${pj.version}` !== id) return false;
+  // An addon the package ships, not one its scripts wrote, stays one the
+  // scripts did not write (see collectLibs).
+  const shipped = addons(dir).filter((f) => {
+    const b = path.join(src, path.relative(dir, f));
+    return fs.existsSync(b) && fs.readFileSync(b).equals(fs.readFileSync(f));
+  });
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.cpSync(src, dir, { recursive: true, verbatimSymlinks: true });
+  for (const f of shipped) before.set(f, fs.statSync(f).mtimeMs);
+  const nm = path.join(store, entry, 'node_modules');
+  const srcNm = path.join(input.built, entry, 'node_modules');
+  for (const e of fs.readdirSync(srcNm, { withFileTypes: true })) {
+    const to = path.join(nm, e.name);
+    if (e.isSymbolicLink() || lexists(to)) continue;
+    fs.cpSync(path.join(srcNm, e.name), to, { recursive: true, verbatimSymlinks: true });
+  }
+  return true;
+}
+
+function lexists(p) {
+  try {
+    fs.lstatSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 // addons lists the .node files under dir, not following symlinks (pnpm's
 // links point back into the tree).

@@ -73,3 +73,39 @@ test('copies the libraries an addon links that the runtime lacks, and fails only
   assert.match(r.out, /libgone\.so\.1/);
   assert.match(r.out, /system-packages/);
 });
+
+test('on the install\'s platform, packages the install built are copied, not built again', (t) => {
+  const dir = tmp(t);
+  const tree = path.join(dir, 'tree');
+  const built = path.join(dir, 'built');
+  const manifest = (name) => ({ name, version: '1.0.0', scripts: { install: 'echo here > out.txt' } });
+  const copied = pkg(tree, 'ok-addon@1.0.0', manifest('ok-addon'));
+  const ranHere = pkg(tree, 'broken-addon@1.0.0', { ...manifest('broken-addon'), scripts: { install: 'echo here > out.txt' } });
+  // The install's store: ok-addon built, with what its script wrote beside it
+  // and a link to a dependency; broken-addon is not in it.
+  const src = pkg(built, 'ok-addon@1.0.0', manifest('ok-addon'));
+  write(path.join(src, 'out.txt'), 'by the install\n');
+  write(path.join(src, 'build/Release/addon.node'), 'compiled');
+  write(path.join(path.dirname(src), '.generated/client.js'), 'generated');
+  fs.symlinkSync('../../dep@1.0.0/node_modules/dep', path.join(path.dirname(src), 'dep'));
+  const store = path.join(built, 'node_modules', '.pnpm');
+
+  const r = run('native-build.js', [tree, input(dir, 'native.json', { libs: '', runtime: '', built: store, packages: ['broken-addon@1.0.0', 'ok-addon@1.0.0'] })]);
+  assert.strictEqual(r.status, 0, r.out);
+  assert.match(r.out, /ok-addon@1\.0\.0: built by the install on .*, copied/);
+  assert.match(r.out, /ran 1 install script\(s\)/);
+  assert.match(r.out, /copied 1 package\(s\)/);
+  assert.strictEqual(fs.readFileSync(path.join(copied, 'out.txt'), 'utf8'), 'by the install\n');
+  assert.ok(exists(path.join(copied, 'build/Release/addon.node')), r.out);
+  assert.ok(exists(path.join(path.dirname(copied), '.generated/client.js')), 'what the script wrote beside the package was not copied');
+  assert.ok(!exists(path.join(path.dirname(copied), 'dep')), 'a link to a dependency came from the install instead of the tree');
+  assert.strictEqual(fs.readFileSync(path.join(ranHere, 'out.txt'), 'utf8'), 'here\n');
+
+  // Another platform: no install mounted, every script runs.
+  const again = path.join(dir, 'tree2');
+  pkg(again, 'ok-addon@1.0.0', manifest('ok-addon'));
+  const r2 = run('native-build.js', [again, input(dir, 'native.json', { libs: '', runtime: '', built: path.join(dir, 'absent'), packages: ['ok-addon@1.0.0'] })]);
+  assert.strictEqual(r2.status, 0, r2.out);
+  assert.match(r2.out, /ran 1 install script\(s\)/);
+  assert.doesNotMatch(r2.out, /copied/);
+});

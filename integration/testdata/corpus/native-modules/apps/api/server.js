@@ -1,22 +1,24 @@
-// better-sqlite3 compiles from source here (its prebuilt binaries are GitHub
-// downloads), and so does libpq, pg-native's addon, which links PostgreSQL's
+// better-sqlite3 (through the workspace package @native/db), cpu-features and
+// libpq (pg-native's addon) compile from source here: their prebuilt binaries
+// are GitHub downloads, or there are none. libpq links PostgreSQL's
 // libpq.so.5: the runtime image lacks it (and what it links) until monokit
 // adds them, so loading pg-native fails without. bcrypt ships prebuilt
 // binaries inside its npm package.
 const http = require("node:http");
-const Database = require("better-sqlite3");
+const { openStore } = require("@native/db");
 const bcrypt = require("bcrypt");
+const cpu = require("cpu-features");
 const PgNative = require("pg-native");
 
-const db = new Database(":memory:");
-db.exec("create table t (v text)");
-db.prepare("insert into t values (?)").run("from sqlite");
+const store = openStore();
+store.put("from sqlite");
 const hash = bcrypt.hashSync("secret", 4);
+const arch = cpu().arch;
 
 const server = http.createServer((req, res) => {
   if (req.url === "/health") {
     res.writeHead(200, { "content-type": "application/json" });
-    res.end(JSON.stringify({ status: "ok", sqlite: db.prepare("select v from t").get().v, bcrypt: bcrypt.compareSync("secret", hash), pg: typeof new PgNative().connect }));
+    res.end(JSON.stringify({ status: "ok", sqlite: store.first(), bcrypt: bcrypt.compareSync("secret", hash), pg: typeof new PgNative().connect, cpu: typeof arch }));
     return;
   }
   res.writeHead(404).end();
