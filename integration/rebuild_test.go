@@ -102,6 +102,28 @@ func TestIncrementalRebuilds(t *testing.T) {
 	}
 }
 
+// TestSharedNativeLibEdit: an edit to a workspace package that wraps native
+// modules rebuilds that package and lays its files onto the production tree;
+// the deploy and the native stage, which saw only the install, stay cached.
+func TestSharedNativeLibEdit(t *testing.T) {
+	needDaemon(t)
+	ctx, cancel := deadline(context.Background(), 20*time.Minute)
+	defer cancel()
+	dir := copyTree(t, filepath.Join(corpusDir, "native-modules"))
+	api := build{dir: dir, target: "api"}
+	if _, err := api.run(ctx, t, inProcess); err != nil {
+		t.Fatal(err)
+	}
+	appendFile(t, filepath.Join(dir, "packages/db/src/index.ts"), fmt.Sprintf("\nexport const edited%d = 1;\n", time.Now().UnixNano()))
+	res, err := api.run(ctx, t, inProcess)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := ranSteps(res.progress.Vertices), []string{"build:@native/db", "workspace"}; !slices.Equal(got, want) {
+		t.Errorf("editing @native/db ran %q, want %q", got, want)
+	}
+}
+
 // TestContextHoldsOnlyTheClosure puts a large file in a package outside the
 // backend's closure: building the backend must not send it.
 func TestContextHoldsOnlyTheClosure(t *testing.T) {

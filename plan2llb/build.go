@@ -382,9 +382,6 @@ func (b *graph) exec(ctx context.Context, base llb.State, s planner.Stage) (llb.
 	}
 	run := []llb.RunOption{shell(s.Run)}
 	for _, m := range s.Mounts {
-		if m.SamePlatform && !b.onBuildPlatform(s) {
-			continue
-		}
 		src, err := b.mountSource(ctx, s, m)
 		if err != nil {
 			return llb.State{}, err
@@ -418,13 +415,6 @@ func (b *graph) exec(ctx context.Context, base llb.State, s planner.Stage) (llb.
 		}
 	}
 	return result, nil
-}
-
-// onBuildPlatform reports whether stage s runs on the build platform: a
-// build-platform stage, or a target stage for a target that is the build
-// platform (linux/amd64 for linux/amd64, not linux/386).
-func (b *graph) onBuildPlatform(s planner.Stage) bool {
-	return s.Platform != planner.OnTarget || platforms.OnlyStrict(b.o.BuildPlatform).Match(b.o.TargetPlatform)
 }
 
 // mountSource is what a mount starts as: an image for the target platform, a

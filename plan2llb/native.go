@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/containerd/platforms"
 	"github.com/moby/buildkit/client/llb"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 
@@ -32,8 +33,17 @@ func helper(name string) ([]byte, error) {
 
 // native runs the install scripts pnpm deploy skipped, on the target platform:
 // the build image for that platform, the production tree mounted, one exec.
-// It is the only step that may execute on the target platform.
+// It is the only step that may execute on the target platform. For the build
+// platform it runs as the plan's variant says, from a stage it needs.
 func (b *graph) native(ctx context.Context, s planner.Stage) error {
+	if v := s.OnBuildPlatform; v != nil && platforms.OnlyStrict(b.o.BuildPlatform).Match(b.o.TargetPlatform) {
+		base, err := b.need(s, v.From)
+		if err != nil {
+			return err
+		}
+		s.Run = v.Run
+		return b.treeScript(ctx, s, base)
+	}
 	img, _, err := b.o.Image(ctx, s.Image, b.o.TargetPlatform)
 	if err != nil {
 		return err

@@ -160,11 +160,12 @@ func versionBefore(v string, min *semver.Version) bool {
 // addons link that the runtime image lacks.
 //
 // On a target platform that is the build platform, the install already ran
-// these scripts: the stage mounts it and copies each package as built, so a
-// one-platform build compiles once.
+// these scripts: the stage starts from it, which has the system packages
+// too, and copies each package as built, so a one-platform build compiles
+// once.
 func (b *builder) native(pf Platforms) error {
 	in := NativeInput{Packages: pf.Native, Optional: pf.Optional, Libs: LibsDir, Runtime: RuntimeImageMount,
-		Built: BuiltMount + BuildRoot + "/node_modules/.pnpm"}
+		Built: BuildRoot + "/node_modules/.pnpm"}
 	if pf.AllNative {
 		in.Packages = nil
 	}
@@ -172,14 +173,12 @@ func (b *builder) native(pf Platforms) error {
 	if err != nil {
 		return err
 	}
+	script := "node " + NativeScript + " " + TreeDir + " " + NativeData
 	b.add(Stage{ID: "native", Kind: KindNative, Image: b.rt.buildImage, Needs: []string{b.tree, "deps"}, Platform: OnTarget,
-		Run: append(b.systemPackages(), "node "+NativeScript+" "+TreeDir+" "+NativeData), Env: toolchainEnv, Outputs: []string{PruneRoot, LibsRoot}, Pos: pf.Pos,
+		Run: append(b.systemPackages(), script), Env: toolchainEnv, Outputs: []string{PruneRoot, LibsRoot}, Pos: pf.Pos,
 		Files: []File{{Path: NativeData, Data: string(data)}}, Helpers: []string{NativeScript},
-		Workdir: TreeDir, Mounts: []Mount{
-			{Image: b.rt.image, Target: RuntimeImageMount},
-			{Stage: b.tree, Target: TreeMount, Keep: KeepResult},
-			{Stage: "deps", Target: BuiltMount, SamePlatform: true},
-		}})
+		Workdir: TreeDir, Mounts: []Mount{{Image: b.rt.image, Target: RuntimeImageMount}, {Stage: b.tree, Target: TreeMount, Keep: KeepResult}},
+		OnBuildPlatform: &Variant{From: "deps", Run: []string{script}}})
 	b.tree = "native"
 	return nil
 }

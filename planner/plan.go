@@ -55,9 +55,7 @@ const (
 	// the runtime image (LibsDir while it runs).
 	LibsRoot = "/libs"
 	LibsDir  = TreeMount + LibsRoot
-	// BuiltMount is where the native stage sees the install (deps) when the
-	// target platform is the build platform.
-	BuiltMount = "/monokit/built"
+
 	// RuntimeImageMount is where the native stage sees the runtime image,
 	// read-only, to tell which libraries it already has.
 	RuntimeImageMount = "/monokit/runtime"
@@ -125,6 +123,9 @@ type Stage struct {
 	Level int `json:"level,omitempty"`
 	// Image is the base image of toolchain and runtime stages.
 	Image string `json:"image,omitempty"`
+	// OnBuildPlatform replaces Image and Run for a target stage when the
+	// target platform is the build platform.
+	OnBuildPlatform *Variant `json:"onBuildPlatform,omitempty"`
 	// Needs are the stages whose results this one starts from or copies.
 	Needs []string `json:"needs,omitempty"`
 	// Inputs are the build-context paths and globs (relative to the repository
@@ -173,6 +174,14 @@ type Stage struct {
 	// Secrets are mounted into Run, never into its result.
 	Secrets bool     `json:"secrets,omitempty"`
 	Pos     diag.Pos `json:"-"`
+}
+
+// Variant is how a target stage runs on the build platform: from a stage it
+// needs (which already holds what Run installs first on the image, and what
+// that platform built), with its own commands.
+type Variant struct {
+	From string   `json:"from"`
+	Run  []string `json:"run"`
 }
 
 // Copy is a file operation from a needed stage into this one.
@@ -247,10 +256,6 @@ type Mount struct {
 	Stage  string `json:"stage,omitempty"`
 	Extra  bool   `json:"extra,omitempty"`
 	Keep   Keep   `json:"keep,omitempty"`
-	// SamePlatform mounts it only when the stage runs on the build platform
-	// (a target stage for a target platform that is the build platform): a
-	// build-platform stage's result is of use there and nowhere else.
-	SamePlatform bool `json:"samePlatform,omitempty"`
 }
 
 // Keep is what a stage keeps of a writable mount.
@@ -313,8 +318,8 @@ type NativeInput struct {
 	Runtime  string   `json:"runtime"`
 	// Built is the install's virtual store (node_modules/.pnpm), where pnpm
 	// already ran these scripts on the build platform. It exists only when
-	// the target platform is the build platform: each package is then copied
-	// from there, as built, instead of built again.
+	// the stage starts from the install (Stage.OnBuildPlatform): each package
+	// is then copied from there, as built, instead of built again.
 	Built string `json:"built,omitempty"`
 }
 
@@ -466,6 +471,9 @@ func (p *Plan) WriteText(w io.Writer) {
 		for _, r := range s.Run {
 			fmt.Fprintf(w, "  run:     %s\n", r)
 		}
+		if v := s.OnBuildPlatform; v != nil {
+			fmt.Fprintf(w, "  when the target platform is the build platform: from %s, run %s\n", v.From, strings.Join(v.Run, " && "))
+		}
 		for _, c := range s.Caches {
 			fmt.Fprintf(w, "  cache:   %s (%s, %s)\n", c.Target, c.Name, c.Sharing)
 		}
@@ -546,9 +554,6 @@ func (m Mount) describe() string {
 		return fmt.Sprintf("%s at %s, written; kept for the stages that mount it", from, m.Target)
 	case KeepCollect:
 		return fmt.Sprintf("%s at %s, written; what the collect steps copy", from, m.Target)
-	}
-	if m.SamePlatform {
-		return fmt.Sprintf("%s at %s, read-only, when the target platform is the build platform", from, m.Target)
 	}
 	return fmt.Sprintf("%s at %s, read-only", from, m.Target)
 }

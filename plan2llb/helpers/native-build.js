@@ -11,8 +11,9 @@
 // optional dependencies reach it) is a warning, as pnpm treats it: its parent
 // falls back without it.
 //
-// "built" is the install's virtual store, mounted only when this platform is
-// the one the install ran on: there pnpm already ran these scripts, so each
+// "built" is the install's virtual store, there only when this stage starts
+// from the install, on the platform it ran on: pnpm already ran these scripts
+// there, so each
 // package it holds is copied as built (with what its scripts wrote beside it)
 // instead of built twice. A package it lacks is built here.
 //
