@@ -13,9 +13,8 @@
 //
 // "built" is the install's virtual store, there only when this stage starts
 // from the install, on the platform it ran on: pnpm already ran these scripts
-// there, so each
-// package it holds is copied as built (with what its scripts wrote beside it)
-// instead of built twice. A package it lacks is built here.
+// there, so each package it holds is copied as built (with what its scripts
+// wrote beside it) instead of built twice. A package it lacks is built here.
 //
 // Then every addon in the tree (.node) is resolved by this image's loader
 // (ldd), and each shared library it links that the runtime image (mounted at
