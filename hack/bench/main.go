@@ -5,6 +5,12 @@
 //
 //	hack/up && go run ./hack/bench -reps 3 -o _out/bench.json
 //
+// -example integration/testdata/corpus/native-modules -targets api measures a
+// fixture whose production tree holds native modules compiled from source
+// (better-sqlite3 through a workspace package, cpu-features, libpq) against
+// pnpm's documented Dockerfile (its docker/api.Dockerfile); edit-shared-lib
+// edits that workspace package.
+//
 // Every build goes through BuildKit's dockerfile.v0 frontend, as docker buildx
 // build does: the baseline as a Dockerfile, monokit through "# syntax=" in
 // monokit.yaml. Builds are solved without exporting (the cache is the result, as
