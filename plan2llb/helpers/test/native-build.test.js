@@ -72,6 +72,22 @@ test('copies the libraries an addon links that the runtime lacks, and fails only
   assert.notStrictEqual(r.status, 0, r.out);
   assert.match(r.out, /libgone\.so\.1/);
   assert.match(r.out, /system-packages/);
+
+  // Copied from the install on its platform: an addon the tree already had
+  // (shipped by the package) stays a warning; one only the install's scripts
+  // wrote fails, as if compiled here.
+  const store = path.join(dir, 'built/node_modules/.pnpm');
+  const src = path.join(store, path.relative(path.join(tree, 'node_modules/.pnpm'), addon));
+  fs.cpSync(addon, src, { recursive: true });
+  const copy = () => run('native-build.js', [tree, input(dir, 'native.json', { packages: ['tls-addon@1.0.0'], optional: [], libs, runtime, built: store })]);
+  r = copy();
+  assert.strictEqual(r.status, 0, r.out);
+  assert.match(r.out, /copied 1 package\(s\)/);
+  assert.match(r.out, /warning: tls-addon\/build\/Release\/gone\.node links libgone\.so\.1/);
+  fs.copyFileSync(path.join(src, 'build/Release/gone.node'), path.join(src, 'build/Release/compiled.node'));
+  r = copy();
+  assert.notStrictEqual(r.status, 0, r.out);
+  assert.match(r.out, /compiled\.node links libgone\.so\.1/);
 });
 
 test('on the install\'s platform, packages the install built are copied, not built again', (t) => {
