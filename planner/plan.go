@@ -55,7 +55,6 @@ const (
 	// the runtime image (LibsDir while it runs).
 	LibsRoot = "/libs"
 	LibsDir  = TreeMount + LibsRoot
-
 	// RuntimeImageMount is where the native stage sees the runtime image,
 	// read-only, to tell which libraries it already has.
 	RuntimeImageMount = "/monokit/runtime"

@@ -10,8 +10,9 @@
 #  - pnpm installed with npm at the pinned version (corepack cannot verify
 #    signatures against this registry), and deploy --legacy as pnpm 10 needs
 #    without injected workspace packages;
-#  - the runner is node:24-trixie-slim with libpq5 installed, as a user, with
-#    a non-root user added to /etc/passwd directly.
+#  - the runner is node:24-trixie-slim (the documented one reuses the build
+#    image) with libpq5 installed, and runs as a non-root user added to
+#    /etc/passwd directly.
 # Build: buildctl build --frontend dockerfile.v0 --local context=. --local dockerfile=docker \
 #   --opt filename=api.Dockerfile
 
