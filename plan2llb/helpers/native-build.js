@@ -36,6 +36,8 @@ const store = path.join(tree, 'node_modules', '.pnpm');
 // npm, which the build image carries, bundles node-gyp.
 const npmDir = path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm');
 const platform = `${process.platform}/${process.arch}`;
+// The install's store, when this stage starts from the install (see above).
+const built = input.built && fs.existsSync(input.built) ? input.built : null;
 
 function packagesIn(nm) {
   const out = [];
@@ -107,7 +109,7 @@ for (const w of wanted) {
   if (!found.has(w)) console.log(`monokit: ${w} is not installed for ${platform}; nothing to build`);
 }
 console.log(`monokit: ran ${ran} install script(s) on ${platform}`);
-if (input.built && fs.existsSync(input.built)) {
+if (built) {
   console.log(`monokit: copied ${copiedPackages} package(s) the install built on ${platform}`);
 }
 
@@ -118,8 +120,8 @@ if (input.libs) collectLibs(input.libs, input.runtime || '/');
 // adds what they wrote beside it in the entry's node_modules (links to its
 // dependencies are the tree's own). False when the install does not hold it.
 function copyBuilt(entry, dir, id) {
-  if (!input.built || !fs.existsSync(input.built)) return false;
-  const src = path.join(input.built, path.relative(store, dir));
+  if (!built) return false;
+  const src = path.join(built, path.relative(store, dir));
   let pj;
   try { pj = JSON.parse(fs.readFileSync(path.join(src, 'package.json'), 'utf8')); } catch { return false; }
   if (`${pj.name}@${pj.version}` !== id) return false;
@@ -133,7 +135,7 @@ function copyBuilt(entry, dir, id) {
   fs.cpSync(src, dir, { recursive: true, verbatimSymlinks: true });
   for (const f of shipped) before.set(f, fs.statSync(f).mtimeMs);
   const nm = path.join(store, entry, 'node_modules');
-  const srcNm = path.join(input.built, entry, 'node_modules');
+  const srcNm = path.join(built, entry, 'node_modules');
   for (const e of fs.readdirSync(srcNm, { withFileTypes: true })) {
     const to = path.join(nm, e.name);
     if (e.isSymbolicLink() || lexists(to)) continue;
