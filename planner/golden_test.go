@@ -2,6 +2,7 @@ package planner
 
 import (
 	"bytes"
+	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
@@ -36,8 +37,11 @@ func TestGoldenPlans(t *testing.T) {
 		for _, p := range plans {
 			name := filepath.Base(dir) + "-" + p.Target + ".json"
 			seen[name] = true
-			var got bytes.Buffer
-			if err := p.WriteJSON(&got); err != nil {
+			var line, got bytes.Buffer
+			if err := p.WriteJSON(&line); err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Indent(&got, line.Bytes(), "", "  "); err != nil { // for reviewable diffs
 				t.Fatal(err)
 			}
 			golden := filepath.Join("testdata", "plans", name)

@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -47,13 +49,29 @@ func TestPlanBackend(t *testing.T) {
 	}
 }
 
+// TestPlanJSON: --json prints one plan per line (JSON Lines), so every
+// target's plan decodes on its own.
 func TestPlanJSON(t *testing.T) {
-	out, err := runCmd(t, "plan", "--json", "--target", "frontend", nexus)
+	out, err := runCmd(t, "plan", "--json", nexus)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out, `"preset": "next"`) || !strings.Contains(out, `"id": "build:@nexus/ui"`) {
-		t.Errorf("json plan:\n%s", out)
+	var targets []string
+	for line := range strings.Lines(out) {
+		var p struct {
+			Target, Preset string
+			Stages         []struct{ ID string }
+		}
+		if err := json.Unmarshal([]byte(line), &p); err != nil {
+			t.Fatalf("a line is not one plan: %v\n%.200s", err, line)
+		}
+		targets = append(targets, p.Target+"/"+p.Preset)
+		if p.Target == "frontend" && !slices.ContainsFunc(p.Stages, func(s struct{ ID string }) bool { return s.ID == "build:@nexus/ui" }) {
+			t.Errorf("the frontend's plan has no build:@nexus/ui stage")
+		}
+	}
+	if want := []string{"backend/node", "frontend/next"}; !slices.Equal(targets, want) {
+		t.Errorf("plans for %v, want %v", targets, want)
 	}
 }
 
