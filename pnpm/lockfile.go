@@ -57,32 +57,23 @@ type LockDep struct {
 	Pos       diag.Pos
 }
 
-// ParseLockfile reads pnpm-lock.yaml.
+// ParseLockfile reads pnpm-lock.yaml: with scanDocuments when it can read
+// the file exactly, else with yaml.v3.
 func ParseLockfile(file string, data []byte) (*Lockfile, error) {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var docs []*yaml.Node
-	for {
-		var doc yaml.Node
-		err := dec.Decode(&doc)
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, diag.YAMLError(file, err)
-		}
-		if len(doc.Content) > 0 && doc.Content[0].Kind == yaml.MappingNode {
-			docs = append(docs, doc.Content[0])
-		}
-	}
-	lf := &Lockfile{File: file, Importers: map[string]*Importer{}}
+	return parseLockfile(file, data, true)
+}
+
+func parseLockfile(file string, data []byte, fast bool) (*Lockfile, error) {
 	var main *yaml.Node
-	for _, d := range docs {
-		if pm := envPackageManager(d); pm != "" || isEnvDocument(d) {
-			lf.PackageManager = pm
-			continue
+	lf := &Lockfile{File: file, Importers: map[string]*Importer{}}
+	docs, ok := scanDocuments(data)
+	if !fast || !ok {
+		var err error // yaml.v3 reads the whole file, and reports its errors
+		if docs, err = decodeDocuments(file, data); err != nil {
+			return nil, err
 		}
-		main = d // the project graph is the last non-env document
 	}
+	main, lf.PackageManager = pickProjectGraph(docs)
 	if main == nil {
 		return nil, diag.Errorf(diag.Pos{File: file, Line: 1}, "pnpm-lock.yaml holds no project graph: run pnpm install and commit the lockfile")
 	}
@@ -130,6 +121,37 @@ func ParseLockfile(file string, data []byte) (*Lockfile, error) {
 		lf.Importers[k.Value] = importer(file, k.Value, k, v)
 	})
 	return lf, nil
+}
+
+func decodeDocuments(file string, data []byte) ([]*yaml.Node, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var docs []*yaml.Node
+	for {
+		var doc yaml.Node
+		err := dec.Decode(&doc)
+		if errors.Is(err, io.EOF) {
+			return docs, nil
+		}
+		if err != nil {
+			return nil, diag.YAMLError(file, err)
+		}
+		if len(doc.Content) > 0 && doc.Content[0].Kind == yaml.MappingNode {
+			docs = append(docs, doc.Content[0])
+		}
+	}
+}
+
+// pickProjectGraph is the last document that is not pnpm 11's env document,
+// and the pnpm version an env document pins.
+func pickProjectGraph(docs []*yaml.Node) (main *yaml.Node, packageManager string) {
+	for _, d := range docs {
+		if pm := envPackageManager(d); pm != "" || isEnvDocument(d) {
+			packageManager = pm
+			continue
+		}
+		main = d
+	}
+	return main, packageManager
 }
 
 func importer(file, dir string, k, v *yaml.Node) *Importer {

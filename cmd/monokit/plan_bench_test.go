@@ -25,30 +25,38 @@ func TestMain(m *testing.M) {
 }
 
 // BenchmarkPlanLargeWorkspace is `monokit plan --json` on a synthetic
-// workspace of 1,000 packages with a 5 MB lockfile, in process; it also
-// reports the peak RSS of one run of the CLI (this test binary, re-executed
-// as monokit) as maxRSS-MB.
+// workspace of 1,000 packages with a 5 MB lockfile, in process, for each
+// shape of workspace (testkit.Tree, testkit.Chain); it also reports the peak
+// RSS of one run of the CLI (this test binary, re-executed as monokit) as
+// maxRSS-MB.
 func BenchmarkPlanLargeWorkspace(b *testing.B) {
-	dir := b.TempDir()
-	if err := testkit.Synthetic(dir, 1000, 5<<20); err != nil {
-		b.Fatal(err)
-	}
-	args := []string{"plan", "--json", "--target", "app", dir}
-	b.ResetTimer()
-	for b.Loop() {
-		if err := run(context.Background(), args, io.Discard, io.Discard); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.StopTimer()
-	var stderr bytes.Buffer
-	cmd := exec.Command(os.Args[0], args...)
-	cmd.Env = append(os.Environ(), runAsCLI+"=1")
-	cmd.Stdout, cmd.Stderr = io.Discard, &stderr
-	if err := cmd.Run(); err != nil {
-		b.Fatalf("%v\n%s", err, stderr.String())
-	}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		b.ReportMetric(float64(ru.Maxrss)/1024, "maxRSS-MB")
+	for _, shape := range []struct {
+		name  string
+		shape testkit.Shape
+	}{{"tree", testkit.Tree}, {"chain", testkit.Chain}} {
+		b.Run(shape.name, func(b *testing.B) {
+			dir := b.TempDir()
+			if err := testkit.Synthetic(dir, 1000, 5<<20, shape.shape); err != nil {
+				b.Fatal(err)
+			}
+			args := []string{"plan", "--json", "--target", "app", dir}
+			b.ResetTimer()
+			for b.Loop() {
+				if err := run(context.Background(), args, io.Discard, io.Discard); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.StopTimer()
+			var stderr bytes.Buffer
+			cmd := exec.Command(os.Args[0], args...)
+			cmd.Env = append(os.Environ(), runAsCLI+"=1")
+			cmd.Stdout, cmd.Stderr = io.Discard, &stderr
+			if err := cmd.Run(); err != nil {
+				b.Fatalf("%v\n%s", err, stderr.String())
+			}
+			if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+				b.ReportMetric(float64(ru.Maxrss)/1024, "maxRSS-MB")
+			}
+		})
 	}
 }

@@ -10,13 +10,28 @@ import (
 	"strings"
 )
 
+// Shape is how a synthetic workspace's packages depend on one another.
+type Shape int
+
+const (
+	// Tree: p_i depends on p_2i+1 and p_2i+2, as a binary heap, and every
+	// package on one shared core package (the last). The app reaches every
+	// package; a package's closure is its subtree and the core, so the
+	// closures add up to about n·log2(n). Large real workspaces are shaped
+	// like this: apps over libraries over a few shared ones.
+	Tree Shape = iota
+	// Chain: p_i depends on p_i+1, p_i+7 and p_2i+1, so p_i's closure is
+	// every package after it and the closures add up to n²/2: the worst case.
+	Chain
+)
+
 // Synthetic writes a pnpm workspace of n packages (packages/p0000 …) into
-// dir, with a v9 lockfile of about lockBytes: each package depends on up to
-// three workspace packages of higher index and on a few of the registry
-// packages, which depend on one another in turn. p0000, the target "app",
-// therefore reaches most of the workspace. Everything is consistent, so the
-// planner sees no lockfile drift.
-func Synthetic(dir string, n, lockBytes int) error {
+// dir, with a v9 lockfile of about lockBytes: each package depends on
+// workspace packages of higher index, as shape says, and on three of the
+// registry packages, which depend on one another in turn. p0000 is the
+// target "app" and reaches the whole workspace. Everything is consistent, so
+// the planner sees no lockfile drift.
+func Synthetic(dir string, n, lockBytes int, shape Shape) error {
 	write := func(rel, data string) error {
 		p := filepath.Join(dir, rel)
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -41,8 +56,12 @@ func Synthetic(dir string, n, lockBytes int) error {
 		dir := fmt.Sprintf("packages/p%04d", i)
 		deps := map[string]string{}
 		var lines []string
-		for _, j := range []int{i + 1, i + 7, 2*i + 1} {
-			if j < n {
+		wsDeps := []int{i + 1, i + 7, 2*i + 1}
+		if shape == Tree {
+			wsDeps = []int{2*i + 1, 2*i + 2, n - 1}
+		}
+		for _, j := range wsDeps {
+			if j < n && j > i {
 				if _, ok := deps[name(j)]; ok {
 					continue
 				}
@@ -72,9 +91,10 @@ func Synthetic(dir string, n, lockBytes int) error {
 	}
 	for i := range libs {
 		fmt.Fprintf(&pkgs, "\n  lib%05d@1.0.0:\n    resolution: {integrity: %s}\n    engines: {node: '>=18'}\n", i, integrity(fmt.Sprint(i)))
-		fmt.Fprintf(&snaps, "\n  lib%05d@1.0.0:\n", i)
 		if next := []int{i + 1, i + 2}; next[1] < libs {
-			fmt.Fprintf(&snaps, "    dependencies:\n      lib%05d: 1.0.0\n      lib%05d: 1.0.0\n", next[0], next[1])
+			fmt.Fprintf(&snaps, "\n  lib%05d@1.0.0:\n    dependencies:\n      lib%05d: 1.0.0\n      lib%05d: 1.0.0\n", i, next[0], next[1])
+		} else {
+			fmt.Fprintf(&snaps, "\n  lib%05d@1.0.0: {}\n", i) // as pnpm writes a snapshot without dependencies
 		}
 	}
 	lock := "lockfileVersion: '9.0'\n\nsettings:\n  autoInstallPeers: true\n  excludeLinksFromLockfile: false\n\nimporters:\n" +

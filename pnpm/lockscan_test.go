@@ -1,0 +1,143 @@
+package pnpm_test
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/monokit/monokit/internal/testkit"
+	. "github.com/monokit/monokit/pnpm"
+)
+
+// lockfiles are the lockfiles pnpm wrote for the example and the corpus, and
+// a synthetic one.
+func lockfiles(t testing.TB) map[string][]byte {
+	files, err := filepath.Glob("../integration/testdata/corpus/*/pnpm-lock.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files = append(files, "../examples/nexus/pnpm-lock.yaml")
+	out := map[string][]byte{}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[f] = data
+	}
+	dir := t.TempDir()
+	if err := testkit.Synthetic(dir, 40, 40_000, testkit.Tree); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "pnpm-lock.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out["synthetic"] = data
+	return out
+}
+
+// TestScanDocumentsAgreesWithYAML: the scanner reads every lockfile pnpm
+// wrote here, into the trees yaml.v3 builds.
+func TestScanDocumentsAgreesWithYAML(t *testing.T) {
+	files := lockfiles(t)
+	if len(files) < 10 {
+		t.Fatalf("only %d lockfiles", len(files))
+	}
+	for name, data := range files {
+		want, err := YAMLDocuments(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, ok := ScanDocuments(data)
+		if !ok || len(got) != len(want) {
+			t.Errorf("%s: the scanner did not read it (ok %v, %d documents of %d)", name, ok, len(got), len(want))
+			continue
+		}
+		for i := range want {
+			if diff := sameTree(want[i], got[i]); diff != "" {
+				t.Errorf("%s: document %d: %s", name, i, diff)
+			}
+		}
+		fast, err1 := ParseLockfileWith(name, data, true)
+		slow, err2 := ParseLockfileWith(name, data, false)
+		if err1 != nil || err2 != nil || !reflect.DeepEqual(fast, slow) {
+			t.Errorf("%s: the lockfiles read differ (%v, %v)", name, err1, err2)
+		}
+	}
+}
+
+// sameTree compares what the lockfile's readers use of two nodes: kind,
+// value, resolved tag, line and content.
+func sameTree(want, got *yaml.Node) string {
+	if want == nil || got == nil {
+		if want != got {
+			return "one node is missing"
+		}
+		return ""
+	}
+	if want.Kind != got.Kind || want.Value != got.Value || want.ShortTag() != got.ShortTag() || want.Line != got.Line || len(want.Content) != len(got.Content) {
+		return want.Value + " / " + got.Value + ": kind, value, tag, line or length differ"
+	}
+	if want.Kind == yaml.ScalarNode && want.Column != got.Column {
+		return want.Value + ": column differs"
+	}
+	for i := range want.Content {
+		if d := sameTree(want.Content[i], got.Content[i]); d != "" {
+			return d
+		}
+	}
+	return ""
+}
+
+// TestScanDocumentsLeavesTheRestToYAML: what the scanner does not read sends
+// the whole file to yaml.v3.
+func TestScanDocumentsLeavesTheRestToYAML(t *testing.T) {
+	head := "lockfileVersion: '9.0'\n\nimporters:\n\n  .: {}\n\n"
+	for name, section := range map[string]string{
+		"comment":         "packages:\n\n  # pinned\n  a@1.0.0:\n    resolution: {integrity: sha512-x}\n",
+		"anchor":          "packages:\n\n  a@1.0.0:\n    resolution: &r {integrity: sha512-x}\n",
+		"block scalar":    "packages:\n\n  a@1.0.0:\n    deprecated: |\n      old\n",
+		"escape":          "packages:\n\n  a@1.0.0:\n    deprecated: \"a\\tb\"\n",
+		"multi-line flow": "packages:\n\n  a@1.0.0:\n    resolution: {integrity: sha512-x,\n      tarball: x}\n",
+		"null":            "packages:\n\n  a@1.0.0:\n",
+		"tab":             "packages:\n\n  a@1.0.0:\n    resolution: {integrity:\tsha512-x}\n",
+		"crlf":            "packages:\r\n\r\n  a@1.0.0:\r\n    resolution: {integrity: sha512-x}\r\n",
+	} {
+		data := []byte(head + section)
+		if _, ok := ScanDocuments(data); ok {
+			t.Errorf("%s: the scanner read it", name)
+		}
+		fast, err1 := ParseLockfileWith("l", data, true)
+		slow, err2 := ParseLockfileWith("l", data, false)
+		if (err1 == nil) != (err2 == nil) || err1 == nil && !reflect.DeepEqual(fast, slow) {
+			t.Errorf("%s: the lockfiles read differ (%v, %v)", name, err1, err2)
+		}
+	}
+}
+
+// FuzzScanDocuments: whatever the scanner reads, it reads as yaml.v3 does.
+func FuzzScanDocuments(f *testing.F) {
+	for _, data := range lockfiles(f) {
+		if len(data) < 20_000 {
+			f.Add(data)
+		}
+	}
+	f.Add([]byte("lockfileVersion: '9.0'\npackages:\n  'a@1':\n    os: [linux, 'x''y']\n    bin: {a: b:c, 'd': \"e\"}\n    cpu:\n      - x64\nsnapshots:\n  a@1: {}\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fast, err1 := ParseLockfileWith("l", data, true)
+		slow, err2 := ParseLockfileWith("l", data, false)
+		if (err1 == nil) != (err2 == nil) {
+			t.Fatalf("errors differ: fast %v, yaml.v3 %v", err1, err2)
+		}
+		if err1 == nil && !reflect.DeepEqual(fast, slow) {
+			t.Fatalf("lockfiles differ:\n%+v\n%+v", fast, slow)
+		}
+		if err1 != nil && err1.Error() != err2.Error() {
+			t.Fatalf("errors differ: fast %v, yaml.v3 %v", err1, err2)
+		}
+	})
+}
