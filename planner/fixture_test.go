@@ -2,9 +2,11 @@ package planner
 
 import (
 	"fmt"
+	"io/fs"
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 
@@ -95,7 +97,9 @@ func TestGlobs(t *testing.T) {
 	)
 	fsys["packages/a/node_modules/dep/package.json"] = &fstest.MapFile{Data: []byte(`{"name":"dep"}`)}
 	fsys["apps/.hidden/package.json"] = &fstest.MapFile{Data: []byte(`{"name":"hidden"}`)}
-	ws, err := pnpm.Load(fsys)
+	fsys["apps/api/src/deep/index.ts"] = &fstest.MapFile{Data: []byte("export {}\n")}
+	listed := listingFS{MapFS: fsys, mu: &sync.Mutex{}, listed: map[string]bool{}}
+	ws, err := pnpm.Load(listed)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,6 +111,29 @@ func TestGlobs(t *testing.T) {
 	if !slices.Equal(dirs, want) {
 		t.Errorf("packages = %v, want %v", dirs, want)
 	}
+	// No pattern reaches below apps/*, or into tools: those are not listed.
+	for _, dir := range []string{"apps/api/src", "tools"} {
+		if listed.listed[dir] {
+			t.Errorf("%s was listed", dir)
+		}
+	}
+	if !listed.listed["packages/a/fixtures/x"] {
+		t.Error("packages/** did not reach packages/a/fixtures/x")
+	}
+}
+
+// listingFS records the directories read.
+type listingFS struct {
+	fstest.MapFS
+	mu     *sync.Mutex
+	listed map[string]bool
+}
+
+func (f listingFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	f.mu.Lock()
+	f.listed[name] = true
+	f.mu.Unlock()
+	return f.MapFS.ReadDir(name)
 }
 
 func TestLevelsAndClosure(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/bmatcuk/doublestar/v4"
 	"go.yaml.in/yaml/v3"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/monokit/monokit/diag"
 )
@@ -192,32 +193,55 @@ func (ws *Workspace) discover() error {
 		}
 		return false
 	}
-	err := fs.WalkDir(ws.fsys, ".", func(p string, d fs.DirEntry, err error) error {
+	// Walk only where an include pattern can still match, and list each
+	// directory once: its listing says whether it holds a package.json.
+	var dirs []string
+	var walk func(dir string) error
+	walk = func(dir string) error {
+		entries, err := fs.ReadDir(ws.fsys, dir)
 		if err != nil {
 			return err
 		}
-		if !d.IsDir() || p == "." {
+		if dir != "." && slices.ContainsFunc(entries, func(e fs.DirEntry) bool { return e.Name() == RootManifest && !e.IsDir() }) &&
+			matches(dir, include) && !matches(dir, exclude) {
+			dirs = append(dirs, dir)
+		}
+		for _, e := range entries {
+			if name := e.Name(); !e.IsDir() || name == "node_modules" || strings.HasPrefix(name, ".") {
+				continue
+			}
+			sub := path.Join(dir, e.Name())
+			if !slices.ContainsFunc(include, func(g string) bool { return mayHoldMatches(g, sub) }) {
+				continue
+			}
+			if err := walk(sub); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := walk("."); err != nil {
+		return err
+	}
+	// Read and parse the manifests concurrently: a large workspace has a
+	// thousand, and most of the time is the file system's.
+	pkgs := make([]*Package, len(dirs))
+	errs := make([]error, len(dirs))
+	var eg errgroup.Group
+	eg.SetLimit(8)
+	for i, dir := range dirs {
+		eg.Go(func() error {
+			pkgs[i], errs[i] = readPackage(ws.fsys, dir)
 			return nil
-		}
-		if name := d.Name(); name == "node_modules" || strings.HasPrefix(name, ".") {
-			return fs.SkipDir
-		}
-		if _, err := fs.Stat(ws.fsys, path.Join(p, RootManifest)); err != nil {
-			return nil
-		}
-		if !matches(p, include) || matches(p, exclude) {
-			return nil
-		}
-		pkg, err := readPackage(ws.fsys, p)
-		if err != nil {
-			return err
+		})
+	}
+	eg.Wait()
+	for i, pkg := range pkgs {
+		if errs[i] != nil {
+			return errs[i] // the first in walk order, as if read one by one
 		}
 		ws.Packages = append(ws.Packages, pkg)
-		ws.byDir[p] = pkg
-		return nil
-	})
-	if err != nil {
-		return err
+		ws.byDir[pkg.Dir] = pkg
 	}
 	seen := map[string]*Package{}
 	for _, p := range ws.Packages {
@@ -230,6 +254,29 @@ func (ws *Workspace) discover() error {
 		seen[p.Name] = p
 	}
 	return nil
+}
+
+// mayHoldMatches reports whether directory dir, or one below it, can match
+// glob g: each of dir's segments matches g's, and g goes on deeper, or
+// reaches a "**". A glob with braces may hold a "/" in them, so it can match
+// anywhere.
+func mayHoldMatches(g, dir string) bool {
+	if strings.Contains(g, "{") {
+		return true
+	}
+	gs, ds := strings.Split(g, "/"), strings.Split(dir, "/")
+	for i, d := range ds {
+		if i >= len(gs) {
+			return false
+		}
+		if gs[i] == "**" {
+			return true
+		}
+		if ok, _ := doublestar.Match(gs[i], d); !ok {
+			return false
+		}
+	}
+	return true
 }
 
 func cleanGlob(g string) string {
