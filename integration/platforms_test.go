@@ -18,6 +18,7 @@ import (
 // through binfmt emulation).
 func canRun(ctx context.Context, t *testing.T, platform string) bool {
 	t.Helper()
+	needDaemon(t)
 	ws, err := bkClient.ListWorkers(ctx)
 	if err != nil {
 		t.Fatal(err)
