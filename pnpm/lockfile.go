@@ -64,7 +64,7 @@ func ParseLockfile(file string, data []byte) (*Lockfile, error) {
 }
 
 func parseLockfile(file string, data []byte, fast bool) (*Lockfile, error) {
-	var main *yaml.Node
+	var main *node
 	lf := &Lockfile{File: file, Importers: map[string]*Importer{}}
 	docs, ok := scanDocuments(data)
 	if !fast || !ok {
@@ -96,14 +96,14 @@ func parseLockfile(file string, data []byte, fast bool) (*Lockfile, error) {
 	if o := get(main, "overrides"); o != nil {
 		lf.Overrides = map[string]string{}
 		lf.OverridesPos = pos(file, o)
-		each(o, func(k, v *yaml.Node) { lf.Overrides[k.Value] = v.Value })
+		each(o, func(k, v *node) { lf.Overrides[k.Value] = v.Value })
 	}
-	each(get(main, "catalogs"), func(cat, entries *yaml.Node) {
+	each(get(main, "catalogs"), func(cat, entries *node) {
 		if lf.Catalogs == nil {
 			lf.Catalogs = map[string]map[string]string{}
 		}
 		m := map[string]string{}
-		each(entries, func(name, e *yaml.Node) {
+		each(entries, func(name, e *node) {
 			if s := get(e, "specifier"); s != nil {
 				m[name.Value] = s.Value
 			}
@@ -117,15 +117,15 @@ func parseLockfile(file string, data []byte, fast bool) (*Lockfile, error) {
 		lf.Importers["."] = importer(file, ".", main, main)
 		return lf, nil
 	}
-	each(importers, func(k, v *yaml.Node) {
+	each(importers, func(k, v *node) {
 		lf.Importers[k.Value] = importer(file, k.Value, k, v)
 	})
 	return lf, nil
 }
 
-func decodeDocuments(file string, data []byte) ([]*yaml.Node, error) {
+func decodeDocuments(file string, data []byte) ([]*node, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var docs []*yaml.Node
+	var docs []*node
 	for {
 		var doc yaml.Node
 		err := dec.Decode(&doc)
@@ -136,14 +136,14 @@ func decodeDocuments(file string, data []byte) ([]*yaml.Node, error) {
 			return nil, diag.YAMLError(file, err)
 		}
 		if len(doc.Content) > 0 && doc.Content[0].Kind == yaml.MappingNode {
-			docs = append(docs, doc.Content[0])
+			docs = append(docs, fromYAML(doc.Content[0]))
 		}
 	}
 }
 
 // pickProjectGraph is the last document that is not pnpm 11's env document,
 // and the pnpm version an env document pins.
-func pickProjectGraph(docs []*yaml.Node) (main *yaml.Node, packageManager string) {
+func pickProjectGraph(docs []*node) (main *node, packageManager string) {
 	for _, d := range docs {
 		if pm := envPackageManager(d); pm != "" || isEnvDocument(d) {
 			packageManager = pm
@@ -154,11 +154,11 @@ func pickProjectGraph(docs []*yaml.Node) (main *yaml.Node, packageManager string
 	return main, packageManager
 }
 
-func importer(file, dir string, k, v *yaml.Node) *Importer {
+func importer(file, dir string, k, v *node) *Importer {
 	im := &Importer{Dir: dir, Pos: pos(file, k), Deps: map[string]map[string]LockDep{}}
 	for _, kind := range DepKinds {
 		deps := map[string]LockDep{}
-		each(get(v, kind), func(name, dep *yaml.Node) {
+		each(get(v, kind), func(name, dep *node) {
 			d := LockDep{Pos: pos(file, name)}
 			if dep.Kind == yaml.ScalarNode { // lockfile 5.x style, not read but tolerated
 				d.Version = dep.Value
@@ -176,7 +176,7 @@ func importer(file, dir string, k, v *yaml.Node) *Importer {
 	}
 	if m := get(v, "dependenciesMeta"); m != nil {
 		var meta any
-		if m.Decode(&meta) == nil {
+		if m.decode(&meta) == nil {
 			im.DependenciesMeta = meta
 		}
 	}
@@ -186,7 +186,7 @@ func importer(file, dir string, k, v *yaml.Node) *Importer {
 	return im
 }
 
-func boolNode(n *yaml.Node) *bool {
+func boolNode(n *node) *bool {
 	if n == nil {
 		return nil
 	}
@@ -196,7 +196,7 @@ func boolNode(n *yaml.Node) *bool {
 
 // isEnvDocument recognises pnpm 11's env document: its root importer holds only
 // configDependencies and packageManagerDependencies.
-func isEnvDocument(d *yaml.Node) bool {
+func isEnvDocument(d *node) bool {
 	root := get(get(d, "importers"), ".")
 	if root == nil {
 		return false
@@ -213,7 +213,7 @@ func isEnvDocument(d *yaml.Node) bool {
 	return env
 }
 
-func envPackageManager(d *yaml.Node) string {
+func envPackageManager(d *node) string {
 	if !isEnvDocument(d) {
 		return ""
 	}
@@ -243,7 +243,7 @@ func LinkTarget(importerDir, version string) string {
 	return ""
 }
 
-func get(n *yaml.Node, key string) *yaml.Node {
+func get(n *node, key string) *node {
 	if n == nil || n.Kind != yaml.MappingNode {
 		return nil
 	}
@@ -255,7 +255,7 @@ func get(n *yaml.Node, key string) *yaml.Node {
 	return nil
 }
 
-func each(n *yaml.Node, fn func(k, v *yaml.Node)) {
+func each(n *node, fn func(k, v *node)) {
 	if n == nil || n.Kind != yaml.MappingNode {
 		return
 	}
@@ -264,8 +264,8 @@ func each(n *yaml.Node, fn func(k, v *yaml.Node)) {
 	}
 }
 
-func pos(file string, n *yaml.Node) diag.Pos {
-	return diag.Pos{File: file, Line: n.Line, Col: n.Column}
+func pos(file string, n *node) diag.Pos {
+	return diag.Pos{File: file, Line: int(n.Line), Col: int(n.Column)}
 }
 
 func unmarshalJSON(data []byte, v any) error { return json.Unmarshal(data, v) }

@@ -32,10 +32,10 @@ type snapshot map[string]string
 // readPackages fills Packages and the snapshots from the project graph document:
 // lockfile 9.0 splits them into packages (metadata) and snapshots (edges);
 // lockfile 6.0 keeps both in packages, keyed with a leading slash.
-func (lf *Lockfile) readPackages(main *yaml.Node) {
+func (lf *Lockfile) readPackages(main *node) {
 	lf.Packages = map[string]*LockPackage{}
 	lf.snapshots = map[string]snapshot{}
-	each(get(main, "packages"), func(k, v *yaml.Node) {
+	each(get(main, "packages"), func(k, v *node) {
 		key := strings.TrimPrefix(k.Value, "/")
 		name, version := SplitKey(key)
 		plain := StripPeers(version)
@@ -61,7 +61,7 @@ func (lf *Lockfile) readPackages(main *yaml.Node) {
 	// lockfile 9.0 marks each snapshot; a package is optional when every
 	// instance of it is.
 	required := map[string]bool{}
-	each(get(main, "snapshots"), func(k, v *yaml.Node) {
+	each(get(main, "snapshots"), func(k, v *node) {
 		lf.snapshots[k.Value] = snapshotOf(v)
 		name, version := SplitKey(k.Value)
 		key := name + "@" + StripPeers(version)
@@ -72,20 +72,20 @@ func (lf *Lockfile) readPackages(main *yaml.Node) {
 	})
 }
 
-func optionalNode(v *yaml.Node) bool {
+func optionalNode(v *node) bool {
 	o := get(v, "optional")
 	return o != nil && o.Value == "true"
 }
 
-func snapshotOf(v *yaml.Node) snapshot {
+func snapshotOf(v *node) snapshot {
 	s := snapshot{}
 	for _, kind := range []string{"dependencies", "optionalDependencies"} {
-		each(get(v, kind), func(name, ver *yaml.Node) { s[name.Value] = ver.Value })
+		each(get(v, kind), func(name, ver *node) { s[name.Value] = ver.Value })
 	}
 	return s
 }
 
-func strList(n *yaml.Node) []string {
+func strList(n *node) []string {
 	if n == nil {
 		return nil
 	}

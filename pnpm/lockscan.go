@@ -12,8 +12,8 @@ import (
 // pnpm writes the lockfile itself, in a small part of YAML: block mappings
 // and sequences, with plain or quoted scalars and flow collections each on
 // one line. yaml.v3 spends about 0.3 s and 100 MB on a 5 MB lockfile;
-// scanDocuments reads that part in a fraction of it and builds the yaml.Node
-// trees yaml.v3 would. It accepts only what it reads exactly: anything else
+// scanDocuments reads that part in a fraction of it and builds the trees
+// yaml.v3 would (as nodes). It accepts only what it reads exactly: anything else
 // (a comment, an anchor, a tag, a block scalar, an escape, a scalar over
 // several lines, a tab, a null) leaves the whole file to yaml.v3.
 // TestScanDocumentsAgreesWithYAML and FuzzScanDocuments hold the two to the
@@ -22,7 +22,7 @@ import (
 // scanDocuments returns the top-level mapping of each of the file's
 // documents, as decodeDocuments would; ok is false when the scanner cannot
 // read the file exactly.
-func scanDocuments(data []byte) (docs []*yaml.Node, ok bool) {
+func scanDocuments(data []byte) (docs []*node, ok bool) {
 	lines := bytes.SplitAfter(data, []byte("\n"))
 	start := 0 // the current document's first line
 	for i := 0; i <= len(lines); i++ {
@@ -56,21 +56,21 @@ type scanner struct {
 	lines [][]byte
 	first int
 	i     int
-	slab  []yaml.Node // nodes are allocated in blocks: a 5 MB lockfile has ~300,000
+	slab  []node // nodes are allocated in blocks: a 5 MB lockfile has ~300,000
 }
 
-func (s *scanner) node(kind yaml.Kind, tag string, line, col int) *yaml.Node {
+func (s *scanner) node(kind yaml.Kind, line, col int) *node {
 	if len(s.slab) == 0 {
-		s.slab = make([]yaml.Node, 4096)
+		s.slab = make([]node, 4096)
 	}
 	n := &s.slab[0]
 	s.slab = s.slab[1:]
-	n.Kind, n.Tag, n.Line, n.Column = kind, tag, line, col
+	n.Kind, n.Line, n.Column = kind, int32(line), int32(col)
 	return n
 }
 
 // document reads a document's top-level block mapping.
-func (s *scanner) document() (*yaml.Node, bool) {
+func (s *scanner) document() (*node, bool) {
 	l, ind, ok := s.peek()
 	if !ok || ind != 0 || l[0] == '-' {
 		return nil, false
@@ -104,8 +104,8 @@ func (s *scanner) peek() (line []byte, indent int, ok bool) {
 
 // mapping reads "key: value" and "key:" lines at indent n; a "key:" line's
 // value is the block below it, indented more.
-func (s *scanner) mapping(n int) (*yaml.Node, bool) {
-	var m *yaml.Node
+func (s *scanner) mapping(n int) (*node, bool) {
+	var m *node
 	for {
 		if s.i >= len(s.lines) {
 			break
@@ -129,10 +129,10 @@ func (s *scanner) mapping(n int) (*yaml.Node, bool) {
 			return nil, false
 		}
 		if m == nil {
-			m = s.node(yaml.MappingNode, "!!map", k.Line, k.Column)
+			m = s.node(yaml.MappingNode, int(k.Line), int(k.Column))
 		}
 		s.i++
-		var v *yaml.Node
+		var v *node
 		if len(after) == 0 {
 			next, ind2, ok := s.peek()
 			if !ok || ind2 <= n {
@@ -164,8 +164,8 @@ func (s *scanner) mapping(n int) (*yaml.Node, bool) {
 }
 
 // sequence reads "- value" lines at indent n, each value on its line.
-func (s *scanner) sequence(n int) (*yaml.Node, bool) {
-	var q *yaml.Node
+func (s *scanner) sequence(n int) (*node, bool) {
+	var q *node
 	for {
 		if s.i >= len(s.lines) {
 			break
@@ -185,7 +185,7 @@ func (s *scanner) sequence(n int) (*yaml.Node, bool) {
 		}
 		line := s.first + s.i
 		if q == nil {
-			q = s.node(yaml.SequenceNode, "!!seq", line, n+1)
+			q = s.node(yaml.SequenceNode, line, n+1)
 		}
 		v, ok := s.inline(l[n+2:], line, n+3)
 		if !ok {
@@ -202,9 +202,9 @@ func (s *scanner) sequence(n int) (*yaml.Node, bool) {
 const maxKey = 1000
 
 // key reads a mapping key at l[n:] and returns what follows its colon.
-func (s *scanner) key(l []byte, n, line int) (*yaml.Node, []byte, bool) {
+func (s *scanner) key(l []byte, n, line int) (*node, []byte, bool) {
 	b := l[n:]
-	var k *yaml.Node
+	var k *node
 	var after []byte
 	switch b[0] {
 	case '\'', '"':
@@ -212,15 +212,15 @@ func (s *scanner) key(l []byte, n, line int) (*yaml.Node, []byte, bool) {
 		if !ok || end >= len(b) || b[end] != ':' || end > maxKey {
 			return nil, nil, false
 		}
-		k = s.node(yaml.ScalarNode, "!!str", line, n+1)
-		k.Value, k.Style = v, quoteStyle(b[0])
+		k = s.node(yaml.ScalarNode, line, n+1)
+		k.Value, k.Quoted = v, true
 		after = b[end+1:]
 	default:
 		end := plainEnd(b, false)
 		if end == 0 || end >= len(b) || b[end] != ':' || end > maxKey {
 			return nil, nil, false
 		}
-		k = s.node(yaml.ScalarNode, "", line, n+1)
+		k = s.node(yaml.ScalarNode, line, n+1)
 		k.Value = string(bytes.TrimRight(b[:end], " "))
 		after = b[end+1:]
 	}
@@ -229,7 +229,7 @@ func (s *scanner) key(l []byte, n, line int) (*yaml.Node, []byte, bool) {
 
 // inline reads a value that is the rest of its line: a scalar or a flow
 // collection.
-func (s *scanner) inline(b []byte, line, col int) (*yaml.Node, bool) {
+func (s *scanner) inline(b []byte, line, col int) (*node, bool) {
 	switch b[0] {
 	case '{', '[':
 		v, end, ok := s.flow(b, 0, line, col)
@@ -239,27 +239,26 @@ func (s *scanner) inline(b []byte, line, col int) (*yaml.Node, bool) {
 		if !ok || end != len(b) {
 			return nil, false
 		}
-		n := s.node(yaml.ScalarNode, "!!str", line, col)
-		n.Value, n.Style = v, quoteStyle(b[0])
+		n := s.node(yaml.ScalarNode, line, col)
+		n.Value, n.Quoted = v, true
 		return n, true
 	}
 	if end := plainEnd(b, false); end != len(b) {
 		return nil, false
 	}
-	n := s.node(yaml.ScalarNode, "", line, col)
+	n := s.node(yaml.ScalarNode, line, col)
 	n.Value = string(b)
 	return n, true
 }
 
 // flow reads the flow mapping or sequence at b[i] and returns the index after it.
-func (s *scanner) flow(b []byte, i, line, col int) (*yaml.Node, int, bool) {
+func (s *scanner) flow(b []byte, i, line, col int) (*node, int, bool) {
 	open := b[i]
-	kind, tag, closer := yaml.MappingNode, "!!map", byte('}')
+	kind, closer := yaml.MappingNode, byte('}')
 	if open == '[' {
-		kind, tag, closer = yaml.SequenceNode, "!!seq", ']'
+		kind, closer = yaml.SequenceNode, ']'
 	}
-	n := s.node(kind, tag, line, col+i)
-	n.Style = yaml.FlowStyle
+	n := s.node(kind, line, col+i)
 	i = skipSpaces(b, i+1)
 	if i < len(b) && b[i] == closer {
 		return n, i + 1, true
@@ -276,7 +275,7 @@ func (s *scanner) flow(b []byte, i, line, col int) (*yaml.Node, int, bool) {
 		if i >= len(b) {
 			return nil, 0, false
 		}
-		var v *yaml.Node
+		var v *node
 		var ok bool
 		if b[i] == '{' || b[i] == '[' {
 			v, i, ok = s.flow(b, i, line, col)
@@ -300,7 +299,7 @@ func (s *scanner) flow(b []byte, i, line, col int) (*yaml.Node, int, bool) {
 }
 
 // flowScalar reads a quoted or plain scalar inside a flow collection.
-func (s *scanner) flowScalar(b []byte, i, line, col int) (*yaml.Node, int, bool) {
+func (s *scanner) flowScalar(b []byte, i, line, col int) (*node, int, bool) {
 	if i >= len(b) {
 		return nil, 0, false
 	}
@@ -309,8 +308,8 @@ func (s *scanner) flowScalar(b []byte, i, line, col int) (*yaml.Node, int, bool)
 		if !ok {
 			return nil, 0, false
 		}
-		n := s.node(yaml.ScalarNode, "!!str", line, col+i)
-		n.Value, n.Style = v, quoteStyle(b[i])
+		n := s.node(yaml.ScalarNode, line, col+i)
+		n.Value, n.Quoted = v, true
 		return n, i + end, true
 	}
 	end := plainEnd(b[i:], true)
@@ -318,7 +317,7 @@ func (s *scanner) flowScalar(b []byte, i, line, col int) (*yaml.Node, int, bool)
 		return nil, 0, false
 	}
 	v := bytes.TrimRight(b[i:i+end], " ")
-	n := s.node(yaml.ScalarNode, "", line, col+i)
+	n := s.node(yaml.ScalarNode, line, col+i)
 	n.Value = string(v)
 	return n, i + end, true
 }
@@ -376,13 +375,6 @@ func quoted(b []byte) (string, int, bool) {
 		}
 	}
 	return "", 0, false // not closed on this line
-}
-
-func quoteStyle(q byte) yaml.Style {
-	if q == '"' {
-		return yaml.DoubleQuotedStyle
-	}
-	return yaml.SingleQuotedStyle
 }
 
 func skipSpaces(b []byte, i int) int {

@@ -1,6 +1,7 @@
 package pnpm_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -71,16 +72,16 @@ func TestScanDocumentsAgreesWithYAML(t *testing.T) {
 }
 
 // sameTree compares what the lockfile's readers use of two nodes: kind,
-// value, resolved tag, line and content.
-func sameTree(want, got *yaml.Node) string {
+// value, whether it was quoted, position and content.
+func sameTree(want, got *Node) string {
 	if want == nil || got == nil {
 		if want != got {
 			return "one node is missing"
 		}
 		return ""
 	}
-	if want.Kind != got.Kind || want.Value != got.Value || want.ShortTag() != got.ShortTag() || want.Line != got.Line || len(want.Content) != len(got.Content) {
-		return want.Value + " / " + got.Value + ": kind, value, tag, line or length differ"
+	if want.Kind != got.Kind || want.Value != got.Value || want.Quoted != got.Quoted || want.Line != got.Line || len(want.Content) != len(got.Content) {
+		return fmt.Sprintf("%q (line %d) / %q (line %d): kind, value, quoting, line or length differ", want.Value, want.Line, got.Value, got.Line)
 	}
 	if want.Kind == yaml.ScalarNode && want.Column != got.Column {
 		return want.Value + ": column differs"

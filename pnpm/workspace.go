@@ -372,7 +372,7 @@ func (ws *Workspace) ConfigPos(keys ...string) diag.Pos {
 		var next *yaml.Node
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			if n.Content[i].Value == key {
-				at, next = pos(WorkspaceFile, n.Content[i]), n.Content[i+1]
+				at, next = diag.Pos{File: WorkspaceFile, Line: n.Content[i].Line, Col: n.Content[i].Column}, n.Content[i+1]
 				break
 			}
 		}
