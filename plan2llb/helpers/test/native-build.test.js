@@ -125,3 +125,26 @@ test('on the install\'s platform, packages the install built are copied, not bui
   assert.match(r2.out, /ran 1 install script\(s\)/);
   assert.doesNotMatch(r2.out, /copied/);
 });
+
+test('reads only the store entries named for the wanted packages, and every entry when one is not found that way', (t) => {
+  const dir = tmp(t);
+  const tree = path.join(dir, 'tree');
+  const none = { libs: '', runtime: '', optional: [] };
+  const scoped = pkg(tree, '@scope+addon@2.0.0_react@19.0.0', { name: '@scope/addon', version: '2.0.0', scripts: { install: 'echo built > built.txt' } });
+  // An entry not named for it that holds the same package is not read.
+  const decoy = pkg(tree, 'decoy@1.0.0', { name: '@scope/addon', version: '2.0.0', scripts: { install: 'echo built > built.txt' } });
+
+  let r = run('native-build.js', [tree, input(dir, 'native.json', { ...none, packages: ['@scope/addon@2.0.0'] })]);
+  assert.strictEqual(r.status, 0, r.out);
+  assert.match(r.out, /@scope\/addon@2\.0\.0 install/);
+  assert.match(r.out, /ran 1 install script\(s\)/);
+  assert.ok(exists(path.join(scoped, 'built.txt')), r.out);
+  assert.ok(!exists(path.join(decoy, 'built.txt')), 'an entry named for another package was read');
+
+  // An entry named otherwise (a long name pnpm shortened, a tarball): found by reading every manifest.
+  const odd = pkg(tree, 'odd@https+++example.com+odd-1.0.0.tgz', { name: 'odd', version: '1.0.0', scripts: { install: 'echo built > built.txt' } });
+  r = run('native-build.js', [tree, input(dir, 'native.json', { ...none, packages: ['odd@1.0.0'] })]);
+  assert.strictEqual(r.status, 0, r.out);
+  assert.ok(exists(path.join(odd, 'built.txt')), r.out);
+  assert.doesNotMatch(r.out, /not installed/);
+});
