@@ -216,13 +216,24 @@ func shellQuote(s string) string {
 // contextPaths are the inputs of every stage but the install, which reads the
 // metadata the frontend transferred to plan.
 func (b *builder) contextPaths() {
+	// Each build lists its closure's sources: dedupe before sorting, as the
+	// lists add up to n²/2 paths in a workspace shaped as a chain.
+	seen := map[string]bool{}
 	var all []string
+	add := func(paths []string) {
+		for _, p := range paths {
+			if !seen[p] {
+				seen[p] = true
+				all = append(all, p)
+			}
+		}
+	}
 	for _, s := range b.plan.Stages {
 		if s.Kind != KindDeps {
-			all = append(all, s.Inputs...)
+			add(s.Inputs)
 		}
-		all = append(all, s.ContextInputs...)
+		add(s.ContextInputs)
 	}
 	slices.Sort(all)
-	b.plan.ContextPaths = slices.Compact(all)
+	b.plan.ContextPaths = all
 }
