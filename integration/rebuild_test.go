@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -111,7 +112,8 @@ func TestSharedNativeLibEdit(t *testing.T) {
 	defer cancel()
 	dir := copyTree(t, filepath.Join(corpusDir, "native-modules"))
 	api := build{dir: dir, target: "api"}
-	if _, err := api.run(ctx, t, inProcess); err != nil {
+	before, err := api.run(ctx, t, inProcess)
+	if err != nil {
 		t.Fatal(err)
 	}
 	appendFile(t, filepath.Join(dir, "packages/db/src/index.ts"), fmt.Sprintf("\nexport const edited%d = 1;\n", time.Now().UnixNano()))
@@ -122,6 +124,41 @@ func TestSharedNativeLibEdit(t *testing.T) {
 	if got, want := ranSteps(res.progress.Vertices), []string{"build:@native/db", "workspace"}; !slices.Equal(got, want) {
 		t.Errorf("editing @native/db ran %q, want %q", got, want)
 	}
+	// The image's layers: the base's, then the third-party tree, the
+	// workspace packages' files, the app's. The edit changes the workspace
+	// layer alone, so a push uploads only that.
+	old, now := layerDigests(t, before.ociTar), layerDigests(t, res.ociTar)
+	if len(old) != len(now) || len(now) < 4 {
+		t.Fatalf("layers before and after the edit: %d, %d", len(old), len(now))
+	}
+	for i := range now {
+		if changed, ws := old[i] != now[i], i == len(now)-2; changed != ws {
+			t.Errorf("layer %d of %d: changed %v, want %v (only the workspace layer, last but one)", i+1, len(now), changed, ws)
+		}
+	}
+}
+
+// layerDigests are the layers of the one image in an OCI tarball, base first.
+func layerDigests(t *testing.T, tarPath string) []string {
+	t.Helper()
+	_, imgs := images(t, tarPath)
+	img, ok := imgs["linux/amd64"]
+	if !ok || len(imgs) != 1 {
+		t.Fatalf("want one linux/amd64 image, got %v", slices.Collect(maps.Keys(imgs)))
+	}
+	layers, err := img.Layers()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, l := range layers {
+		d, err := l.Digest()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, d.String())
+	}
+	return out
 }
 
 // TestContextHoldsOnlyTheClosure puts a large file in a package outside the

@@ -304,15 +304,20 @@ func (b *graph) runtime(ctx context.Context, s planner.Stage) error {
 	}
 	b.runtimeID, b.baseImage = s.ID, cfg
 	root := &llb.ChownOpt{User: &llb.UserOpt{UID: 0}, Group: &llb.UserOpt{UID: 0}}
-	app := llb.Scratch()
-	for _, c := range s.Copies {
+	// One layer per run of copies the plan puts in the same one.
+	var layers []llb.State
+	for i, c := range s.Copies {
 		src, err := b.source(s, c)
 		if err != nil {
 			return err
 		}
-		app = app.File(copyOp(src, c, root, b.o.Epoch), b.constraints(s, b.copyName(c))...)
+		if i == 0 || c.Layer != s.Copies[i-1].Layer {
+			layers = append(layers, llb.Scratch())
+		}
+		l := &layers[len(layers)-1]
+		*l = l.File(copyOp(src, c, root, b.o.Epoch), b.constraints(s, b.copyName(c))...)
 	}
-	b.states[s.ID] = b.layer(img, []llb.State{app}, s, "MERGE the app onto "+s.Image)
+	b.states[s.ID] = b.layer(img, layers, s, "MERGE the app onto "+s.Image)
 	return nil
 }
 

@@ -22,9 +22,9 @@ var helperInputs = map[string]any{
 	"select.json": planner.SelectInput{Libc: "glibc", StoreDir: "/pnpm/store", Prod: []string{"sharp@1.0.0"}, Parents: []string{"sharp@1.0.0"},
 		Platform: []pnpm.PinnedPackage{{Key: "@img/sharp-linux-arm64@1.0.0", Name: "@img/sharp-linux-arm64", Version: "1.0.0", OS: []string{"linux"}, CPU: []string{"arm64"}, Libc: []string{"glibc"},
 			Integrity: "sha512-AAAA", Tarball: "https://registry.npmjs.org/@img/sharp-linux-arm64/-/sharp-linux-arm64-1.0.0.tgz", Dependents: []string{"sharp@1.0.0"}}}},
-	"workspace.json": planner.WorkspaceInput{Tree: "/out/prune", Root: "/repo", Packlist: "/usr/local/lib/node_modules/npm-packlist",
+	"workspace.json": planner.WorkspaceInput{Tree: "/out/prune", Out: "/monokit/overlay/prune", Root: "/repo", Packlist: "/usr/local/lib/node_modules/npm-packlist",
 		Packages: []planner.WorkspacePackage{{Name: "@w/types", Dir: "packages/types"}}},
-	"generated.json": planner.GeneratedInput{Generated: "/monokit/generated/repo", Tree: "/out/prune", App: "apps/api",
+	"generated.json": planner.GeneratedInput{Generated: "/monokit/generated/repo", Tree: "/out/prune", Out: "/monokit/overlay/prune", App: "apps/api",
 		Packages: []planner.WorkspacePackage{{Name: "@pg/db", Dir: "packages/db"}}},
 }
 

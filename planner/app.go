@@ -75,7 +75,7 @@ func (b *builder) keepGenerated(s *Stage) {
 // generatedInput is generated.js's input for the production tree of the
 // app's production closure.
 func (b *builder) generatedInput(closure []*pnpm.Package) GeneratedInput {
-	in := GeneratedInput{Generated: path.Join(GeneratedMount, BuildRoot), Tree: TreeDir, App: b.pkg.Dir}
+	in := GeneratedInput{Generated: path.Join(GeneratedMount, BuildRoot), Tree: TreeDir, Out: OverlayDir, App: b.pkg.Dir}
 	for _, p := range closure {
 		if p != b.pkg && p != b.ws.Root {
 			in.Packages = append(in.Packages, WorkspacePackage{Name: p.JSON.Name, Dir: p.Dir})

@@ -55,6 +55,13 @@ const (
 	// the runtime image (LibsDir while it runs).
 	LibsRoot = "/libs"
 	LibsDir  = TreeMount + LibsRoot
+	// OverlayMount is where the workspace stage writes the files it adds to
+	// the production tree (mounted read-only at TreeMount), at their paths in
+	// it under PruneRoot (OverlayDir while it runs): the runtime lays them on
+	// as a layer of their own, so editing a workspace package leaves the
+	// tree's layer as it was.
+	OverlayMount = "/monokit/overlay"
+	OverlayDir   = OverlayMount + PruneRoot
 	// RuntimeImageMount is where the native stage sees the runtime image,
 	// read-only, to tell which libraries it already has.
 	RuntimeImageMount = "/monokit/runtime"
@@ -193,7 +200,22 @@ type Copy struct {
 	Collected bool `json:"collected,omitempty"`
 	// Excludes are patterns, relative to Src, left out of the copy.
 	Excludes []string `json:"excludes,omitempty"`
+	// Layer names the image layer a runtime copy goes into (Layer*):
+	// consecutive copies of one layer make one.
+	Layer string `json:"layer,omitempty"`
 }
+
+// The runtime image's layers, in order: what changes least first, so an edit
+// rebuilds (and a push uploads) only the layers after it.
+const (
+	// LayerDependencies: the production tree of third-party packages and the
+	// shared libraries their addons link.
+	LayerDependencies = "dependencies"
+	// LayerWorkspace: the workspace packages' files in that tree.
+	LayerWorkspace = "workspace"
+	// LayerApp: the app's own files, from its build.
+	LayerApp = "app"
+)
 
 // CacheMount is a persistent cache a stage's Run mounts at Target. Name is its
 // ID within the plan's namespace: BuildKit's ID adds the build platform and
@@ -277,10 +299,12 @@ const (
 // packages the tree holds, and the app's directory (its files reach the image
 // through its build, not the tree).
 type GeneratedInput struct {
-	Generated string             `json:"generated"`
-	Tree      string             `json:"tree"`
-	Packages  []WorkspacePackage `json:"packages"`
-	App       string             `json:"app"`
+	Generated string `json:"generated"`
+	Tree      string `json:"tree"`
+	// Out is where the files go, at their paths in Tree.
+	Out      string             `json:"out"`
+	Packages []WorkspacePackage `json:"packages"`
+	App      string             `json:"app"`
 }
 
 // WorkspacePackage is a workspace package: its name and directory relative
@@ -298,7 +322,9 @@ type WorkspacePackage struct {
 // packages of the production closure (the app's own files come from its
 // build).
 type WorkspaceInput struct {
-	Tree     string             `json:"tree"`
+	Tree string `json:"tree"`
+	// Out is where the files go, at their paths in Tree.
+	Out      string             `json:"out"`
 	Root     string             `json:"root"`
 	Packlist string             `json:"packlist"`
 	Packages []WorkspacePackage `json:"packages"`
@@ -488,6 +514,9 @@ func (p *Plan) WriteText(w io.Writer) {
 			fmt.Fprintf(w, "  copy:    %s:%s -> %s", from, c.Src, c.Dest)
 			if len(c.Excludes) > 0 {
 				fmt.Fprintf(w, " (without %s)", strings.Join(c.Excludes, " "))
+			}
+			if c.Layer != "" {
+				fmt.Fprintf(w, ", %s layer", c.Layer)
 			}
 			fmt.Fprintln(w)
 		}

@@ -90,24 +90,32 @@ func joinInts(v []int) string {
 }
 
 // runtimeStage assembles the image on the target platform with file
-// operations only: the production tree from the last stage that wrote it,
-// then (for node apps) the app's own files from its build, then the shared
-// libraries the native stage found the addons need.
+// operations only, in three layers: the production tree from the last stage
+// that wrote it, with the shared libraries the native stage found its addons
+// need; the workspace packages' files in it; then (for node apps) the app's
+// own files from its build.
 func (b *builder) runtimeStage() {
 	rt := Stage{ID: "runtime", Kind: KindRuntime, Image: b.rt.image, Needs: []string{b.tree}, Platform: OnTarget,
-		Copies: []Copy{{From: b.tree, Src: PruneRoot + "/", Dest: AppRoot + "/"}}}
-	if b.plan.Preset != manifest.PresetNext {
-		app := "app:" + b.pkg.ID()
-		rt.Needs = append(rt.Needs, app)
-		rt.Copies = append(rt.Copies, b.appFiles(app)...)
-	}
+		Copies: []Copy{{From: b.tree, Src: PruneRoot + "/", Dest: AppRoot + "/", Layer: LayerDependencies}}}
 	if b.plan.Stage("native") != nil {
 		// native-build.js writes them under /usr/lib, where the runtime's
 		// loader looks.
 		if !slices.Contains(rt.Needs, "native") {
 			rt.Needs = append(rt.Needs, "native")
 		}
-		rt.Copies = append(rt.Copies, Copy{From: "native", Src: LibsRoot + "/", Dest: "/"})
+		rt.Copies = append(rt.Copies, Copy{From: "native", Src: LibsRoot + "/", Dest: "/", Layer: LayerDependencies})
+	}
+	if b.overlay != "" {
+		rt.Needs = append(rt.Needs, b.overlay)
+		rt.Copies = append(rt.Copies, Copy{From: b.overlay, Src: PruneRoot + "/", Dest: AppRoot + "/", Layer: LayerWorkspace})
+	}
+	if b.plan.Preset != manifest.PresetNext {
+		app := "app:" + b.pkg.ID()
+		rt.Needs = append(rt.Needs, app)
+		for _, c := range b.appFiles(app) {
+			c.Layer = LayerApp
+			rt.Copies = append(rt.Copies, c)
+		}
 	}
 	b.add(rt)
 }

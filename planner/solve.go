@@ -178,8 +178,9 @@ type builder struct {
 	// generate: commands write, if it has any.
 	generate string
 	// tree is the ID of the last stage that writes the production tree
-	// (prune, select or native), which the runtime copies.
-	tree string
+	// (prune, select or native), which the runtime copies; overlay is the
+	// workspace stage's, whose files the runtime lays onto it, if any.
+	tree, overlay string
 	// outputsOf caches outputs.
 	outputsOf map[*pnpm.Package][]string
 }

@@ -10,16 +10,18 @@
 //   (the generate commands' writes) to dest, at its absolute path.
 // usage: node generated.js place <input.json>
 //   input.json is planner.GeneratedInput: {"generated": dir (what collect wrote,
-//   for the repository root), "tree": the deployed production tree,
-//   "packages": [{"name", "dir"}] (the workspace packages in it, dir relative to
-//   the repository root), "app": the app's directory, whose files reach the
-//   image through its build}. A file in a package's directory goes into each copy
-//   of that package in the tree; a file in node_modules/.pnpm/<name>@<version>…
-//   into each directory of that package@version in the tree.
+//   for the repository root), "tree": the deployed production tree (read
+//   only), "out": where the files go, at their paths in the tree (the runtime
+//   lays out onto the tree), "packages": [{"name", "dir"}] (the workspace
+//   packages in it, dir relative to the repository root), "app": the app's
+//   directory, whose files reach the image through its build}. A file in a
+//   package's directory goes to each copy of that package in the tree; a file
+//   in node_modules/.pnpm/<name>@<version>… to each directory of that
+//   package@version in the tree.
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { entryOwner, copiesOf, workspaceCopies } = require('./pnpm-store.js');
+const { entryOwner, copiesOf, workspaceCopies, overlayPath } = require('./pnpm-store.js');
 
 const [cmd, ...args] = process.argv.slice(2);
 if (cmd === 'collect') collect(...args);
@@ -73,7 +75,7 @@ function copy(from, to) {
 }
 
 function place(input) {
-  const { generated, tree } = input;
+  const { generated, tree } = input; // tree is read; the files go to input.out
   if (!fs.existsSync(generated)) {
     console.log('monokit: generate wrote nothing to carry into the production tree');
     return;
@@ -115,7 +117,10 @@ function place(input) {
       unplaced.push(rel);
       continue;
     }
-    for (const d of dirs) copy(from, path.join(d, rest));
+    for (const d of dirs) {
+      const to = overlayPath(tree, input.out, path.join(d, rest));
+      if (to) copy(from, to);
+    }
     placed++;
   }
   console.log(`monokit: placed ${placed} generated file(s) into the production tree`);

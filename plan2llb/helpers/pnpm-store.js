@@ -57,4 +57,28 @@ function workspaceCopies(tree, name, dir) {
   return out;
 }
 
-module.exports = { entryOwner, copiesOf, workspaceCopies };
+// overlayPath is where a file bound for target in the tree goes in out,
+// which the runtime lays onto the tree: at the path target's directory
+// really has in the tree. A directory on the way may be one of pnpm's links
+// (node_modules/<name> into the store); a real directory in its place in
+// out would hide the link's files. null when the directory leaves the tree.
+function overlayPath(tree, out, target) {
+  const realTree = fs.realpathSync(tree);
+  let dir = path.dirname(target);
+  const rest = [path.basename(target)];
+  for (;;) {
+    try {
+      dir = fs.realpathSync(dir);
+      break;
+    } catch (e) {
+      if (e.code !== 'ENOENT' || dir === path.dirname(dir)) throw e;
+      rest.unshift(path.basename(dir));
+      dir = path.dirname(dir);
+    }
+  }
+  const rel = path.relative(realTree, dir);
+  if (rel.startsWith('..') || path.isAbsolute(rel)) return null;
+  return path.join(out, rel, ...rest);
+}
+
+module.exports = { entryOwner, copiesOf, workspaceCopies, overlayPath };

@@ -30,9 +30,13 @@ test('collect keeps what changed after the marker; place lays it onto a deployed
   const db = 'node_modules/.pnpm/@pg+db@file+packages+db/node_modules/@pg/db';
   write(path.join(tree, db, 'package.json'), JSON.stringify({ name: '@pg/db', version: '1.0.0' }));
   // inputs/generated.json: the app is apps/api, and @pg/db lives in packages/db.
-  r = run('generated.js', ['place', input(dir, 'generated.json', { generated: path.join(gen, repo), tree })]);
+  const overlay = path.join(dir, 'overlay');
+  r = run('generated.js', ['place', input(dir, 'generated.json', { generated: path.join(gen, repo), tree, out: overlay })]);
   assert.strictEqual(r.status, 0, r.out);
-  for (const p of [deployed + '/.x/client/index.js', db + '/generated/index.js']) assert.ok(exists(path.join(tree, p)), `${p} not placed\n${r.out}`);
+  for (const p of [deployed + '/.x/client/index.js', db + '/generated/index.js']) {
+    assert.ok(exists(path.join(overlay, p)), `${p} not placed\n${r.out}`);
+    assert.ok(!exists(path.join(tree, p)), `${p} written into the tree`);
+  }
   assert.match(r.out, /placed 2 generated file\(s\)/);
   assert.match(r.out, /warning: 1 generated file\(s\) belong to nothing/);
   assert.match(r.out, /tools\/stray\.txt/);

@@ -1,7 +1,10 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert');
-const { entryOwner } = require('../pnpm-store.js');
+const fs = require('node:fs');
+const path = require('node:path');
+const { tmp } = require('./lib');
+const { entryOwner, overlayPath } = require('../pnpm-store.js');
 
 test('a virtual store entry names its package, scoped or not, whatever its peer suffix', () => {
   assert.deepStrictEqual(entryOwner('sharp@0.34.5'), { name: 'sharp', version: '0.34.5' });
@@ -24,4 +27,20 @@ test('a workspace package\'s copies are found in every deploy layout, a registry
   pkg(tree, '@w+types@file+packages+types-extra', { name: '@w/types' }); // another package's path
   assert.deepStrictEqual(workspaceCopies(tree, '@w/types', 'packages/types').sort(), [injected, legacy].sort());
   assert.deepStrictEqual(workspaceCopies(tree, 'left-pad', 'packages/left-pad'), [pnpm8]);
+});
+
+test('a file bound for the tree goes to the overlay at its directory\'s real path, through pnpm\'s links', (t) => {
+  const dir = tmp(t);
+  const tree = path.join(dir, 'tree');
+  const entry = 'node_modules/.pnpm/@x+client@1.0.0/node_modules/@x/client';
+  fs.mkdirSync(path.join(tree, entry), { recursive: true });
+  fs.mkdirSync(path.join(tree, 'node_modules/@x'));
+  fs.symlinkSync('../.pnpm/@x+client@1.0.0/node_modules/@x/client', path.join(tree, 'node_modules/@x/client'));
+  fs.symlinkSync(dir, path.join(tree, 'node_modules/outside'));
+  const out = path.join(dir, 'overlay');
+  // Through the link, and into directories that do not exist yet.
+  assert.strictEqual(overlayPath(tree, out, path.join(tree, 'node_modules/@x/client/gen/index.js')), path.join(out, entry, 'gen/index.js'));
+  assert.strictEqual(overlayPath(tree, out, path.join(tree, 'node_modules/.prisma/client/index.js')), path.join(out, 'node_modules/.prisma/client/index.js'));
+  // A link that leaves the tree: nowhere.
+  assert.strictEqual(overlayPath(tree, out, path.join(tree, 'node_modules/outside/x.js')), null);
 });

@@ -5,7 +5,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { tmp, write, input, run, pkg, exists } = require('./lib');
 
-test('lays each workspace package\'s packed files into every copy of it in the tree, keeping the deployed package.json', (t) => {
+test('writes each workspace package\'s packed files for every copy of it in the tree, keeping the deployed package.json, and leaves the tree as it is', (t) => {
   const dir = tmp(t);
   // npm-packlist's interface: ({path}) => the package's files. This one
   // packs what its package.json's files field lists, and package.json.
@@ -26,11 +26,14 @@ test('lays each workspace package\'s packed files into every copy of it in the t
   // pnpm deploy from the install alone: the package as its package.json,
   // which pnpm rewrote.
   const copy = pkg(tree, '@w+types@file+packages+types', { name: '@w/types', version: '1.0.0', files: ['dist'], deployed: true });
-  const { status, out } = run('workspace.js', [input(dir, 'workspace.json', { tree, root, packlist, packages: [{ name: '@w/types', dir: 'packages/types' }, { name: '@w/gone', dir: 'packages/gone' }] })]);
+  const overlay = path.join(dir, 'overlay');
+  const { status, out } = run('workspace.js', [input(dir, 'workspace.json', { tree, out: overlay, root, packlist, packages: [{ name: '@w/types', dir: 'packages/types' }, { name: '@w/gone', dir: 'packages/gone' }] })]);
   assert.strictEqual(status, 0, out);
-  assert.strictEqual(fs.readFileSync(path.join(copy, 'dist/index.js'), 'utf8'), 'exports.v = 1;');
-  assert.ok(!exists(path.join(copy, 'src')), 'a file outside the package\'s files field was copied');
-  assert.strictEqual(JSON.parse(fs.readFileSync(path.join(copy, 'package.json'), 'utf8')).deployed, true, 'the deployed package.json was replaced');
+  const laid = path.join(overlay, path.relative(tree, copy));
+  assert.strictEqual(fs.readFileSync(path.join(laid, 'dist/index.js'), 'utf8'), 'exports.v = 1;');
+  assert.ok(!exists(path.join(laid, 'src')), 'a file outside the package\'s files field was copied');
+  assert.ok(!exists(path.join(laid, 'package.json')), 'the deployed package.json was replaced');
+  assert.deepStrictEqual(fs.readdirSync(copy), ['package.json'], 'the tree was written');
   assert.match(out, /@w\/types: 1 file\(s\) into 1 copy/);
   assert.match(out, /warning: pnpm deploy put no copy of @w\/gone/);
 });
@@ -46,9 +49,11 @@ test('a registry package of the same name is left alone, and a build that rewrit
   const registry = pkg(tree, 'left-pad@1.3.0', { name: 'left-pad', version: '1.3.0' });
   write(path.join(registry, 'index.js'), 'module.exports = function leftPad() {};');
   const ours = pkg(tree, 'left-pad@file+packages+left-pad', { name: 'left-pad', version: '1.0.0', main: 'src/index.js' });
-  const { status, out } = run('workspace.js', [input(dir, 'workspace.json', { tree, root, packlist, packages: [{ name: 'left-pad', dir: 'packages/left-pad', manifest: true }] })]);
+  const overlay = path.join(dir, 'overlay');
+  const { status, out } = run('workspace.js', [input(dir, 'workspace.json', { tree, out: overlay, root, packlist, packages: [{ name: 'left-pad', dir: 'packages/left-pad', manifest: true }] })]);
   assert.strictEqual(status, 0, out);
-  assert.strictEqual(fs.readFileSync(path.join(registry, 'index.js'), 'utf8'), 'module.exports = function leftPad() {};', 'the registry package was overwritten');
-  assert.strictEqual(fs.readFileSync(path.join(ours, 'index.js'), 'utf8'), 'module.exports = "workspace";');
-  assert.strictEqual(JSON.parse(fs.readFileSync(path.join(ours, 'package.json'), 'utf8')).main, 'index.js', 'the built package.json was not shipped');
+  assert.ok(!exists(path.join(overlay, path.relative(tree, registry))), 'the registry package was overwritten');
+  const laid = path.join(overlay, path.relative(tree, ours));
+  assert.strictEqual(fs.readFileSync(path.join(laid, 'index.js'), 'utf8'), 'module.exports = "workspace";');
+  assert.strictEqual(JSON.parse(fs.readFileSync(path.join(laid, 'package.json'), 'utf8')).main, 'index.js', 'the built package.json was not shipped');
 });
