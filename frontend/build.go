@@ -30,8 +30,9 @@ func Build(ctx context.Context, c client.Client) (_ *client.Result, err error) {
 	}
 	// The workspace metadata loads with the .dockerignore applied: read it
 	// while the manifest loads, one round trip fewer on every build.
-	// dockerui keeps what it read for the calls below, which wait for it.
-	go bc.DockerIgnorePatterns(ctx) //nolint:errcheck // the calls below report its error
+	// dockerui keeps what it read for the calls below, which wait for it and
+	// report its error.
+	go bc.DockerIgnorePatterns(ctx)
 	src, err := bc.ReadEntrypoint(ctx, "yaml")
 	if err != nil {
 		return nil, err
