@@ -102,26 +102,33 @@ func (s *scanner) peek() (line []byte, indent int, ok bool) {
 	return nil, 0, false
 }
 
+// at is the next line of a block at indent n: more is false at the block's
+// end (the end of the lines, or a line indented less); ok is false on a line
+// the scanner does not read, or one indented more.
+func (s *scanner) at(n int) (line []byte, more, ok bool) {
+	l, ind, ok := s.peek()
+	switch {
+	case !ok:
+		return nil, false, s.i >= len(s.lines)
+	case ind < n:
+		return nil, false, true
+	case ind > n:
+		return nil, false, false
+	}
+	return l, true, true
+}
+
 // mapping reads "key: value" and "key:" lines at indent n; a "key:" line's
 // value is the block below it, indented more.
 func (s *scanner) mapping(n int) (*node, bool) {
 	var m *node
 	for {
-		if s.i >= len(s.lines) {
-			break
-		}
-		l, ind, ok := s.peek()
-		if !ok {
-			if s.i < len(s.lines) {
-				return nil, false
-			}
-			break
-		}
-		if ind < n {
-			break
-		}
-		if ind > n || l[n] == '-' {
+		l, more, ok := s.at(n)
+		if !ok || more && l[n] == '-' {
 			return nil, false
+		}
+		if !more {
+			break
 		}
 		line := s.first + s.i
 		k, after, ok := s.key(l, n, line)
@@ -167,21 +174,12 @@ func (s *scanner) mapping(n int) (*node, bool) {
 func (s *scanner) sequence(n int) (*node, bool) {
 	var q *node
 	for {
-		if s.i >= len(s.lines) {
-			break
-		}
-		l, ind, ok := s.peek()
-		if !ok {
-			if s.i < len(s.lines) {
-				return nil, false
-			}
-			break
-		}
-		if ind < n {
-			break
-		}
-		if ind > n || len(l) < n+3 || l[n] != '-' || l[n+1] != ' ' || l[n+2] == ' ' {
+		l, more, ok := s.at(n)
+		if !ok || more && (len(l) < n+3 || l[n] != '-' || l[n+1] != ' ' || l[n+2] == ' ') {
 			return nil, false
+		}
+		if !more {
+			break
 		}
 		line := s.first + s.i
 		if q == nil {
