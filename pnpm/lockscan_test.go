@@ -142,3 +142,27 @@ func FuzzScanDocuments(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkParseLockfile reads the 5 MB lockfile of a synthetic 1,000-package
+// workspace, with the scanner and with yaml.v3 alone.
+func BenchmarkParseLockfile(b *testing.B) {
+	dir := b.TempDir()
+	if err := testkit.Synthetic(dir, 1000, 5<<20, testkit.Tree); err != nil {
+		b.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "pnpm-lock.yaml"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, fast := range []bool{true, false} {
+		name := map[bool]string{true: "scanner", false: "yaml.v3"}[fast]
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				if _, err := ParseLockfileWith("pnpm-lock.yaml", data, fast); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
