@@ -18,7 +18,7 @@ var update = flag.Bool("update", false, "rewrite helpers/test/inputs from the pl
 // planner's types marshal them. The node:test tests in helpers/test start
 // from these files, so a field renamed on either side fails one of the two.
 var helperInputs = map[string]any{
-	"native.json": planner.NativeInput{Packages: []string{"ok-addon@1.0.0"}, Optional: []string{"broken-addon@1.0.0"}, Libs: "/out/libs", Runtime: "/monokit/runtime", Built: "/repo/node_modules/.pnpm"},
+	"native.json": planner.NativeInput{Packages: []string{"ok-addon@1.0.0"}, Optional: []string{"broken-addon@1.0.0"}, Libs: "/out/libs", Runtime: "/monokit/runtime", Built: "/repo/node_modules/.pnpm", Ran: true},
 	"select.json": planner.SelectInput{Libc: "glibc", StoreDir: "/pnpm/store", Prod: []string{"sharp@1.0.0"}, Parents: []string{"sharp@1.0.0"},
 		Platform: []pnpm.PinnedPackage{{Key: "@img/sharp-linux-arm64@1.0.0", Name: "@img/sharp-linux-arm64", Version: "1.0.0", OS: []string{"linux"}, CPU: []string{"arm64"}, Libc: []string{"glibc"},
 			Integrity: "sha512-AAAA", Tarball: "https://registry.npmjs.org/@img/sharp-linux-arm64/-/sharp-linux-arm64-1.0.0.tgz", Dependents: []string{"sharp@1.0.0"}}}},

@@ -163,11 +163,19 @@ func versionBefore(v string, min *semver.Version) bool {
 // these scripts: the stage starts from it, which has the system packages
 // too, and copies each package as built, so a one-platform build compiles
 // once.
+//
+// pnpm before 10.14 cannot deploy for another platform (platformcheck
+// refuses one), and its deploy runs the scripts itself (taking what the
+// install built from the store's side-effects cache): the stage then only
+// adds the libraries.
 func (b *builder) native(pf Platforms) error {
 	in := NativeInput{Packages: pf.Native, Optional: pf.Optional, Libs: LibsDir, Runtime: RuntimeImageMount,
 		Built: BuildRoot + "/node_modules/.pnpm"}
 	if pf.AllNative {
 		in.Packages = nil
+	}
+	if !pf.CrossSelect {
+		in.Ran, in.Built = true, ""
 	}
 	data, err := json.Marshal(in)
 	if err != nil {

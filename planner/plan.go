@@ -346,6 +346,9 @@ type NativeInput struct {
 	// the stage starts from the install (Stage.OnBuildPlatform): each package
 	// is then copied from there, as built, instead of built again.
 	Built string `json:"built,omitempty"`
+	// Ran says pnpm deploy already ran the scripts in the tree (pnpm before
+	// 10.14): only the libraries are added.
+	Ran bool `json:"ran,omitempty"`
 }
 
 // File is a file a stage writes before it runs.
@@ -548,10 +551,14 @@ func (p *Plan) WriteText(w io.Writer) {
 	if len(pf.Prebuilt) > 0 {
 		fmt.Fprintf(w, "  prebuilt per platform: %d packages of %s; each target platform gets its own\n", len(pf.Prebuilt), strings.Join(families(pf.Prebuilt), ", "))
 	}
+	where := "on the target platform"
+	if !pf.CrossSelect {
+		where = "in pnpm deploy, on the build platform"
+	}
 	if len(pf.Native) > 0 {
-		fmt.Fprintf(w, "  native builds (on the target platform): %s (%s)\n", strings.Join(pf.Native, " "), pf.Source)
+		fmt.Fprintf(w, "  native builds (%s): %s (%s)\n", where, strings.Join(pf.Native, " "), pf.Source)
 	} else if pf.AllNative {
-		fmt.Fprintf(w, "  native builds (on the target platform): every dependency with an install script (%s)\n", pf.Source)
+		fmt.Fprintf(w, "  native builds (%s): every dependency with an install script (%s)\n", where, pf.Source)
 	}
 	for _, s := range p.Stages {
 		for _, m := range s.Mounts {

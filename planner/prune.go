@@ -19,7 +19,9 @@ import (
 // The deploy runs on the build platform and selects the target platform's
 // prebuilt packages with --os/--cpu/--libc; install scripts that may compile for
 // the platform they run on are left to a native stage on the target platform,
-// which workspace edits do not reach either.
+// which workspace edits do not reach either. pnpm before 10.14 has no such
+// flags: its deploy runs the scripts, for the build platform only, and the
+// native stage then only adds the shared libraries the addons link.
 func (b *builder) prune() error {
 	prod := b.prodPackages()
 	pf := b.platforms(prod)
@@ -34,7 +36,7 @@ func (b *builder) prune() error {
 	}
 	b.add(b.deploy(pf))
 	b.tree = "prune"
-	if pf.CrossSelect && pf.HasNative() {
+	if pf.HasNative() {
 		if err := b.native(pf); err != nil {
 			return err
 		}

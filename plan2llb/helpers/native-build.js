@@ -7,7 +7,8 @@
 // usage: node native-build.js <tree> <input.json>
 // input.json is planner.NativeInput: {"packages": ["name@version", ...] (empty or
 // null: every package with an install script), "optional": [...], "libs": dir,
-// "runtime": dir, "built": dir}. A failed script of an optional package (only
+// "runtime": dir, "built": dir, "ran": pnpm deploy ran the scripts (pnpm
+// before 10.14), so only the libraries are added}. A failed script of an optional package (only
 // optional dependencies reach it) is a warning, as pnpm treats it: its parent
 // falls back without it.
 //
@@ -79,7 +80,8 @@ const before = new Map();
 const scriptDirs = [];
 let ran = 0;
 let copiedPackages = 0;
-for (const entry of storeEntries()) {
+if (input.ran) console.log(`monokit: pnpm deploy ran the install scripts on ${platform}; adding the libraries their addons link`);
+for (const entry of input.ran ? [] : storeEntries()) {
   const nm = path.join(store, entry, 'node_modules');
   if (!fs.existsSync(nm)) continue;
   for (const dir of packagesIn(nm)) { // the package itself; its dependencies are symlinks

@@ -16,18 +16,18 @@ test('a failing install script fails the stage unless only optional dependencies
   const all = ['broken-addon@1.0.0', 'ok-addon@1.0.0'];
   const none = { libs: '', runtime: '' };
 
-  let r = run('native-build.js', [tree, input(dir, 'native.json', { ...none, packages: all, optional: [] })]);
+  let r = run('native-build.js', [tree, input(dir, 'native.json', { ran: false, ...none, packages: all, optional: [] })]);
   assert.notStrictEqual(r.status, 0, r.out);
   assert.match(r.out, /the install script of broken-addon@1\.0\.0 failed/);
 
-  r = run('native-build.js', [tree, input(dir, 'native.json', { ...none, packages: all })]); // inputs/native.json: broken-addon is optional
+  r = run('native-build.js', [tree, input(dir, 'native.json', { ran: false, ...none, packages: all })]); // inputs/native.json: broken-addon is optional
   assert.strictEqual(r.status, 0, r.out);
   assert.match(r.out, /warning: the install script of broken-addon@1\.0\.0 failed/);
   assert.match(r.out, /ran 1 install script\(s\)/);
   assert.ok(exists(path.join(ok, 'built.txt')), r.out);
 
   // No packages named: every package with an install script.
-  r = run('native-build.js', [tree, input(dir, 'native.json', { ...none, packages: null })]);
+  r = run('native-build.js', [tree, input(dir, 'native.json', { ran: false, ...none, packages: null })]);
   assert.strictEqual(r.status, 0, r.out);
   assert.match(r.out, /ran 1 install script\(s\)/);
 });
@@ -45,7 +45,7 @@ test('copies the libraries an addon links that the runtime lacks, and fails only
   const addon = pkg(tree, 'tls-addon@1.0.0', { name: 'tls-addon', version: '1.0.0' });
   write(path.join(addon, 'build/Release/tls.node'), fs.readFileSync(ssl));
   const libs = path.join(dir, 'out/libs');
-  const go = () => run('native-build.js', [tree, input(dir, 'native.json', { packages: ['tls-addon@1.0.0'], optional: [], libs, runtime })]);
+  const go = () => run('native-build.js', [tree, input(dir, 'native.json', { ran: false, packages: ['tls-addon@1.0.0'], optional: [], libs, runtime })]);
 
   let r = go();
   assert.strictEqual(r.status, 0, r.out);
@@ -79,7 +79,7 @@ test('copies the libraries an addon links that the runtime lacks, and fails only
   const store = path.join(dir, 'built/node_modules/.pnpm');
   const src = path.join(store, path.relative(path.join(tree, 'node_modules/.pnpm'), addon));
   fs.cpSync(addon, src, { recursive: true });
-  const copy = () => run('native-build.js', [tree, input(dir, 'native.json', { packages: ['tls-addon@1.0.0'], optional: [], libs, runtime, built: store })]);
+  const copy = () => run('native-build.js', [tree, input(dir, 'native.json', { ran: false, packages: ['tls-addon@1.0.0'], optional: [], libs, runtime, built: store })]);
   r = copy();
   assert.strictEqual(r.status, 0, r.out);
   assert.match(r.out, /copied 1 package\(s\)/);
@@ -106,7 +106,7 @@ test('on the install\'s platform, packages the install built are copied, not bui
   fs.symlinkSync('../../dep@1.0.0/node_modules/dep', path.join(path.dirname(src), 'dep'));
   const store = path.join(built, 'node_modules', '.pnpm');
 
-  const r = run('native-build.js', [tree, input(dir, 'native.json', { libs: '', runtime: '', built: store, packages: ['broken-addon@1.0.0', 'ok-addon@1.0.0'] })]);
+  const r = run('native-build.js', [tree, input(dir, 'native.json', { ran: false, libs: '', runtime: '', built: store, packages: ['broken-addon@1.0.0', 'ok-addon@1.0.0'] })]);
   assert.strictEqual(r.status, 0, r.out);
   assert.match(r.out, /ok-addon@1\.0\.0: built by the install on .*, copied/);
   assert.match(r.out, /ran 1 install script\(s\)/);
@@ -120,7 +120,7 @@ test('on the install\'s platform, packages the install built are copied, not bui
   // Another platform: no install mounted, every script runs.
   const again = path.join(dir, 'tree2');
   pkg(again, 'ok-addon@1.0.0', manifest('ok-addon'));
-  const r2 = run('native-build.js', [again, input(dir, 'native.json', { libs: '', runtime: '', built: path.join(dir, 'absent'), packages: ['ok-addon@1.0.0'] })]);
+  const r2 = run('native-build.js', [again, input(dir, 'native.json', { ran: false, libs: '', runtime: '', built: path.join(dir, 'absent'), packages: ['ok-addon@1.0.0'] })]);
   assert.strictEqual(r2.status, 0, r2.out);
   assert.match(r2.out, /ran 1 install script\(s\)/);
   assert.doesNotMatch(r2.out, /copied/);
@@ -134,7 +134,7 @@ test('reads only the store entries named for the wanted packages, and every entr
   // An entry not named for it that holds the same package is not read.
   const decoy = pkg(tree, 'decoy@1.0.0', { name: '@scope/addon', version: '2.0.0', scripts: { install: 'echo built > built.txt' } });
 
-  let r = run('native-build.js', [tree, input(dir, 'native.json', { ...none, packages: ['@scope/addon@2.0.0'] })]);
+  let r = run('native-build.js', [tree, input(dir, 'native.json', { ran: false, ...none, packages: ['@scope/addon@2.0.0'] })]);
   assert.strictEqual(r.status, 0, r.out);
   assert.match(r.out, /@scope\/addon@2\.0\.0 install/);
   assert.match(r.out, /ran 1 install script\(s\)/);
@@ -143,8 +143,19 @@ test('reads only the store entries named for the wanted packages, and every entr
 
   // An entry named otherwise (a long name pnpm shortened, a tarball): found by reading every manifest.
   const odd = pkg(tree, 'odd@https+++example.com+odd-1.0.0.tgz', { name: 'odd', version: '1.0.0', scripts: { install: 'echo built > built.txt' } });
-  r = run('native-build.js', [tree, input(dir, 'native.json', { ...none, packages: ['odd@1.0.0'] })]);
+  r = run('native-build.js', [tree, input(dir, 'native.json', { ran: false, ...none, packages: ['odd@1.0.0'] })]);
   assert.strictEqual(r.status, 0, r.out);
   assert.ok(exists(path.join(odd, 'built.txt')), r.out);
   assert.doesNotMatch(r.out, /not installed/);
+});
+
+test('after a pnpm deploy that ran the scripts (pnpm before 10.14), no script runs again', (t) => {
+  const dir = tmp(t);
+  const tree = path.join(dir, 'tree');
+  // Its script would fail the stage if it ran.
+  pkg(tree, 'built-addon@1.0.0', { name: 'built-addon', version: '1.0.0', scripts: { install: 'exit 3' } });
+  const r = run('native-build.js', [tree, input(dir, 'native.json', { packages: ['built-addon@1.0.0'], optional: [], libs: '', runtime: '' })]); // inputs/native.json: ran
+  assert.strictEqual(r.status, 0, r.out);
+  assert.match(r.out, /pnpm deploy ran the install scripts/);
+  assert.match(r.out, /ran 0 install script\(s\)/);
 });
