@@ -174,16 +174,20 @@ func (b *builder) native(pf Platforms) error {
 	if pf.AllNative {
 		in.Packages = nil
 	}
+	script := "node " + NativeScript + " " + TreeDir + " " + NativeData
+	run := append(b.systemPackages(), script)
 	if !pf.CrossSelect {
-		in.Ran, in.Built = true, ""
+		// Nothing compiles here: no compilers. (Another target platform
+		// gets what the deploy compiled for this one, as the plan's note
+		// says; the loader there finds no libraries for it.)
+		in.Ran, in.Built, run = true, "", []string{script}
 	}
 	data, err := json.Marshal(in)
 	if err != nil {
 		return err
 	}
-	script := "node " + NativeScript + " " + TreeDir + " " + NativeData
 	b.add(Stage{ID: "native", Kind: KindNative, Image: b.rt.buildImage, Needs: []string{b.tree, "deps"}, Platform: OnTarget,
-		Run: append(b.systemPackages(), script), Env: toolchainEnv, Outputs: []string{PruneRoot, LibsRoot}, Pos: pf.Pos,
+		Run: run, Env: toolchainEnv, Outputs: []string{PruneRoot, LibsRoot}, Pos: pf.Pos,
 		Files: []File{{Path: NativeData, Data: string(data)}}, Helpers: []string{NativeScript},
 		Workdir: TreeDir, Mounts: []Mount{{Image: b.rt.image, Target: RuntimeImageMount}, {Stage: b.tree, Target: TreeMount, Keep: KeepResult}},
 		OnBuildPlatform: &Variant{From: "deps", Run: []string{script}}})

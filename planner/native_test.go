@@ -164,15 +164,21 @@ func TestNativeBuildsRunOnTheTarget(t *testing.T) {
 				}
 				// The compilers reach the native stage too, and node-gyp
 				// the headers that ship with Node.js.
-				if len(native.Run) != 2 || !strings.Contains(native.Run[0], "apt-get install -y --no-install-recommends python3 make g++") || !slices.Contains(native.Env, "npm_config_nodedir=/usr/local") {
-					t.Errorf("native run %q env %q: want the system packages first and npm_config_nodedir", native.Run, native.Env)
+				// Before pnpm 10.14 nothing compiles in it: no compilers.
+				wantRun := 2
+				if !tc.cross {
+					wantRun = 1
 				}
+				if len(native.Run) != wantRun || tc.cross && !strings.Contains(native.Run[0], "apt-get install -y --no-install-recommends python3 make g++") || !slices.Contains(native.Env, "npm_config_nodedir=/usr/local") {
+					t.Errorf("native run %q env %q: want the system packages first (but before pnpm 10.14) and npm_config_nodedir", native.Run, native.Env)
+				}
+				script := native.Run[len(native.Run)-1]
 				var in NativeInput
 				if len(native.Files) != 1 || native.Files[0].Path != NativeData || json.Unmarshal([]byte(native.Files[0].Data), &in) != nil {
 					t.Fatalf("native files %+v: want its input at %s", native.Files, NativeData)
 				}
-				if !slices.Equal(in.Packages, tc.native) || native.Run[1] != "node "+NativeScript+" "+TreeDir+" "+NativeData {
-					t.Errorf("native run %q input %+v, want packages %q", native.Run[1], in, tc.native)
+				if !slices.Equal(in.Packages, tc.native) || script != "node "+NativeScript+" "+TreeDir+" "+NativeData {
+					t.Errorf("native run %q input %+v, want packages %q", script, in, tc.native)
 				}
 				// On the build platform the stage starts from the install,
 				// which has the system packages, and the script copies from
@@ -183,7 +189,7 @@ func TestNativeBuildsRunOnTheTarget(t *testing.T) {
 				if !tc.cross {
 					built = ""
 				}
-				if v := native.OnBuildPlatform; v == nil || v.From != "deps" || !slices.Equal(v.Run, native.Run[1:]) || in.Built != built || in.Ran == tc.cross {
+				if v := native.OnBuildPlatform; v == nil || v.From != "deps" || !slices.Equal(v.Run, []string{script}) || in.Built != built || in.Ran == tc.cross {
 					t.Errorf("native on the build platform %+v input built %q ran %v: want the script alone from deps, and the install's store when the stage runs the scripts", v, in.Built, in.Ran)
 				}
 			}
