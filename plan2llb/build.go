@@ -196,15 +196,22 @@ func (b *graph) deps(ctx context.Context, s planner.Stage) error {
 	return err
 }
 
-// base is where a build or prune step starts: deps, then the stage's inputs from
-// the context (its sources, root inputs, sources of dependencies without a build),
-// then the outputs of the builds it needs. They are copied onto deps in one file
-// op rather than merged: an exec on a merge first materialises it, hardlinking the
-// whole dependency tree, which costs more than copying sources and outputs.
+// base is where a build or prune step starts: deps with the stage's helper
+// and data files (written first, so an edit to the sources does not write them
+// again), then the stage's inputs from the context (its sources, root inputs,
+// sources of dependencies without a build), then the outputs of the builds it
+// needs. They are copied onto deps in one file op rather than merged: an exec
+// on a merge first materialises it, hardlinking the whole dependency tree,
+// which costs more than copying sources and outputs.
 func (b *graph) base(s planner.Stage) (llb.State, error) {
 	depsID, deps, err := b.needKind(s, planner.KindDeps)
 	if err != nil {
 		return llb.State{}, err
+	}
+	if len(s.Run) > 0 {
+		if deps, err = b.withFiles(deps, s); err != nil {
+			return llb.State{}, err
+		}
 	}
 	var fa *llb.FileAction
 	add := func(src llb.State, info *llb.CopyInfo) {
@@ -246,9 +253,6 @@ func (b *graph) packageBuild(ctx context.Context, s planner.Stage) error {
 		b.states[s.ID] = base
 		return nil
 	}
-	if base, err = b.withFiles(base, s); err != nil {
-		return err
-	}
 	run, err := b.exec(ctx, base, s)
 	if err != nil {
 		return err
@@ -274,9 +278,6 @@ func (b *graph) prune(ctx context.Context, s planner.Stage) error {
 	if len(s.Run) > 0 {
 		base, err := b.base(s)
 		if err != nil {
-			return err
-		}
-		if base, err = b.withFiles(base, s); err != nil {
 			return err
 		}
 		b.states[s.ID], err = b.exec(ctx, base, s)
