@@ -117,10 +117,12 @@ function place(input) {
       unplaced.push(rel);
       continue;
     }
-    for (const d of dirs) {
-      const to = overlayPath(tree, input.out, path.join(d, rest));
-      if (to) copy(from, to);
+    const tos = dirs.map((d) => overlayPath(tree, input.out, path.join(d, rest))).filter(Boolean);
+    if (!tos.length) { // through a link that leaves the tree
+      unplaced.push(rel);
+      continue;
     }
+    for (const to of tos) copy(from, to);
     placed++;
   }
   console.log(`monokit: placed ${placed} generated file(s) into the production tree`);

@@ -7,10 +7,10 @@
 // usage: node native-build.js <tree> <input.json>
 // input.json is planner.NativeInput: {"packages": ["name@version", ...] (empty or
 // null: every package with an install script), "optional": [...], "libs": dir,
-// "runtime": dir, "built": dir, "ran": pnpm deploy ran the scripts (pnpm
-// before 10.14), so only the libraries are added}. A failed script of an optional package (only
-// optional dependencies reach it) is a warning, as pnpm treats it: its parent
-// falls back without it.
+// "runtime": dir, "built": dir, "ran": pnpm deploy ran the scripts (pnpm before
+// 10.14), so only the libraries are added}. A failed script of an optional
+// package (only optional dependencies reach it) is a warning, as pnpm treats
+// it: its parent falls back without it.
 //
 // "built" is the install's virtual store, there only when this stage starts
 // from the install, on the platform it ran on: pnpm already ran these scripts

@@ -77,7 +77,7 @@ function overlayPath(tree, out, target) {
     }
   }
   const rel = path.relative(realTree, dir);
-  if (rel.startsWith('..') || path.isAbsolute(rel)) return null;
+  if (rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) return null;
   return path.join(out, rel, ...rest);
 }
 

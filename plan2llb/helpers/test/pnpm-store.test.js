@@ -41,6 +41,9 @@ test('a file bound for the tree goes to the overlay at its directory\'s real pat
   // Through the link, and into directories that do not exist yet.
   assert.strictEqual(overlayPath(tree, out, path.join(tree, 'node_modules/@x/client/gen/index.js')), path.join(out, entry, 'gen/index.js'));
   assert.strictEqual(overlayPath(tree, out, path.join(tree, 'node_modules/.prisma/client/index.js')), path.join(out, 'node_modules/.prisma/client/index.js'));
+  // A directory whose name starts with two dots is still in the tree.
+  fs.mkdirSync(path.join(tree, '..cache'));
+  assert.strictEqual(overlayPath(tree, out, path.join(tree, '..cache/x.js')), path.join(out, '..cache/x.js'));
   // A link that leaves the tree: nowhere.
   assert.strictEqual(overlayPath(tree, out, path.join(tree, 'node_modules/outside/x.js')), null);
 });
