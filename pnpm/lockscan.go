@@ -57,7 +57,23 @@ type scanner struct {
 	first int
 	i     int
 	slab  []node // nodes are allocated in blocks: a 5 MB lockfile has ~300,000
+	// depth is how many collections enclose the one being read; past
+	// maxDepth the file is left to yaml.v3, which has a limit of its own.
+	depth int
 }
+
+// maxDepth is deeper than pnpm nests (importers → project → kind → name →
+// fields is five) and far below what would strain the stack.
+const maxDepth = 64
+
+// enter counts a collection being read; ok is false past maxDepth. The
+// caller defers s.leave().
+func (s *scanner) enter() bool {
+	s.depth++
+	return s.depth <= maxDepth
+}
+
+func (s *scanner) leave() { s.depth-- }
 
 func (s *scanner) node(kind yaml.Kind, line, col int) *node {
 	if len(s.slab) == 0 {
@@ -121,6 +137,10 @@ func (s *scanner) at(n int) (line []byte, more, ok bool) {
 // mapping reads "key: value" and "key:" lines at indent n; a "key:" line's
 // value is the block below it, indented more.
 func (s *scanner) mapping(n int) (*node, bool) {
+	defer s.leave()
+	if !s.enter() {
+		return nil, false
+	}
 	var m *node
 	for {
 		l, more, ok := s.at(n)
@@ -172,6 +192,10 @@ func (s *scanner) mapping(n int) (*node, bool) {
 
 // sequence reads "- value" lines at indent n, each value on its line.
 func (s *scanner) sequence(n int) (*node, bool) {
+	defer s.leave()
+	if !s.enter() {
+		return nil, false
+	}
 	var q *node
 	for {
 		l, more, ok := s.at(n)
@@ -251,6 +275,10 @@ func (s *scanner) inline(b []byte, line, col int) (*node, bool) {
 
 // flow reads the flow mapping or sequence at b[i] and returns the index after it.
 func (s *scanner) flow(b []byte, i, line, col int) (*node, int, bool) {
+	defer s.leave()
+	if !s.enter() {
+		return nil, 0, false
+	}
 	open := b[i]
 	kind, closer := yaml.MappingNode, byte('}')
 	if open == '[' {

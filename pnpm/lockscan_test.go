@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
@@ -107,6 +108,7 @@ func TestScanDocumentsLeavesTheRestToYAML(t *testing.T) {
 		"null":            "packages:\n\n  a@1.0.0:\n",
 		"tab":             "packages:\n\n  a@1.0.0:\n    resolution: {integrity:\tsha512-x}\n",
 		"crlf":            "packages:\r\n\r\n  a@1.0.0:\r\n    resolution: {integrity: sha512-x}\r\n",
+		"deep flow":       "packages:\n\n  a@1.0.0:\n    x: " + strings.Repeat("[", 100) + strings.Repeat("]", 100) + "\n",
 	} {
 		data := []byte(head + section)
 		if _, ok := ScanDocuments(data); ok {
