@@ -66,8 +66,8 @@ type scanner struct {
 // fields is five) and far below what would strain the stack.
 const maxDepth = 64
 
-// enter counts a collection being read; ok is false past maxDepth. The
-// caller defers s.leave().
+// enter counts a nested collection being read (block and flow read each
+// through it); ok is false past maxDepth. The caller defers s.leave().
 func (s *scanner) enter() bool {
 	s.depth++
 	return s.depth <= maxDepth
@@ -137,10 +137,6 @@ func (s *scanner) at(n int) (line []byte, more, ok bool) {
 // mapping reads "key: value" and "key:" lines at indent n; a "key:" line's
 // value is the block below it, indented more.
 func (s *scanner) mapping(n int) (*node, bool) {
-	defer s.leave()
-	if !s.enter() {
-		return nil, false
-	}
 	var m *node
 	for {
 		l, more, ok := s.at(n)
@@ -161,16 +157,7 @@ func (s *scanner) mapping(n int) (*node, bool) {
 		s.i++
 		var v *node
 		if len(after) == 0 {
-			next, ind2, ok := s.peek()
-			if !ok || ind2 <= n {
-				return nil, false // a null, or a line not read here
-			}
-			if next[ind2] == '-' {
-				v, ok = s.sequence(ind2)
-			} else {
-				v, ok = s.mapping(ind2)
-			}
-			if !ok {
+			if v, ok = s.block(n); !ok {
 				return nil, false
 			}
 		} else {
@@ -190,12 +177,25 @@ func (s *scanner) mapping(n int) (*node, bool) {
 	return m, m != nil
 }
 
-// sequence reads "- value" lines at indent n, each value on its line.
-func (s *scanner) sequence(n int) (*node, bool) {
+// block reads the block value of a "key:" line at indent n: a sequence or
+// a mapping indented more. Every nested block is read through here.
+func (s *scanner) block(n int) (*node, bool) {
 	defer s.leave()
 	if !s.enter() {
 		return nil, false
 	}
+	next, ind, ok := s.peek()
+	if !ok || ind <= n {
+		return nil, false // a null, or a line not read here
+	}
+	if next[ind] == '-' {
+		return s.sequence(ind)
+	}
+	return s.mapping(ind)
+}
+
+// sequence reads "- value" lines at indent n, each value on its line.
+func (s *scanner) sequence(n int) (*node, bool) {
 	var q *node
 	for {
 		l, more, ok := s.at(n)

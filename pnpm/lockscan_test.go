@@ -109,6 +109,7 @@ func TestScanDocumentsLeavesTheRestToYAML(t *testing.T) {
 		"tab":             "packages:\n\n  a@1.0.0:\n    resolution: {integrity:\tsha512-x}\n",
 		"crlf":            "packages:\r\n\r\n  a@1.0.0:\r\n    resolution: {integrity: sha512-x}\r\n",
 		"deep flow":       "packages:\n\n  a@1.0.0:\n    x: " + strings.Repeat("[", 100) + strings.Repeat("]", 100) + "\n",
+		"deep block":      "packages:\n" + deepBlock(100),
 	} {
 		data := []byte(head + section)
 		if _, ok := ScanDocuments(data); ok {
@@ -120,6 +121,16 @@ func TestScanDocumentsLeavesTheRestToYAML(t *testing.T) {
 			t.Errorf("%s: the lockfiles read differ (%v, %v)", name, err1, err2)
 		}
 	}
+}
+
+// deepBlock is a mapping nested n deep, each level indented two more.
+func deepBlock(n int) string {
+	var b strings.Builder
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&b, "%sk:\n", strings.Repeat("  ", i))
+	}
+	fmt.Fprintf(&b, "%sk: v\n", strings.Repeat("  ", n+1))
+	return b.String()
 }
 
 // FuzzScanDocuments: whatever the scanner reads, it reads as yaml.v3 does.
