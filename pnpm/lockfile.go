@@ -66,8 +66,12 @@ func ParseLockfile(file string, data []byte) (*Lockfile, error) {
 func parseLockfile(file string, data []byte, fast bool) (*Lockfile, error) {
 	var main *node
 	lf := &Lockfile{File: file, Importers: map[string]*Importer{}}
-	docs, ok := scanDocuments(data)
-	if !fast || !ok {
+	var docs []*node
+	ok := false
+	if fast {
+		docs, ok = scanDocuments(data)
+	}
+	if !ok {
 		var err error // yaml.v3 reads the whole file, and reports its errors
 		if docs, err = decodeDocuments(file, data); err != nil {
 			return nil, err
