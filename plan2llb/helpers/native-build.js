@@ -130,7 +130,7 @@ for (const entry of input.ran ? [] : storeEntries()) {
     }
   }
 }
-for (const w of wanted) {
+for (const w of input.ran ? [] : wanted) { // after the deploy's scripts, no package was looked for
   if (!found.has(w)) console.log(`monokit: ${w} is not installed for ${platform}; nothing to build`);
 }
 console.log(`monokit: ran ${ran} install script(s) on ${platform}`);

@@ -158,4 +158,5 @@ test('after a pnpm deploy that ran the scripts (pnpm before 10.14), no script ru
   assert.strictEqual(r.status, 0, r.out);
   assert.match(r.out, /pnpm deploy ran the install scripts/);
   assert.match(r.out, /ran 0 install script\(s\)/);
+  assert.doesNotMatch(r.out, /not installed/);
 });
