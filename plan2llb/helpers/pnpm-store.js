@@ -62,8 +62,11 @@ function workspaceCopies(tree, name, dir) {
 // really has in the tree. A directory on the way may be one of pnpm's links
 // (node_modules/<name> into the store); a real directory in its place in
 // out would hide the link's files. null when the directory leaves the tree.
+const realTrees = new Map(); // tree -> its real path: asked once per file
+
 function overlayPath(tree, out, target) {
-  const realTree = fs.realpathSync(tree);
+  if (!realTrees.has(tree)) realTrees.set(tree, fs.realpathSync(tree));
+  const realTree = realTrees.get(tree);
   let dir = path.dirname(target);
   const rest = [path.basename(target)];
   for (;;) {
