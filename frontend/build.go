@@ -28,11 +28,9 @@ func Build(ctx context.Context, c client.Client) (_ *client.Result, err error) {
 	if err != nil {
 		return nil, err
 	}
-	// The workspace metadata loads with the .dockerignore applied: read it
-	// while the manifest loads, one round trip fewer on every build.
-	// dockerui keeps what it read for the calls below, which wait for it and
-	// report its error.
-	go bc.DockerIgnorePatterns(ctx)
+	// The manifest is read first and alone: reading it sets dockerui's ignore
+	// file when <manifest>.dockerignore exists, without dockerui's lock, and
+	// that file must win over .dockerignore for every read after it.
 	src, err := bc.ReadEntrypoint(ctx, "yaml")
 	if err != nil {
 		return nil, err

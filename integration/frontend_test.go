@@ -137,3 +137,56 @@ func TestManifestErrorHasSource(t *testing.T) {
 		}
 	})
 }
+
+// TestDockerignore checks which ignore file the workspace is read through: a
+// <manifest>.dockerignore, as buildx users know it from Dockerfiles, wins over
+// .dockerignore. Each case hides the lockfile from one of them, and the build
+// must fail on the missing lockfile exactly when the winning file hides it.
+func TestDockerignore(t *testing.T) {
+	needDaemon(t)
+	ctx, cancel := deadline(context.Background(), 5*time.Minute)
+	defer cancel()
+	const missing = "pnpm-lock.yaml not found at the root of the build context"
+	for _, tc := range []struct {
+		name           string
+		dockerignore   string // "" writes no file
+		manifestIgnore string
+		hidden         bool
+	}{
+		{name: "dockerignore", dockerignore: "pnpm-lock.yaml\n", hidden: true},
+		{name: "manifest-ignore", dockerignore: "node_modules\n", manifestIgnore: "pnpm-lock.yaml\n", hidden: true},
+		{name: "manifest-ignore-wins", dockerignore: "pnpm-lock.yaml\n", manifestIgnore: "node_modules\n", hidden: false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for _, f := range []string{"package.json", "pnpm-workspace.yaml", "pnpm-lock.yaml"} {
+				data, err := os.ReadFile(filepath.Join(nexusDir, f))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(dir, f), data, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			// No target: the build fails after the workspace loads, on the
+			// target, when the lockfile was seen.
+			manifest := "# syntax=" + frontendRef + "\nversion: 1\ntargets:\n  backend:\n    package: services/backend\n"
+			files := map[string]string{"monokit.yaml": manifest, ".dockerignore": tc.dockerignore, "monokit.yaml.dockerignore": tc.manifestIgnore}
+			for name, data := range files {
+				if data == "" {
+					continue
+				}
+				if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			_, err := build{dir: dir, target: "backend"}.run(ctx, t, inProcess)
+			if err == nil {
+				t.Fatal("a workspace without services/backend built")
+			}
+			if got := strings.Contains(err.Error(), missing); got != tc.hidden {
+				t.Errorf("lockfile hidden = %v, want %v: %v", got, tc.hidden, err)
+			}
+		})
+	}
+}
