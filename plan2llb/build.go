@@ -485,9 +485,12 @@ func (b *graph) cacheID(name string) string {
 	return id
 }
 
-// shell runs commands with /bin/sh, stopping at the first that fails.
+// shell runs each command in a /bin/sh -e of its own, in order, stopping at the
+// first that fails. The commands are arguments, not text of one script: a
+// heredoc, an exit or a trailing backslash in a user's command cannot swallow
+// or skip monokit's commands after it.
 func shell(cmds []string) llb.RunOption {
-	return llb.Args([]string{"/bin/sh", "-c", "set -e\n" + strings.Join(cmds, "\n")})
+	return llb.Args(append([]string{"/bin/sh", "-c", `for c in "$@"; do /bin/sh -ec "$c" || exit; done`, "sh"}, cmds...))
 }
 
 func withEnv(st llb.State, env []string) llb.State {

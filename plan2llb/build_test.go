@@ -137,7 +137,7 @@ func TestBackendGraph(t *testing.T) {
 				t.Error("shared-utils or shared-database does not build after shared-types")
 			}
 			// Generate runs before the app build, in one exec.
-			app := g.ops[builds["services/backend"]].GetExec().Meta.Args[2]
+			app := strings.Join(g.ops[builds["services/backend"]].GetExec().Meta.Args[4:], "\n")
 			if gi, bi := strings.Index(app, "db:generate"), strings.Index(app, "pnpm run build"); gi < 0 || gi > bi {
 				t.Errorf("app exec %q: generate must come first", app)
 			}

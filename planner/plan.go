@@ -143,8 +143,9 @@ type Stage struct {
 	// metadata (the bin files of workspace packages): they come from the
 	// build context, not from the metadata the frontend transferred to plan.
 	ContextInputs []string `json:"contextInputs,omitempty"`
-	// Run are shell commands run in order in Workdir by one exec, stopping at
-	// the first failure; empty for file-only stages. After a build, the exec
+	// Run are shell commands run in order in Workdir by one exec, each by a
+	// shell of its own (nothing one holds reaches the next), stopping at the
+	// first failure; empty for file-only stages. After a build, the exec
 	// checks that every output exists.
 	Run []string `json:"run,omitempty"`
 	// Workdir is the absolute directory Run starts in; empty: the image's.
