@@ -8,14 +8,16 @@ import (
 )
 
 // ValidateRelPath checks a path or glob relative to the repository root: it may not
-// leave the build context.
+// leave the build context. Every path from the repository that monokit reads or
+// copies goes through it.
 func ValidateRelPath(p string) error {
 	switch {
 	case p == "":
 		return errors.New("empty path")
 	case strings.HasPrefix(p, "/"):
 		return fmt.Errorf("%q is absolute; paths are relative to the repository root", p)
-	case slices.Contains(strings.Split(p, "/"), ".."):
+	case slices.Contains(strings.FieldsFunc(p, func(r rune) bool { return strings.ContainsRune("/{},", r) }), ".."):
+		// A glob's {a,b} alternatives are split too: "{..,x}/etc" leaves.
 		return fmt.Errorf("%q leaves the build context; monokit reads nothing outside it", p)
 	}
 	return nil

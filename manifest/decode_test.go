@@ -114,7 +114,7 @@ func TestParseErrors(t *testing.T) {
 		{"missing package", "version: 1\ntargets:\n  api:\n    port: 3000\n",
 			`target "api": package is missing`, at(3, 3)},
 		{"root user", "version: 1\ntargets:\n  api:\n    package: api\n    user: '0:0'\n",
-			`user: 0 is root`, at(5, 11)},
+			`user: "0:0" is uid 0, root`, at(5, 11)},
 		{"named user", "version: 1\ntargets:\n  api:\n    package: api\n    user: node\n",
 			`want a numeric uid`, at(5, 11)},
 		{"bad port", "version: 1\ntargets:\n  api:\n    package: api\n    port: 70000\n",

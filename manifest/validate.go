@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"path"
 	"regexp"
 	"slices"
 	"strconv"
@@ -58,8 +59,8 @@ func (m *Manifest) Validate() error {
 	}
 	errs = append(errs, validateBuildEnv(m.Args, m.BuildEnv)...)
 	for _, p := range m.SystemPackages {
-		if p.Value == "" || strings.ContainsAny(p.Value, " \t;&|$`'\"\\") {
-			add(p.Pos, "system-packages: %q is not a package name", p.Value)
+		if !DebianPackage(p.Value) && !AlpinePackage(p.Value) {
+			add(p.Pos, "system-packages: %q is not a Debian or Alpine package name (such as python3, g++ or libpq-dev, with an optional =version)", p.Value)
 		}
 	}
 	for _, in := range m.Inputs {
@@ -93,7 +94,7 @@ func (m *Manifest) Validate() error {
 func (t *Target) validate() []error {
 	var errs []error
 	add := func(pos diag.Pos, format string, args ...any) {
-		errs = append(errs, diag.Errorf(pos, "target %q: %s", t.Name, fmt.Sprintf(format, args...)))
+		errs = append(errs, diag.Errorf(pos, "target %q: "+format, append([]any{t.Name}, args...)...))
 	}
 	if !targetName.MatchString(t.Name) {
 		add(t.Pos, "a target name is letters, digits, '.', '_' and '-', starting with a letter or digit")
@@ -122,10 +123,10 @@ func (t *Target) validate() []error {
 		add(t.Libc.Pos, "libc: want glibc or musl, got %q", t.Libc.Value)
 	}
 	if t.User.Value != "" {
-		if !numericID.MatchString(t.User.Value) {
-			add(t.User.Pos, "user: want a numeric uid or uid:gid such as 65532 (runtime images may have no /etc/passwd), got %q", t.User.Value)
-		} else if uid, _, _ := strings.Cut(t.User.Value, ":"); uid == "0" {
-			add(t.User.Pos, "user: 0 is root; monokit images run as a non-root user")
+		if uid, err := ParseUser(t.User.Value); err != nil {
+			add(t.User.Pos, "user: %v", err)
+		} else if uid == 0 {
+			add(t.User.Pos, "user: %q is uid 0, root; monokit images run as a non-root user", t.User.Value)
 		}
 	}
 	seenPorts := map[string]bool{}
@@ -163,6 +164,8 @@ func (t *Target) validate() []error {
 			add(s.Pos, "secrets: %q is not a valid variable name", s.Env)
 		case s.Target != "" && !strings.HasPrefix(s.Target, "/"):
 			add(s.Pos, "secrets: target %q must be an absolute path", s.Target)
+		case s.Target != "" && (s.Target == "/" || path.Clean(s.Target) != s.Target):
+			add(s.Pos, "secrets: target %q must name a file by a clean absolute path, such as /run/secrets/%s (no \"..\", \".\", \"//\" or trailing /)", s.Target, s.ID)
 		}
 		seenSecrets[s.ID] = true
 	}
@@ -243,4 +246,24 @@ func sortByPos(errs []error) {
 		}
 		return ca - cb
 	})
+}
+
+// ParseUser parses a runtime user, uid or uid:gid, each a number below 2^32 as
+// the runtime reads it ("00" is 0), and returns the uid.
+func ParseUser(s string) (uint32, error) {
+	bad := fmt.Errorf("want a numeric uid or uid:gid such as 65532 (runtime images may have no /etc/passwd), got %q", s)
+	if !numericID.MatchString(s) {
+		return 0, bad
+	}
+	u, g, _ := strings.Cut(s, ":")
+	uid, err := strconv.ParseUint(u, 10, 32)
+	if err != nil {
+		return 0, bad
+	}
+	if g != "" {
+		if _, err := strconv.ParseUint(g, 10, 32); err != nil {
+			return 0, bad
+		}
+	}
+	return uint32(uid), nil
 }

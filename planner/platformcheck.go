@@ -14,6 +14,9 @@ import (
 // before anything runs: a pnpm too old to select another platform's prebuilt
 // packages, or native builds the worker cannot execute.
 func (plan *Plan) CheckPlatform(build, tp ocispecs.Platform, runnable func(ocispecs.Platform) bool) error {
+	if tp.OS != "linux" {
+		return diag.Errorf(plan.Pos, "target %q: %s is not a linux platform; monokit builds linux images only (linux/amd64, linux/arm64, ...)", plan.Target, platforms.Format(tp))
+	}
 	if NodeArch(tp.Architecture) == "" {
 		return diag.Errorf(plan.Pos, "target %q: Node.js has no build for %s; pick linux/amd64 or linux/arm64 (or another platform Node.js publishes)", plan.Target, platforms.Format(tp))
 	}

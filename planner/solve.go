@@ -142,6 +142,9 @@ func planTarget(m *manifest.Manifest, ws *pnpm.Workspace, t *manifest.Target, o 
 	if drift := ws.LockfileDrift(closure, pm.Major); len(drift) > 0 {
 		pl.Notes = append(pl.Notes, fmt.Sprintf("pnpm-lock.yaml looks out of date (%s: %s): pnpm install --frozen-lockfile will likely refuse it; run pnpm install and commit pnpm-lock.yaml", drift[0].Pos, drift[0].Msg))
 	}
+	if err := checkSystemPackages(m, rt.libc); err != nil {
+		return nil, err
+	}
 	b := &builder{m: m, ws: ws, t: t, plan: pl, pkg: pkg, rt: rt}
 	b.toolchain()
 	b.deps(closure)

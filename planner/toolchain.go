@@ -1,9 +1,11 @@
 package planner
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
+	"github.com/monokit/monokit/diag"
 	"github.com/monokit/monokit/manifest"
 )
 
@@ -16,7 +18,7 @@ func (b *builder) systemPackages() []string {
 	}
 	var names []string
 	for _, p := range pk {
-		names = append(names, p.Value)
+		names = append(names, shellQuote(p.Value)) // checked by checkSystemPackages; quoted all the same
 	}
 	if b.rt.libc == manifest.LibcMusl {
 		return []string{"apk add --no-cache " + strings.Join(names, " ")}
@@ -52,3 +54,18 @@ func (b *builder) toolchain() {
 // non-interactive; npm_config_nodedir lets node-gyp use the headers that ship
 // with Node.js instead of downloading them.
 var toolchainEnv = []string{"CI=true", "npm_config_nodedir=/usr/local", "npm_config_update_notifier=false"}
+
+// checkSystemPackages checks each system package against the grammar of the
+// package manager that installs it: apt's for glibc build images, apk's for musl.
+func checkSystemPackages(m *manifest.Manifest, libc string) error {
+	var errs []error
+	for _, p := range m.SystemPackages {
+		switch {
+		case libc == manifest.LibcMusl && !manifest.AlpinePackage(p.Value):
+			errs = append(errs, diag.Errorf(p.Pos, "system-packages: %q is not an Alpine package name, and the build image for musl installs with apk", p.Value))
+		case libc != manifest.LibcMusl && !manifest.DebianPackage(p.Value):
+			errs = append(errs, diag.Errorf(p.Pos, "system-packages: %q is not a Debian package name (lowercase letters, digits and +.-, at least two), and the build image for glibc installs with apt-get", p.Value))
+		}
+	}
+	return errors.Join(errs...)
+}

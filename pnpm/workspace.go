@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
 	"slices"
 	"strings"
@@ -109,6 +110,9 @@ func Load(fsys fs.FS) (*Workspace, error) {
 		if err := ws.discover(); err != nil {
 			return nil, err
 		}
+	}
+	if err := ws.checkPatches(); err != nil {
+		return nil, err
 	}
 	if !ws.Present[LockFile] {
 		return nil, diag.Errorf(diag.Pos{File: LockFile}, "pnpm-lock.yaml not found at the root of the build context: run pnpm install and commit the lockfile (monokit installs with --frozen-lockfile)")
@@ -317,11 +321,29 @@ func (ws *Workspace) Names() []string {
 	return out
 }
 
-// PatchFiles are the patch files pnpm applies, relative to the root.
+// PatchFiles are the patch files pnpm applies, relative to the root; Load
+// checked that each stays inside the build context.
 func (ws *Workspace) PatchFiles() []string {
 	var out []string
-	for _, f := range ws.Config.PatchedDependencies {
-		out = append(out, path.Clean(f))
+	for _, p := range ws.patches() {
+		out = append(out, path.Clean(p.file))
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+type patchFile struct {
+	file string
+	pos  diag.Pos
+}
+
+// patches lists patchedDependencies from pnpm-workspace.yaml and from the root
+// package.json's pnpm field (pnpm 9 and earlier), each with its position.
+func (ws *Workspace) patches() []patchFile {
+	var out []patchFile
+	for _, key := range slices.Sorted(maps.Keys(ws.Config.PatchedDependencies)) {
+		f := ws.Config.PatchedDependencies[key]
+		out = append(out, patchFile{f, yamlPos(WorkspaceFile, ws.config, f)})
 	}
 	var legacy struct {
 		PNPM struct {
@@ -329,12 +351,23 @@ func (ws *Workspace) PatchFiles() []string {
 		} `json:"pnpm"`
 	}
 	if unmarshalJSON(ws.Root.JSON.Data, &legacy) == nil {
-		for _, f := range legacy.PNPM.PatchedDependencies {
-			out = append(out, path.Clean(f))
+		for _, key := range slices.Sorted(maps.Keys(legacy.PNPM.PatchedDependencies)) {
+			out = append(out, patchFile{legacy.PNPM.PatchedDependencies[key], ws.Root.JSON.Pos("pnpm/patchedDependencies/" + key)})
 		}
 	}
-	slices.Sort(out)
-	return slices.Compact(out)
+	return out
+}
+
+// checkPatches refuses a patch file outside the build context: the install
+// stage copies each one in.
+func (ws *Workspace) checkPatches() error {
+	var errs []error
+	for _, p := range ws.patches() {
+		if err := diag.ValidateRelPath(path.Clean(p.file)); err != nil {
+			errs = append(errs, diag.Errorf(p.pos, "patchedDependencies: %v", err))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // yamlPos finds the position of the scalar value in a YAML tree, or the node's.
