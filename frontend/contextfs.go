@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/moby/buildkit/frontend/gateway/client"
+	"github.com/monokit/monokit/internal/ctxfs"
 	"github.com/tonistiigi/fsutil"
 	fstypes "github.com/tonistiigi/fsutil/types"
 	"golang.org/x/sync/errgroup"
@@ -60,7 +61,8 @@ func (f *refFS) prefetch() error {
 				switch mode := fs.FileMode(st.Mode); {
 				case mode.IsDir():
 					next = append(next, p)
-				case mode.IsRegular():
+				case mode.IsRegular() && st.Size <= ctxfs.Limit(p):
+					// (A larger one is refused when it is read.)
 					files = append(files, p)
 				}
 			}

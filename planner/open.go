@@ -1,10 +1,12 @@
 package planner
 
 import (
+	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 
+	"github.com/monokit/monokit/diag"
+	"github.com/monokit/monokit/internal/ctxfs"
 	"github.com/monokit/monokit/manifest"
 	"github.com/monokit/monokit/pnpm"
 )
@@ -16,7 +18,14 @@ func Open(dir, manifestPath string) (*manifest.Manifest, *pnpm.Workspace, error)
 	if manifestPath == "" {
 		manifestPath = filepath.Join(dir, "monokit.yaml")
 	}
-	data, err := os.ReadFile(manifestPath)
+	mdir, err := ctxfs.Open(filepath.Dir(manifestPath))
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading the manifest: %w (pass -f FILE, or run monokit in the monorepo root)", err)
+	}
+	data, err := ctxfs.ReadFile(mdir, filepath.Base(manifestPath))
+	if d := (*diag.Error)(nil); errors.As(err, &d) {
+		return nil, nil, err // it names the file
+	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("reading the manifest: %w (pass -f FILE, or run monokit in the monorepo root)", err)
 	}
@@ -24,7 +33,11 @@ func Open(dir, manifestPath string) (*manifest.Manifest, *pnpm.Workspace, error)
 	if err != nil {
 		return nil, nil, err
 	}
-	ws, err := pnpm.Load(os.DirFS(dir))
+	fsys, err := ctxfs.Open(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	ws, err := pnpm.Load(fsys)
 	if err != nil {
 		return nil, nil, err
 	}

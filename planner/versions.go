@@ -137,16 +137,17 @@ func resolvePNPM(m *manifest.Manifest, ws *pnpm.Workspace, node Version) (Versio
 		if err != nil {
 			return Version{}, diag.Errorf(pos, "devEngines.packageManager version %q is not a semver range", r)
 		}
-		major := 0
-		for mj := 12; mj >= 8 && major == 0; mj-- {
-			for mn := range 60 {
-				if c.Check(semver.New(uint64(mj), uint64(mn), 0, "", "")) {
-					major = mj
-					break
-				}
+		// The image installs one exact pnpm, the same on every build: the
+		// range itself, when it names one version, else the version pnpm
+		// recorded in the lockfile for it.
+		v, err := semver.StrictNewVersion(strings.TrimPrefix(r, "="))
+		if err != nil {
+			v, err = semver.StrictNewVersion(ws.Lockfile.PackageManager)
+			if err != nil || !c.Check(v) {
+				return Version{}, diag.Errorf(pos, "devEngines.packageManager version %q is a range, and monokit installs one exact pnpm on every build: give an exact version (such as \"10.18.0\"), set packageManager to pnpm@<version>, or set pnpm: in monokit.yaml", r)
 			}
 		}
-		fromRepo = Version{Version: r, Major: major, Source: "devEngines.packageManager", Pos: pos}
+		fromRepo = Version{Version: v.String(), Major: int(v.Major()), Source: "devEngines.packageManager", Pos: pos}
 	} else if pm := ws.Lockfile.PackageManager; pm != "" {
 		v, err := semver.NewVersion(pm)
 		if err == nil {

@@ -3,13 +3,13 @@ package pnpm
 import (
 	"encoding/json"
 	"fmt"
-	"io/fs"
 	"maps"
 	"reflect"
 	"slices"
 	"strings"
 
 	"github.com/monokit/monokit/diag"
+	"github.com/monokit/monokit/internal/ctxfs"
 )
 
 // Drift is one way pnpm-lock.yaml disagrees with the workspace that makes
@@ -82,7 +82,7 @@ func (ws *Workspace) npmrc(key string) (string, int) {
 	if !ws.Present[".npmrc"] {
 		return "", 0
 	}
-	data, err := fs.ReadFile(ws.fsys, ".npmrc")
+	data, err := ctxfs.ReadFile(ws.fsys, ".npmrc")
 	if err != nil {
 		return "", 0
 	}

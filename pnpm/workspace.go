@@ -14,6 +14,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/monokit/monokit/diag"
+	"github.com/monokit/monokit/internal/ctxfs"
 )
 
 // Well-known files at the workspace root.
@@ -93,8 +94,14 @@ type Workspace struct {
 func Load(fsys fs.FS) (*Workspace, error) {
 	ws := &Workspace{Present: map[string]bool{}, byDir: map[string]*Package{}, fsys: fsys}
 	for _, f := range []string{WorkspaceFile, LockFile, ".npmrc", ".pnpmfile.cjs", ".pnpmfile.mjs", ".nvmrc", ".node-version"} {
-		if st, err := fs.Stat(fsys, f); err == nil && !st.IsDir() {
+		st, err := fs.Stat(fsys, f)
+		switch {
+		case err == nil && !st.IsDir():
 			ws.Present[f] = true
+		case err != nil && !errors.Is(err, fs.ErrNotExist):
+			// There, but not to be read (a symlink out of the context):
+			// never taken for absent.
+			return nil, ctxfs.Explain(f, err)
 		}
 	}
 	root, err := readPackage(fsys, ".")
@@ -117,7 +124,7 @@ func Load(fsys fs.FS) (*Workspace, error) {
 	if !ws.Present[LockFile] {
 		return nil, diag.Errorf(diag.Pos{File: LockFile}, "pnpm-lock.yaml not found at the root of the build context: run pnpm install and commit the lockfile (monokit installs with --frozen-lockfile)")
 	}
-	data, err := fs.ReadFile(fsys, LockFile)
+	data, err := ctxfs.ReadFile(fsys, LockFile)
 	if err != nil {
 		return nil, err
 	}
@@ -132,9 +139,12 @@ func Load(fsys fs.FS) (*Workspace, error) {
 
 func readPackage(fsys fs.FS, dir string) (*Package, error) {
 	file := path.Join(dir, RootManifest)
-	data, err := fs.ReadFile(fsys, file)
+	data, err := ctxfs.ReadFile(fsys, file)
 	if errors.Is(err, fs.ErrNotExist) && dir == "." {
 		return nil, diag.Errorf(diag.Pos{File: file}, "package.json not found at the root of the build context: pass the monorepo root as the context (docker buildx build -f monokit.yaml <root>)")
+	}
+	if d := (*diag.Error)(nil); errors.As(err, &d) {
+		return nil, err // it names the file
 	}
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", file, err)
@@ -147,7 +157,7 @@ func readPackage(fsys fs.FS, dir string) (*Package, error) {
 }
 
 func (ws *Workspace) readConfig() error {
-	data, err := fs.ReadFile(ws.fsys, WorkspaceFile)
+	data, err := ctxfs.ReadFile(ws.fsys, WorkspaceFile)
 	if err != nil {
 		return err
 	}
@@ -290,7 +300,7 @@ func cleanGlob(g string) string {
 
 // ReadFile reads a file of the workspace, by its path from the root: a file
 // the planner looks into beyond pnpm's own (next.config, .nvmrc).
-func (ws *Workspace) ReadFile(name string) ([]byte, error) { return fs.ReadFile(ws.fsys, name) }
+func (ws *Workspace) ReadFile(name string) ([]byte, error) { return ctxfs.ReadFile(ws.fsys, name) }
 
 // Find returns the package named name or living in directory name.
 func (ws *Workspace) Find(name string) *Package {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -16,6 +15,7 @@ import (
 	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 
+	"github.com/monokit/monokit/internal/ctxfs"
 	"github.com/monokit/monokit/manifest"
 	"github.com/monokit/monokit/plan2llb"
 	"github.com/monokit/monokit/planner"
@@ -114,7 +114,11 @@ func graphCmd(args []string, w io.Writer) error {
 	if f.fs.NArg() > 0 {
 		dir = f.fs.Arg(0)
 	}
-	ws, err := pnpm.Load(os.DirFS(dir))
+	fsys, err := ctxfs.Open(dir)
+	if err != nil {
+		return err
+	}
+	ws, err := pnpm.Load(fsys)
 	if err != nil {
 		return err
 	}
@@ -198,7 +202,11 @@ func targetsCmd(args []string, w io.Writer) error {
 	if file == "" {
 		file = filepath.Join(dir, "monokit.yaml")
 	}
-	data, err := os.ReadFile(file)
+	mdir, err := ctxfs.Open(filepath.Dir(file))
+	if err != nil {
+		return err
+	}
+	data, err := ctxfs.ReadFile(mdir, filepath.Base(file))
 	if err != nil {
 		return err
 	}

@@ -29,7 +29,16 @@ var Version = "dev"
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, os.Args[1:], os.Stdout, os.Stderr) }()
+	var err error
+	select {
+	case err = <-done:
+	case <-ctx.Done():
+		// A signal ends the command even when a read does not return.
+		fmt.Fprintln(os.Stderr, "monokit: interrupted")
+		os.Exit(130)
+	}
 	stop()
 	if err != nil {
 		var u usageError
