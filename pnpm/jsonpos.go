@@ -4,29 +4,26 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/monokit/monokit/diag"
 )
 
 // jsonKeys maps "a/b/c" key paths of a JSON document to the position of the key,
-// so errors about a package.json field can say which line it is on.
+// so errors about a package.json field can say which line it is on. It is linear
+// in the document: a package.json may hold tens of thousands of keys on one line.
 func jsonKeys(file string, data []byte) map[string]diag.Pos {
 	out := map[string]diag.Pos{}
 	dec := json.NewDecoder(bytes.NewReader(data))
+	lines := newLineIndex(data)
 	type frame struct {
-		obj  bool
-		key  string
-		want bool // next string token in this object is a key
+		obj    bool
+		prefix string // the key path of this container, with a trailing "/"
+		key    string
+		want   bool // next string token in this object is a key
 	}
 	var stack []frame
-	path := func(k string) string {
-		var parts []string
-		for _, f := range stack[:len(stack)-1] {
-			parts = append(parts, f.key)
-		}
-		return strings.Join(append(parts, k), "/")
-	}
 	for {
 		tok, err := dec.Token()
 		if err != nil {
@@ -37,10 +34,12 @@ func jsonKeys(file string, data []byte) map[string]diag.Pos {
 		case json.Delim:
 			switch t {
 			case '{', '[':
-				if len(stack) > 0 {
-					stack[len(stack)-1].want = stack[len(stack)-1].obj
+				prefix := ""
+				if n := len(stack); n > 0 {
+					stack[n-1].want = stack[n-1].obj
+					prefix = stack[n-1].prefix + stack[n-1].key + "/"
 				}
-				stack = append(stack, frame{obj: t == '{', want: t == '{'})
+				stack = append(stack, frame{obj: t == '{', want: t == '{', prefix: prefix})
 			case '}', ']':
 				stack = stack[:len(stack)-1]
 				if len(stack) > 0 {
@@ -53,7 +52,7 @@ func jsonKeys(file string, data []byte) map[string]diag.Pos {
 				stack[n-1].want = false
 				// A key's path is the keys its enclosing objects were reached by, then
 				// itself; the frame remembers it for values nested under it.
-				out[path(t)] = posAt(file, data, end-len(t)-2)
+				out[stack[n-1].prefix+t] = lines.pos(file, end-len(t)-2)
 				stack[n-1].key = t
 				continue
 			}
@@ -62,6 +61,26 @@ func jsonKeys(file string, data []byte) map[string]diag.Pos {
 			stack[n-1].want = true
 		}
 	}
+}
+
+// lineIndex holds the offset at which each line starts, so a position costs a
+// binary search instead of a scan from the start.
+type lineIndex []int
+
+func newLineIndex(data []byte) lineIndex {
+	l := lineIndex{0}
+	for i, c := range data {
+		if c == '\n' {
+			l = append(l, i+1)
+		}
+	}
+	return l
+}
+
+func (l lineIndex) pos(file string, off int) diag.Pos {
+	off = max(off, 0)
+	i, _ := slices.BinarySearch(l, off+1) // the first line starting after off
+	return diag.Pos{File: file, Line: i, Col: off - l[i-1] + 1}
 }
 
 // posAt converts a byte offset into a 1-based line and column.
