@@ -4,7 +4,6 @@ import (
 	"maps"
 	"path"
 	"slices"
-	"sort"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -196,6 +195,7 @@ func MatchPackage(selector, name, version string) bool {
 // the parents depend on it.
 func (lf *Lockfile) PlatformPackages(parents []string) []PinnedPackage {
 	byKey := map[string]*PinnedPackage{}
+	dependents := map[string]map[string]bool{} // by key: a set, however many depend on it
 	var visit func(dependent string, s snapshot)
 	visit = func(dependent string, s snapshot) {
 		for _, dn := range slices.Sorted(maps.Keys(s)) {
@@ -214,21 +214,26 @@ func (lf *Lockfile) PlatformPackages(parents []string) []PinnedPackage {
 				byKey[key] = sp
 				visit(key, lf.snapshots[skey])
 			}
-			if !slices.Contains(sp.Dependents, dependent) {
-				sp.Dependents = append(sp.Dependents, dependent)
+			if dependents[key] == nil {
+				dependents[key] = map[string]bool{}
 			}
+			dependents[key][dependent] = true
 		}
+	}
+	isParent := make(map[string]bool, len(parents))
+	for _, p := range parents {
+		isParent[p] = true
 	}
 	for skey, s := range lf.snapshots {
 		n, v := SplitKey(skey)
-		if key := n + "@" + StripPeers(v); slices.Contains(parents, key) {
+		if key := n + "@" + StripPeers(v); isParent[key] {
 			visit(key, s)
 		}
 	}
 	var out []PinnedPackage
 	for _, k := range slices.Sorted(maps.Keys(byKey)) {
 		sp := byKey[k]
-		slices.Sort(sp.Dependents)
+		sp.Dependents = slices.Sorted(maps.Keys(dependents[k]))
 		out = append(out, *sp)
 	}
 	return out
@@ -238,23 +243,26 @@ func (lf *Lockfile) PlatformPackages(parents []string) []PinnedPackage {
 // platform-specific ones (sharp, esbuild, next): where a traced tree must swap
 // one platform's binaries for another's.
 func (lf *Lockfile) PlatformParents(keys []string) []string {
-	var out []string
+	want := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		want[k] = true
+	}
+	found := map[string]bool{}
 	for skey, s := range lf.snapshots {
 		n, v := SplitKey(skey)
 		key := n + "@" + StripPeers(v)
-		if self := lf.Packages[key]; !slices.Contains(keys, key) || slices.Contains(out, key) || self != nil && self.PlatformSpecific() {
+		if self := lf.Packages[key]; !want[key] || found[key] || self != nil && self.PlatformSpecific() {
 			continue
 		}
 		for dn, dv := range s {
 			cn, cv := SplitKey(snapshotKey(dn, dv))
 			if p := lf.Packages[cn+"@"+StripPeers(cv)]; p != nil && p.PlatformSpecific() {
-				out = append(out, key)
+				found[key] = true
 				break
 			}
 		}
 	}
-	sort.Strings(out)
-	return out
+	return slices.Sorted(maps.Keys(found))
 }
 
 // PinnedPackage is a package as the lockfile pins it, and the packages
