@@ -26,6 +26,11 @@ var Keys = map[string][]string{
 // Parse decodes and validates a manifest. file names it in positions. Every problem
 // found is returned, joined, each as an *diag.Error with its position.
 func Parse(file string, data []byte) (*Manifest, error) {
+	// BuildKit hands a frontend up to 16 MiB of it; no manifest is near that,
+	// and YAML's trees are many times the text.
+	if len(data) > MaxSize {
+		return nil, diag.Errorf(diag.Pos{File: file}, "is %d bytes, and a manifest may be at most %d; check that -f names the manifest", len(data), MaxSize)
+	}
 	d := &decoder{file: file}
 	m := d.decode(data)
 	if len(d.errs) > 0 {
@@ -36,6 +41,9 @@ func Parse(file string, data []byte) (*Manifest, error) {
 	}
 	return m, nil
 }
+
+// MaxSize is the largest manifest Parse reads.
+const MaxSize = 1 << 20
 
 type decoder struct {
 	file string
