@@ -106,6 +106,13 @@ func planTarget(m *manifest.Manifest, ws *pnpm.Workspace, t *manifest.Target, o 
 		return nil, err
 	}
 	closure := ws.Closure(pkg)
+	var bad []error
+	for _, p := range closure {
+		bad = append(bad, p.BadLinks...)
+	}
+	if len(bad) > 0 {
+		return nil, errors.Join(bad...)
+	}
 	levels, err := pnpm.Levels(closure)
 	if err != nil {
 		return nil, err

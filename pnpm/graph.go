@@ -23,15 +23,41 @@ func (ws *Workspace) link() error {
 			deps := im.Deps[kind]
 			for _, name := range slices.Sorted(maps.Keys(deps)) {
 				d := deps[name]
+				pos := p.JSON.Pos(kind + "/" + name)
+				if err := ws.checkLink(p, name, d, pos); err != nil {
+					p.BadLinks = append(p.BadLinks, err)
+					continue
+				}
 				to := ws.byDir[LinkTarget(p.Dir, d.Version)]
 				if to == nil || to == p {
 					continue
 				}
-				p.Deps = append(p.Deps, Edge{To: to, Kind: kind, Pos: p.JSON.Pos(kind + "/" + name)})
+				p.Deps = append(p.Deps, Edge{To: to, Kind: kind, Pos: pos})
 			}
 		}
 	}
 	return nil
+}
+
+// checkLink refuses a link: dependency that a build cannot follow: one that
+// leaves the build context (the image would hold a dangling link), or one to a
+// workspace package of another name than the dependency's, unless package.json
+// names that package (an alias, "workspace:other@*"). A link to a directory
+// of the context that is no workspace package is pnpm's to install.
+func (ws *Workspace) checkLink(p *Package, name string, d LockDep, pos diag.Pos) error {
+	rel, ok := strings.CutPrefix(d.Version, "link:")
+	if !ok {
+		return nil
+	}
+	dir := LinkTarget(p.Dir, d.Version)
+	if dir == "" || path.IsAbs(rel) {
+		return diag.Errorf(pos, "%s: pnpm-lock.yaml links %s to %q, outside the build context (at %s): the image would hold a dangling link; move that package into the workspace, or depend on a published version", p.ID(), name, rel, d.Pos)
+	}
+	to := ws.byDir[dir]
+	if to == nil || to == p || to.Name == name || to.Name != "" && strings.Contains(d.Specifier, to.Name) {
+		return nil
+	}
+	return diag.Errorf(pos, "%s: pnpm-lock.yaml links %s to %s, which is the package %s (at %s): run pnpm install and commit pnpm-lock.yaml", p.ID(), name, dir, to.ID(), d.Pos)
 }
 
 func CleanJoin(dir, rel string) string {

@@ -41,6 +41,10 @@ type Package struct {
 	JSON *PackageJSON
 	// Deps are the workspace packages this one links to, from the lockfile.
 	Deps []Edge
+	// BadLinks are its lockfile links that no build can follow: out of the
+	// build context, or to a package of another name. Building a target
+	// whose closure holds the package fails on them; other targets build.
+	BadLinks []error
 }
 
 // Edge is a workspace dependency.
