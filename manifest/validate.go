@@ -76,7 +76,7 @@ func (m *Manifest) Validate() error {
 			}
 		}
 		for _, out := range p.Outputs {
-			if err := diag.ValidateRelPath(out.Value); err != nil {
+			if err := validateOutput(out.Value); err != nil {
 				add(out.Pos, "packages.%s.outputs: %v", key, err)
 			}
 		}
@@ -266,4 +266,21 @@ func ParseUser(s string) (uint32, error) {
 		}
 	}
 	return uint32(uid), nil
+}
+
+// validateOutput checks an output: a file or directory the package's build
+// writes, relative to the package. It is copied and checked for as it is
+// named, so it is not a glob, and it is not the package itself, whose sources
+// its dependents' builds must still see.
+func validateOutput(o string) error {
+	if err := diag.ValidateRelPath(o); err != nil {
+		return err
+	}
+	switch {
+	case path.Clean(o) == ".":
+		return fmt.Errorf("%q is the package itself; name what its build writes, such as dist", o)
+	case strings.ContainsAny(o, "*?[{"):
+		return fmt.Errorf("%q is a glob; outputs are paths the build writes, such as dist or lib/index.js", o)
+	}
+	return nil
 }

@@ -31,7 +31,7 @@ func (b *builder) deps(closure []*pnpm.Package) {
 			}
 		}
 	}
-	filter := fmt.Sprintf("--filter=%s...", shellQuote(b.pkg.ID()))
+	filter := fmt.Sprintf("--filter=%s...", shellQuote(b.pkg.Selector()))
 	install := fmt.Sprintf("pnpm install --frozen-lockfile --prefer-offline --store-dir=%s %s --filter=.", StoreDir, filter)
 	b.add(Stage{
 		ID:            "deps",

@@ -66,7 +66,7 @@ func (b *builder) standalone() Stage {
 // package.json, which is all the install holds of them.
 func (b *builder) deploy(pf Platforms) Stage {
 	s := Stage{ID: "prune", Kind: KindPrune, Platform: OnBuild, Outputs: []string{PruneRoot}, Workdir: BuildRoot, Needs: []string{"deps"}}
-	cmd := fmt.Sprintf("pnpm --filter=%s deploy --prod --store-dir=%s", shellQuote(b.pkg.ID()), StoreDir)
+	cmd := fmt.Sprintf("pnpm --filter=%s deploy --prod --store-dir=%s", shellQuote(b.pkg.Selector()), StoreDir)
 	// pnpm 10 deploys from the shared lockfile only with injected workspace
 	// packages; --legacy keeps the pnpm 9 behaviour for everyone else.
 	if b.plan.PNPM.Major >= 10 && !b.ws.Lockfile.InjectWorkspacePackages && !b.ws.Config.InjectWorkspacePackages {

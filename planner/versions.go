@@ -54,6 +54,9 @@ func resolveNode(m *manifest.Manifest, ws *pnpm.Workspace) (Version, error) {
 			if ver, err := exactOrMajor(v, f, diag.Pos{File: f, Line: 1}); err == nil {
 				return ver, nil
 			}
+			if major, ok := ltsAlias(v); ok {
+				return Version{Version: strconv.Itoa(major), Major: major, Source: fmt.Sprintf("%s %q", f, v), Pos: diag.Pos{File: f, Line: 1}}, nil
+			}
 			if ver, ok := fromRange(v, f, diag.Pos{File: f, Line: 1}); ok {
 				return ver, nil
 			}
@@ -85,7 +88,7 @@ func resolveNode(m *manifest.Manifest, ws *pnpm.Workspace) (Version, error) {
 // "v24.11.1"); ranges are fromRange's.
 func exactOrMajor(v, source string, pos diag.Pos) (Version, error) {
 	v = strings.TrimPrefix(v, "v")
-	if major, err := strconv.Atoi(v); err == nil && major >= 0 {
+	if major, err := strconv.Atoi(v); err == nil && major >= 0 && strconv.Itoa(major) == v { // not "+24" or "024"
 		return Version{Version: v, Major: major, Source: source, Pos: pos}, nil
 	}
 	sv, err := semver.StrictNewVersion(v)
@@ -176,4 +179,21 @@ func resolvePNPM(m *manifest.Manifest, ws *pnpm.Workspace, node Version) (Versio
 		return Version{}, diag.Errorf(out.Pos, "pnpm %s needs Node.js 22.13 or later, but the build uses Node.js %s (%s): raise the Node.js version or pin pnpm 10", out.Version, node.Version, node.Source)
 	}
 	return out, nil
+}
+
+// ltsCodenames are the LTS lines nvm's lts/<codename> aliases name, from the
+// first with a Debian 13 image.
+var ltsCodenames = map[string]int{"iron": 20, "jod": 22, "krypton": 24}
+
+// ltsAlias reads nvm's lts/* (the LTS monokit defaults to) and lts/<codename>.
+func ltsAlias(v string) (int, bool) {
+	name, ok := strings.CutPrefix(strings.ToLower(v), "lts/")
+	if !ok {
+		return 0, false
+	}
+	if name == "*" {
+		return DefaultNodeMajor, true
+	}
+	major, ok := ltsCodenames[name]
+	return major, ok
 }

@@ -54,6 +54,18 @@ type Edge struct {
 	Pos  diag.Pos
 }
 
+// Selector is how pnpm's --filter selects the package: by name, or, for a
+// package without one, by path ("./dir"; a bare dir would be read as a name).
+func (p *Package) Selector() string {
+	switch {
+	case p.Name != "":
+		return p.Name
+	case p.Dir == ".":
+		return "."
+	}
+	return "./" + p.Dir
+}
+
 // ID names a package in messages: its name, or its directory when it has none.
 func (p *Package) ID() string {
 	if p.Name != "" {
