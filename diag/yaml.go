@@ -2,20 +2,142 @@ package diag
 
 import (
 	"errors"
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
 )
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
-// YAMLError turns a YAML syntax error from go.yaml.in/yaml/v3, which carries its
-// line only inside the message, into an *Error with that line.
-func YAMLError(file string, err error) error {
+// YAMLError turns a YAML error from go.yaml.in/yaml/v3 into an *Error with a
+// position. A syntax error carries its line only inside the message; an error
+// about the bytes themselves (a control character, invalid UTF-8) carries none,
+// so the first such byte in data is found and named.
+func YAMLError(file string, data []byte, err error) error {
 	msg := err.Error()
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
 		return &Error{Pos: Pos{File: file, Line: line}, Err: errors.New("invalid YAML: " + m[2])}
 	}
+	if pos, what, ok := badYAMLByte(file, data); ok {
+		return &Error{Pos: pos, Err: fmt.Errorf("invalid YAML: %s; YAML text is UTF-8 without control characters", what)}
+	}
 	return &Error{Pos: Pos{File: file}, Err: errors.New("invalid YAML: " + strings.TrimPrefix(msg, "yaml: "))}
+}
+
+// badYAMLByte finds the first byte YAML does not allow in a document: invalid
+// UTF-8, or a character outside YAML's printable set (YAML 1.2, 5.1).
+func badYAMLByte(file string, data []byte) (Pos, string, bool) {
+	line, col := 1, 1
+	for i := 0; i < len(data); {
+		r, n := utf8.DecodeRune(data[i:])
+		var what string
+		switch {
+		case r == utf8.RuneError && n == 1:
+			what = fmt.Sprintf("byte 0x%02x is not UTF-8", data[i])
+		case r == '\t' || r == '\n' || r == '\r' || r == 0x85 || r == 0xFEFF:
+		case r < 0x20 || r == 0x7f || r >= 0x80 && r <= 0x9f:
+			what = fmt.Sprintf("control character %U", r)
+		}
+		if what != "" {
+			return Pos{File: file, Line: line, Col: col}, what, true
+		}
+		if r == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+		i += n
+	}
+	return Pos{}, "", false
+}
+
+var yamlTypeErr = regexp.MustCompile("^line (\\d+): cannot unmarshal !!(\\w+) `(.*)` into (.+)$")
+
+// YAMLTypeError turns a yaml.v3 TypeError into one *Error per mismatch, each at
+// its line, naming the key whose value it is and saying, in YAML's words and
+// not Go's, what was wanted and what was found.
+func YAMLTypeError(file string, root *yaml.Node, te *yaml.TypeError) error {
+	var errs []error
+	for _, e := range te.Errors {
+		m := yamlTypeErr.FindStringSubmatch(e)
+		if m == nil {
+			errs = append(errs, &Error{Pos: Pos{File: file}, Err: errors.New(e)})
+			continue
+		}
+		line, _ := strconv.Atoi(m[1])
+		pos, key := Pos{File: file, Line: line}, ""
+		if k, v := keyAtLine(root, line); v != nil {
+			pos.Col, key = v.Column, k+": "
+		}
+		errs = append(errs, &Error{Pos: pos, Err: fmt.Errorf("%swant %s, got %s %q", key, yamlWant(m[4]), yamlKind(m[2]), Clip(m[3]))})
+	}
+	return errors.Join(errs...)
+}
+
+// keyAtLine finds the mapping entry, at any depth, whose value starts on line,
+// and returns its key path ("a.b") and value.
+func keyAtLine(n *yaml.Node, line int) (string, *yaml.Node) {
+	if n == nil {
+		return "", nil
+	}
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			if v.Line == line && v.Kind != yaml.MappingNode {
+				return k.Value, v
+			}
+			if sub, sv := keyAtLine(v, line); sv != nil {
+				return k.Value + "." + sub, sv
+			}
+		}
+	}
+	for _, c := range n.Content {
+		if n.Kind != yaml.MappingNode {
+			if k, v := keyAtLine(c, line); v != nil {
+				return k, v
+			}
+		}
+	}
+	return "", nil
+}
+
+func yamlKind(tag string) string {
+	switch tag {
+	case "str":
+		return "the string"
+	case "int", "float":
+		return "the number"
+	case "bool":
+		return "the boolean"
+	case "map":
+		return "a mapping"
+	case "seq":
+		return "a list"
+	case "null":
+		return "null"
+	}
+	return "!!" + tag
+}
+
+func yamlWant(goType string) string {
+	switch {
+	case goType == "[]string":
+		return "a list of strings"
+	case strings.HasPrefix(goType, "[]"):
+		return "a list"
+	case strings.HasPrefix(goType, "map["):
+		return "a mapping"
+	case goType == "string":
+		return "a string"
+	case goType == "bool" || goType == "*bool":
+		return "true or false"
+	case strings.Contains(goType, "int") || strings.Contains(goType, "float"):
+		return "a number"
+	}
+	return "another kind of value"
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/monokit/monokit/diag"
@@ -63,7 +64,7 @@ func (d *decoder) decode(data []byte) *Manifest {
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&doc); err != nil && err != io.EOF {
-		d.errs = append(d.errs, diag.YAMLError(d.file, err))
+		d.errs = append(d.errs, diag.YAMLError(d.file, data, err))
 		return m
 	}
 	var extra yaml.Node
@@ -240,6 +241,9 @@ func (d *decoder) secret(v *yaml.Node, where string) Secret {
 func (d *decoder) fields(n *yaml.Node, kind string, fn func(key string, k, v *yaml.Node)) {
 	known := Keys[kind]
 	d.entries(n, kind, func(key string, k, v *yaml.Node) {
+		if kind == "manifest" && strings.HasPrefix(key, "x-") {
+			return // an extension field, as in Compose files: a place for anchors
+		}
 		for _, c := range known {
 			if c == key {
 				fn(key, k, v)
@@ -261,10 +265,31 @@ func (d *decoder) entries(n *yaml.Node, where string, fn func(key string, k, v *
 		return
 	}
 	seen := map[string]int{}
+	explicit := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if k := n.Content[i]; k.Tag != "!!merge" {
+			explicit[k.Value] = true
+		}
+	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if k.Kind != yaml.ScalarNode {
 			d.errorf(k, "%s: keys must be plain strings", where)
+			continue
+		}
+		if k.Tag == "!!merge" {
+			// <<: *anchor (or a list of them): the anchored mappings' keys,
+			// where this mapping does not set them; the first anchor wins.
+			for _, m := range d.merged(v, where) {
+				for j := 0; j+1 < len(m.Content); j += 2 {
+					mk := m.Content[j]
+					if mk.Kind != yaml.ScalarNode || explicit[mk.Value] || seen[mk.Value] != 0 {
+						continue
+					}
+					seen[mk.Value] = mk.Line
+					fn(mk.Value, mk, resolve(m.Content[j+1]))
+				}
+			}
 			continue
 		}
 		if line, dup := seen[k.Value]; dup {
@@ -274,6 +299,28 @@ func (d *decoder) entries(n *yaml.Node, where string, fn func(key string, k, v *
 		seen[k.Value] = k.Line
 		fn(k.Value, k, resolve(v))
 	}
+}
+
+// merged returns the mappings a merge key (<<) names: one alias or anchored
+// mapping, or a list of them.
+func (d *decoder) merged(v *yaml.Node, where string) []*yaml.Node {
+	v = resolve(v)
+	var out []*yaml.Node
+	switch v.Kind {
+	case yaml.MappingNode:
+		out = append(out, v)
+	case yaml.SequenceNode:
+		for _, c := range v.Content {
+			if c = resolve(c); c.Kind == yaml.MappingNode {
+				out = append(out, c)
+			} else {
+				d.errorf(c, "%s: << merges mappings, got %s", where, kindName(c))
+			}
+		}
+	default:
+		d.errorf(v, "%s: << merges a mapping or a list of them, got %s", where, kindName(v))
+	}
+	return out
 }
 
 func (d *decoder) scalar(n *yaml.Node, where, want string) bool {

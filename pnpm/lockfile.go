@@ -137,7 +137,7 @@ func decodeDocuments(file string, data []byte) ([]*node, error) {
 			return docs, nil
 		}
 		if err != nil {
-			return nil, diag.YAMLError(file, err)
+			return nil, diag.YAMLError(file, data, err)
 		}
 		if len(doc.Content) > 0 && doc.Content[0].Kind == yaml.MappingNode {
 			docs = append(docs, fromYAML(doc.Content[0]))

@@ -1,6 +1,7 @@
 package pnpm
 
 import (
+	"bytes"
 	"encoding/json"
 	"maps"
 	"path"
@@ -75,9 +76,15 @@ func (p *PackageJSON) Pos(keyPath string) diag.Pos {
 }
 
 func parsePackageJSON(file string, data []byte) (*PackageJSON, error) {
+	// npm and pnpm strip a byte order mark; so does monokit (positions then
+	// count from after it).
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	p := &PackageJSON{File: file, Data: data}
 	if err := json.Unmarshal(data, p); err != nil {
 		return nil, jsonError(file, data, err)
+	}
+	if t := bytes.TrimLeft(data, " \t\r\n"); len(t) == 0 || t[0] != '{' {
+		return nil, diag.Errorf(diag.Pos{File: file, Line: 1, Col: 1}, "want a JSON object ({\"name\": ...}), got %s", jsonKind(t))
 	}
 	p.keys = jsonKeys(file, data)
 	return p, nil
@@ -209,4 +216,21 @@ func (p *PackageJSON) DevEngine(field, want string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// jsonKind names the JSON value that starts t, for errors.
+func jsonKind(t []byte) string {
+	switch {
+	case len(t) == 0:
+		return "an empty file"
+	case t[0] == '[':
+		return "an array"
+	case t[0] == '"':
+		return "a string"
+	case bytes.HasPrefix(t, []byte("null")):
+		return "null"
+	case bytes.HasPrefix(t, []byte("true")) || bytes.HasPrefix(t, []byte("false")):
+		return "a boolean"
+	}
+	return "a number"
 }

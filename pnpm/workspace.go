@@ -179,7 +179,7 @@ func (ws *Workspace) readConfig() error {
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return diag.YAMLError(WorkspaceFile, err)
+		return diag.YAMLError(WorkspaceFile, data, err)
 	}
 	if len(doc.Content) == 0 {
 		return nil
@@ -188,9 +188,9 @@ func (ws *Workspace) readConfig() error {
 	if err := doc.Content[0].Decode(&ws.Config); err != nil {
 		var te *yaml.TypeError
 		if errors.As(err, &te) {
-			return diag.Errorf(diag.Pos{File: WorkspaceFile}, "%s", strings.Join(te.Errors, "; "))
+			return diag.YAMLTypeError(WorkspaceFile, doc.Content[0], te)
 		}
-		return diag.YAMLError(WorkspaceFile, err)
+		return diag.YAMLError(WorkspaceFile, data, err)
 	}
 	for _, g := range ws.Config.Packages {
 		pat := strings.TrimPrefix(g, "!")
