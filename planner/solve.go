@@ -95,6 +95,9 @@ func override(m *manifest.Manifest, pkg *pnpm.Package) *manifest.Package {
 func planTarget(m *manifest.Manifest, ws *pnpm.Workspace, t *manifest.Target, o Options) (*Plan, error) {
 	pkg := ws.Find(t.Package.Value)
 	if pkg == nil {
+		if !ws.Present[pnpm.WorkspaceFile] {
+			return nil, diag.Errorf(t.Package.Pos, "target %q: no workspace package is named or lives in %q: the build context has no pnpm-workspace.yaml, so its only package is the root; pass the monorepo root as the context", t.Name, t.Package.Value)
+		}
 		return nil, diag.Errorf(t.Package.Pos, "target %q: no workspace package is named or lives in %q%s", t.Name, t.Package.Value, diag.Suggest(t.Package.Value, ws.Names()))
 	}
 	node, err := resolveNode(m, ws)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 
@@ -85,6 +86,9 @@ func parseLockfile(file string, data []byte, fast bool) (*Lockfile, error) {
 	if vn == nil {
 		return nil, diag.Errorf(pos(file, main), "pnpm-lock.yaml has no lockfileVersion: is it a pnpm lockfile?")
 	}
+	if vn.Kind != yaml.ScalarNode {
+		return nil, diag.Errorf(pos(file, vn), "lockfileVersion: want a version such as '9.0', got %s: the lockfile is damaged; run pnpm install and commit it", nodeKind(vn))
+	}
 	lf.Version = vn.Value
 	switch {
 	case strings.HasPrefix(lf.Version, "9."), strings.HasPrefix(lf.Version, "6."):
@@ -121,10 +125,24 @@ func parseLockfile(file string, data []byte, fast bool) (*Lockfile, error) {
 		lf.Importers["."] = importer(file, ".", main, main)
 		return lf, nil
 	}
+	if importers.Kind != yaml.MappingNode {
+		return nil, diag.Errorf(pos(file, importers), "importers: want a mapping from each project's directory (.: and apps/api: ...), got %s: the lockfile is damaged; run pnpm install and commit it", nodeKind(importers))
+	}
 	each(importers, func(k, v *node) {
 		lf.Importers[k.Value] = importer(file, k.Value, k, v)
 	})
 	return lf, nil
+}
+
+// nodeKind names a node's kind for errors.
+func nodeKind(n *node) string {
+	switch n.Kind {
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.MappingNode:
+		return "a mapping"
+	}
+	return fmt.Sprintf("%q", n.Value)
 }
 
 func decodeDocuments(file string, data []byte) ([]*node, error) {
