@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"net/url"
 	"path"
 	"regexp"
 	"slices"
@@ -140,6 +141,8 @@ func (t *Target) validate() []error {
 	if h := t.Healthcheck; h != nil {
 		if !strings.HasPrefix(h.Path.Value, "/") {
 			add(h.Path.Pos, "healthcheck: want a path starting with /, such as /health, got %q", h.Path.Value)
+		} else if u, err := url.ParseRequestURI(h.Path.Value); err != nil || u.Host != "" || strings.ContainsAny(h.Path.Value, " \t\\") {
+			add(h.Path.Pos, "healthcheck: %q is not a URL path such as /health?ready=1 (no spaces, control characters or backslashes)", h.Path.Value)
 		}
 		if h.Retries < 0 {
 			add(h.Pos, "healthcheck: retries must not be negative")
