@@ -173,6 +173,9 @@ func planTarget(m *manifest.Manifest, ws *pnpm.Workspace, t *manifest.Target, o 
 	}
 	b.explicitSteps()
 	b.contextPaths()
+	if err := pl.verify(m); err != nil {
+		return nil, err
+	}
 	return pl, nil
 }
 
