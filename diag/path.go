@@ -15,10 +15,10 @@ func ValidateRelPath(p string) error {
 	case p == "":
 		return errors.New("empty path")
 	case strings.HasPrefix(p, "/"):
-		return fmt.Errorf("%q is absolute; paths are relative to the repository root", p)
+		return fmt.Errorf("%q is absolute; paths are relative to the repository root", Clip(p))
 	case slices.Contains(strings.FieldsFunc(p, func(r rune) bool { return strings.ContainsRune("/{},", r) }), ".."):
 		// A glob's {a,b} alternatives are split too: "{..,x}/etc" leaves.
-		return fmt.Errorf("%q leaves the build context; monokit reads nothing outside it", p)
+		return fmt.Errorf("%q leaves the build context; monokit reads nothing outside it", Clip(p))
 	}
 	return nil
 }

@@ -141,7 +141,8 @@ func (t *Target) validate() []error {
 	if h := t.Healthcheck; h != nil {
 		if !strings.HasPrefix(h.Path.Value, "/") {
 			add(h.Path.Pos, "healthcheck: want a path starting with /, such as /health, got %q", h.Path.Value)
-		} else if u, err := url.ParseRequestURI(h.Path.Value); err != nil || u.Host != "" || strings.ContainsAny(h.Path.Value, " \t\\") {
+		} else if _, err := url.ParseRequestURI(h.Path.Value); err != nil || strings.ContainsAny(h.Path.Value, " \t\\") {
+			// (It follows http://127.0.0.1:<port>: a path, whatever it holds.)
 			add(h.Path.Pos, "healthcheck: %q is not a URL path such as /health?ready=1 (no spaces, control characters or backslashes)", h.Path.Value)
 		}
 		if h.Retries < 0 {
@@ -208,13 +209,13 @@ var knownArchs = []string{"amd64", "arm64", "arm", "ppc64le", "s390x", "riscv64"
 func ValidatePlatform(s string) error {
 	p, err := platforms.Parse(s)
 	if err != nil {
-		return fmt.Errorf("%q is not a platform such as linux/amd64: %v", s, err)
+		return fmt.Errorf("%q is not a platform such as linux/amd64: %v", diag.Clip(s), err)
 	}
 	if p.OS != "linux" {
-		return fmt.Errorf("%q: only linux images are supported", s)
+		return fmt.Errorf("%q: only linux images are supported", diag.Clip(s))
 	}
 	if !slices.Contains(knownArchs, p.Architecture) {
-		return fmt.Errorf("%q is not a platform: unknown architecture %q%s", s, p.Architecture, diag.Suggest(p.Architecture, knownArchs))
+		return fmt.Errorf("%q is not a platform: unknown architecture %q%s", diag.Clip(s), diag.Clip(p.Architecture), diag.Suggest(p.Architecture, knownArchs))
 	}
 	return nil
 }
@@ -225,10 +226,10 @@ func validateRuntime(s string) error {
 		return nil
 	}
 	if !strings.ContainsAny(s, "/:@.") {
-		return fmt.Errorf("want distroless, alpine or an image reference, got %q%s", s, diag.Suggest(s, []string{RuntimeDistroless, RuntimeAlpine}))
+		return fmt.Errorf("want distroless, alpine or an image reference, got %q%s", diag.Clip(s), diag.Suggest(s, []string{RuntimeDistroless, RuntimeAlpine}))
 	}
 	if _, err := reference.ParseNormalizedNamed(s); err != nil {
-		return fmt.Errorf("%q is not an image reference: %v", s, err)
+		return fmt.Errorf("%q is not an image reference: %v", diag.Clip(s), err)
 	}
 	return nil
 }
@@ -254,7 +255,7 @@ func sortByPos(errs []error) {
 // ParseUser parses a runtime user, uid or uid:gid, each a number below 2^32 as
 // the runtime reads it ("00" is 0), and returns the uid.
 func ParseUser(s string) (uint32, error) {
-	bad := fmt.Errorf("want a numeric uid or uid:gid such as 65532 (runtime images may have no /etc/passwd), got %q", s)
+	bad := fmt.Errorf("want a numeric uid or uid:gid such as 65532 (runtime images may have no /etc/passwd), got %q", diag.Clip(s))
 	if !numericID.MatchString(s) {
 		return 0, bad
 	}
@@ -281,9 +282,9 @@ func validateOutput(o string) error {
 	}
 	switch {
 	case path.Clean(o) == ".":
-		return fmt.Errorf("%q is the package itself; name what its build writes, such as dist", o)
+		return fmt.Errorf("%q is the package itself; name what its build writes, such as dist", diag.Clip(o))
 	case strings.ContainsAny(o, "*?[{"):
-		return fmt.Errorf("%q is a glob; outputs are paths the build writes, such as dist or lib/index.js", o)
+		return fmt.Errorf("%q is a glob; outputs are paths the build writes, such as dist or lib/index.js", diag.Clip(o))
 	}
 	return nil
 }
