@@ -163,6 +163,12 @@ func checkReadOnlyApp(t *testing.T, bundle string, least int) {
 	t.Helper()
 	var n int
 	rootfsFiles(t, bundle, func(rel string, fi os.FileInfo) {
+		// No file anywhere in the image grants its owner's rights: the
+		// runtime images have no setuid or setgid programs, and monokit
+		// adds none.
+		if fi.Mode()&(os.ModeSetuid|os.ModeSetgid) != 0 {
+			t.Errorf("%s is setuid or setgid (%s)", rel, fi.Mode())
+		}
 		if rel != "/app" && !strings.HasPrefix(rel, "/app/") || fi.Mode()&os.ModeSymlink != 0 {
 			return
 		}
