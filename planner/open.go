@@ -3,6 +3,7 @@ package planner
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"path/filepath"
 
 	"github.com/monokit/monokit/diag"
@@ -25,6 +26,9 @@ func Open(dir, manifestPath string) (*manifest.Manifest, *pnpm.Workspace, error)
 	data, err := ctxfs.ReadFile(mdir, filepath.Base(manifestPath))
 	if d := (*diag.Error)(nil); errors.As(err, &d) {
 		return nil, nil, err // it names the file
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, diag.Errorf(diag.Pos{File: filepath.Base(manifestPath)}, "not found in %s: pass -f FILE, or run monokit in the monorepo root", filepath.Dir(manifestPath))
 	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("reading the manifest: %w (pass -f FILE, or run monokit in the monorepo root)", err)
