@@ -46,17 +46,18 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
-// Errorf returns an *Error at pos. String arguments longer than MaxQuoted are
-// clipped (see Clip): a value from the repository may be megabytes long, and an
-// error quotes it to show which one is meant.
+// Errorf returns an *Error at pos. A string argument longer than MaxArg is
+// clipped: a value from the repository may be megabytes long, and an error
+// quotes it only to show which one is meant. (Values an error quotes go
+// through Clip, shorter.)
 func Errorf(pos Pos, format string, args ...any) error {
 	clipped := false
 	for i, a := range args {
-		if s, ok := a.(string); ok && len(s) > MaxQuoted {
+		if s, ok := a.(string); ok && len(s) > MaxArg {
 			if !clipped { // the caller's slice, when it passed one, stays as it was
 				args, clipped = slices.Clone(args), true
 			}
-			args[i] = Clip(s)
+			args[i] = clip(s, MaxArg)
 		}
 	}
 	return &Error{Pos: pos, Err: fmt.Errorf(format, args...)}

@@ -28,7 +28,7 @@ func TestPlatformChecks(t *testing.T) {
 			want: []string{"esbuild@0.25.11", "pnpm-workspace.yaml", "linux/arm64", "tonistiigi/binfmt --install arm64"}},
 		{name: "the build platform needs no emulation", target: amd64, runnable: never},
 		{name: "pnpm too old to select another platform", target: arm64, oldPNPM: true,
-			want: []string{"pnpm 10.13.0", "pnpm 10.14", "@img/sharp-linux-arm64@0.34.5", "package.json"}},
+			want: []string{"pnpm 10.13.0", "pnpm 10.14", "@esbuild/*, @img/*", "package.json"}},
 		{name: "no Node.js build", target: ocispecs.Platform{OS: "linux", Architecture: "mips64le"}, want: []string{"Node.js has no build for linux/mips64le"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -25,8 +25,9 @@ func (plan *Plan) CheckPlatform(build, tp ocispecs.Platform, runnable func(ocisp
 	}
 	pf := plan.Platforms
 	if !pf.CrossSelect && (len(pf.Prebuilt) > 0 || len(pf.Native) > 0) {
-		return diag.Errorf(plan.PNPM.Pos, "target %q: pnpm %s cannot select the %s packages of %s from %s (--os/--cpu/--libc arrived in pnpm 10.14); set packageManager to pnpm@10.14.0 or later, or build on a %s builder",
-			plan.Target, plan.PNPM.Version, platforms.Format(tp), strings.Join(append(pf.Prebuilt, pf.Native...), ", "), platforms.Format(build), platforms.Format(tp))
+		all := append(slices.Clone(pf.Prebuilt), pf.Native...)
+		return diag.Errorf(plan.PNPM.Pos, "target %q: pnpm %s cannot select the %s packages of %d platform-specific packages (%s) from %s (--os/--cpu/--libc arrived in pnpm 10.14); set packageManager to pnpm@10.14.0 or later, or build on a %s builder",
+			plan.Target, plan.PNPM.Version, platforms.Format(tp), len(all), strings.Join(families(all), ", "), platforms.Format(build), platforms.Format(tp))
 	}
 	if !pf.HasNative() || !slices.ContainsFunc(plan.Stages, func(s Stage) bool { return s.Kind == KindNative }) || runnable == nil || runnable(tp) {
 		return nil
