@@ -16,13 +16,14 @@ const module = "github.com/monokit/monokit/"
 // prefixes listed: the model and the planner none, the converter client/llb and
 // the LLB protobufs but never the gateway.
 var layers = map[string]struct{ monokit, buildkit []string }{
-	"diag":        {nil, []string{"util/suggest"}},
-	"manifest":    {[]string{"diag"}, nil},
-	"pnpm":        {[]string{"diag"}, nil},
-	"planner":     {[]string{"diag", "manifest", "pnpm"}, nil},
-	"plan2llb":    {[]string{"diag", "planner"}, []string{"client/llb", "solver/pb"}},
-	"frontend":    {[]string{"diag", "manifest", "pnpm", "planner", "plan2llb"}, []string{""}},
-	"cmd/monokit": {[]string{"diag", "manifest", "pnpm", "planner", "plan2llb", "frontend"}, []string{""}},
+	"diag":           {nil, []string{"util/suggest"}},
+	"internal/ctxfs": {[]string{"diag"}, nil}, // how every reader reads a file of the context
+	"manifest":       {[]string{"diag"}, nil},
+	"pnpm":           {[]string{"diag", "internal/ctxfs"}, nil},
+	"planner":        {[]string{"diag", "internal/ctxfs", "manifest", "pnpm"}, nil},
+	"plan2llb":       {[]string{"diag", "planner"}, []string{"client/llb", "solver/pb"}},
+	"frontend":       {[]string{"diag", "internal/ctxfs", "manifest", "pnpm", "planner", "plan2llb"}, []string{""}},
+	"cmd/monokit":    {[]string{"diag", "internal/ctxfs", "manifest", "pnpm", "planner", "plan2llb", "frontend"}, []string{""}},
 }
 
 // TestImportDirection reads every package's imports (tests excluded) with go

@@ -11,10 +11,11 @@ import (
 	"sync"
 
 	"github.com/moby/buildkit/frontend/gateway/client"
-	"github.com/monokit/monokit/internal/ctxfs"
 	"github.com/tonistiigi/fsutil"
 	fstypes "github.com/tonistiigi/fsutil/types"
 	"golang.org/x/sync/errgroup"
+
+	"github.com/monokit/monokit/internal/ctxfs"
 )
 
 // refFS is a read-only fs.FS over a solved reference, so the planner reads the
