@@ -96,8 +96,8 @@ func keyAtLine(n *yaml.Node, line int) (string, *yaml.Node) {
 			}
 		}
 	}
-	for _, c := range n.Content {
-		if n.Kind != yaml.MappingNode {
+	if n.Kind != yaml.MappingNode { // a document or a list: look inside
+		for _, c := range n.Content {
 			if k, v := keyAtLine(c, line); v != nil {
 				return k, v
 			}
