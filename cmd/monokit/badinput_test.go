@@ -275,6 +275,18 @@ func TestBadInput(t *testing.T) {
 	if n := len(badCases); n < 80 {
 		t.Errorf("%d cases; the corpus holds at least 80", n)
 	}
+	var atLine, atFile, accepted int
+	for _, tc := range badCases {
+		switch _, line, _ := strings.Cut(tc.at, ":"); {
+		case tc.want == "":
+			accepted++
+		case line != "":
+			atLine++
+		default:
+			atFile++
+		}
+	}
+	t.Logf("%d cases: %d refused at a file:line, %d at a file, %d accepted", len(badCases), atLine, atFile, accepted)
 	seen := map[string]bool{}
 	for _, tc := range badCases {
 		if seen[tc.name] {
