@@ -137,6 +137,13 @@ var badCases = []badCase{
 	{name: "name/backticks", edits: []edit{replace(backendJSON, `"name": "@nexus/backend"`, "\"name\": \"`pwned`\"")}, out: "--filter='`pwned`'..."},
 	{name: "name/quote", edits: []edit{replace(backendJSON, `"name": "@nexus/backend"`, `"name": "a'b;pwned"`)}, out: `--filter='a'\''b;pwned'...`},
 	{name: "name/none", edits: []edit{replace(backendJSON, `"name": "@nexus/backend",`, ``)}, out: "--filter=./services/backend..."},
+	{name: "name/dependency-everywhere", edits: func() []edit {
+		var out []edit
+		for _, f := range []string{"packages/ui/package.json", "packages/shared-database/package.json", "packages/shared-utils/package.json", "packages/shared-types/package.json", "apps/frontend/package.json", lockfile} {
+			out = append(out, replace(f, "@nexus/shared-types", "$(pwned)`pwned`"))
+		}
+		return out
+	}(), out: "[build:$(pwned)`pwned`] on build platform"},
 	{name: "name/dependency", edits: []edit{replace(backendJSON, `"name": "@nexus/backend"`, `"name": "x\"; pwned; \""`)}, out: `--filter='x"; pwned; "'...`},
 
 	// 3. Lockfile keys reach helper scripts as JSON, never as arguments.
