@@ -68,9 +68,14 @@ func parseLockfile(file string, data []byte, fast bool) (*Lockfile, error) {
 	var main *node
 	lf := &Lockfile{File: file, Importers: map[string]*Importer{}}
 	var docs []*node
+	entries := map[int]*lockEntries{} // by document, when the scanner read the file
 	ok := false
 	if fast {
-		docs, ok = scanDocuments(data)
+		docs, ok = scanDocumentsTo(data, func(doc int) sink {
+			e := &lockEntries{}
+			entries[doc] = e // (an empty document passes its index on)
+			return e.add
+		})
 	}
 	if !ok {
 		var err error // yaml.v3 reads the whole file, and reports its errors
@@ -78,7 +83,11 @@ func parseLockfile(file string, data []byte, fast bool) (*Lockfile, error) {
 			return nil, err
 		}
 	}
-	main, lf.PackageManager = pickProjectGraph(docs)
+	mainDoc, pm := pickProjectGraph(docs)
+	lf.PackageManager = pm
+	if mainDoc >= 0 {
+		main = docs[mainDoc]
+	}
 	if main == nil {
 		return nil, diag.Errorf(diag.Pos{File: file, Line: 1}, "pnpm-lock.yaml holds no project graph: run pnpm install and commit the lockfile")
 	}
@@ -118,7 +127,11 @@ func parseLockfile(file string, data []byte, fast bool) (*Lockfile, error) {
 		})
 		lf.Catalogs[cat.Value] = m
 	})
-	lf.readPackages(main)
+	var streamed *lockEntries
+	if ok {
+		streamed = entries[mainDoc]
+	}
+	lf.readPackages(main, streamed)
 	importers := get(main, "importers")
 	if importers == nil {
 		// A single-project lockfile keeps the root's dependencies at the top.
@@ -165,13 +178,14 @@ func decodeDocuments(file string, data []byte) ([]*node, error) {
 
 // pickProjectGraph is the last document that is not pnpm 11's env document,
 // and the pnpm version an env document pins.
-func pickProjectGraph(docs []*node) (main *node, packageManager string) {
-	for _, d := range docs {
+func pickProjectGraph(docs []*node) (main int, packageManager string) {
+	main = -1
+	for i, d := range docs {
 		if pm := envPackageManager(d); pm != "" || isEnvDocument(d) {
 			packageManager = pm
 			continue
 		}
-		main = d
+		main = i
 	}
 	return main, packageManager
 }

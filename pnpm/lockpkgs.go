@@ -28,17 +28,35 @@ type LockPackage struct {
 // production and optional dependencies, name → lockfile version reference.
 type snapshot map[string]string
 
-// readPackages fills Packages and the snapshots from the project graph document:
-// lockfile 9.0 splits them into packages (metadata) and snapshots (edges);
-// lockfile 6.0 keeps both in packages, keyed with a leading slash.
-func (lf *Lockfile) readPackages(main *node) {
-	lf.Packages = map[string]*LockPackage{}
-	lf.snapshots = map[string]snapshot{}
-	each(get(main, "packages"), func(k, v *node) {
+// lockEntries are the entries of a document's packages and snapshots
+// sections, each read into what the Lockfile keeps as soon as it is scanned:
+// a 40 MB lockfile's nodes are several times its size, and the scanner then
+// drops each entry's nodes instead of holding the whole tree (see sink).
+type lockEntries struct {
+	packages  []packageEntry
+	snapshots []snapshotEntry
+}
+
+type packageEntry struct {
+	key string // without lockfile 6.0's leading slash
+	pkg *LockPackage
+	// snap is the entry's dependencies: lockfile 6.0 keeps them in packages.
+	snap snapshot
+}
+
+type snapshotEntry struct {
+	key      string
+	snap     snapshot
+	optional bool
+}
+
+// add reads one entry of a section; it is the scanner's sink.
+func (e *lockEntries) add(section string, k, v *node) {
+	switch section {
+	case "packages":
 		key := strings.TrimPrefix(k.Value, "/")
 		name, version := SplitKey(key)
-		plain := StripPeers(version)
-		p := &LockPackage{Name: name, Version: plain, OS: strList(get(v, "os")), CPU: strList(get(v, "cpu")), Libc: strList(get(v, "libc"))}
+		p := &LockPackage{Name: name, Version: StripPeers(version), OS: strList(get(v, "os")), CPU: strList(get(v, "cpu")), Libc: strList(get(v, "libc"))}
 		if r := get(v, "resolution"); r != nil {
 			if n := get(r, "integrity"); n != nil {
 				p.Integrity = n.Value
@@ -51,24 +69,44 @@ func (lf *Lockfile) readPackages(main *node) {
 			p.RequiresBuild = rb.Value == "true"
 		}
 		p.Optional = optionalNode(v) // lockfile 6.0
+		e.packages = append(e.packages, packageEntry{key: key, pkg: p, snap: snapshotOf(v)})
+	case "snapshots":
+		e.snapshots = append(e.snapshots, snapshotEntry{key: k.Value, snap: snapshotOf(v), optional: optionalNode(v)})
+	}
+}
 
-		lf.Packages[name+"@"+plain] = p
+// readPackages fills Packages and the snapshots from the project graph
+// document, from the entries the scanner streamed (e) and those its tree
+// still holds (all of them when yaml.v3 read the file): lockfile 9.0 splits
+// them into packages (metadata) and snapshots (edges); lockfile 6.0 keeps
+// both in packages, keyed with a leading slash.
+func (lf *Lockfile) readPackages(main *node, e *lockEntries) {
+	if e == nil {
+		e = &lockEntries{}
+	}
+	for _, section := range []string{"packages", "snapshots"} {
+		each(get(main, section), func(k, v *node) { e.add(section, k, v) })
+	}
+	lf.Packages = make(map[string]*LockPackage, len(e.packages))
+	lf.snapshots = make(map[string]snapshot, max(len(e.snapshots), len(e.packages)))
+	for _, pe := range e.packages {
+		lf.Packages[pe.pkg.Name+"@"+pe.pkg.Version] = pe.pkg
 		if !strings.HasPrefix(lf.Version, "9.") {
-			lf.snapshots[key] = snapshotOf(v)
+			lf.snapshots[pe.key] = pe.snap
 		}
-	})
+	}
 	// lockfile 9.0 marks each snapshot; a package is optional when every
 	// instance of it is.
 	required := map[string]bool{}
-	each(get(main, "snapshots"), func(k, v *node) {
-		lf.snapshots[k.Value] = snapshotOf(v)
-		name, version := SplitKey(k.Value)
+	for _, se := range e.snapshots {
+		lf.snapshots[se.key] = se.snap
+		name, version := SplitKey(se.key)
 		key := name + "@" + StripPeers(version)
 		if p := lf.Packages[key]; p != nil {
-			p.Optional = optionalNode(v) && !required[key]
-			required[key] = required[key] || !optionalNode(v)
+			p.Optional = se.optional && !required[key]
+			required[key] = required[key] || !se.optional
 		}
-	})
+	}
 }
 
 func optionalNode(v *node) bool {
@@ -76,10 +114,17 @@ func optionalNode(v *node) bool {
 	return o != nil && o.Value == "true"
 }
 
+// snapshotOf reads an entry's dependencies; nil when it has none (most
+// packages of lockfile 9.0, whose dependencies are in snapshots).
 func snapshotOf(v *node) snapshot {
-	s := snapshot{}
+	var s snapshot
 	for _, kind := range []string{"dependencies", "optionalDependencies"} {
-		each(get(v, kind), func(name, ver *node) { s[name.Value] = ver.Value })
+		each(get(v, kind), func(name, ver *node) {
+			if s == nil {
+				s = snapshot{}
+			}
+			s[name.Value] = ver.Value
+		})
 	}
 	return s
 }
@@ -142,8 +187,8 @@ func (lf *Lockfile) ProdPackages(importers []string) []string {
 		seen[key] = true
 		n, v := SplitKey(key)
 		out[n+"@"+StripPeers(v)] = true
-		s := lf.snapshots[key]
-		if s == nil && !strings.HasPrefix(lf.Version, "9.") {
+		s, ok := lf.snapshots[key]
+		if !ok && !strings.HasPrefix(lf.Version, "9.") {
 			s = lf.snapshots[StripPeers(key)]
 		}
 		for dn, dv := range s {

@@ -2,6 +2,7 @@ package pnpm
 
 import (
 	"bytes"
+	"math"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
@@ -23,11 +24,35 @@ import (
 // documents, as decodeDocuments would; ok is false when the scanner cannot
 // read the file exactly.
 func scanDocuments(data []byte) (docs []*node, ok bool) {
-	lines := bytes.SplitAfter(data, []byte("\n"))
-	start := 0 // the current document's first line
-	for i := 0; i <= len(lines); i++ {
-		if i < len(lines) {
-			l := bytes.TrimSuffix(lines[i], []byte("\n"))
+	return scanDocumentsTo(data, nil)
+}
+
+// sink takes the entries of a document's top-level packages and snapshots
+// mappings as they are scanned; the tree then holds those mappings empty.
+type sink func(section string, k, v *node)
+
+// scanDocumentsTo is scanDocuments handing each document's section entries
+// to newSink(document's index), when newSink is not nil.
+func scanDocumentsTo(data []byte, newSink func(doc int) sink) (docs []*node, ok bool) {
+	if len(data) >= math.MaxInt32 {
+		return nil, false // offsets are int32; yaml.v3 reads what is larger
+	}
+	// The offset at which each line starts, and the end: a 40 MB lockfile
+	// has millions of lines, and an offset is a sixth of a slice header.
+	starts := []int32{0}
+	for i, c := range data {
+		if c == '\n' {
+			starts = append(starts, int32(i+1))
+		}
+	}
+	if int(starts[len(starts)-1]) != len(data) {
+		starts = append(starts, int32(len(data)))
+	}
+	n := len(starts) - 1 // lines
+	start := 0            // the current document's first line
+	for i := 0; i <= n; i++ {
+		if i < n {
+			l := bytes.TrimSuffix(data[starts[i]:starts[i+1]], []byte("\n"))
 			switch {
 			case string(l) == "---":
 			case bytes.HasPrefix(l, []byte("---")), bytes.HasPrefix(l, []byte("...")), bytes.HasPrefix(l, []byte("%")):
@@ -36,14 +61,17 @@ func scanDocuments(data []byte) (docs []*node, ok bool) {
 				continue
 			}
 		}
-		sc := &scanner{lines: lines[start:i], first: start + 1}
+		sc := &scanner{data: data, starts: starts[start : i+1], first: start + 1}
+		if newSink != nil {
+			sc.sink = newSink(len(docs))
+		}
 		if _, _, more := sc.peek(); more {
 			doc, ok := sc.document()
 			if !ok {
 				return nil, false
 			}
 			docs = append(docs, doc)
-		} else if sc.i < len(sc.lines) {
+		} else if sc.i < sc.lines() {
 			return nil, false
 		}
 		start = i + 1
@@ -51,16 +79,26 @@ func scanDocuments(data []byte) (docs []*node, ok bool) {
 	return docs, true
 }
 
-// scanner reads one document's lines; first is the file's line number of lines[0].
+// scanner reads one document's lines: line i is data[starts[i]:starts[i+1]],
+// and first is the file's line number of line 0.
 type scanner struct {
-	lines [][]byte
-	first int
-	i     int
-	slab  []node // nodes are allocated in blocks: a 5 MB lockfile has ~300,000
+	data   []byte
+	starts []int32
+	first  int
+	i      int
+	slab   []node // nodes are allocated in blocks: a 5 MB lockfile has ~300,000
 	// depth is how many collections enclose the one being read; past
 	// maxDepth the file is left to yaml.v3, which has a limit of its own.
 	depth int
+	// sink, when set, takes the entries of the top-level packages and
+	// snapshots mappings; section is the top-level key being read.
+	sink    sink
+	section string
 }
+
+func (s *scanner) lines() int { return len(s.starts) - 1 }
+
+func (s *scanner) line(i int) []byte { return s.data[s.starts[i]:s.starts[i+1]] }
 
 // maxDepth is deeper than pnpm nests (importers → project → kind → name →
 // fields is five) and far below what would strain the stack.
@@ -92,7 +130,7 @@ func (s *scanner) document() (*node, bool) {
 		return nil, false
 	}
 	m, ok := s.mapping(0)
-	if !ok || s.i < len(s.lines) {
+	if !ok || s.i < s.lines() {
 		return nil, false
 	}
 	return m, true
@@ -101,8 +139,8 @@ func (s *scanner) document() (*node, bool) {
 // peek skips blank lines and returns the next line without its newline and
 // its indent; ok is false at the end or on a line the scanner does not read.
 func (s *scanner) peek() (line []byte, indent int, ok bool) {
-	for ; s.i < len(s.lines); s.i++ {
-		l := bytes.TrimSuffix(s.lines[s.i], []byte("\n"))
+	for ; s.i < s.lines(); s.i++ {
+		l := bytes.TrimSuffix(s.line(s.i), []byte("\n"))
 		if len(bytes.TrimLeft(l, " ")) == 0 {
 			if len(l) > 0 {
 				return nil, 0, false // spaces only: not written by pnpm
@@ -125,7 +163,7 @@ func (s *scanner) at(n int) (line []byte, more, ok bool) {
 	l, ind, ok := s.peek()
 	switch {
 	case !ok:
-		return nil, false, s.i >= len(s.lines)
+		return nil, false, s.i >= s.lines()
 	case ind < n:
 		return nil, false, true
 	case ind > n:
@@ -154,6 +192,9 @@ func (s *scanner) mapping(n int) (*node, bool) {
 		if m == nil {
 			m = s.node(yaml.MappingNode, int(k.Line), int(k.Column))
 		}
+		if s.depth == 0 {
+			s.section = k.Value
+		}
 		s.i++
 		var v *node
 		if len(after) == 0 {
@@ -171,6 +212,10 @@ func (s *scanner) mapping(n int) (*node, bool) {
 			if v, ok = s.inline(after, line, col); !ok {
 				return nil, false
 			}
+		}
+		if s.sink != nil && s.depth == 1 && (s.section == "packages" || s.section == "snapshots") {
+			s.sink(s.section, k, v) // and its nodes are garbage from here
+			continue
 		}
 		m.Content = append(m.Content, k, v)
 	}

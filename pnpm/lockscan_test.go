@@ -141,6 +141,9 @@ func FuzzScanDocuments(f *testing.F) {
 		}
 	}
 	f.Add([]byte("lockfileVersion: '9.0'\npackages:\n  'a@1':\n    os: [linux, 'x''y']\n    bin: {a: b:c, 'd': \"e\"}\n    cpu:\n      - x64\nsnapshots:\n  a@1: {}\n"))
+	// Documents: an env document, an empty one, then the graph, each with
+	// packages and snapshots the scanner streams (the graph's alone count).
+	f.Add([]byte("---\nlockfileVersion: '9.0'\nimporters:\n  .:\n    packageManagerDependencies:\n      pnpm: {specifier: 11.0.0, version: 11.0.0}\npackages:\n  pnpm@11.0.0:\n    resolution: {integrity: x}\nsnapshots:\n  pnpm@11.0.0: {}\n---\n---\nlockfileVersion: '9.0'\nimporters:\n  .:\n    dependencies:\n      a: {specifier: '1', version: '1'}\npackages:\n  a@1:\n    resolution: {integrity: y}\nsnapshots:\n  a@1:\n    optional: true\n    dependencies:\n      b: '2'\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fast, err1 := ParseLockfileWith("l", data, true)
 		slow, err2 := ParseLockfileWith("l", data, false)
