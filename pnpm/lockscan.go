@@ -49,7 +49,7 @@ func scanDocumentsTo(data []byte, newSink func(doc int) sink) (docs []*node, ok 
 		starts = append(starts, int32(len(data)))
 	}
 	n := len(starts) - 1 // lines
-	start := 0            // the current document's first line
+	start := 0           // the current document's first line
 	for i := 0; i <= n; i++ {
 		if i < n {
 			l := bytes.TrimSuffix(data[starts[i]:starts[i+1]], []byte("\n"))
