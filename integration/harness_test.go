@@ -84,6 +84,8 @@ type build struct {
 	platform string
 	// cacheTo and cacheFrom are buildx's --cache-to and --cache-from.
 	cacheTo, cacheFrom string
+	// exportAttrs are added to the OCI exporter's (rewrite-timestamp=true).
+	exportAttrs map[string]string
 }
 
 // result is what a build produced and what ran.
@@ -129,9 +131,11 @@ func (b build) run(ctx context.Context, t *testing.T, w way) (*result, error) {
 	if err != nil {
 		return nil, err
 	}
+	exportAttrs := map[string]string{"name": "monokit-test:latest"}
+	maps.Copy(exportAttrs, b.exportAttrs)
 	opt.Exports = []client.ExportEntry{{
 		Type:   client.ExporterOCI,
-		Attrs:  map[string]string{"name": "monokit-test:latest"},
+		Attrs:  exportAttrs,
 		Output: func(map[string]string) (io.WriteCloser, error) { return os.Create(out) },
 	}}
 	ch := make(chan *client.SolveStatus)

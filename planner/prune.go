@@ -79,7 +79,11 @@ func (b *builder) deploy(pf Platforms) Stage {
 			cmd += " --ignore-scripts"
 		}
 	}
-	s.Run = []string{cmd + " " + TreeDir}
+	// pnpm's install state records when the deploy ran (prunedAt,
+	// lastValidatedTimestamp); nothing reads it at run time, and it would
+	// make every image differ from the one built before it.
+	state := path.Join(TreeDir, "node_modules")
+	s.Run = []string{cmd + " " + TreeDir, fmt.Sprintf("rm -f %s/.modules.yaml %s/.pnpm-workspace-state*.json", state, state)}
 	s.Mounts = []Mount{{Target: TreeMount, Keep: KeepResult}}
 	s.Caches = lockedCaches(StoreDir, CacheDir)
 	s.Secrets = len(b.plan.Secrets) > 0
