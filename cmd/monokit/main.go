@@ -6,6 +6,7 @@
 //	monokit llb --target T [--platform P] [DIR]
 //	                                     the LLB definition, for buildctl debug dump-llb
 //	monokit targets [DIR]                the manifest's targets
+//	monokit schema                       the manifest's JSON Schema
 //	monokit version
 package main
 
@@ -22,6 +23,7 @@ import (
 	_ "github.com/moby/buildkit/util/grpcutil/encoding/proto" // the vtproto-aware gRPC codec the gateway speaks
 
 	"github.com/monokit/monokit/frontend"
+	"github.com/monokit/monokit/manifest"
 )
 
 // Version is set at link time (-ldflags "-X main.Version=...").
@@ -63,6 +65,7 @@ commands:
   graph      print the workspace dependency graph (--dot for Graphviz)
   llb        write the LLB definition of a target to stdout
   targets    list the manifest's targets
+  schema     print the JSON Schema of monokit.yaml, for editors
   version    print the version
 
 DIR is the monorepo root (default "."); -f names the manifest (default DIR/monokit.yaml);
@@ -84,6 +87,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return llbCmd(ctx, rest, stdout)
 	case "targets":
 		return targetsCmd(rest, stdout)
+	case "schema":
+		if len(rest) > 0 {
+			return usageError{"monokit schema takes no arguments; it prints the JSON Schema of monokit.yaml"}
+		}
+		_, err := stdout.Write(manifest.Schema)
+		return err
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "monokit", Version)
 		return nil

@@ -152,3 +152,22 @@ func TestErrorsNameFileAndLine(t *testing.T) {
 		t.Errorf("unknown command: err = %v", err)
 	}
 }
+
+// TestSchemaCommand: monokit schema prints the schema editors validate
+// monokit.yaml with (manifest's tests hold it to the decoder).
+func TestSchemaCommand(t *testing.T) {
+	out, err := runCmd(t, "schema")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("not JSON: %v", err)
+	}
+	if doc["title"] != "monokit.yaml" || doc["$schema"] == nil {
+		t.Errorf("not monokit.yaml's schema: %v", doc["title"])
+	}
+	if _, err := runCmd(t, "schema", "extra"); err == nil {
+		t.Error("monokit schema took an argument")
+	}
+}
