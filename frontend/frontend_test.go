@@ -8,6 +8,7 @@ import (
 	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/solver/errdefs"
 	"github.com/monokit/monokit/diag"
+	"github.com/monokit/monokit/manifest"
 )
 
 func TestWithSources(t *testing.T) {
@@ -46,5 +47,46 @@ func TestSourceDateEpoch(t *testing.T) {
 	}
 	if _, err := sourceDateEpoch(map[string]string{"SOURCE_DATE_EPOCH": "yesterday"}); err == nil {
 		t.Error("a bad SOURCE_DATE_EPOCH was accepted")
+	}
+}
+
+func TestTargetOutline(t *testing.T) {
+	yaml := []byte(`version: 1
+args:
+  # The API the browser calls.
+  API_URL: https://api.example.com
+  SENTRY_RELEASE: ~
+targets:
+  api:
+    package: apps/api
+    args:
+      API_URL: http://localhost  # for local images
+    secrets:
+      - npmrc
+      - {id: token, env: TOKEN, required: true}
+`)
+	m, err := manifest.Parse("monokit.yaml", yaml)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := targetOutline(m, "", map[string]string{"SENTRY_RELEASE": "1.2.3"}, yaml)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Name != "api" || len(o.Args) != 2 || len(o.Secrets) != 2 {
+		t.Fatalf("outline %+v", o)
+	}
+	api, sentry := o.Args[0], o.Args[1]
+	if api.Name != "API_URL" || api.Value != "http://localhost" || api.Description != "for local images" || api.Location.Ranges[0].Start.Line != 10 {
+		t.Errorf("API_URL: the target's declaration, with its comment and line, got %+v", api)
+	}
+	if sentry.Name != "SENTRY_RELEASE" || sentry.Value != "1.2.3" {
+		t.Errorf("SENTRY_RELEASE: the --build-arg's value, got %+v", sentry)
+	}
+	if s := o.Secrets[1]; s.Name != "token" || !s.Required || o.Secrets[0].Required {
+		t.Errorf("secrets %+v", o.Secrets)
+	}
+	if _, err := targetOutline(m, "web", nil, yaml); err == nil {
+		t.Error("an unknown target has an outline")
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"slices"
 
 	"github.com/moby/buildkit/frontend/subrequests/targets"
-	"github.com/moby/buildkit/solver/pb"
 
 	"github.com/monokit/monokit/manifest"
 )
@@ -27,10 +26,7 @@ func listTargets(m *manifest.Manifest, data []byte) *targets.List {
 			Name:        name,
 			Default:     len(names) == 1,
 			Description: desc,
-			Location: &pb.Location{SourceIndex: 0, Ranges: []*pb.Range{{
-				Start: &pb.Position{Line: int32(t.Pos.Line)},
-				End:   &pb.Position{Line: int32(t.Pos.Line)},
-			}}},
+			Location:    location(t.Pos),
 		})
 	}
 	return l

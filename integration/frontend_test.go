@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -92,6 +93,48 @@ func TestCallTargets(t *testing.T) {
 	out, err := exec.CommandContext(ctx, "docker", "buildx", "build", "--builder", builder, "--call", "targets", "-f", filepath.Join(nexusDir, "monokit.yaml"), nexusDir).CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "backend  package services/backend") {
 		t.Errorf("docker buildx build --call targets: %v\n%s", err, out)
+	}
+}
+
+// TestCallOutline is `docker buildx build --call outline`: buildx prints the
+// target's build arguments (value and comment) and secrets in its own tables.
+func TestCallOutline(t *testing.T) {
+	needDaemon(t)
+	ctx, cancel := deadline(context.Background(), 5*time.Minute)
+	defer cancel()
+	dir := t.TempDir()
+	manifest := "# syntax=" + frontendRef + `
+version: 1
+args:
+  # The API the browser calls.
+  API_URL: https://api.example.com
+targets:
+  backend:
+    package: services/backend
+    args:
+      SENTRY_RELEASE: ~  # the release to tag errors with
+    secrets:
+      - {id: npm_token, env: NPM_TOKEN, required: true}
+`
+	if err := os.WriteFile(filepath.Join(dir, "monokit.yaml"), []byte(manifest), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.CommandContext(ctx, "docker", "buildx", "build", "--builder", builder, "--call", "outline",
+		"--build-arg", "SENTRY_RELEASE=1.2.3", "--target", "backend", "-f", filepath.Join(dir, "monokit.yaml"), dir).CombinedOutput()
+	if err != nil {
+		t.Fatalf("docker buildx build --call outline: %v\n%s", err, out)
+	}
+	for _, want := range []*regexp.Regexp{
+		regexp.MustCompile(`TARGET:\s+backend`),
+		regexp.MustCompile(`BUILD ARG\s+VALUE\s+DESCRIPTION`),
+		regexp.MustCompile(`API_URL\s+https://api.example.com\s+The API the browser calls.`),
+		regexp.MustCompile(`SENTRY_RELEASE\s+1.2.3\s+the release to tag errors with`),
+		regexp.MustCompile(`SECRET\s+REQUIRED`),
+		regexp.MustCompile(`npm_token\s+true`),
+	} {
+		if !want.Match(out) {
+			t.Errorf("outline lacks %s:\n%s", want, out)
+		}
 	}
 }
 

@@ -430,12 +430,15 @@ func (d *decoder) args(n *yaml.Node, where string) []Arg {
 	if n = resolve(n); n.Kind == yaml.SequenceNode {
 		for _, c := range d.seq(n, where) {
 			s := d.str(c, where)
-			out = append(out, Arg{Name: s.Value, Pos: s.Pos})
+			out = append(out, Arg{Name: s.Value, Pos: s.Pos, Description: comment(c)})
 		}
 		return out
 	}
 	d.entries(n, where, func(key string, k, v *yaml.Node) {
-		a := Arg{Name: key, Pos: d.pos(k)}
+		a := Arg{Name: key, Pos: d.pos(k), Description: comment(k)}
+		if a.Description == "" {
+			a.Description = comment(v)
+		}
 		if !isNull(resolve(v)) {
 			a.Default, a.HasDefault = d.str(v, where+"."+key).Value, true
 		}
@@ -464,4 +467,18 @@ func kindName(n *yaml.Node) string {
 	default:
 		return fmt.Sprintf("%q", n.Value)
 	}
+}
+
+// comment is a node's head comment, or else its line comment, without the
+// #s: one line of text.
+func comment(n *yaml.Node) string {
+	c := n.HeadComment
+	if c == "" {
+		c = n.LineComment
+	}
+	var words []string
+	for l := range strings.Lines(c) {
+		words = append(words, strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(l), "#")))
+	}
+	return strings.TrimSpace(strings.Join(words, " "))
 }

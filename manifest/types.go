@@ -136,7 +136,10 @@ type Arg struct {
 	Name       string
 	Default    string
 	HasDefault bool
-	Pos        diag.Pos
+	// Description is the comment above the argument or after it on its
+	// line, as a Dockerfile's comment above an ARG: --call outline shows it.
+	Description string
+	Pos         diag.Pos
 }
 
 // Secret is a BuildKit secret mounted into install and build steps, never into a

@@ -12,6 +12,23 @@ import (
 // --build-arg value, else its default, else left unset as a Dockerfile ARG is;
 // then the fixed build environment, the target's over the manifest's. Only
 // declared names reach the builds, so only they are part of the cache keys.
+// DeclaredArgs are the build arguments t's builds see, in the order they are
+// declared: the manifest's, then the target's, which replace one of the same
+// name.
+func DeclaredArgs(m *manifest.Manifest, t *manifest.Target) []manifest.Arg {
+	var out []manifest.Arg
+	for _, args := range [][]manifest.Arg{m.Args, t.Args} {
+		for _, a := range args {
+			if i := slices.IndexFunc(out, func(o manifest.Arg) bool { return o.Name == a.Name }); i >= 0 {
+				out[i] = a
+				continue
+			}
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
 func buildEnv(m *manifest.Manifest, t *manifest.Target, given map[string]string) []string {
 	var names []string
 	values := map[string]string{}

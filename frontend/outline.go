@@ -1,0 +1,41 @@
+package frontend
+
+import (
+	"github.com/moby/buildkit/frontend/subrequests/outline"
+	"github.com/moby/buildkit/solver/pb"
+
+	"github.com/monokit/monokit/diag"
+	"github.com/monokit/monokit/manifest"
+	"github.com/monokit/monokit/planner"
+)
+
+// targetOutline answers `docker buildx build --call outline`: the build
+// arguments the target's builds see, each with the value this build would
+// give it (the --build-arg, else the default) and the comment written by it,
+// and the secrets it uses, each at its manifest line.
+func targetOutline(m *manifest.Manifest, name string, given map[string]string, data []byte) (*outline.Outline, error) {
+	t, err := planner.FindTarget(m, name)
+	if err != nil {
+		return nil, err
+	}
+	o := &outline.Outline{Name: t.Name, Description: "package " + t.Package.Value, Sources: [][]byte{data}}
+	for _, a := range planner.DeclaredArgs(m, t) {
+		v, ok := given[a.Name]
+		if !ok {
+			v = a.Default
+		}
+		o.Args = append(o.Args, outline.Arg{Name: a.Name, Value: v, Description: a.Description, Location: location(a.Pos)})
+	}
+	for _, s := range t.Secrets {
+		o.Secrets = append(o.Secrets, outline.Secret{Name: s.ID, Required: s.Required, Location: location(s.Pos)})
+	}
+	return o, nil
+}
+
+// location is a manifest line as BuildKit's subrequests give one.
+func location(p diag.Pos) *pb.Location {
+	return &pb.Location{SourceIndex: 0, Ranges: []*pb.Range{{
+		Start: &pb.Position{Line: int32(p.Line)},
+		End:   &pb.Position{Line: int32(p.Line)},
+	}}}
+}
