@@ -83,6 +83,10 @@ func Build(ctx context.Context, c client.Client) (_ *client.Result, err error) {
 	}
 	imgs := newImages(c, bc)
 	caps := bc.BuildOpts().LLBCaps
+	mergeOp, err := useMergeOp(caps.Supports(pb.CapMergeOp) == nil, bc.BuildArgs)
+	if err != nil {
+		return nil, err
+	}
 	buildPlatform := platforms.DefaultSpec()
 	if len(bc.BuildPlatforms) > 0 {
 		buildPlatform = bc.BuildPlatforms[0]
@@ -109,7 +113,7 @@ func Build(ctx context.Context, c client.Client) (_ *client.Result, err error) {
 			Image:          imgs.resolve,
 			BuildPlatform:  buildPlatform,
 			TargetPlatform: target,
-			MergeOp:        caps.Supports(pb.CapMergeOp) == nil,
+			MergeOp:        mergeOp,
 			CacheNS:        bc.CacheIDNamespace,
 			NoCache:        func(id string) bool { return bc.IsNoCache(id) },
 			SourceMap:      src.SourceMap,
@@ -222,4 +226,21 @@ func runnable(workers []client.WorkerInfo) func(ocispecs.Platform) bool {
 	}
 	m := platforms.Any(all...)
 	return m.Match
+}
+
+// MergeOpArg is the build argument that turns merge ops off: the runtime is
+// then assembled with copies, as on a daemon without merge and diff ops (the
+// Docker engine's classic image store), where monokit falls back by itself.
+const MergeOpArg = "MONOKIT_MERGE_OP"
+
+func useMergeOp(supported bool, args map[string]string) (bool, error) {
+	v, ok := args[MergeOpArg]
+	if !ok {
+		return supported, nil
+	}
+	on, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, fmt.Errorf("--build-arg %s=%q: want true or false", MergeOpArg, diag.Clip(v))
+	}
+	return on && supported, nil
 }

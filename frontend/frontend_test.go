@@ -90,3 +90,29 @@ targets:
 		t.Error("an unknown target has an outline")
 	}
 }
+
+func TestUseMergeOp(t *testing.T) {
+	for _, tc := range []struct {
+		supported bool
+		arg       string // "" for none
+		want      bool
+		err       bool
+	}{
+		{supported: true, want: true},
+		{supported: false, want: false},
+		{supported: true, arg: "false", want: false},
+		{supported: true, arg: "0", want: false},
+		{supported: true, arg: "true", want: true},
+		{supported: false, arg: "true", want: false},
+		{supported: true, arg: "copies", err: true},
+	} {
+		args := map[string]string{}
+		if tc.arg != "" {
+			args[MergeOpArg] = tc.arg
+		}
+		got, err := useMergeOp(tc.supported, args)
+		if got != tc.want || (err != nil) != tc.err {
+			t.Errorf("useMergeOp(%v, %q) = %v, %v", tc.supported, tc.arg, got, err)
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/monokit/monokit/frontend"
 	"github.com/monokit/monokit/internal/testkit"
 	"github.com/monokit/monokit/planner"
 )
@@ -56,34 +57,55 @@ func TestNexusImages(t *testing.T) {
 			mustNot: []string{"services/backend", "shared-database", "shared-utils", "@nestjs", ".pnpm-store", "/node_modules/.pnpm/@types+", "/node_modules/.pnpm/typescript@"},
 		},
 	}
+	// Each image twice: with merge ops, and with the copies a daemon without
+	// them (the Docker engine's classic store) gets, forced by the build arg.
 	for _, tc := range cases {
-		t.Run(tc.target, func(t *testing.T) {
-			ctx, cancel := deadline(context.Background(), 20*time.Minute)
-			defer cancel()
-			res, err := build{dir: nexusDir, target: tc.target}.run(ctx, t, inProcess)
-			if err != nil {
-				t.Fatal(err)
-			}
-			p := plan(t, tc.target)
-			checkConfig(t, res.ociTar, p)
-			bundle := unpack(t, res.ociTar, "linux/amd64")
-			checkContents(t, bundle, tc)
-			checkReadOnlyApp(t, bundle, 10)
+		for _, mode := range []string{"merge", "copy"} {
+			t.Run(tc.target+"/"+mode, func(t *testing.T) { nexusImage(t, tc, mode == "merge") })
+		}
+	}
+}
 
-			c := start(t, bundle, tc.tmpfs...)
-			body := c.get(t, tc.healthURL, 60*time.Second)
-			if !strings.Contains(body, `"status":"ok"`) {
-				t.Errorf("health answered %q", body)
-			}
-			// The image's own HEALTHCHECK, as a runtime would run it: node only.
-			hc := p.Image.Healthcheck.Test[1:]
-			if out, err := c.exec(p.Image.User, hc...); err != nil {
-				t.Errorf("HEALTHCHECK %q failed: %v %s", hc, err, out)
-			}
-			if took := c.stop(t, 10*time.Second); took > 5*time.Second {
-				t.Errorf("SIGTERM took %s to stop the app", took)
-			}
-		})
+// nexusImage builds one example image, with merge ops or with copies, and
+// checks its config and files and runs it.
+func nexusImage(t *testing.T, tc imageCase, merge bool) {
+	ctx, cancel := deadline(context.Background(), 20*time.Minute)
+	defer cancel()
+	b := build{dir: nexusDir, target: tc.target}
+	if !merge {
+		b.attrs = map[string]string{"build-arg:" + frontend.MergeOpArg: "false"}
+	}
+	res, err := b.run(ctx, t, inProcess)
+	if err != nil {
+		t.Fatal(err)
+	}
+	merges := 0
+	for _, v := range res.progress.Vertices {
+		if strings.Contains(v.Name, "MERGE") {
+			merges++
+		}
+	}
+	if merge != (merges > 0) {
+		t.Errorf("%d merge vertices, with merge ops %v", merges, merge)
+	}
+	p := plan(t, tc.target)
+	checkConfig(t, res.ociTar, p)
+	bundle := unpack(t, res.ociTar, "linux/amd64")
+	checkContents(t, bundle, tc)
+	checkReadOnlyApp(t, bundle, 10)
+
+	c := start(t, bundle, tc.tmpfs...)
+	body := c.get(t, tc.healthURL, 60*time.Second)
+	if !strings.Contains(body, `"status":"ok"`) {
+		t.Errorf("health answered %q", body)
+	}
+	// The image's own HEALTHCHECK, as a runtime would run it: node only.
+	hc := p.Image.Healthcheck.Test[1:]
+	if out, err := c.exec(p.Image.User, hc...); err != nil {
+		t.Errorf("HEALTHCHECK %q failed: %v %s", hc, err, out)
+	}
+	if took := c.stop(t, 10*time.Second); took > 5*time.Second {
+		t.Errorf("SIGTERM took %s to stop the app", took)
 	}
 }
 
