@@ -1,12 +1,15 @@
 package integration
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -134,6 +137,45 @@ targets:
 	} {
 		if !want.Match(out) {
 			t.Errorf("outline lacks %s:\n%s", want, out)
+		}
+	}
+}
+
+// TestBake is `docker buildx bake` with the file `monokit bake` prints for the
+// example: one invocation builds both targets, each through monokit.
+func TestBake(t *testing.T) {
+	needDaemon(t)
+	ctx, cancel := deadline(context.Background(), 20*time.Minute)
+	defer cancel()
+	dir := copyTree(t, nexusDir)
+	var hcl bytes.Buffer
+	cmd := exec.CommandContext(ctx, "go", "run", "../cmd/monokit", "bake", dir)
+	cmd.Stdout = &hcl
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("go run ../cmd/monokit bake: %v", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "docker-bake.hcl"), hcl.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	meta := filepath.Join(t.TempDir(), "metadata.json")
+	bake := exec.CommandContext(ctx, "docker", "buildx", "bake", "--builder", builder, "--progress=plain",
+		"--set", "*.output=type=cacheonly", "--metadata-file", meta)
+	bake.Dir = dir
+	out, err := bake.CombinedOutput()
+	if err != nil {
+		t.Fatalf("docker buildx bake: %v\n%s", err, out)
+	}
+	var results map[string]json.RawMessage
+	readJSON(t, meta, &results)
+	for _, target := range []string{"backend", "frontend"} {
+		if _, ok := results[target]; !ok {
+			t.Errorf("bake built no %s: metadata %s", target, slices.Collect(maps.Keys(results)))
+		}
+	}
+	// Bake names each step by its target and stage.
+	for _, step := range []string{"[backend deps]", "[backend build:@nexus/shared-types]", "[backend app:@nexus/backend]", "[frontend app:@nexus/frontend]"} {
+		if !bytes.Contains(out, []byte(step)) {
+			t.Errorf("bake's progress shows no %s step", step)
 		}
 	}
 }

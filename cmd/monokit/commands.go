@@ -194,6 +194,20 @@ func targetsCmd(args []string, w io.Writer) error {
 	if err := f.fs.Parse(args); err != nil {
 		return usageError{fmt.Sprintf("monokit targets: %v", err)}
 	}
+	m, _, err := f.manifest()
+	if err != nil {
+		return err
+	}
+	for _, name := range slices.Sorted(maps.Keys(m.Targets)) {
+		t := m.Targets[name]
+		fmt.Fprintf(w, "%-16s %s\n", name, strings.TrimSpace(t.Package.Value+" "+t.Preset.Value))
+	}
+	return nil
+}
+
+// manifest reads the manifest alone (-f, else DIR/monokit.yaml), after the
+// flags were parsed, and returns it with its path.
+func (f *repoFlags) manifest() (*manifest.Manifest, string, error) {
 	dir := "."
 	if f.fs.NArg() > 0 {
 		dir = f.fs.Arg(0)
@@ -204,19 +218,12 @@ func targetsCmd(args []string, w io.Writer) error {
 	}
 	mdir, err := ctxfs.Open(filepath.Dir(file))
 	if err != nil {
-		return err
+		return nil, "", err
 	}
 	data, err := ctxfs.ReadFile(mdir, filepath.Base(file))
 	if err != nil {
-		return err
+		return nil, "", err
 	}
 	m, err := manifest.Parse(filepath.Base(file), data)
-	if err != nil {
-		return err
-	}
-	for _, name := range slices.Sorted(maps.Keys(m.Targets)) {
-		t := m.Targets[name]
-		fmt.Fprintf(w, "%-16s %s\n", name, strings.TrimSpace(t.Package.Value+" "+t.Preset.Value))
-	}
-	return nil
+	return m, file, err
 }

@@ -6,6 +6,7 @@
 //	monokit llb --target T [--platform P] [DIR]
 //	                                     the LLB definition, for buildctl debug dump-llb
 //	monokit targets [DIR]                the manifest's targets
+//	monokit bake [DIR]                   a bake file for every target
 //	monokit schema                       the manifest's JSON Schema
 //	monokit version
 package main
@@ -65,6 +66,7 @@ commands:
   graph      print the workspace dependency graph (--dot for Graphviz)
   llb        write the LLB definition of a target to stdout
   targets    list the manifest's targets
+  bake       print a bake file that builds every target (docker buildx bake -f FILE)
   schema     print the JSON Schema of monokit.yaml, for editors
   version    print the version
 
@@ -87,6 +89,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return llbCmd(ctx, rest, stdout)
 	case "targets":
 		return targetsCmd(rest, stdout)
+	case "bake":
+		return bakeCmd(rest, stdout)
 	case "schema":
 		if len(rest) > 0 {
 			return usageError{"monokit schema takes no arguments; it prints the JSON Schema of monokit.yaml"}

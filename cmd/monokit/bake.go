@@ -1,0 +1,84 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"maps"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/monokit/monokit/manifest"
+)
+
+// bakeCmd prints a bake file with a target for every target of the manifest,
+// and a default group of them all: docker buildx bake then builds every
+// image in one invocation, sharing one build graph.
+func bakeCmd(args []string, w io.Writer) error {
+	f := newFlags("bake", false)
+	if err := f.fs.Parse(args); err != nil {
+		return usageError{fmt.Sprintf("monokit bake: %v", err)}
+	}
+	m, file, err := f.manifest()
+	if err != nil {
+		return err
+	}
+	dir := "."
+	if f.fs.NArg() > 0 {
+		dir = f.fs.Arg(0)
+	}
+	rel, err := filepath.Rel(dir, file)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		return fmt.Errorf("monokit bake: the manifest %s is outside %s; bake reads it from the context", file, dir)
+	}
+	_, err = io.WriteString(w, bakeFile(m, filepath.ToSlash(rel)))
+	return err
+}
+
+// bakeName is what a bake target may be named: a manifest target name may
+// also hold dots.
+var bakeName = regexp.MustCompile(`[^a-zA-Z0-9_-]`)
+
+// bakeFile is the HCL bake file for m, whose manifest is at dockerfile in
+// the context (the bake file's directory).
+func bakeFile(m *manifest.Manifest, dockerfile string) string {
+	var b strings.Builder
+	names := slices.Sorted(maps.Keys(m.Targets))
+	var blocks []string
+	for _, name := range names {
+		blocks = append(blocks, bakeName.ReplaceAllString(name, "_"))
+	}
+	fmt.Fprintf(&b, "# Written by monokit bake: docker buildx bake builds every target below.\n")
+	fmt.Fprintf(&b, "group \"default\" {\n  targets = [%s]\n}\n", hclList(blocks))
+	for i, name := range names {
+		fmt.Fprintf(&b, "\ntarget %s {\n", hclString(blocks[i]))
+		fmt.Fprintf(&b, "  context    = \".\"\n  dockerfile = %s\n  target     = %s\n", hclString(dockerfile), hclString(name))
+		if len(m.Platforms) > 0 {
+			var ps []string
+			for _, p := range m.Platforms {
+				ps = append(ps, p.Value)
+			}
+			fmt.Fprintf(&b, "  platforms  = [%s]\n", hclList(ps))
+		}
+		b.WriteString("}\n")
+	}
+	return b.String()
+}
+
+func hclList(ss []string) string {
+	var q []string
+	for _, s := range ss {
+		q = append(q, hclString(s))
+	}
+	return strings.Join(q, ", ")
+}
+
+// hclString quotes s for HCL: a Go-quoted string is one, once its template
+// sequences are escaped (${ and %{ would be interpolated).
+func hclString(s string) string {
+	q := strconv.Quote(s)
+	q = strings.ReplaceAll(q, "${", "$${")
+	return strings.ReplaceAll(q, "%{", "%%{")
+}
