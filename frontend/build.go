@@ -11,6 +11,7 @@ import (
 	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/frontend/dockerui"
 	"github.com/moby/buildkit/frontend/gateway/client"
+	"github.com/moby/buildkit/frontend/subrequests/lint"
 	"github.com/moby/buildkit/frontend/subrequests/outline"
 	"github.com/moby/buildkit/solver/pb"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
@@ -49,6 +50,10 @@ func Build(ctx context.Context, c client.Client) (_ *client.Result, err error) {
 		ListTargets: func(ctx context.Context) (*targetsList, error) { return listTargets(m, src.Data), nil },
 		Outline: func(ctx context.Context) (*outline.Outline, error) {
 			return targetOutline(m, bc.Target, bc.BuildArgs, src.Data)
+		},
+		Lint: func(ctx context.Context) (res *lint.LintResults, err error) {
+			res, files, err = checkTargets(ctx, c, bc, m, src)
+			return res, err
 		},
 	}); err != nil || ok {
 		return res, err

@@ -2,6 +2,7 @@ package frontend
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"testing/fstest"
 
@@ -114,5 +115,20 @@ func TestUseMergeOp(t *testing.T) {
 		if got != tc.want || (err != nil) != tc.err {
 			t.Errorf("useMergeOp(%v, %q) = %v, %v", tc.supported, tc.arg, got, err)
 		}
+	}
+}
+
+func TestCheckConfig(t *testing.T) {
+	yaml := []byte("# syntax=x\n# check=skip=LockfileOutOfDate,StartNotShipped;error=true\nversion: 1\n# check=skip=all\n")
+	cfg, err := checkConfig("monokit.yaml", yaml, nil)
+	if err != nil || !cfg.ReturnAsError || cfg.SkipAll || len(cfg.SkipRules) != 2 || cfg.SkipRules[1] != "StartNotShipped" {
+		t.Errorf("from the manifest: %+v, %v", cfg, err)
+	}
+	cfg, err = checkConfig("monokit.yaml", yaml, map[string]string{checkArg: "skip=all"})
+	if err != nil || !cfg.SkipAll || cfg.ReturnAsError {
+		t.Errorf("the build argument wins: %+v, %v", cfg, err)
+	}
+	if _, err := checkConfig("monokit.yaml", []byte("# check=bogus\nversion: 1\n"), nil); err == nil || !strings.HasPrefix(err.Error(), "monokit.yaml:1: ") {
+		t.Errorf("a bad # check= line: %v", err)
 	}
 }

@@ -141,6 +141,56 @@ targets:
 	}
 }
 
+// TestCallCheck is `docker buildx build --call check`: buildx prints each
+// finding with its rule and the file and line it is at, honours the
+// manifest's # check= line, and fails the call with error=true.
+func TestCallCheck(t *testing.T) {
+	needDaemon(t)
+	ctx, cancel := deadline(context.Background(), 5*time.Minute)
+	defer cancel()
+	dir := copyTree(t, nexusDir)
+	edit := func(file, old, new string) {
+		t.Helper()
+		p := filepath.Join(dir, file)
+		data, err := os.ReadFile(p)
+		if err != nil || !bytes.Contains(data, []byte(old)) {
+			t.Fatalf("%s: %v", file, err)
+		}
+		if err := os.WriteFile(p, bytes.Replace(data, []byte(old), []byte(new), 1), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A dependency the lockfile lacks, and a start file the build does not ship.
+	edit("services/backend/package.json", `"sharp": "0.34.5"`, `"sharp": "0.34.5",`+"\n"+`    "left-pad": "1.3.0"`)
+	edit("monokit.yaml", "start: [dist/main.js]", "start: [src/main.js]")
+	check := func(args ...string) (string, error) {
+		args = append([]string{"buildx", "build", "--builder", builder, "--call", "check", "--target", "backend", "-f", filepath.Join(dir, "monokit.yaml")}, args...)
+		out, err := exec.CommandContext(ctx, "docker", append(args, dir)...).CombinedOutput()
+		return string(out), err
+	}
+	out, err := check()
+	for _, want := range []string{
+		"WARNING: LockfileOutOfDate", `dependencies "left-pad" is not in pnpm-lock.yaml`, "services/backend/package.json:26",
+		"WARNING: StartNotShipped", "the image starts src/main.js", "monokit.yaml:11",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("check output lacks %q:\n%s", want, out)
+		}
+	}
+	if err != nil {
+		t.Errorf("warnings alone failed the call: %v", err)
+	}
+
+	out, _ = check("--build-arg", "BUILDKIT_DOCKERFILE_CHECK=skip=LockfileOutOfDate")
+	if strings.Contains(out, "LockfileOutOfDate") || !strings.Contains(out, "StartNotShipped") {
+		t.Errorf("skip=LockfileOutOfDate was not honoured:\n%s", out)
+	}
+	edit("monokit.yaml", "version: 1\n", "# check=error=true\nversion: 1\n")
+	if out, err := check(); err == nil || !strings.Contains(out, "lint violation found for rules: LockfileOutOfDate, StartNotShipped") {
+		t.Errorf("error=true did not fail the call (%v):\n%s", err, out)
+	}
+}
+
 // TestBake is `docker buildx bake` with the file `monokit bake` prints for the
 // example: one invocation builds both targets, each through monokit.
 func TestBake(t *testing.T) {

@@ -1,0 +1,136 @@
+package frontend
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/moby/buildkit/frontend/dockerfile/linter"
+	"github.com/moby/buildkit/frontend/dockerui"
+	"github.com/moby/buildkit/frontend/gateway/client"
+	"github.com/moby/buildkit/frontend/subrequests/lint"
+	"github.com/moby/buildkit/solver/pb"
+
+	"github.com/monokit/monokit/diag"
+	"github.com/monokit/monokit/manifest"
+	"github.com/monokit/monokit/planner"
+)
+
+// checkArg is the build argument that sets the checks, as for a Dockerfile;
+// it replaces the manifest's # check= line.
+const checkArg = "BUILDKIT_DOCKERFILE_CHECK"
+
+// checkTargets answers `docker buildx build --call check`: it loads the
+// workspace, plans the target (or every target) and reports what
+// planner.Check finds, each at its file and line, in BuildKit's format. It
+// returns the workspace files it read too, which its errors quote.
+func checkTargets(ctx context.Context, c client.Client, bc *dockerui.Client, m *manifest.Manifest, src *dockerui.Source) (*lint.LintResults, fs.FS, error) {
+	cfg, err := checkConfig(src.Filename, src.Data, bc.BuildArgs)
+	if err != nil {
+		return nil, nil, err
+	}
+	ws, _, files, err := loadWorkspace(ctx, c, bc)
+	if err != nil {
+		return nil, files, err
+	}
+	names := []string{bc.Target}
+	if bc.Target == "" {
+		names = slices.Sorted(maps.Keys(m.Targets))
+	}
+	res := &lint.LintResults{}
+	sources := map[string]int{}
+	source := func(file string) int {
+		if i, ok := sources[file]; ok {
+			return i
+		}
+		var info *pb.SourceInfo
+		if file == src.Filename {
+			info = &pb.SourceInfo{Filename: file, Data: src.Data, Language: "yaml"}
+		} else if data, err := fs.ReadFile(files, file); err == nil {
+			info = &pb.SourceInfo{Filename: file, Data: data, Language: language(file)}
+		} else {
+			sources[file] = -1 // a warning without lines
+			return -1
+		}
+		res.Sources = append(res.Sources, info)
+		sources[file] = len(res.Sources) - 1
+		return sources[file]
+	}
+	source(src.Filename) // the manifest is source 0: a check error points into it
+	var fired []string
+	for _, name := range names {
+		found, err := planner.Check(m, ws, name, planner.Options{BuildArgs: bc.BuildArgs})
+		if err != nil {
+			return nil, files, err
+		}
+		for _, f := range found {
+			if cfg.SkipAll || slices.Contains(cfg.SkipRules, f.Rule.Name) {
+				continue
+			}
+			detail := f.Msg
+			if len(names) > 1 {
+				detail = fmt.Sprintf("target %q: %s", name, f.Msg)
+			}
+			loc := &pb.Location{SourceIndex: int32(source(f.Pos.File))}
+			if f.Pos.Line > 0 {
+				loc.Ranges = []*pb.Range{{Start: &pb.Position{Line: int32(f.Pos.Line)}, End: &pb.Position{Line: int32(f.Pos.Line)}}}
+			}
+			res.Warnings = append(res.Warnings, lint.Warning{RuleName: f.Rule.Name, Description: f.Rule.Description, Detail: detail, Location: loc})
+			if !slices.Contains(fired, f.Rule.Name) {
+				fired = append(fired, f.Rule.Name)
+			}
+		}
+	}
+	if cfg.ReturnAsError && len(fired) > 0 {
+		res.Error = &lint.BuildError{Message: "lint violation found for rules: " + strings.Join(fired, ", "),
+			Location: pb.Location{SourceIndex: 0, Ranges: []*pb.Range{{Start: &pb.Position{Line: 1}, End: &pb.Position{Line: 1}}}}}
+	}
+	return res, files, nil
+}
+
+// checkConfig reads the checks' settings as BuildKit's Dockerfile frontend
+// does (skip=Rule,...|all; error=true): from the build argument, else from a
+// "# check=" comment among the manifest's first comment lines.
+func checkConfig(filename string, data []byte, args map[string]string) (*linter.Config, error) {
+	if v, ok := args[checkArg]; ok {
+		cfg, err := linter.ParseLintOptions(v)
+		if err != nil {
+			return nil, fmt.Errorf("--build-arg %s: %w", checkArg, err)
+		}
+		return cfg, nil
+	}
+	line := 0
+	for l := range strings.Lines(string(data)) {
+		line++
+		l = strings.TrimSpace(l)
+		if l == "" {
+			continue
+		}
+		c, ok := strings.CutPrefix(l, "#")
+		if !ok {
+			break // the directives are the comments before the first key
+		}
+		k, v, ok := strings.Cut(strings.TrimSpace(c), "=")
+		if ok && strings.EqualFold(strings.TrimSpace(k), "check") {
+			cfg, err := linter.ParseLintOptions(v)
+			if err != nil {
+				return nil, diag.Errorf(diag.Pos{File: filename, Line: line}, "# check=: %v", err)
+			}
+			return cfg, nil
+		}
+	}
+	return &linter.Config{}, nil
+}
+
+func language(file string) string {
+	switch {
+	case strings.HasSuffix(file, ".json"):
+		return "json"
+	case strings.HasSuffix(file, ".yaml"), strings.HasSuffix(file, ".yml"):
+		return "yaml"
+	}
+	return ""
+}

@@ -1,0 +1,94 @@
+package planner
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestCheckRules runs each rule on a variant of the example made to break it,
+// and all of them on the example itself, which breaks none.
+func TestCheckRules(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		edit     func(dir string) error
+		manifest string // appended to the backend target's lines
+		rule     string // "" for no finding
+		at, msg  string
+	}{
+		{name: "example"},
+		{name: "lockfile", rule: "LockfileOutOfDate", at: "services/backend/package.json:26", msg: `dependencies "left-pad" is not in pnpm-lock.yaml`,
+			edit: replaceIn("services/backend/package.json", `"sharp": "0.34.5"`, `"sharp": "0.34.5",`+"\n"+`    "left-pad": "1.3.0"`)},
+		{name: "node", rule: "NodeEngineMismatch", at: "monokit.yaml:", msg: `Node.js 20 (monokit.yaml node), outside engines.node ">=22"`,
+			manifest: "    runtime: alpine\n", edit: replaceIn("monokit.yaml", "version: 1\n", "version: 1\nnode: \"20\"\n")},
+		{name: "pnpm", rule: "PnpmEngineMismatch", at: "package.json:5", msg: `pnpm 10.34.9 (packageManager), outside engines.pnpm ">=11"`,
+			edit: replaceIn("package.json", `"engines": { "node": ">=22" }`, `"engines": { "node": ">=22", "pnpm": ">=11" }`)},
+		{name: "start", rule: "StartNotShipped", at: "monokit.yaml:11", msg: "the image starts src/main.js, but ships only dist of services/backend",
+			edit: replaceIn("monokit.yaml", "start: [dist/main.js]", "start: [src/main.js]")},
+		{name: "start-after-require", rule: "StartNotShipped", msg: "starts scripts/run.js",
+			edit: replaceIn("monokit.yaml", "start: [dist/main.js]", "start: [-r, dist/otel.js, scripts/run.js]")},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.CopyFS(dir, os.DirFS("../examples/nexus")); err != nil {
+				t.Fatal(err)
+			}
+			if tc.edit != nil {
+				if err := tc.edit(dir); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if tc.manifest != "" {
+				if err := replaceIn("monokit.yaml", "    port: 3001\n", "    port: 3001\n"+tc.manifest)(dir); err != nil {
+					t.Fatal(err)
+				}
+			}
+			m, ws, err := Open(dir, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			found, err := Check(m, ws, "backend", Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.rule == "" {
+				if len(found) > 0 {
+					t.Errorf("findings on the example: %+v", found)
+				}
+				return
+			}
+			if len(found) != 1 || found[0].Rule.Name != tc.rule || !strings.Contains(found[0].Msg, tc.msg) || !strings.HasPrefix(found[0].Pos.String(), tc.at) {
+				t.Errorf("findings %+v, want one %s at %s saying %q", found, tc.rule, tc.at, tc.msg)
+			}
+		})
+	}
+}
+
+func replaceIn(file, old, new string) func(dir string) error {
+	return func(dir string) error {
+		p := filepath.Join(dir, file)
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if !strings.Contains(string(data), old) {
+			return os.ErrNotExist
+		}
+		return os.WriteFile(p, []byte(strings.Replace(string(data), old, new, 1)), 0o644)
+	}
+}
+
+func TestStartFile(t *testing.T) {
+	for args, want := range map[string]string{
+		"dist/main.js":                         "dist/main.js",
+		"--enable-source-maps dist/main.js":    "dist/main.js",
+		"-r dotenv/config dist/main.js":        "dist/main.js",
+		"--import ./otel.mjs server.mjs extra": "server.mjs",
+		"--version":                            "",
+	} {
+		if got := startFile(strings.Fields(args)); got != want {
+			t.Errorf("startFile(%s) = %q, want %q", args, got, want)
+		}
+	}
+}
