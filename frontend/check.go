@@ -71,8 +71,12 @@ func checkTargets(ctx context.Context, c client.Client, bc *dockerui.Client, m *
 				continue
 			}
 			detail := f.Msg
+			if f.Pos.File != src.Filename {
+				// buildx shows every source under the manifest's name.
+				detail = f.Pos.String() + ": " + detail
+			}
 			if len(names) > 1 {
-				detail = fmt.Sprintf("target %q: %s", name, f.Msg)
+				detail = fmt.Sprintf("target %q: %s", name, detail)
 			}
 			loc := &pb.Location{SourceIndex: int32(source(f.Pos.File))}
 			if f.Pos.Line > 0 {

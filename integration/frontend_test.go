@@ -170,20 +170,25 @@ func TestCallCheck(t *testing.T) {
 	}
 	out, err := check()
 	for _, want := range []string{
-		"WARNING: LockfileOutOfDate", `dependencies "left-pad" is not in pnpm-lock.yaml`, "services/backend/package.json:26",
-		"WARNING: StartNotShipped", "the image starts src/main.js", "monokit.yaml:11",
+		"Check complete, 2 warnings have been found!",
+		"WARNING: LockfileOutOfDate", `services/backend/package.json:26:5: dependencies "left-pad" is not in pnpm-lock.yaml`, `>>>     "left-pad": "1.3.0"`,
+		"WARNING: StartNotShipped", "the image starts src/main.js", "monokit.yaml:11", ">>>     start: [src/main.js]",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("check output lacks %q:\n%s", want, out)
 		}
 	}
-	if err != nil {
-		t.Errorf("warnings alone failed the call: %v", err)
+	// As for a Dockerfile, warnings make the call's status 1.
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+		t.Errorf("exit with warnings: %v", err)
 	}
 
 	out, _ = check("--build-arg", "BUILDKIT_DOCKERFILE_CHECK=skip=LockfileOutOfDate")
 	if strings.Contains(out, "LockfileOutOfDate") || !strings.Contains(out, "StartNotShipped") {
 		t.Errorf("skip=LockfileOutOfDate was not honoured:\n%s", out)
+	}
+	if out, err := check("--build-arg", "BUILDKIT_DOCKERFILE_CHECK=skip=all"); err != nil || !strings.Contains(out, "Check complete, no warnings found.") {
+		t.Errorf("skip=all: %v\n%s", err, out)
 	}
 	edit("monokit.yaml", "version: 1\n", "# check=error=true\nversion: 1\n")
 	if out, err := check(); err == nil || !strings.Contains(out, "lint violation found for rules: LockfileOutOfDate, StartNotShipped") {
