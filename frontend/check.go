@@ -15,6 +15,7 @@ import (
 	"github.com/moby/buildkit/solver/pb"
 
 	"github.com/monokit/monokit/diag"
+	"github.com/monokit/monokit/internal/ctxfs"
 	"github.com/monokit/monokit/manifest"
 	"github.com/monokit/monokit/planner"
 )
@@ -22,6 +23,10 @@ import (
 // checkArg is the build argument that sets the checks, as for a Dockerfile;
 // it replaces the manifest's # check= line.
 const checkArg = "BUILDKIT_DOCKERFILE_CHECK"
+
+// maxCheckSource is the largest file a finding quotes lines of: the result
+// carries each quoted file whole (a lockfile may be tens of megabytes).
+const maxCheckSource = 1 << 20
 
 // checkTargets answers `docker buildx build --call check`: it loads the
 // workspace, plans the target (or every target) and reports what
@@ -49,10 +54,10 @@ func checkTargets(ctx context.Context, c client.Client, bc *dockerui.Client, m *
 		var info *pb.SourceInfo
 		if file == src.Filename {
 			info = &pb.SourceInfo{Filename: file, Data: src.Data, Language: "yaml"}
-		} else if data, err := fs.ReadFile(files, file); err == nil {
+		} else if data, err := ctxfs.ReadFile(files, file); err == nil && len(data) <= maxCheckSource {
 			info = &pb.SourceInfo{Filename: file, Data: data, Language: language(file)}
 		} else {
-			sources[file] = -1 // a warning without lines
+			sources[file] = -1 // a warning without lines; its text names them
 			return -1
 		}
 		res.Sources = append(res.Sources, info)
