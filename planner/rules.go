@@ -79,14 +79,7 @@ func satisfies(r, version string) (ok, known bool) {
 	if err != nil {
 		return false, false
 	}
-	for minor := range 40 {
-		for _, patch := range []uint64{0, 99} {
-			if c.Check(semver.New(major.Major(), uint64(minor), patch, "", "")) {
-				return true, true
-			}
-		}
-	}
-	return false, true
+	return lineSatisfies(c, major.Major()), true
 }
 
 // startNotShipped finds a start file outside what the app's image holds: its

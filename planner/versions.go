@@ -105,15 +105,24 @@ func fromRange(r, source string, pos diag.Pos) (Version, bool) {
 		return Version{}, false
 	}
 	for _, major := range nodePreference {
-		for minor := range 40 {
-			for _, patch := range []int{0, 99} {
-				if c.Check(semver.New(uint64(major), uint64(minor), uint64(patch), "", "")) {
-					return Version{Version: strconv.Itoa(major), Major: major, Source: fmt.Sprintf("%s %q", source, r), Pos: pos}, true
-				}
-			}
+		if lineSatisfies(c, uint64(major)) {
+			return Version{Version: strconv.Itoa(major), Major: major, Source: fmt.Sprintf("%s %q", source, r), Pos: pos}, true
 		}
 	}
 	return Version{}, false
+}
+
+// lineSatisfies reports whether some release of a major line satisfies c:
+// the first or a late patch of any of its first 40 minors.
+func lineSatisfies(c *semver.Constraints, major uint64) bool {
+	for minor := range 40 {
+		for _, patch := range []uint64{0, 99} {
+			if c.Check(semver.New(major, uint64(minor), patch, "", "")) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // resolvePNPM picks pnpm: the manifest, packageManager, devEngines.packageManager,
