@@ -21,13 +21,9 @@ func bakeCmd(args []string, w io.Writer) error {
 	if err := f.fs.Parse(args); err != nil {
 		return usageError{fmt.Sprintf("monokit bake: %v", err)}
 	}
-	m, file, err := f.manifest()
+	m, dir, file, err := f.manifest()
 	if err != nil {
 		return err
-	}
-	dir := "."
-	if f.fs.NArg() > 0 {
-		dir = f.fs.Arg(0)
 	}
 	rel, err := filepath.Rel(dir, file)
 	if err != nil || strings.HasPrefix(rel, "..") {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -194,7 +193,7 @@ func targetsCmd(args []string, w io.Writer) error {
 	if err := f.fs.Parse(args); err != nil {
 		return usageError{fmt.Sprintf("monokit targets: %v", err)}
 	}
-	m, _, err := f.manifest()
+	m, _, _, err := f.manifest()
 	if err != nil {
 		return err
 	}
@@ -206,24 +205,13 @@ func targetsCmd(args []string, w io.Writer) error {
 }
 
 // manifest reads the manifest alone (-f, else DIR/monokit.yaml), after the
-// flags were parsed, and returns it with its path.
-func (f *repoFlags) manifest() (*manifest.Manifest, string, error) {
-	dir := "."
+// flags were parsed, and returns it with DIR and its path.
+func (f *repoFlags) manifest() (m *manifest.Manifest, dir, file string, err error) {
+	dir = "."
 	if f.fs.NArg() > 0 {
 		dir = f.fs.Arg(0)
 	}
-	file := f.file
-	if file == "" {
-		file = filepath.Join(dir, "monokit.yaml")
-	}
-	mdir, err := ctxfs.Open(filepath.Dir(file))
-	if err != nil {
-		return nil, "", err
-	}
-	data, err := ctxfs.ReadFile(mdir, filepath.Base(file))
-	if err != nil {
-		return nil, "", err
-	}
-	m, err := manifest.Parse(filepath.Base(file), data)
-	return m, file, err
+	file = planner.ManifestPath(dir, f.file)
+	m, err = planner.ReadManifest(file)
+	return m, dir, file, err
 }
