@@ -55,7 +55,7 @@ func checkTargets(ctx context.Context, c client.Client, bc *dockerui.Client, m *
 		if file == src.Filename {
 			info = &pb.SourceInfo{Filename: file, Data: src.Data, Language: "yaml"}
 		} else if data, err := ctxfs.ReadFile(files, file); err == nil && len(data) <= maxCheckSource {
-			info = &pb.SourceInfo{Filename: file, Data: data, Language: language(file)}
+			info = &pb.SourceInfo{Filename: file, Data: data, Language: sourceLanguage(file)}
 		} else {
 			sources[file] = -1 // a warning without lines; its text names them
 			return -1
@@ -83,11 +83,7 @@ func checkTargets(ctx context.Context, c client.Client, bc *dockerui.Client, m *
 			if len(names) > 1 {
 				detail = fmt.Sprintf("target %q: %s", name, detail)
 			}
-			loc := &pb.Location{SourceIndex: int32(source(f.Pos.File))}
-			if f.Pos.Line > 0 {
-				loc.Ranges = []*pb.Range{{Start: &pb.Position{Line: int32(f.Pos.Line)}, End: &pb.Position{Line: int32(f.Pos.Line)}}}
-			}
-			res.Warnings = append(res.Warnings, lint.Warning{RuleName: f.Rule.Name, Description: f.Rule.Description, Detail: detail, Location: loc})
+			res.Warnings = append(res.Warnings, lint.Warning{RuleName: f.Rule.Name, Description: f.Rule.Description, Detail: detail, Location: location(source(f.Pos.File), f.Pos)})
 			if !slices.Contains(fired, f.Rule.Name) {
 				fired = append(fired, f.Rule.Name)
 			}
@@ -95,7 +91,7 @@ func checkTargets(ctx context.Context, c client.Client, bc *dockerui.Client, m *
 	}
 	if cfg.ReturnAsError && len(fired) > 0 {
 		res.Error = &lint.BuildError{Message: "lint violation found for rules: " + strings.Join(fired, ", "),
-			Location: pb.Location{SourceIndex: 0, Ranges: []*pb.Range{{Start: &pb.Position{Line: 1}, End: &pb.Position{Line: 1}}}}}
+			Location: *location(0, diag.Pos{Line: 1})}
 	}
 	return res, files, nil
 }
@@ -132,14 +128,4 @@ func checkConfig(filename string, data []byte, args map[string]string) (*linter.
 		}
 	}
 	return &linter.Config{}, nil
-}
-
-func language(file string) string {
-	switch {
-	case strings.HasSuffix(file, ".json"):
-		return "json"
-	case strings.HasSuffix(file, ".yaml"), strings.HasSuffix(file, ".yml"):
-		return "yaml"
-	}
-	return ""
 }

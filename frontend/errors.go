@@ -70,11 +70,16 @@ func withSources(err error, sm *llb.SourceMap, files fs.FS) error {
 				continue
 			}
 			info.Data = data
-			info.Language = map[string]string{".json": "json", ".yaml": "yaml"}[path.Ext(file)]
+			info.Language = sourceLanguage(file)
 		default:
 			continue
 		}
 		err = errdefs.WithSource(err, &errdefs.Source{Info: info, Ranges: byFile[file]})
 	}
 	return err
+}
+
+// sourceLanguage is how BuildKit is told to show a file of the context.
+func sourceLanguage(file string) string {
+	return map[string]string{".json": "json", ".yaml": "yaml", ".yml": "yaml"}[path.Ext(file)]
 }

@@ -24,18 +24,21 @@ func targetOutline(m *manifest.Manifest, name string, given map[string]string, d
 		if !ok {
 			v = a.Default
 		}
-		o.Args = append(o.Args, outline.Arg{Name: a.Name, Value: v, Description: a.Description, Location: location(a.Pos)})
+		o.Args = append(o.Args, outline.Arg{Name: a.Name, Value: v, Description: a.Description, Location: location(0, a.Pos)})
 	}
 	for _, s := range t.Secrets {
-		o.Secrets = append(o.Secrets, outline.Secret{Name: s.ID, Required: s.Required, Location: location(s.Pos)})
+		o.Secrets = append(o.Secrets, outline.Secret{Name: s.ID, Required: s.Required, Location: location(0, s.Pos)})
 	}
 	return o, nil
 }
 
-// location is a manifest line as BuildKit's subrequests give one.
-func location(p diag.Pos) *pb.Location {
-	return &pb.Location{SourceIndex: 0, Ranges: []*pb.Range{{
-		Start: &pb.Position{Line: int32(p.Line)},
-		End:   &pb.Position{Line: int32(p.Line)},
-	}}}
+// location is a line of the subrequest's source at index as BuildKit's
+// subrequests give one (none when the line is unknown); source 0 is the
+// manifest.
+func location(index int, p diag.Pos) *pb.Location {
+	loc := &pb.Location{SourceIndex: int32(index)}
+	if p.Line > 0 {
+		loc.Ranges = []*pb.Range{{Start: &pb.Position{Line: int32(p.Line)}, End: &pb.Position{Line: int32(p.Line)}}}
+	}
+	return loc
 }

@@ -26,7 +26,7 @@ func listTargets(m *manifest.Manifest, data []byte) *targets.List {
 			Name:        name,
 			Default:     len(names) == 1,
 			Description: desc,
-			Location:    location(t.Pos),
+			Location:    location(0, t.Pos),
 		})
 	}
 	return l
