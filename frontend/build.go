@@ -125,6 +125,7 @@ func Build(ctx context.Context, c client.Client) (_ *client.Result, err error) {
 			Epoch:          epoch,
 			Runnable:       runnable(bc.BuildOpts().Workers),
 			Labels:         bc.Labels,
+			Proxy:          proxyEnv(bc.BuildArgs),
 		})
 		if err != nil {
 			return nil, err

@@ -132,3 +132,17 @@ func TestCheckConfig(t *testing.T) {
 		t.Errorf("a bad # check= line: %v", err)
 	}
 }
+
+func TestProxyEnv(t *testing.T) {
+	if pe := proxyEnv(map[string]string{"SENTRY_RELEASE": "1", "PROXY": "x"}); pe != nil {
+		t.Errorf("no proxy argument: %+v", pe)
+	}
+	pe := proxyEnv(map[string]string{
+		"HTTPS_PROXY": "http://upper:3128", "https_proxy": "http://lower:3128",
+		"HTTP_PROXY": "http://p:3128", "No_Proxy": "localhost,.corp", "all_proxy": "socks5://s:1080", "ftp_proxy": "http://f:21",
+	})
+	want := llb.ProxyEnv{HTTPProxy: "http://p:3128", HTTPSProxy: "http://lower:3128", NoProxy: "localhost,.corp", AllProxy: "socks5://s:1080", FTPProxy: "http://f:21"}
+	if pe == nil || *pe != want {
+		t.Errorf("proxyEnv = %+v, want %+v", pe, want)
+	}
+}

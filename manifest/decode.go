@@ -21,7 +21,7 @@ var Keys = map[string][]string{
 	"package":     {"build", "inputs", "outputs"},
 	"target":      {"package", "preset", "build", "generate", "start", "port", "ports", "healthcheck", "env", "args", "build-env", "runtime", "libc", "user", "labels", "secrets"},
 	"healthcheck": {"path", "port", "interval", "timeout", "start-period", "retries"},
-	"secret":      {"id", "env", "target", "required"},
+	"secret":      {"id", "env", "target", "required", "ca"},
 }
 
 // Parse decodes and validates a manifest. file names it in positions. Every problem
@@ -231,6 +231,8 @@ func (d *decoder) secret(v *yaml.Node, where string) Secret {
 			s.Target = d.str(v, w).Value
 		case "required":
 			s.Required = d.bool(v, w)
+		case "ca":
+			s.CA = d.bool(v, w)
 		}
 	})
 	return s

@@ -44,6 +44,7 @@ targets:
     secrets:
       - npmrc
       - {id: token, env: NPM_TOKEN, required: true}
+      - {id: corp-ca, ca: true}
 `
 
 func TestParseNexus(t *testing.T) {
@@ -75,7 +76,7 @@ func TestParseNexus(t *testing.T) {
 	if len(be.Env) != 2 || be.Env[1] != (KV{Key: "PORT", Value: "3001", Pos: at(31, 7)}) {
 		t.Errorf("env = %+v", be.Env)
 	}
-	if len(be.Secrets) != 2 || be.Secrets[0].ID != "npmrc" || be.Secrets[1].Env != "NPM_TOKEN" || !be.Secrets[1].Required {
+	if len(be.Secrets) != 3 || be.Secrets[0].ID != "npmrc" || be.Secrets[1].Env != "NPM_TOKEN" || !be.Secrets[1].Required || be.Secrets[0].CA || !be.Secrets[2].CA {
 		t.Errorf("secrets = %+v", be.Secrets)
 	}
 	fe := m.Targets["frontend"]
@@ -133,6 +134,10 @@ func TestParseErrors(t *testing.T) {
 			`(did you mean "distroless"?)`, at(5, 14)},
 		{"secret env and target", "version: 1\ntargets:\n  api:\n    package: api\n    secrets: [{id: t, env: T, target: /t}]\n",
 			`has both env and target`, at(5, 15)},
+		{"ca secret as env", "version: 1\ntargets:\n  api:\n    package: api\n    secrets: [{id: ca, env: CA, ca: true}]\n",
+			`"ca" is a CA bundle (ca: true), which Node.js reads from a file: drop env`, at(5, 15)},
+		{"two ca secrets", "version: 1\ntargets:\n  api:\n    package: api\n    secrets: [{id: a, ca: true}, {id: b, ca: true}]\n",
+			`"a" and "b" are both CA bundles`, at(5, 34)},
 		{"syntax error", "version: 1\ntargets:\n  api: [\n",
 			`invalid YAML`, at(3, 0)},
 		{"two documents", "version: 1\ntargets: {api: {package: api}}\n---\nversion: 1\n",

@@ -151,7 +151,11 @@ type Secret struct {
 	// Target is the file path; default /run/secrets/<id>.
 	Target   string
 	Required bool
-	Pos      diag.Pos
+	// CA marks a PEM bundle of certificate authorities (a TLS-intercepting
+	// proxy's, a private registry's) that Node.js, npm and pnpm trust in every
+	// step that mounts the secret: NODE_EXTRA_CA_CERTS names its file there.
+	CA  bool
+	Pos diag.Pos
 }
 
 // Runtime kinds.

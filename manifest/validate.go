@@ -156,6 +156,7 @@ func (t *Target) validate() []error {
 	}
 	errs = append(errs, validateBuildEnv(t.Args, t.BuildEnv)...)
 	seenSecrets := map[string]bool{}
+	ca := ""
 	for _, s := range t.Secrets {
 		switch {
 		case !secretID.MatchString(s.ID):
@@ -164,6 +165,10 @@ func (t *Target) validate() []error {
 			add(s.Pos, "secrets: %q is listed twice", s.ID)
 		case s.Env != "" && s.Target != "":
 			add(s.Pos, "secrets: %q has both env and target; a secret is either a variable or a file", s.ID)
+		case s.CA && s.Env != "":
+			add(s.Pos, "secrets: %q is a CA bundle (ca: true), which Node.js reads from a file: drop env (it is mounted at /run/secrets/%s, or target)", s.ID, s.ID)
+		case s.CA && ca != "":
+			add(s.Pos, "secrets: %q and %q are both CA bundles (ca: true); NODE_EXTRA_CA_CERTS names one file: put the certificates in one PEM bundle", ca, s.ID)
 		case s.Env != "" && !envName.MatchString(s.Env):
 			add(s.Pos, "secrets: %q is not a valid variable name", s.Env)
 		case s.Target != "" && !strings.HasPrefix(s.Target, "/"):
@@ -172,6 +177,9 @@ func (t *Target) validate() []error {
 			add(s.Pos, "secrets: target %q must name a file by a clean absolute path, such as /run/secrets/%s (no \"..\", \".\", \"//\" or trailing /)", s.Target, s.ID)
 		}
 		seenSecrets[s.ID] = true
+		if s.CA && ca == "" {
+			ca = s.ID
+		}
 	}
 	return errs
 }

@@ -62,6 +62,10 @@ type Options struct {
 	Runnable func(ocispecs.Platform) bool
 	// Labels are added to the image's (--label), over the plan's.
 	Labels map[string]string
+	// Proxy is the HTTP_PROXY, HTTPS_PROXY, NO_PROXY, FTP_PROXY and ALL_PROXY
+	// of every step, from the build arguments of those names, as the
+	// Dockerfile frontend passes them: outside the cache key and the history.
+	Proxy *llb.ProxyEnv
 }
 
 // Build returns the runtime image of plan for o.TargetPlatform: its state and
@@ -172,8 +176,23 @@ func (b *graph) toolchain(ctx context.Context, s planner.Stage) error {
 	// later step on the build image.
 	st := withEnv(img, s.Env)
 	run := append([]llb.RunOption{shell(s.Run)}, b.caches(s)...)
-	b.states[s.ID] = st.Run(append(run, runConstraints(b.constraints(s, "RUN "+strings.Join(s.Run, " && ")))...)...).Root()
+	run = append(run, b.secrets(s)...)
+	if len(s.Inputs) > 0 {
+		// Mounted read-only where deps later copies them: the toolchain's
+		// layer, under every later step, does not hold them.
+		run = append(run, llb.AddMount(planner.BuildRoot, llb.Scratch().File(llb.Copy(b.metadata(), "/", "/", contextCopy(s.Inputs, nil, b.o.Epoch))), llb.Readonly))
+	}
+	b.states[s.ID] = st.Run(append(run, b.runOptions(s, "RUN "+strings.Join(s.Run, " && "))...)...).Root()
 	return nil
+}
+
+// metadata is the state holding the files pnpm reads (the whole context when
+// the caller has none apart).
+func (b *graph) metadata() llb.State {
+	if b.o.Metadata.Output() == nil {
+		return b.o.Context
+	}
+	return b.o.Metadata
 }
 
 // deps copies only the metadata pnpm reads onto the toolchain and installs.
@@ -182,11 +201,7 @@ func (b *graph) deps(ctx context.Context, s planner.Stage) error {
 	if err != nil {
 		return err
 	}
-	src := b.o.Metadata
-	if src.Output() == nil {
-		src = b.o.Context
-	}
-	fa := llb.Copy(src, "/", planner.BuildRoot+"/", contextCopy(s.Inputs, s.Excludes, b.o.Epoch))
+	fa := llb.Copy(b.metadata(), "/", planner.BuildRoot+"/", contextCopy(s.Inputs, s.Excludes, b.o.Epoch))
 	if len(s.ContextInputs) > 0 {
 		fa = fa.Copy(b.o.Context, "/", planner.BuildRoot+"/", contextCopy(s.ContextInputs, s.Excludes, b.o.Epoch))
 	}
@@ -399,16 +414,12 @@ func (b *graph) exec(ctx context.Context, base llb.State, s planner.Stage) (llb.
 		run = append(run, llb.AddMount(m.Target, src, opts...))
 	}
 	run = append(run, b.caches(s)...)
-	if s.Secrets {
-		for _, sec := range b.plan.Secrets {
-			run = append(run, secret(sec))
-		}
-	}
+	run = append(run, b.secrets(s)...)
 	name := s.Title
 	if name == "" {
 		name = "RUN " + strings.Join(s.Run, " && ")
 	}
-	es := st.Run(append(run, runConstraints(b.constraints(s, name))...)...)
+	es := st.Run(append(run, b.runOptions(s, name)...)...)
 	result := es.Root()
 	for _, m := range s.Mounts {
 		switch m.Keep {
@@ -445,19 +456,29 @@ func (b *graph) mountSource(ctx context.Context, s planner.Stage, m planner.Moun
 	return llb.Scratch(), nil
 }
 
-func secret(s planner.Secret) llb.RunOption {
-	var opts []llb.SecretOption
-	if !s.Required {
-		opts = append(opts, llb.SecretOptional)
+// secrets mounts the plan's secrets into stage s, if it mounts them. A CA
+// bundle is also named by NODE_EXTRA_CA_CERTS, for this step only: a run
+// option's environment does not reach the step's result.
+func (b *graph) secrets(s planner.Stage) []llb.RunOption {
+	if !s.Secrets {
+		return nil
 	}
-	if s.Env != "" {
-		return llb.AddSecretWithDest(s.ID, nil, append(opts, llb.SecretAsEnvName(s.Env))...)
+	var out []llb.RunOption
+	for _, sec := range b.plan.Secrets {
+		var opts []llb.SecretOption
+		if !sec.Required {
+			opts = append(opts, llb.SecretOptional)
+		}
+		if sec.Env != "" {
+			out = append(out, llb.AddSecretWithDest(sec.ID, nil, append(opts, llb.SecretAsEnvName(sec.Env))...))
+			continue
+		}
+		out = append(out, llb.AddSecret(sec.File(), append(opts, llb.SecretID(sec.ID))...))
+		if sec.CA {
+			out = append(out, llb.AddEnv(planner.CAEnv, sec.File()))
+		}
 	}
-	target := s.Target
-	if target == "" {
-		target = "/run/secrets/" + s.ID
-	}
-	return llb.AddSecret(target, append(opts, llb.SecretID(s.ID))...)
+	return out
 }
 
 // caches are the stage's persistent cache mounts, as the plan declares them.
@@ -501,10 +522,15 @@ func withEnv(st llb.State, env []string) llb.State {
 	return st
 }
 
-func runConstraints(opts []llb.ConstraintsOpt) []llb.RunOption {
-	out := make([]llb.RunOption, len(opts))
-	for i, o := range opts {
-		out[i] = o
+// runOptions are what every exec of stage s carries besides its command and
+// mounts: its constraints, and the proxy settings.
+func (b *graph) runOptions(s planner.Stage, name string) []llb.RunOption {
+	var out []llb.RunOption
+	for _, o := range b.constraints(s, name) {
+		out = append(out, o)
+	}
+	if b.o.Proxy != nil {
+		out = append(out, llb.WithProxy(*b.o.Proxy))
 	}
 	return out
 }

@@ -473,3 +473,70 @@ func TestSelectCopiesItsInputs(t *testing.T) {
 		t.Error("the select exec does not see .npmrc from the context")
 	}
 }
+
+// TestCABundleAndProxy: a CA secret is mounted into the steps that mount
+// secrets (toolchain included) and named by NODE_EXTRA_CA_CERTS in theirs
+// only; the toolchain mounts the repository's .npmrc without copying it; and
+// every exec carries the proxy settings outside its environment.
+func TestCABundleAndProxy(t *testing.T) {
+	p := nexusPlan(t, "backend")
+	p.Secrets = []planner.Secret{{ID: "corp-ca", CA: true}}
+	for i := range p.Stages {
+		switch p.Stages[i].Kind {
+		case planner.KindToolchain:
+			p.Stages[i].Secrets = true
+			p.Stages[i].Inputs = []string{".npmrc"}
+		case planner.KindDeps:
+			p.Stages[i].Secrets = true
+		default:
+			p.Stages[i].Secrets = false
+		}
+	}
+	o := testOptions(true)
+	o.Proxy = &llb.ProxyEnv{HTTPSProxy: "http://proxy.corp:3128", NoProxy: "localhost"}
+	res, err := Build(context.Background(), p, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, g := marshal(t, res.State)
+	caEnv := planner.CAEnv + "=/run/secrets/corp-ca"
+	mounts := func(e *pb.ExecOp) (ca, npmrc bool) {
+		for _, m := range e.Mounts {
+			ca = ca || m.MountType == pb.MountType_SECRET && m.Dest == "/run/secrets/corp-ca" && m.SecretOpt.ID == "corp-ca"
+			npmrc = npmrc || m.Dest == planner.BuildRoot && m.Readonly
+		}
+		return ca, npmrc
+	}
+	for name, match := range map[string]string{"toolchain": "npm install --global", "install": "pnpm install"} {
+		e := g.ops[g.execs(match)[0]].GetExec()
+		ca, npmrc := mounts(e)
+		if !ca || !slices.Contains(e.Meta.Env, caEnv) {
+			t.Errorf("%s: CA mounted %v, env %q", name, ca, e.Meta.Env)
+		}
+		if npmrc != (name == "toolchain") {
+			t.Errorf("%s: .npmrc mounted read-only at %s: %v", name, planner.BuildRoot, npmrc)
+		}
+	}
+	execs := 0
+	for _, op := range g.ops {
+		e := op.GetExec()
+		if e == nil {
+			continue
+		}
+		execs++
+		if e.Meta.ProxyEnv == nil || e.Meta.ProxyEnv.HttpsProxy != "http://proxy.corp:3128" || e.Meta.ProxyEnv.NoProxy != "localhost" {
+			t.Errorf("exec %q: proxy %+v", e.Meta.Args, e.Meta.ProxyEnv)
+		}
+		for _, kv := range e.Meta.Env {
+			if strings.Contains(kv, "proxy.corp") {
+				t.Errorf("exec %q: the proxy reached the environment: %s", e.Meta.Args, kv)
+			}
+		}
+		if ca, _ := mounts(e); !ca && slices.Contains(e.Meta.Env, caEnv) {
+			t.Errorf("exec %q names the CA bundle without mounting it", e.Meta.Args)
+		}
+	}
+	if execs < 4 {
+		t.Errorf("only %d execs", execs)
+	}
+}

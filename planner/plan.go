@@ -418,6 +418,21 @@ type Secret struct {
 	Env      string `json:"env,omitempty"`
 	Target   string `json:"target,omitempty"`
 	Required bool   `json:"required,omitempty"`
+	// CA is a PEM bundle that NODE_EXTRA_CA_CERTS names in each step that
+	// mounts it (that step's environment only, not its result's).
+	CA bool `json:"ca,omitempty"`
+}
+
+// CAEnv is the variable Node.js reads extra certificate authorities from, at
+// startup: npm, pnpm and every package build are Node.js processes.
+const CAEnv = "NODE_EXTRA_CA_CERTS"
+
+// File is where the secret is mounted when it is a file.
+func (s Secret) File() string {
+	if s.Target != "" {
+		return s.Target
+	}
+	return "/run/secrets/" + s.ID
 }
 
 // Stage returns the stage with the given ID, or nil.

@@ -144,7 +144,7 @@ func planTarget(m *manifest.Manifest, ws *pnpm.Workspace, t *manifest.Target, o 
 	}
 	pl.CacheKey = fmt.Sprintf("%s-node%d", rt.libc, node.Major)
 	for _, s := range t.Secrets {
-		pl.Secrets = append(pl.Secrets, Secret{ID: s.ID, Env: s.Env, Target: s.Target, Required: s.Required})
+		pl.Secrets = append(pl.Secrets, Secret{ID: s.ID, Env: s.Env, Target: s.Target, Required: s.Required, CA: s.CA})
 	}
 	pl.BuildEnv = buildEnv(m, t, o.BuildArgs)
 	// pnpm's verdict on the lockfile is the one that counts: monokit warns but
@@ -246,7 +246,7 @@ func (b *builder) contextPaths() {
 		}
 	}
 	for _, s := range b.plan.Stages {
-		if s.Kind != KindDeps {
+		if s.Kind != KindDeps && s.Kind != KindToolchain { // theirs come with the metadata
 			add(s.Inputs)
 		}
 		add(s.ContextInputs)

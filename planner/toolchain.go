@@ -3,6 +3,7 @@ package planner
 import (
 	"errors"
 	"fmt"
+	"path"
 	"strings"
 
 	"github.com/monokit/monokit/diag"
@@ -30,7 +31,17 @@ func (b *builder) toolchain() {
 	run := b.systemPackages()
 	// npm-packlist chooses the workspace packages' files for the production
 	// tree, as pnpm deploy does (see workspace).
-	run = append(run, fmt.Sprintf("npm install --global --no-fund --no-audit pnpm@%s npm-packlist@%s", b.plan.PNPM.Version, PacklistVersion))
+	install := fmt.Sprintf("npm install --global --no-fund --no-audit pnpm@%s npm-packlist@%s", b.plan.PNPM.Version, PacklistVersion)
+	var inputs []string
+	if b.ws.Present[".npmrc"] {
+		// From the registry the repository configures, with its
+		// credentials (its secrets are mounted): where only a private
+		// registry is reachable, npm's default is not. The file is
+		// mounted, not copied, so the toolchain's layer does not hold it.
+		inputs = []string{".npmrc"}
+		install += " --userconfig=" + path.Join(BuildRoot, ".npmrc")
+	}
+	run = append(run, install)
 	caches := []CacheMount{{Name: "npm", Target: "/root/.npm", Sharing: CacheLocked}}
 	if len(b.m.SystemPackages) > 0 {
 		// apt's downloads and lists, kept between builds (the command
@@ -47,6 +58,8 @@ func (b *builder) toolchain() {
 		Env:      toolchainEnv,
 		Platform: OnBuild,
 		Caches:   caches,
+		Inputs:   inputs,
+		Secrets:  len(b.plan.Secrets) > 0,
 	})
 }
 
