@@ -1,6 +1,7 @@
 package integration
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -86,12 +87,16 @@ type build struct {
 	cacheTo, cacheFrom string
 	// exportAttrs are added to the OCI exporter's (rewrite-timestamp=true).
 	exportAttrs map[string]string
+	// buildxArgs are more flags for buildx (--secret, --attest, --build-arg),
+	// and buildxEnv its environment's additions.
+	buildxArgs, buildxEnv []string
 }
 
 // result is what a build produced and what ran.
 type result struct {
 	ociTar   string
 	progress *testkit.Progress // every vertex and every step's output
+	stream   []byte            // buildx: its whole progress stream, as printed
 }
 
 // options are the solve options of b: its directory as context and manifest
@@ -179,12 +184,15 @@ func (b build) runBuildx(ctx context.Context, t *testing.T, out string) (*result
 	if b.cacheFrom != "" {
 		args = append(args, "--cache-from", b.cacheFrom)
 	}
-	args = append(args, b.dir)
+	args = append(append(args, b.buildxArgs...), b.dir)
 	cmd := exec.CommandContext(ctx, "docker", args...)
-	stderr, err := cmd.StderrPipe()
+	cmd.Env = append(os.Environ(), b.buildxEnv...)
+	pipe, err := cmd.StderrPipe()
 	if err != nil {
 		return nil, err
 	}
+	var stream bytes.Buffer
+	stderr := io.TeeReader(pipe, &stream)
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
@@ -206,7 +214,9 @@ func (b build) runBuildx(ctx context.Context, t *testing.T, out string) (*result
 	}
 	close(ch)
 	res.progress = <-recorded
-	if err := cmd.Wait(); err != nil {
+	err = cmd.Wait()
+	res.stream = stream.Bytes()
+	if err != nil {
 		return res, fmt.Errorf("docker buildx build: %w\n%s", err, text.String())
 	}
 	return res, nil

@@ -446,7 +446,7 @@ func TestSelectCopiesItsInputs(t *testing.T) {
 	p := nexusPlan(t, "frontend")
 	sel := p.Stage("select")
 	sel.Inputs = []string{".npmrc"}
-	sel.Env = []string{"npm_config_userconfig=/repo/.npmrc"}
+	sel.Env = []string{"npm_config_globalconfig=/repo/.npmrc"}
 	res, err := Build(context.Background(), p, testOptions(true))
 	if err != nil {
 		t.Fatal(err)
@@ -456,7 +456,7 @@ func TestSelectCopiesItsInputs(t *testing.T) {
 	if len(execs) != 1 {
 		t.Fatalf("%d select execs", len(execs))
 	}
-	if env := g.ops[execs[0]].GetExec().Meta.Env; !slices.Contains(env, "npm_config_userconfig=/repo/.npmrc") {
+	if env := g.ops[execs[0]].GetExec().Meta.Env; !slices.Contains(env, "npm_config_globalconfig=/repo/.npmrc") {
 		t.Errorf("select env %q", env)
 	}
 	var copied bool

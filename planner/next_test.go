@@ -77,7 +77,7 @@ func TestSelectReadsNpmrc(t *testing.T) {
 			t.Fatal(err)
 		}
 		sel := p.Stage("select")
-		reads := slices.Equal(sel.Inputs, []string{".npmrc"}) && slices.Contains(sel.Env, "npm_config_userconfig=/repo/.npmrc") && slices.Contains(p.ContextPaths, ".npmrc")
+		reads := slices.Equal(sel.Inputs, []string{".npmrc"}) && slices.Contains(sel.Env, "npm_config_globalconfig=/repo/.npmrc") && slices.Contains(p.ContextPaths, ".npmrc")
 		if reads != npmrc {
 			t.Errorf(".npmrc present %v: select inputs %v env %v, context %v", npmrc, sel.Inputs, sel.Env, p.ContextPaths)
 		}

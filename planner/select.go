@@ -24,7 +24,9 @@ func (b *builder) selectPlatform(prod []string) error {
 		// npm fetches the packages: with the registries and credentials
 		// the repository configures for pnpm (its secrets are mounted).
 		s.Inputs = []string{".npmrc"}
-		s.Env = []string{"npm_config_userconfig=" + path.Join(BuildRoot, ".npmrc")}
+		// As npm's global config: a secret at ~/.npmrc (user config)
+		// still counts, as it does for pnpm.
+		s.Env = []string{"npm_config_globalconfig=" + path.Join(BuildRoot, ".npmrc")}
 	}
 	b.add(s)
 	b.tree = "select"

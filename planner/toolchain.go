@@ -36,10 +36,12 @@ func (b *builder) toolchain() {
 	if b.ws.Present[".npmrc"] {
 		// From the registry the repository configures, with its
 		// credentials (its secrets are mounted): where only a private
-		// registry is reachable, npm's default is not. The file is
+		// registry is reachable, npm's default is not. npm reads no
+		// project .npmrc for a global install, so the file is its global
+		// config: a secret at ~/.npmrc (user config) still counts. It is
 		// mounted, not copied, so the toolchain's layer does not hold it.
 		inputs = []string{".npmrc"}
-		install += " --userconfig=" + path.Join(BuildRoot, ".npmrc")
+		install += " --globalconfig=" + path.Join(BuildRoot, ".npmrc")
 	}
 	run = append(run, install)
 	caches := []CacheMount{{Name: "npm", Target: "/root/.npm", Sharing: CacheLocked}}
