@@ -23,13 +23,19 @@ import (
 const privateFixture = "testdata/private-registry"
 
 // TestPrivateRegistry builds through a registry that refuses requests without
-// its token, with the token passed by --secret, and provenance in max mode.
-// Every request carried the token (pnpm's toolchain, the install), and the
-// token is nowhere in what came out: not in any blob of the exported OCI
-// layout (layers decompressed, configs with their history, the provenance),
-// nor in buildx's whole progress stream.
+// its token, with the token passed by --secret, with provenance in max mode
+// and an SBOM (hack/sbom-scanner). Every request carried the token (pnpm's
+// toolchain, the install), and the token is nowhere in what came out: not in
+// any blob of the exported OCI layout (layers decompressed, configs with
+// their history, the provenance, the SBOM), nor in buildx's whole progress
+// stream. The SBOM lists the production tree's npm packages, not the
+// development ones.
 func TestPrivateRegistry(t *testing.T) {
 	needDaemon(t)
+	registry := os.Getenv("MONOKIT_REGISTRY")
+	if registry == "" {
+		t.Skip("MONOKIT_REGISTRY is unset (hack/test sets it)")
+	}
 	ctx, cancel := deadline(context.Background(), 15*time.Minute)
 	defer cancel()
 	token := "npm_monokit" + randomHex(t)
@@ -44,13 +50,14 @@ func TestPrivateRegistry(t *testing.T) {
 	}
 	res, err := build{dir: dir, target: "api",
 		buildxArgs: []string{"--secret", "id=npmrc,src=" + npmrc, "--attest", "type=provenance,mode=max",
+			"--attest", "type=sbom,generator=" + registry + "/monokit-test/sbom-scanner:1",
 			"--build-arg", "BUILDKIT_CACHE_MOUNT_NS=" + fmt.Sprintf("private-%d", time.Now().UnixNano())},
 	}.run(ctx, t, buildx)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, logTail(res))
 	}
 	served, refused := reg.counts()
-	for _, want := range []string{"/pnpm", "/pnpm/-/pnpm-10.34.9.tgz", "/ms/-/ms-2.1.3.tgz"} {
+	for _, want := range []string{"/pnpm", "/pnpm/-/pnpm-10.34.9.tgz", "/ms/-/ms-2.1.3.tgz", "/is-number/-/is-number-7.0.0.tgz"} {
 		if !slices.Contains(served, want) {
 			t.Errorf("the registry did not serve %s; it served %q", want, served)
 		}
@@ -61,6 +68,20 @@ func TestPrivateRegistry(t *testing.T) {
 	blobs := ociBlobs(t, res.ociTar)
 	if !slices.ContainsFunc(blobs, func(b blob) bool { return bytes.Contains(b.data, []byte(`"predicateType":"https://slsa.dev/provenance/`)) }) {
 		t.Error("the OCI layout holds no provenance attestation")
+	}
+	var sbom []byte
+	for _, b := range blobs {
+		if bytes.Contains(b.data, []byte(`"predicateType":"https://spdx.dev/Document"`)) {
+			sbom = b.data
+		}
+	}
+	switch {
+	case sbom == nil:
+		t.Error("the OCI layout holds no SPDX SBOM")
+	case !bytes.Contains(sbom, []byte("pkg:npm/ms@2.1.3")):
+		t.Errorf("the SBOM does not list ms 2.1.3:\n%.2000s", sbom)
+	case bytes.Contains(sbom, []byte("pkg:npm/is-number")):
+		t.Error("the SBOM lists is-number, a development dependency")
 	}
 	// The scan reads inside the layers: it finds the app's source there.
 	if !slices.ContainsFunc(blobs, func(b blob) bool { return bytes.Contains(b.data, []byte(`const ms = require("ms");`)) }) {
