@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -66,7 +67,9 @@ func TestPrivateRegistry(t *testing.T) {
 		t.Errorf("requests without the token: %q", refused)
 	}
 	blobs := ociBlobs(t, res.ociTar)
-	if !slices.ContainsFunc(blobs, func(b blob) bool { return bytes.Contains(b.data, []byte(`"predicateType":"https://slsa.dev/provenance/`)) }) {
+	if !slices.ContainsFunc(blobs, func(b blob) bool {
+		return bytes.Contains(b.data, []byte(`"predicateType":"https://slsa.dev/provenance/`))
+	}) {
 		t.Error("the OCI layout holds no provenance attestation")
 	}
 	var sbom []byte
@@ -118,6 +121,9 @@ func TestProxyAndCA(t *testing.T) {
 	defer cancel()
 	dir := copyTree(t, privateFixture)
 	ns := fmt.Sprintf("proxy-ca-%d", time.Now().UnixNano())
+	// Cache mounts leave cache keys alone: a line only this run writes
+	// into .npmrc, which the toolchain and the install read, makes them run.
+	appendFile(t, filepath.Join(dir, ".npmrc"), "# "+ns+"\n")
 	proxy1, proxy2 := startConnectProxy(t), startConnectProxy(t)
 	b := func(proxy string, secret ...string) build {
 		return build{dir: dir, target: "api", buildxArgs: append([]string{
@@ -353,4 +359,59 @@ func ociBlobs(t *testing.T, tarPath string) []blob {
 		t.Fatalf("%s holds no files", tarPath)
 	}
 	return out
+}
+
+// TestCLIBuild runs `monokit build`, the frontend in the CLI's process, against
+// BUILDKIT_HOST with buildx's flags: a named context replaces the build image
+// (the one without the proxy's CA), --secret passes the CA, --build-arg gives
+// fresh cache mounts (the install runs, and needs both), and the image
+// goes both to an OCI tarball and, with -t --push, to the registry. The
+// progress display is BuildKit's.
+func TestCLIBuild(t *testing.T) {
+	needDaemon(t)
+	registry := os.Getenv("MONOKIT_REGISTRY")
+	if registry == "" {
+		t.Skip("MONOKIT_REGISTRY is unset (hack/test sets it)")
+	}
+	ctx, cancel := deadline(context.Background(), 15*time.Minute)
+	defer cancel()
+	bin := filepath.Join(t.TempDir(), "monokit")
+	if out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, "../cmd/monokit").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	tarPath := filepath.Join(t.TempDir(), "image.tar")
+	run := randomHex(t)[:8]
+	ref := registry + "/monokit-test/cli-build:" + run
+	dir := copyTree(t, privateFixture)
+	appendFile(t, filepath.Join(dir, ".npmrc"), "# "+run+"\n") // new cache keys, as in TestProxyAndCA
+	cmd := exec.CommandContext(ctx, bin, "build", "--target", "api", "--platform", "linux/amd64", "--progress", "plain",
+		"--build-context", "node:24-trixie-slim=docker-image://"+registry+"/monokit-test/node-noca:24-trixie-slim",
+		"--secret", "id=ca,src=/etc/ssl/certs/ca-certificates.crt",
+		"--build-arg", "BUILDKIT_CACHE_MOUNT_NS=cli-"+run,
+		"--output", "type=oci,dest="+tarPath, "-t", ref, "--push", dir)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("monokit build: %v\n%s", err, stderr.String())
+	}
+	for _, want := range []string{"[toolchain] RUN npm install", "[deps] RUN pnpm install", "added 14 packages", "downloaded 2, added 2", "exporting to oci image format", "pushing layers"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("the progress output does not show %q:\n%s", want, stderr.String())
+		}
+	}
+	c := start(t, unpack(t, tarPath, "linux/amd64"))
+	if body := c.get(t, "http://127.0.0.1:4120/health", 60*time.Second); body != "ok 172800000" {
+		t.Errorf("health answered %q", body)
+	}
+	repo, tag, _ := strings.Cut(strings.TrimPrefix(ref, registry+"/"), ":")
+	req, _ := http.NewRequestWithContext(ctx, http.MethodHead, "http://"+registry+"/v2/"+repo+"/manifests/"+tag, nil)
+	req.Header.Set("Accept", "application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("%s was not pushed: %s", ref, resp.Status)
+	}
 }

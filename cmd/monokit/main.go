@@ -7,6 +7,7 @@
 //	                                     the LLB definition, for buildctl debug dump-llb
 //	monokit targets [DIR]                the manifest's targets
 //	monokit bake [DIR]                   a bake file for every target
+//	monokit build [flags] [DIR]          build a target with the frontend in-process
 //	monokit schema                       the manifest's JSON Schema
 //	monokit version
 package main
@@ -67,6 +68,9 @@ commands:
   llb        write the LLB definition of a target to stdout
   targets    list the manifest's targets
   bake       print a bake file that builds every target (docker buildx bake -f FILE)
+  build      build a target against BUILDKIT_HOST with the frontend in this process
+             (--target, --platform, -t, --push, --output, --secret, --build-context,
+             --build-arg, --progress; no registry needs to serve the frontend image)
   schema     print the JSON Schema of monokit.yaml, for editors
   version    print the version
 
@@ -91,6 +95,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return targetsCmd(rest, stdout)
 	case "bake":
 		return bakeCmd(rest, stdout)
+	case "build":
+		return buildCmd(ctx, rest, stderr)
 	case "schema":
 		if len(rest) > 0 {
 			return usageError{"monokit schema takes no arguments; it prints the JSON Schema of monokit.yaml"}
