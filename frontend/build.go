@@ -156,37 +156,47 @@ func Build(ctx context.Context, c client.Client) (_ *client.Result, err error) {
 // and solves the workspace over them. It returns their state too: the install
 // step copies from it, so nothing is transferred twice.
 func loadWorkspace(ctx context.Context, c client.Client, bc *dockerui.Client) (*pnpm.Workspace, llb.State, fs.FS, error) {
-	excludes, err := bc.DockerIgnorePatterns(ctx)
+	st, fsys, err := readContext(ctx, c, bc, pnpm.MetadataPatterns, pnpm.MetadataExcludes, "monokit-metadata", "load workspace metadata")
 	if err != nil {
-		return nil, llb.State{}, nil, err
-	}
-	st, err := bc.MainContext(ctx,
-		llb.IncludePatterns(pnpm.MetadataPatterns),
-		llb.ExcludePatterns(append(excludes, pnpm.MetadataExcludes...)),
-		llb.SharedKeyHint("monokit-metadata"),
-		dockerui.WithInternalName("load workspace metadata"),
-	)
-	if err != nil {
-		return nil, llb.State{}, nil, err
-	}
-	def, err := st.Marshal(ctx)
-	if err != nil {
-		return nil, llb.State{}, nil, err
-	}
-	res, err := c.Solve(ctx, client.SolveRequest{Definition: def.ToPB()})
-	if err != nil {
-		return nil, llb.State{}, nil, err
-	}
-	ref, err := res.SingleRef()
-	if err != nil {
-		return nil, llb.State{}, nil, err
-	}
-	fsys := newRefFS(ctx, ref)
-	if err := fsys.prefetch(); err != nil {
 		return nil, llb.State{}, nil, err
 	}
 	ws, err := pnpm.Load(fsys)
-	return ws, *st, fsys, err
+	return ws, st, fsys, err
+}
+
+// readContext transfers the context's files that match include (less
+// .dockerignore's and excludes) and reads them all, concurrently.
+func readContext(ctx context.Context, c client.Client, bc *dockerui.Client, include, excludes []string, key, name string) (llb.State, fs.FS, error) {
+	ignored, err := bc.DockerIgnorePatterns(ctx)
+	if err != nil {
+		return llb.State{}, nil, err
+	}
+	st, err := bc.MainContext(ctx,
+		llb.IncludePatterns(include),
+		llb.ExcludePatterns(append(ignored, excludes...)),
+		llb.SharedKeyHint(key),
+		dockerui.WithInternalName(name),
+	)
+	if err != nil {
+		return llb.State{}, nil, err
+	}
+	def, err := st.Marshal(ctx)
+	if err != nil {
+		return llb.State{}, nil, err
+	}
+	res, err := c.Solve(ctx, client.SolveRequest{Definition: def.ToPB()})
+	if err != nil {
+		return llb.State{}, nil, err
+	}
+	ref, err := res.SingleRef()
+	if err != nil {
+		return llb.State{}, nil, err
+	}
+	fsys := newRefFS(ctx, ref)
+	if err := fsys.prefetch(); err != nil {
+		return llb.State{}, nil, err
+	}
+	return *st, fsys, nil
 }
 
 // defaultPlatforms uses the manifest's platforms when --platform is not given.

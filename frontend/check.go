@@ -45,6 +45,14 @@ func checkTargets(ctx context.Context, c client.Client, bc *dockerui.Client, m *
 	if bc.Target == "" {
 		names = slices.Sorted(maps.Keys(m.Targets))
 	}
+	// The health route rule reads the targets' sources: a second transfer,
+	// for --call check only.
+	var code fs.FS
+	if patterns := planner.HealthSources(m, ws, names); len(patterns) > 0 {
+		if _, code, err = readContext(ctx, c, bc, patterns, []string{planner.NodeModules}, "monokit-sources", "load sources for checks"); err != nil {
+			return nil, files, err
+		}
+	}
 	res := &lint.LintResults{}
 	sources := map[string]int{}
 	source := func(file string) int {
@@ -67,7 +75,7 @@ func checkTargets(ctx context.Context, c client.Client, bc *dockerui.Client, m *
 	source(src.Filename) // the manifest is source 0: a check error points into it
 	var fired []string
 	for _, name := range names {
-		found, err := planner.Check(m, ws, name, planner.Options{BuildArgs: bc.BuildArgs})
+		found, err := planner.Check(m, ws, name, planner.Options{BuildArgs: bc.BuildArgs}, code)
 		if err != nil {
 			return nil, files, err
 		}

@@ -163,6 +163,8 @@ func TestCallCheck(t *testing.T) {
 	// A dependency the lockfile lacks, and a start file the build does not ship.
 	edit("services/backend/package.json", `"sharp": "0.34.5"`, `"sharp": "0.34.5",`+"\n"+`    "left-pad": "1.3.0"`)
 	edit("monokit.yaml", "start: [dist/main.js]", "start: [src/main.js]")
+	// And a health path no source serves any more.
+	edit("services/backend/src/health.controller.ts", "@Get('live')", "@Get('alive')")
 	check := func(args ...string) (string, error) {
 		args = append([]string{"buildx", "build", "--builder", builder, "--call", "check", "--target", "backend", "-f", filepath.Join(dir, "monokit.yaml")}, args...)
 		out, err := exec.CommandContext(ctx, "docker", append(args, dir)...).CombinedOutput()
@@ -170,9 +172,10 @@ func TestCallCheck(t *testing.T) {
 	}
 	out, err := check()
 	for _, want := range []string{
-		"Check complete, 2 warnings have been found!",
+		"Check complete, 3 warnings have been found!",
 		"WARNING: LockfileOutOfDate", `services/backend/package.json:26:5: dependencies "left-pad" is not in pnpm-lock.yaml`, `>>>     "left-pad": "1.3.0"`,
 		"WARNING: StartNotShipped", "the image starts src/main.js", "monokit.yaml:11", ">>>     start: [src/main.js]",
+		"WARNING: HealthRouteNotFound", `no source of @nexus/backend or its workspace dependencies mentions "live"`, "monokit.yaml:14",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("check output lacks %q:\n%s", want, out)
@@ -191,8 +194,14 @@ func TestCallCheck(t *testing.T) {
 		t.Errorf("skip=all: %v\n%s", err, out)
 	}
 	edit("monokit.yaml", "version: 1\n", "# check=error=true\nversion: 1\n")
-	if out, err := check(); err == nil || !strings.Contains(out, "lint violation found for rules: LockfileOutOfDate, StartNotShipped") {
+	if out, err := check(); err == nil || !strings.Contains(out, "lint violation found for rules: LockfileOutOfDate, StartNotShipped, HealthRouteNotFound") {
 		t.Errorf("error=true did not fail the call (%v):\n%s", err, out)
+	}
+	// An image that would run as root is not a warning: the manifest is
+	// refused, at the line.
+	edit("monokit.yaml", "start: [src/main.js]", "start: [src/main.js]\n    user: \"0\"")
+	if out, err := check(); err == nil || !strings.Contains(out, `user: "0" is uid 0, root; monokit images run as a non-root user`) || !strings.Contains(out, `>>>     user: "0"`) {
+		t.Errorf("user 0 was not refused at its line (%v):\n%s", err, out)
 	}
 }
 

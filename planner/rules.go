@@ -2,6 +2,7 @@ package planner
 
 import (
 	"fmt"
+	"io/fs"
 	"path"
 	"slices"
 	"strings"
@@ -26,6 +27,7 @@ var (
 	RuleNodeEngine        = Rule{"NodeEngineMismatch", "The Node.js the image runs is outside the root package.json's engines.node"}
 	RulePNPMEngine        = Rule{"PnpmEngineMismatch", "The pnpm the build uses is outside the root package.json's engines.pnpm"}
 	RuleStartNotShipped   = Rule{"StartNotShipped", "The file the image starts is not among the files the app's build ships"}
+	RuleHealthRoute       = Rule{"HealthRouteNotFound", "No source of the app seems to serve its healthcheck path"}
 )
 
 // Finding is one problem a rule found, where it is.
@@ -36,8 +38,9 @@ type Finding struct {
 }
 
 // Check plans the target and runs every rule on it. A target that does not
-// plan is an error, as it is for a build.
-func Check(m *manifest.Manifest, ws *pnpm.Workspace, target string, o Options) ([]Finding, error) {
+// plan is an error, as it is for a build. sources holds the files
+// HealthSources names (nil: the health route rule does not run).
+func Check(m *manifest.Manifest, ws *pnpm.Workspace, target string, o Options, sources fs.FS) ([]Finding, error) {
 	pl, err := SolveTarget(m, ws, target, o)
 	if err != nil {
 		return nil, err
@@ -59,6 +62,9 @@ func Check(m *manifest.Manifest, ws *pnpm.Workspace, target string, o Options) (
 		}
 	}
 	if f, ok := startNotShipped(m.Targets[pl.Target], pl); ok {
+		out = append(out, f)
+	}
+	if f, ok := healthRouteFinding(m.Targets[pl.Target], pl, ws, sources); ok {
 		out = append(out, f)
 	}
 	return out, nil

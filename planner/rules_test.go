@@ -14,6 +14,7 @@ func TestCheckRules(t *testing.T) {
 		name     string
 		edit     func(dir string) error
 		manifest string // appended to the backend target's lines
+		target   string // default backend
 		rule     string // "" for no finding
 		at, msg  string
 	}{
@@ -28,6 +29,11 @@ func TestCheckRules(t *testing.T) {
 			edit: replaceIn("monokit.yaml", "start: [dist/main.js]", "start: [src/main.js]")},
 		{name: "start-after-require", rule: "StartNotShipped", msg: "starts scripts/run.js",
 			edit: replaceIn("monokit.yaml", "start: [dist/main.js]", "start: [-r, dist/otel.js, scripts/run.js]")},
+		{name: "health", rule: "HealthRouteNotFound", at: "monokit.yaml:14", msg: `healthcheck /health/live: no source of @nexus/backend or its workspace dependencies mentions "live"`,
+			edit: replaceIn("services/backend/src/health.controller.ts", "@Get('live')", "@Get('alive')")},
+		{name: "next-health", target: "frontend", rule: "HealthRouteNotFound", msg: `healthcheck /api/healthz: no source of @nexus/frontend`,
+			edit: replaceIn("monokit.yaml", "healthcheck: /api/health", "healthcheck: /api/healthz")},
+		{name: "next-health-route", target: "frontend"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -48,7 +54,11 @@ func TestCheckRules(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			found, err := Check(m, ws, "backend", Options{})
+			target := tc.target
+			if target == "" {
+				target = "backend"
+			}
+			found, err := Check(m, ws, target, Options{}, os.DirFS(dir))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -90,5 +100,58 @@ func TestStartFile(t *testing.T) {
 		if got := startFile(strings.Fields(args)); got != want {
 			t.Errorf("startFile(%s) = %q, want %q", args, got, want)
 		}
+	}
+}
+
+func TestNextRouteServes(t *testing.T) {
+	for file, want := range map[string]bool{
+		"apps/web/app/api/health/route.ts":        true,
+		"apps/web/src/app/api/health/route.js":    true,
+		"apps/web/app/(ops)/api/health/route.ts":  true,
+		"apps/web/app/api/[probe]/route.ts":       true,
+		"apps/web/app/api/[...rest]/route.ts":     true,
+		"apps/web/pages/api/health.ts":            true,
+		"apps/web/pages/api/health/index.js":      true,
+		"apps/web/app/api/health/page.tsx":        false,
+		"apps/web/app/api/route.ts":               false,
+		"apps/web/app/api/health/deeper/route.ts": false,
+		"apps/web/pages/api/healthz.ts":           false,
+		"apps/web/src/lib/api/health.ts":          false,
+	} {
+		if got := nextRouteServes(file, []string{"api", "health"}); got != want {
+			t.Errorf("nextRouteServes(%s) = %v, want %v", file, got, want)
+		}
+	}
+}
+
+// TestCorpusPassesChecks: every target of the corpus, whose images TestCorpus
+// builds and runs (health routes answering), passes every rule: the rules
+// find no problem where none is.
+func TestCorpusPassesChecks(t *testing.T) {
+	dirs, err := filepath.Glob("../integration/testdata/corpus/*")
+	if err != nil || len(dirs) == 0 {
+		t.Fatalf("no corpus fixtures: %v", err)
+	}
+	health := 0
+	for _, dir := range dirs {
+		m, ws, err := Open(dir, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, tg := range m.Targets {
+			if tg.Healthcheck != nil {
+				health++
+			}
+			found, err := Check(m, ws, name, Options{}, os.DirFS(dir))
+			if err != nil {
+				t.Fatalf("%s %s: %v", dir, name, err)
+			}
+			for _, f := range found {
+				t.Errorf("%s %s: %s at %s: %s", filepath.Base(dir), name, f.Rule.Name, f.Pos, f.Msg)
+			}
+		}
+	}
+	if health < 10 {
+		t.Errorf("only %d corpus targets have a health path", health)
 	}
 }
