@@ -67,8 +67,8 @@ func TestConcurrentBuilds(t *testing.T) {
 			t.Fatal(err)
 		}
 		if a, b := ociDigest(t, alone.ociTar), ociDigest(t, together[i].ociTar); a != b {
-			diff := listingDiff(treeListing(t, unpack(t, alone.ociTar, "linux/amd64")), treeListing(t, unpack(t, together[i].ociTar, "linux/amd64")))
-			t.Errorf("%s/%s: built alone %s, with three others %s; files that differ:\n%s", tg.fixture, tg.target, a, b, diff)
+			diff := listingDiff(treeListing(t, unpack(t, alone.ociTar, "linux/amd64")), treeListing(t, unpack(t, together[i].ociTar, "linux/amd64")), 20)
+			t.Errorf("%s/%s: built alone %s, with three others %s; files that differ:\n%s", tg.fixture, tg.target, a, b, strings.Join(diff, "\n"))
 		}
 	}
 }
@@ -121,8 +121,9 @@ func treeListing(t *testing.T, bundle string) []string {
 	return lines
 }
 
-// listingDiff returns the lines only one listing has (at most 20), or "".
-func listingDiff(a, b []string) string {
+// listingDiff returns the lines only one listing has, "- " or "+ " before
+// each: at most limit of them (all when limit < 0).
+func listingDiff(a, b []string, limit int) []string {
 	inA, inB := map[string]bool{}, map[string]bool{}
 	for _, l := range a {
 		inA[l] = true
@@ -141,8 +142,8 @@ func listingDiff(a, b []string) string {
 			out = append(out, "+ "+l)
 		}
 	}
-	if len(out) > 20 {
-		out = append(out[:20], fmt.Sprintf("… and %d more", len(out)-20))
+	if limit >= 0 && len(out) > limit {
+		out = append(out[:limit], fmt.Sprintf("… and %d more", len(out)-limit))
 	}
-	return strings.Join(out, "\n")
+	return out
 }

@@ -304,7 +304,7 @@ func (b *graph) prune(ctx context.Context, s planner.Stage) error {
 		if err != nil {
 			return err
 		}
-		out = out.File(copyOp(src, c, nil, b.o.Epoch), b.constraints(s, b.copyName(c))...)
+		out = out.File(copyOp(src, c, nil, b.o.Epoch), b.constraints(s, copyName(b.plan, c))...)
 	}
 	b.states[s.ID] = out
 	return nil
@@ -320,33 +320,69 @@ func (b *graph) runtime(ctx context.Context, s planner.Stage) error {
 	}
 	b.runtimeID, b.baseImage = s.ID, cfg
 	root := &llb.ChownOpt{User: &llb.UserOpt{UID: 0}, Group: &llb.UserOpt{UID: 0}}
-	// One layer per run of copies the plan puts in the same one.
+	// One file op per layer the plan names, so one image layer each (a
+	// chain of ops would export a layer per op), and Image writes one
+	// history entry for each.
 	var layers []llb.State
-	for i, c := range s.Copies {
-		src, err := b.source(s, c)
-		if err != nil {
-			return err
+	for _, group := range runtimeLayers(s) {
+		var fa *llb.FileAction
+		for _, c := range group {
+			src, err := b.source(s, c)
+			if err != nil {
+				return err
+			}
+			if fa == nil {
+				fa = copyOp(src, c, root, b.o.Epoch)
+			} else {
+				fa = fa.Copy(src, c.Src, c.Dest, copyInfo(c, root, b.o.Epoch))
+			}
 		}
-		if i == 0 || c.Layer != s.Copies[i-1].Layer {
-			layers = append(layers, llb.Scratch())
-		}
-		l := &layers[len(layers)-1]
-		*l = l.File(copyOp(src, c, root, b.o.Epoch), b.constraints(s, b.copyName(c))...)
+		layers = append(layers, llb.Scratch().File(fa, b.constraints(s, layerName(b.plan, group))...))
 	}
 	b.states[s.ID] = b.layer(img, layers, s, "MERGE the app onto "+s.Image)
 	return nil
 }
 
+// runtimeLayers splits the runtime stage's copies into its layers: each run
+// of copies the plan puts in one.
+func runtimeLayers(s planner.Stage) [][]planner.Copy {
+	var out [][]planner.Copy
+	for i, c := range s.Copies {
+		if i == 0 || c.Layer != s.Copies[i-1].Layer {
+			out = append(out, nil)
+		}
+		out[len(out)-1] = append(out[len(out)-1], c)
+	}
+	return out
+}
+
+// layerName describes a runtime layer, in progress output and in the image's
+// history: the same text on every platform.
+func layerName(plan *planner.Plan, group []planner.Copy) string {
+	var copies []string
+	for _, c := range group {
+		copies = append(copies, strings.TrimPrefix(copyName(plan, c), "COPY "))
+	}
+	name := "COPY " + strings.Join(copies, ", ")
+	if l := group[0].Layer; l != "" {
+		name = fmt.Sprintf("COPY %s layer: %s", l, strings.Join(copies, ", "))
+	}
+	return name
+}
+
 func copyOp(src llb.State, c planner.Copy, chown *llb.ChownOpt, epoch *time.Time) *llb.FileAction {
-	info := &llb.CopyInfo{CopyDirContentsOnly: true, CreateDestPath: true, ChownOpt: chown, CreatedTime: epoch, ExcludePatterns: c.Excludes}
-	return llb.Copy(src, c.Src, c.Dest, info)
+	return llb.Copy(src, c.Src, c.Dest, copyInfo(c, chown, epoch))
+}
+
+func copyInfo(c planner.Copy, chown *llb.ChownOpt, epoch *time.Time) *llb.CopyInfo {
+	return &llb.CopyInfo{CopyDirContentsOnly: true, CreateDestPath: true, ChownOpt: chown, CreatedTime: epoch, ExcludePatterns: c.Excludes}
 }
 
 // copyName names a copy in progress output; a collected copy by the paths the
 // From stage collected.
-func (b *graph) copyName(c planner.Copy) string {
+func copyName(plan *planner.Plan, c planner.Copy) string {
 	if c.Collected {
-		if from := b.plan.Stage(c.From); from != nil {
+		if from := plan.Stage(c.From); from != nil {
 			return fmt.Sprintf("COPY %s %s", planner.CollectedPaths(from.Collect), c.Dest)
 		}
 	}

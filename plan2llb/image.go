@@ -65,7 +65,14 @@ func Image(plan *planner.Plan, base *dockerspec.DockerOCIImage, platform ocispec
 	add := func(createdBy string, layer bool) {
 		img.History = append(img.History, ocispecs.History{Created: created, CreatedBy: createdBy, Comment: historyComment, EmptyLayer: !layer})
 	}
-	add(fmt.Sprintf("COPY production tree of %s to %s (owned by root)", plan.Package, ic.WorkingDir), true)
+	// One entry per layer the runtime adds, as runtime builds them; without
+	// them BuildKit would name each layer after whichever platform's op
+	// it saw first, and two builds could differ.
+	if rt := plan.Stage("runtime"); rt != nil {
+		for _, group := range runtimeLayers(*rt) {
+			add(layerName(plan, group)+" (owned by root)", true)
+		}
+	}
 	add(fmt.Sprintf("USER %s", ic.User), false)
 	add(fmt.Sprintf("ENTRYPOINT %q CMD %q", ic.Entrypoint, ic.Cmd), false)
 	if cfg.Healthcheck != nil {

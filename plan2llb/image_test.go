@@ -1,6 +1,7 @@
 package plan2llb
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"testing"
@@ -52,7 +53,40 @@ func TestImageConfig(t *testing.T) {
 			t.Errorf("history %q not at SOURCE_DATE_EPOCH", h.CreatedBy)
 		}
 	}
-	if len(img.History) < 4 || layers != 1 || img.History[0].CreatedBy != "base layer" {
+	// One entry per runtime layer (dependencies, workspace, app), the same
+	// text on every platform.
+	if len(img.History) < 6 || layers != 3 || img.History[0].CreatedBy != "base layer" ||
+		!strings.HasPrefix(img.History[1].CreatedBy, "COPY dependencies layer: ") || !strings.HasPrefix(img.History[3].CreatedBy, "COPY app layer: ") {
 		t.Errorf("history %+v", img.History)
 	}
+	if other := Image(p, base, amd64, &epoch); !slices.Equal(other.History, img.History) {
+		t.Errorf("the history differs by platform:\n%+v\n%+v", other.History, img.History)
+	}
 }
+
+// TestRuntimeLayers: the runtime adds one file op per layer the plan names,
+// so the image has as many layers as the history says.
+func TestRuntimeLayers(t *testing.T) {
+	p := nexusPlan(t, "backend")
+	for _, merge := range []bool{true, false} {
+		res, err := Build(context.Background(), p, testOptions(merge))
+		if err != nil {
+			t.Fatal(err)
+		}
+		def, g := marshal(t, res.State)
+		var names []string
+		for d, op := range g.ops {
+			name := def.Metadata[d].Description["llb.customname"]
+			for _, m := range []string{"COPY dependencies layer", "COPY workspace layer", "COPY app layer"} {
+				if op.GetFile() != nil && strings.Contains(name, m) {
+					names = append(names, m)
+				}
+			}
+		}
+		slices.Sort(names)
+		if want := []string{"COPY app layer", "COPY dependencies layer", "COPY workspace layer"}; !slices.Equal(names, want) {
+			t.Errorf("merge=%v: runtime file ops %q, want one each of %q", merge, names, want)
+		}
+	}
+}
+

@@ -1,0 +1,62 @@
+package integration
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestReproducibleExamples builds each example target for two platforms
+// twice, from no cache (--no-cache, and fresh cache mounts, so pnpm's store
+// starts empty too), with one SOURCE_DATE_EPOCH and the exporter's
+// rewrite-timestamp.
+//
+// The backend's two image indexes are the same digest. The frontend's are
+// not, by Next.js's design: next build draws a random build ID (which names
+// files and is written into pages and manifests) and random preview-mode
+// keys each time, and reads no input that fixes the keys. So for it the
+// test holds every file outside the app's .next directory the same, and
+// shows what differs inside it.
+func TestReproducibleExamples(t *testing.T) {
+	needDaemon(t)
+	for _, target := range []string{"backend", "frontend"} {
+		t.Run(target, func(t *testing.T) {
+			ctx, cancel := deadline(context.Background(), 40*time.Minute)
+			defer cancel()
+			var res [2]*result
+			for i := range res {
+				var err error
+				res[i], err = build{dir: nexusDir, target: target, platform: "linux/amd64,linux/arm64", attrs: map[string]string{
+					"no-cache":                          "",
+					"build-arg:BUILDKIT_CACHE_MOUNT_NS": fmt.Sprintf("reproducible-%s-%d-%d", target, time.Now().UnixNano(), i),
+					"build-arg:SOURCE_DATE_EPOCH":       "1700000000",
+				}, exportAttrs: map[string]string{"rewrite-timestamp": "true"}}.run(ctx, t, inProcess)
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			a, b := ociDigest(t, res[0].ociTar), ociDigest(t, res[1].ociTar)
+			if target == "backend" && a == b {
+				return
+			}
+			for _, pf := range []string{"linux/amd64", "linux/arm64"} {
+				diff := listingDiff(treeListing(t, unpack(t, res[0].ociTar, pf)), treeListing(t, unpack(t, res[1].ociTar, pf)), -1)
+				if target == "backend" {
+					t.Errorf("two builds gave %s and %s; %s files that differ:\n%s", a, b, pf, strings.Join(diff, "\n"))
+					continue
+				}
+				var inNext int
+				for _, l := range diff {
+					if strings.HasPrefix(l[2:], "/app/apps/frontend/.next/") {
+						inNext++
+					} else {
+						t.Errorf("%s: a file outside Next.js's output differs: %s", pf, l)
+					}
+				}
+				t.Logf("%s: %d listing lines differ, all in apps/frontend/.next (the build ID and preview keys Next.js draws at random)", pf, inNext)
+			}
+		})
+	}
+}
