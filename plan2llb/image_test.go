@@ -89,4 +89,3 @@ func TestRuntimeLayers(t *testing.T) {
 		}
 	}
 }
-
