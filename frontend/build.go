@@ -42,6 +42,19 @@ func Build(ctx context.Context, c client.Client) (_ *client.Result, err error) {
 	var files fs.FS
 	defer func() { err = withSources(err, src.SourceMap, files) }()
 
+	// No manifest: infer one from the workspace.
+	var loaded *workspace
+	if zeroConfig(src.Filename) {
+		inferred, w, err := inferEntrypoint(ctx, c, bc)
+		if w != nil {
+			files, loaded = w.files, w
+		}
+		if err != nil {
+			return nil, err
+		}
+		src = inferred
+	}
+
 	m, err := manifest.Parse(src.Filename, src.Data)
 	if err != nil {
 		return nil, err
@@ -59,11 +72,15 @@ func Build(ctx context.Context, c client.Client) (_ *client.Result, err error) {
 		return res, err
 	}
 
-	ws, metadata, fsys, err := loadWorkspace(ctx, c, bc)
-	files = fsys
-	if err != nil {
-		return nil, err
+	if loaded == nil {
+		ws, metadata, fsys, err := loadWorkspace(ctx, c, bc)
+		files = fsys
+		if err != nil {
+			return nil, err
+		}
+		loaded = &workspace{ws, metadata, fsys}
 	}
+	ws, metadata := loaded.ws, loaded.metadata
 	plan, err := planner.SolveTarget(m, ws, bc.Target, planner.Options{BuildArgs: bc.BuildArgs})
 	if err != nil {
 		return nil, err

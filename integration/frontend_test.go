@@ -339,3 +339,41 @@ func TestDockerignore(t *testing.T) {
 		})
 	}
 }
+
+// TestZeroConfig builds a corpus fixture whose monokit.yaml is gone, as a
+// user without one would: docker buildx build -f package.json --build-arg
+// BUILDKIT_SYNTAX=<monokit image>. --call targets lists the inferred target
+// with why it was chosen; the image listens on the inferred port and its
+// inferred HEALTHCHECK passes.
+func TestZeroConfig(t *testing.T) {
+	needDaemon(t)
+	ctx, cancel := deadline(context.Background(), 15*time.Minute)
+	defer cancel()
+	dir := copyTree(t, filepath.Join(corpusDir, "express-tsc-refs"))
+	if err := os.Remove(filepath.Join(dir, "monokit.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	syntax := []string{"--build-arg", "BUILDKIT_SYNTAX=" + frontendRef}
+	out, err := exec.CommandContext(ctx, "docker", append([]string{"buildx", "build", "--builder", builder, "--call", "targets", "-f", filepath.Join(dir, "package.json")}, append(syntax, dir)...)...).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "api") || !strings.Contains(string(out), "apps/api: nothing in the workspace depends on it") {
+		t.Fatalf("--call targets (%v):\n%s", err, out)
+	}
+	res, err := build{dir: dir, file: "package.json", target: "api", buildxArgs: syntax}.run(ctx, t, buildx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := imageConfig(t, res.ociTar, "linux/amd64")["config"].(map[string]any)
+	if _, ok := cfg["ExposedPorts"].(map[string]any)["4114/tcp"]; !ok {
+		t.Errorf("the image exposes %v, want the inferred 4114/tcp", cfg["ExposedPorts"])
+	}
+	hc, _ := cfg["Healthcheck"].(map[string]any)
+	if hc == nil || !strings.Contains(strings.Join(strs(hc["Test"]), " "), "127.0.0.1:4114/health") {
+		t.Fatalf("healthcheck %v, want the inferred /health on 4114", hc)
+	}
+	c := start(t, unpack(t, res.ociTar, "linux/amd64"))
+	c.get(t, "http://127.0.0.1:4114/health", 60*time.Second)
+	test := strs(hc["Test"])[1:]
+	if out, err := c.exec("65532", test...); err != nil {
+		t.Errorf("the inferred HEALTHCHECK %q failed: %v %s", test, err, out)
+	}
+}

@@ -80,6 +80,7 @@ var allWays = []way{inProcess, gatewayWay, dockerfile, buildx}
 // build describes one build.
 type build struct {
 	dir      string // context and manifest directory
+	file     string // the manifest's name in dir; default monokit.yaml
 	target   string
 	attrs    map[string]string // extra frontend options
 	platform string
@@ -99,6 +100,13 @@ type result struct {
 	stream   []byte            // buildx: its whole progress stream, as printed
 }
 
+func (b build) manifest() string {
+	if b.file != "" {
+		return b.file
+	}
+	return "monokit.yaml"
+}
+
 // options are the solve options of b: its directory as context and manifest
 // directory, and the frontend attributes.
 func (b build) options() (client.SolveOpt, error) {
@@ -106,7 +114,7 @@ func (b build) options() (client.SolveOpt, error) {
 	if err != nil {
 		return client.SolveOpt{}, err
 	}
-	attrs := map[string]string{"filename": "monokit.yaml"}
+	attrs := map[string]string{"filename": b.manifest()}
 	if b.target != "" {
 		attrs["target"] = b.target
 	}
@@ -171,7 +179,7 @@ func (b build) run(ctx context.Context, t *testing.T, w way) (*result, error) {
 
 func (b build) runBuildx(ctx context.Context, t *testing.T, out string) (*result, error) {
 	args := []string{"buildx", "build", "--builder", builder, "--progress=rawjson",
-		"-f", filepath.Join(b.dir, "monokit.yaml"), "--output", "type=oci,dest=" + out}
+		"-f", filepath.Join(b.dir, b.manifest()), "--output", "type=oci,dest=" + out}
 	if b.target != "" {
 		args = append(args, "--target", b.target)
 	}

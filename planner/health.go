@@ -58,22 +58,9 @@ func healthRouteMissing(fsys fs.FS, closure []*pnpm.Package, route string, next 
 	if len(segs) == 0 {
 		return "", true // "/" is served by whatever listens
 	}
-	var files []string
-	for _, p := range closure {
-		fs.WalkDir(fsys, p.Dir, func(name string, d fs.DirEntry, err error) error {
-			switch {
-			case err != nil:
-				return nil
-			case d.IsDir() && (d.Name() == "node_modules" || name != p.Dir && strings.HasPrefix(d.Name(), ".")):
-				return fs.SkipDir
-			case !d.IsDir() && slices.Contains(sourceExts, path.Ext(name)):
-				files = append(files, name)
-			}
-			return nil
-		})
-		if len(files) > maxHealthSources {
-			return "", false
-		}
+	files := sourceFiles(fsys, closure)
+	if len(files) > maxHealthSources {
+		return "", false
 	}
 	if next {
 		for _, f := range files {

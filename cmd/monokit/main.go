@@ -8,6 +8,7 @@
 //	monokit targets [DIR]                the manifest's targets
 //	monokit bake [DIR]                   a bake file for every target
 //	monokit build [flags] [DIR]          build a target with the frontend in-process
+//	monokit init [-o FILE] [DIR]         write the manifest monokit infers
 //	monokit schema                       the manifest's JSON Schema
 //	monokit version
 package main
@@ -71,6 +72,8 @@ commands:
   build      build a target against BUILDKIT_HOST with the frontend in this process
              (--target, --platform, -t, --push, --output, --secret, --build-context,
              --build-arg, --progress; no registry needs to serve the frontend image)
+  init       write DIR/monokit.yaml as monokit infers it (-o - prints it), each value
+             with the reason it was chosen
   schema     print the JSON Schema of monokit.yaml, for editors
   version    print the version
 
@@ -97,6 +100,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return bakeCmd(rest, stdout)
 	case "build":
 		return buildCmd(ctx, rest, stderr)
+	case "init":
+		return initCmd(rest, stdout)
 	case "schema":
 		if len(rest) > 0 {
 			return usageError{"monokit schema takes no arguments; it prints the JSON Schema of monokit.yaml"}

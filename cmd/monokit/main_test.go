@@ -171,3 +171,41 @@ func TestSchemaCommand(t *testing.T) {
 		t.Error("monokit schema took an argument")
 	}
 }
+
+// TestInitCommand writes the inferred manifest of every corpus fixture whose
+// own was removed, and plans every target it names.
+func TestInitCommand(t *testing.T) {
+	fixtures, err := filepath.Glob("../../integration/testdata/corpus/*")
+	if err != nil || len(fixtures) == 0 {
+		t.Fatalf("no corpus: %v", err)
+	}
+	for _, fixture := range append(fixtures, nexus) {
+		dir := t.TempDir()
+		if err := os.CopyFS(dir, os.DirFS(fixture)); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Remove(filepath.Join(dir, "monokit.yaml")); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := runCmd(t, "init", dir); err != nil {
+			t.Fatalf("%s: %v", fixture, err)
+		}
+		out, err := runCmd(t, "targets", dir)
+		if err != nil {
+			t.Fatalf("%s: %v", fixture, err)
+		}
+		names := strings.Fields(out)
+		if len(names) == 0 {
+			t.Fatalf("%s: no targets", fixture)
+		}
+		for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+			name := strings.Fields(line)[0]
+			if _, err := runCmd(t, "plan", "--target", name, dir); err != nil {
+				t.Errorf("%s: plan --target %s: %v", fixture, name, err)
+			}
+		}
+		if _, err := runCmd(t, "init", dir); err == nil || !strings.Contains(err.Error(), "exists") {
+			t.Errorf("%s: init over an existing manifest gave %v", fixture, err)
+		}
+	}
+}

@@ -1,0 +1,59 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/monokit/monokit/internal/ctxfs"
+	"github.com/monokit/monokit/planner"
+	"github.com/monokit/monokit/pnpm"
+)
+
+// initCmd writes the manifest monokit infers for DIR (the one a zero-config
+// build uses), with a comment on every value saying why it was chosen.
+func initCmd(args []string, stdout io.Writer) error {
+	fset := flag.NewFlagSet("init", flag.ContinueOnError)
+	fset.SetOutput(io.Discard)
+	out := fset.String("o", "", "where to write it (default DIR/monokit.yaml; - for stdout)")
+	if err := fset.Parse(args); err != nil {
+		return usageError{fmt.Sprintf("monokit init: %v", err)}
+	}
+	if fset.NArg() > 1 {
+		return usageError{fmt.Sprintf("monokit init: one DIR at most, got %q", fset.Args())}
+	}
+	dir := "."
+	if fset.NArg() == 1 {
+		dir = fset.Arg(0)
+	}
+	dest := *out
+	if dest == "" {
+		dest = filepath.Join(dir, "monokit.yaml")
+		if _, err := os.Lstat(dest); err == nil {
+			return fmt.Errorf("%s exists; monokit init writes a new one: remove it, or pass -o - to print the inferred manifest", dest)
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	fsys, err := ctxfs.Open(dir)
+	if err != nil {
+		return err
+	}
+	ws, err := pnpm.Load(fsys)
+	if err != nil {
+		return err
+	}
+	data, _, err := planner.InferManifest(ws, fsys)
+	if err != nil {
+		return err
+	}
+	if dest == "-" {
+		_, err = stdout.Write(data)
+		return err
+	}
+	return os.WriteFile(dest, data, 0o644)
+}

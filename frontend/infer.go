@@ -1,0 +1,50 @@
+package frontend
+
+import (
+	"context"
+	"io/fs"
+	"path"
+
+	"github.com/moby/buildkit/client/llb"
+	"github.com/moby/buildkit/frontend/dockerui"
+	"github.com/moby/buildkit/frontend/gateway/client"
+
+	"github.com/monokit/monokit/planner"
+	"github.com/monokit/monokit/pnpm"
+)
+
+// workspace is what loadWorkspace read, kept when inference read it first.
+type workspace struct {
+	ws       *pnpm.Workspace
+	metadata llb.State
+	files    fs.FS
+}
+
+// zeroConfig reports whether the build names no manifest but the workspace's
+// own package.json: `docker buildx build -f package.json --build-arg
+// BUILDKIT_SYNTAX=<monokit image>` (the Dockerfile frontend reads the file
+// -f names before it hands over, so some file must exist; the root
+// package.json always does).
+func zeroConfig(filename string) bool { return path.Base(filename) == "package.json" }
+
+// inferEntrypoint reads the workspace and the candidate apps' sources and
+// returns the manifest monokit infers, as the build's source: errors and
+// --call targets quote its lines under planner.InferredName.
+func inferEntrypoint(ctx context.Context, c client.Client, bc *dockerui.Client) (*dockerui.Source, *workspace, error) {
+	ws, metadata, files, err := loadWorkspace(ctx, c, bc)
+	if err != nil {
+		return nil, &workspace{files: files}, err
+	}
+	loaded := &workspace{ws, metadata, files}
+	var sources fs.FS
+	if patterns := planner.InferSources(ws); len(patterns) > 0 {
+		if _, sources, err = readContext(ctx, c, bc, patterns, []string{planner.NodeModules}, "monokit-sources", "load sources to infer targets"); err != nil {
+			return nil, loaded, err
+		}
+	}
+	data, _, err := planner.InferManifest(ws, sources)
+	if err != nil {
+		return nil, loaded, err
+	}
+	return &dockerui.Source{SourceMap: llb.NewSourceMap(nil, planner.InferredName, "yaml", data)}, loaded, nil
+}
