@@ -65,6 +65,17 @@ func needDaemon(t *testing.T) {
 	}
 }
 
+// needRegistry is the loopback registry's address (host:port), which serves
+// the test images; the test skips without it.
+func needRegistry(t *testing.T) string {
+	t.Helper()
+	reg := os.Getenv("MONOKIT_REGISTRY")
+	if reg == "" {
+		t.Skip("MONOKIT_REGISTRY is unset (hack/test sets it)")
+	}
+	return reg
+}
+
 // way is one route from a client to the monokit frontend.
 type way string
 

@@ -11,10 +11,7 @@ import (
 // as air-gapped users do: --build-context gcr.io/distroless/nodejs24-debian13=docker-image://...
 func TestNamedContextSuppliesImage(t *testing.T) {
 	needDaemon(t)
-	registry := envOr("MONOKIT_REGISTRY", "")
-	if registry == "" {
-		t.Skip("MONOKIT_REGISTRY is unset")
-	}
+	registry := needRegistry(t)
 	ctx, cancel := deadline(context.Background(), 10*time.Minute)
 	defer cancel()
 	for _, w := range []way{inProcess, gatewayWay} {

@@ -33,10 +33,7 @@ const privateFixture = "testdata/private-registry"
 // development ones.
 func TestPrivateRegistry(t *testing.T) {
 	needDaemon(t)
-	registry := os.Getenv("MONOKIT_REGISTRY")
-	if registry == "" {
-		t.Skip("MONOKIT_REGISTRY is unset (hack/test sets it)")
-	}
+	registry := needRegistry(t)
 	ctx, cancel := deadline(context.Background(), 15*time.Minute)
 	defer cancel()
 	token := "npm_monokit" + randomHex(t)
@@ -113,10 +110,7 @@ func TestPrivateRegistry(t *testing.T) {
 // build with another proxy address installs nothing again.
 func TestProxyAndCA(t *testing.T) {
 	needDaemon(t)
-	registry := os.Getenv("MONOKIT_REGISTRY")
-	if registry == "" {
-		t.Skip("MONOKIT_REGISTRY is unset (hack/test sets it)")
-	}
+	registry := needRegistry(t)
 	ctx, cancel := deadline(context.Background(), 15*time.Minute)
 	defer cancel()
 	dir := copyTree(t, privateFixture)
@@ -369,10 +363,7 @@ func ociBlobs(t *testing.T, tarPath string) []blob {
 // progress display is BuildKit's.
 func TestCLIBuild(t *testing.T) {
 	needDaemon(t)
-	registry := os.Getenv("MONOKIT_REGISTRY")
-	if registry == "" {
-		t.Skip("MONOKIT_REGISTRY is unset (hack/test sets it)")
-	}
+	registry := needRegistry(t)
 	ctx, cancel := deadline(context.Background(), 15*time.Minute)
 	defer cancel()
 	bin := filepath.Join(t.TempDir(), "monokit")

@@ -3,7 +3,6 @@ package integration
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -21,10 +20,7 @@ import (
 // its content store). It prunes the daemon twice, so it runs last.
 func TestRegistryCacheAppEdit(t *testing.T) {
 	needDaemon(t)
-	reg := os.Getenv("MONOKIT_REGISTRY")
-	if reg == "" {
-		t.Skip("MONOKIT_REGISTRY is unset (hack/test sets it)")
-	}
+	reg := needRegistry(t)
 	ctx, cancel := deadline(context.Background(), 20*time.Minute)
 	defer cancel()
 	dir := copyTree(t, nexusDir)

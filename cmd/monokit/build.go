@@ -63,12 +63,9 @@ func buildCmd(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return usageError{fmt.Sprintf("monokit build: %v", err)}
 	}
-	if fs.NArg() > 1 {
-		return usageError{fmt.Sprintf("monokit build: one DIR at most, got %q", fs.Args())}
-	}
-	dir := "."
-	if fs.NArg() == 1 {
-		dir = fs.Arg(0)
+	dir, err := dirArg(fs)
+	if err != nil {
+		return err
 	}
 	opt, err := f.solveOpt(dir, stderr)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"maps"
 	"slices"
 	"strings"
@@ -59,15 +60,32 @@ func (f *repoFlags) load(args []string) (*manifest.Manifest, *pnpm.Workspace, er
 	if err := f.fs.Parse(args); err != nil {
 		return nil, nil, usageError{fmt.Sprintf("monokit %s: %v", f.fs.Name(), err)}
 	}
-	dir := "."
-	switch f.fs.NArg() {
-	case 0:
-	case 1:
-		dir = f.fs.Arg(0)
-	default:
-		return nil, nil, usageError{fmt.Sprintf("monokit %s: one DIR at most, got %q", f.fs.Name(), f.fs.Args())}
+	dir, err := dirArg(f.fs)
+	if err != nil {
+		return nil, nil, err
 	}
 	return planner.Open(dir, f.file)
+}
+
+// dirArg is the command's DIR argument: "." when none is given.
+func dirArg(fs *flag.FlagSet) (string, error) {
+	switch fs.NArg() {
+	case 0:
+		return ".", nil
+	case 1:
+		return fs.Arg(0), nil
+	}
+	return "", usageError{fmt.Sprintf("monokit %s: one DIR at most, got %q", fs.Name(), fs.Args())}
+}
+
+// openWorkspace reads the workspace of DIR alone, without a manifest.
+func openWorkspace(dir string) (*pnpm.Workspace, fs.FS, error) {
+	fsys, err := ctxfs.Open(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	ws, err := pnpm.Load(fsys)
+	return ws, fsys, err
 }
 
 func planCmd(args []string, w io.Writer) error {
@@ -109,15 +127,11 @@ func graphCmd(args []string, w io.Writer) error {
 	if err := f.fs.Parse(args); err != nil {
 		return usageError{fmt.Sprintf("monokit graph: %v", err)}
 	}
-	dir := "."
-	if f.fs.NArg() > 0 {
-		dir = f.fs.Arg(0)
-	}
-	fsys, err := ctxfs.Open(dir)
+	dir, err := dirArg(f.fs)
 	if err != nil {
 		return err
 	}
-	ws, err := pnpm.Load(fsys)
+	ws, _, err := openWorkspace(dir)
 	if err != nil {
 		return err
 	}

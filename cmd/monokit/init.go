@@ -9,9 +9,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/monokit/monokit/internal/ctxfs"
 	"github.com/monokit/monokit/planner"
-	"github.com/monokit/monokit/pnpm"
 )
 
 // initCmd writes the manifest monokit infers for DIR (the one a zero-config
@@ -23,12 +21,9 @@ func initCmd(args []string, stdout io.Writer) error {
 	if err := fset.Parse(args); err != nil {
 		return usageError{fmt.Sprintf("monokit init: %v", err)}
 	}
-	if fset.NArg() > 1 {
-		return usageError{fmt.Sprintf("monokit init: one DIR at most, got %q", fset.Args())}
-	}
-	dir := "."
-	if fset.NArg() == 1 {
-		dir = fset.Arg(0)
+	dir, err := dirArg(fset)
+	if err != nil {
+		return err
 	}
 	dest := *out
 	if dest == "" {
@@ -39,11 +34,7 @@ func initCmd(args []string, stdout io.Writer) error {
 			return err
 		}
 	}
-	fsys, err := ctxfs.Open(dir)
-	if err != nil {
-		return err
-	}
-	ws, err := pnpm.Load(fsys)
+	ws, fsys, err := openWorkspace(dir)
 	if err != nil {
 		return err
 	}
