@@ -22,6 +22,9 @@ func listTargets(m *manifest.Manifest, data []byte) *targets.List {
 		if t.Preset.Value != "" {
 			desc += ", preset " + t.Preset.Value
 		}
+		if t.Description != "" {
+			desc += ": " + t.Description
+		}
 		l.Targets = append(l.Targets, targets.Target{
 			Name:        name,
 			Default:     len(names) == 1,

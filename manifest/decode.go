@@ -134,7 +134,7 @@ func (d *decoder) pkg(name string, k, v *yaml.Node) *Package {
 }
 
 func (d *decoder) target(name string, k, v *yaml.Node) *Target {
-	t := &Target{Name: name, Pos: d.pos(k)}
+	t := &Target{Name: name, Pos: d.pos(k), Description: comment(k)}
 	where := "targets." + name
 	d.fields(v, "target", func(key string, k, v *yaml.Node) {
 		w := where + "." + key

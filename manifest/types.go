@@ -75,7 +75,11 @@ type Package struct {
 
 // Target is one image.
 type Target struct {
-	Name string
+	// Description is the comment above the target's name, as --call
+	// targets shows it (an inferred manifest says there why the target was
+	// chosen).
+	Description string
+	Name        string
 	// Package is the workspace package name or directory.
 	Package String
 	// Preset is next or node; inferred from the package's dependencies when empty.
