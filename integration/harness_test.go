@@ -189,8 +189,12 @@ func (b build) run(ctx context.Context, t *testing.T, w way) (*result, error) {
 }
 
 func (b build) runBuildx(ctx context.Context, t *testing.T, out string) (*result, error) {
+	output := "type=oci,dest=" + out
+	for _, k := range slices.Sorted(maps.Keys(b.exportAttrs)) {
+		output += "," + k + "=" + b.exportAttrs[k]
+	}
 	args := []string{"buildx", "build", "--builder", builder, "--progress=rawjson",
-		"-f", filepath.Join(b.dir, b.manifest()), "--output", "type=oci,dest=" + out}
+		"-f", filepath.Join(b.dir, b.manifest()), "--output", output}
 	if b.target != "" {
 		args = append(args, "--target", b.target)
 	}
