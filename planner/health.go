@@ -21,24 +21,29 @@ var sourceExts = []string{".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", 
 const maxHealthSources = 20000
 
 // HealthSources are the build-context patterns the health route rule reads
-// for the named targets: the JavaScript and TypeScript sources of each
-// closure that has a health path (a route may live in a workspace package).
+// for the named targets: the sources of each closure that has a health path
+// (a route may live in a workspace package).
 func HealthSources(m *manifest.Manifest, ws *pnpm.Workspace, names []string) []string {
+	var pkgs []*pnpm.Package
+	for _, name := range names {
+		if t := m.Targets[name]; t != nil && t.Healthcheck != nil {
+			if pkg := ws.Find(t.Package.Value); pkg != nil {
+				pkgs = append(pkgs, pkg)
+			}
+		}
+	}
+	return closureSources(ws, pkgs)
+}
+
+// closureSources are the patterns of the JavaScript and TypeScript sources of
+// the packages' closures.
+func closureSources(ws *pnpm.Workspace, pkgs []*pnpm.Package) []string {
 	seen := map[string]bool{}
 	var out []string
-	for _, name := range names {
-		t := m.Targets[name]
-		if t == nil || t.Healthcheck == nil {
-			continue
-		}
-		pkg := ws.Find(t.Package.Value)
-		if pkg == nil {
-			continue
-		}
-		for _, p := range ws.Closure(pkg) {
+	for _, p := range pkgs {
+		for _, c := range ws.Closure(p) {
 			for _, ext := range sourceExts {
-				pat := path.Join(p.Dir, "**", "*"+ext)
-				if !seen[pat] {
+				if pat := path.Join(c.Dir, "**", "*"+ext); !seen[pat] {
 					seen[pat] = true
 					out = append(out, pat)
 				}
@@ -46,6 +51,12 @@ func HealthSources(m *manifest.Manifest, ws *pnpm.Workspace, names []string) []s
 		}
 	}
 	return out
+}
+
+// mentions matches a route's name in source text as a string or a path
+// element: 'health', "/health", `/health/live`.
+func mentions(name string) *regexp.Regexp {
+	return regexp.MustCompile("[\"'`/]" + regexp.QuoteMeta(name) + "([\"'`/?#]|$)")
 }
 
 // healthRouteMissing looks for what could serve path in the sources of the
@@ -72,7 +83,7 @@ func healthRouteMissing(fsys fs.FS, closure []*pnpm.Package, route string, next 
 	found := make([]bool, len(segs))
 	pats := make([]*regexp.Regexp, len(segs))
 	for i, s := range segs {
-		pats[i] = regexp.MustCompile("[\"'`/]" + regexp.QuoteMeta(s) + "([\"'`/?#]|$)")
+		pats[i] = mentions(s)
 	}
 	for _, f := range files {
 		data, err := ctxfs.ReadFile(fsys, f)

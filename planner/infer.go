@@ -38,24 +38,10 @@ type InferredTarget struct {
 	HealthOK string // why the health path is believed served
 }
 
-// InferSources are the context patterns inference reads: the JavaScript and
-// TypeScript sources of every package that could be an app, and of the
-// workspace packages each depends on (a health route may live there).
-func InferSources(ws *pnpm.Workspace) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, p := range appCandidates(ws) {
-		for _, c := range ws.Closure(p) {
-			for _, ext := range sourceExts {
-				if pat := path.Join(c.Dir, "**", "*"+ext); !seen[pat] {
-					seen[pat] = true
-					out = append(out, pat)
-				}
-			}
-		}
-	}
-	return out
-}
+// InferSources are the context patterns inference reads: the sources of
+// every package that could be an app, and of the workspace packages each
+// depends on (a port or a health route may live there).
+func InferSources(ws *pnpm.Workspace) []string { return closureSources(ws, appCandidates(ws)) }
 
 // appCandidates are the workspace packages nothing else in the workspace
 // depends on (the root aside, unless it is the only one).
@@ -231,8 +217,8 @@ func inferPort(sources fs.FS, files []string, startScript, preset string) (int, 
 
 // inferHealth picks the first health candidate the sources serve: for
 // Next.js, a route file; otherwise the whole path as a string, or each of its
-// names as strings in one file (NestJS's @Controller('health') with
-// @Get('live')).
+// names, as a string or a path element, in one file (NestJS's
+// @Controller('health') with @Get('live')).
 func inferHealth(sources fs.FS, files []string, preset string) (string, string) {
 	for _, c := range healthCandidates {
 		segs := strings.Split(strings.TrimPrefix(c, "/"), "/")
@@ -247,7 +233,7 @@ func inferHealth(sources fs.FS, files []string, preset string) (string, string) 
 		whole := regexp.MustCompile("[\"'`]" + regexp.QuoteMeta(c) + "[\"'`?]")
 		var names []*regexp.Regexp
 		for _, s := range segs {
-			names = append(names, regexp.MustCompile("[\"'`]/?"+regexp.QuoteMeta(s)+"[\"'`]"))
+			names = append(names, mentions(s))
 		}
 		for _, f := range files {
 			data, err := ctxfs.ReadFile(sources, f)
