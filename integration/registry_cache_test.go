@@ -17,7 +17,8 @@ import (
 // of the app. Only the app's build runs; the install, the package builds,
 // the deploy and the native stage come from the registry cache: none of
 // their processes runs (BuildKit pulls their layers, or finds them still in
-// its content store). It prunes the daemon twice, so it runs last.
+// its content store). It prunes the daemon twice, so it runs late: only
+// TestReproducibleExamples, which builds from no cache, comes after it.
 func TestRegistryCacheAppEdit(t *testing.T) {
 	needDaemon(t)
 	reg := needRegistry(t)
