@@ -75,7 +75,7 @@ func Infer(ws *pnpm.Workspace, sources fs.FS) []InferredTarget {
 		j := p.JSON
 		t := InferredTarget{Package: p, Preset: manifest.PresetNode}
 		start := ""
-		for _, s := range []string{"start:prod", "start:production", "start"} {
+		for _, s := range startScripts {
 			if j.Scripts[s] != "" {
 				start = s
 				break
@@ -98,10 +98,17 @@ func Infer(ws *pnpm.Workspace, sources fs.FS) []InferredTarget {
 		files := sourceFiles(sources, ws.Closure(p))
 		// The app's own files first: a port there wins over a
 		// workspace dependency's.
-		own := sourceFiles(sources, []*pnpm.Package{p})
+		var own, deps []string
+		for _, f := range files {
+			if p.Dir == "." || strings.HasPrefix(f, p.Dir+"/") {
+				own = append(own, f)
+			} else {
+				deps = append(deps, f)
+			}
+		}
 		t.Port, t.PortWhy = inferPort(sources, own, j.Scripts[start], t.Preset)
 		if t.Port == 0 {
-			t.Port, t.PortWhy = inferPort(sources, slices.DeleteFunc(slices.Clone(files), func(f string) bool { return slices.Contains(own, f) }), "", t.Preset)
+			t.Port, t.PortWhy = inferPort(sources, deps, "", t.Preset)
 		}
 		t.Health, t.HealthOK = inferHealth(sources, files, t.Preset)
 		out = append(out, t)
@@ -116,14 +123,15 @@ func displayDir(p *pnpm.Package) string {
 	return p.Dir
 }
 
+// notTargetName matches what a target name cannot hold.
+var notTargetName = regexp.MustCompile(`[^a-z0-9_.-]+`)
+
 // targetName is the package directory's last element, or the unscoped name
 // when that is taken, as a target name: lowercase letters, digits, '-', '_'
 // and '.'.
 func targetName(p *pnpm.Package, taken map[string]bool) string {
 	clean := func(s string) string {
-		s = strings.ToLower(s)
-		s = regexp.MustCompile(`[^a-z0-9_.-]+`).ReplaceAllString(s, "-")
-		return strings.Trim(s, "-.")
+		return strings.Trim(notTargetName.ReplaceAllString(strings.ToLower(s), "-"), "-.")
 	}
 	var tries []string
 	if p.Dir != "." {
