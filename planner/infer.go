@@ -131,7 +131,8 @@ var notTargetName = regexp.MustCompile(`[^a-z0-9_.-]+`)
 // and '.'.
 func targetName(p *pnpm.Package, taken map[string]bool) string {
 	clean := func(s string) string {
-		return strings.Trim(notTargetName.ReplaceAllString(strings.ToLower(s), "-"), "-.")
+		// A target name starts with a letter or a digit (manifest's grammar).
+		return strings.TrimRight(strings.TrimLeft(notTargetName.ReplaceAllString(strings.ToLower(s), "-"), "-._"), "-.")
 	}
 	var tries []string
 	if p.Dir != "." {

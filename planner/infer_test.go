@@ -111,3 +111,17 @@ func TestInferValues(t *testing.T) {
 		t.Errorf("web: %+v", web)
 	}
 }
+
+func TestTargetName(t *testing.T) {
+	taken := map[string]bool{}
+	for _, tc := range []struct{ dir, name, want string }{
+		{"apps/api", "@x/api", "api"},
+		{"services/api", "@y/api", "y-api"}, // "api" is taken: the whole name
+		{"apps/_internal", "", "internal"},  // a name starts with a letter or digit
+		{"apps/Web App", "", "web-app"},
+	} {
+		if got := targetName(&pnpm.Package{Dir: tc.dir, Name: tc.name}, taken); got != tc.want {
+			t.Errorf("targetName(%s, %s) = %q, want %q", tc.dir, tc.name, got, tc.want)
+		}
+	}
+}
