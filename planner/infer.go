@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/monokit/monokit/diag"
 	"github.com/monokit/monokit/internal/ctxfs"
 	"github.com/monokit/monokit/manifest"
 	"github.com/monokit/monokit/pnpm"
@@ -301,14 +302,9 @@ func InferredYAML(targets []InferredTarget, skipped map[string]string) []byte {
 	return []byte(b.String())
 }
 
-// oneLine keeps a comment on one line.
-func oneLine(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > 300 {
-		s = s[:300] + "…"
-	}
-	return s
-}
+// oneLine keeps a comment on one line, clipped on a rune boundary (the
+// manifest refuses invalid UTF-8).
+func oneLine(s string) string { return diag.Clip(strings.Join(strings.Fields(s), " ")) }
 
 // InferManifest infers the targets, keeps those that plan, and returns the
 // manifest's YAML and the manifest parsed from it.
