@@ -107,11 +107,12 @@ func Infer(ws *pnpm.Workspace, sources fs.FS) []InferredTarget {
 				deps = append(deps, f)
 			}
 		}
-		t.Port, t.PortWhy = inferPort(sources, own, j.Scripts[start], t.Preset)
+		read := sourceReader(sources)
+		t.Port, t.PortWhy = inferPort(read, own, j.Scripts[start], t.Preset)
 		if t.Port == 0 {
-			t.Port, t.PortWhy = inferPort(sources, deps, "", t.Preset)
+			t.Port, t.PortWhy = inferPort(read, deps, "", t.Preset)
 		}
-		t.Health, t.HealthOK = inferHealth(sources, files, t.Preset)
+		t.Health, t.HealthOK = inferHealth(read, files, t.Preset)
 		out = append(out, t)
 	}
 	return out
@@ -181,6 +182,20 @@ func sourceFiles(sources fs.FS, pkgs []*pnpm.Package) []string {
 	return files
 }
 
+// sourceReader reads each source once however often the patterns ask for
+// it; a file that cannot be read reads as empty.
+func sourceReader(sources fs.FS) func(string) []byte {
+	seen := map[string][]byte{}
+	return func(name string) []byte {
+		data, ok := seen[name]
+		if !ok {
+			data, _ = ctxfs.ReadFile(sources, name)
+			seen[name] = data
+		}
+		return data
+	}
+}
+
 // The port patterns, strongest first: PORT's default, a number passed to
 // listen, a port property.
 var portPatterns = []struct {
@@ -197,7 +212,7 @@ var nextPortFlag = regexp.MustCompile(`\bnext\s+start\b.*?(?:-p|--port)[\s=]+(\d
 
 // inferPort reads the port the app listens on from its own sources (a Next.js
 // app: its start script's -p, else Next.js's default).
-func inferPort(sources fs.FS, files []string, startScript, preset string) (int, string) {
+func inferPort(read func(string) []byte, files []string, startScript, preset string) (int, string) {
 	if preset == manifest.PresetNext {
 		if m := nextPortFlag.FindStringSubmatch(startScript); m != nil {
 			if n, err := strconv.Atoi(m[1]); err == nil && n > 0 && n < 65536 {
@@ -208,10 +223,7 @@ func inferPort(sources fs.FS, files []string, startScript, preset string) (int, 
 	}
 	for _, p := range portPatterns {
 		for _, f := range files {
-			data, err := ctxfs.ReadFile(sources, f)
-			if err != nil {
-				continue
-			}
+			data := read(f)
 			if loc := p.re.FindSubmatchIndex(data); loc != nil {
 				n, err := strconv.Atoi(string(data[loc[2]:loc[3]]))
 				if err != nil || n <= 0 || n > 65535 {
@@ -229,7 +241,7 @@ func inferPort(sources fs.FS, files []string, startScript, preset string) (int, 
 // Next.js, a route file; otherwise the whole path as a string, or each of its
 // names, as a string or a path element, in one file (NestJS's
 // @Controller('health') with @Get('live')).
-func inferHealth(sources fs.FS, files []string, preset string) (string, string) {
+func inferHealth(read func(string) []byte, files []string, preset string) (string, string) {
 	for _, c := range healthCandidates {
 		segs := strings.Split(strings.TrimPrefix(c, "/"), "/")
 		if preset == manifest.PresetNext {
@@ -246,10 +258,7 @@ func inferHealth(sources fs.FS, files []string, preset string) (string, string) 
 			names = append(names, mentions(s))
 		}
 		for _, f := range files {
-			data, err := ctxfs.ReadFile(sources, f)
-			if err != nil {
-				continue
-			}
+			data := read(f)
 			if whole.Match(data) {
 				return c, fmt.Sprintf("%s names %q", f, c)
 			}
