@@ -45,10 +45,9 @@ func Build(ctx context.Context, c client.Client) (_ *client.Result, err error) {
 	// No manifest: infer one from the workspace.
 	var loaded *workspace
 	if zeroConfig(src.Filename) {
-		inferred, w, err := inferEntrypoint(ctx, c, bc)
-		if w != nil {
-			files, loaded = w.files, w
-		}
+		var inferred *dockerui.Source
+		inferred, loaded, err = inferEntrypoint(ctx, c, bc)
+		files = loaded.files
 		if err != nil {
 			return nil, err
 		}
@@ -73,12 +72,11 @@ func Build(ctx context.Context, c client.Client) (_ *client.Result, err error) {
 	}
 
 	if loaded == nil {
-		ws, metadata, fsys, err := loadWorkspace(ctx, c, bc)
-		files = fsys
+		loaded, err = loadWorkspace(ctx, c, bc)
+		files = loaded.files
 		if err != nil {
 			return nil, err
 		}
-		loaded = &workspace{ws, metadata, fsys}
 	}
 	ws, metadata := loaded.ws, loaded.metadata
 	plan, err := planner.SolveTarget(m, ws, bc.Target, planner.Options{BuildArgs: bc.BuildArgs})
@@ -172,13 +170,22 @@ func Build(ctx context.Context, c client.Client) (_ *client.Result, err error) {
 // loadWorkspace fetches only the workspace metadata files from the build context
 // and solves the workspace over them. It returns their state too: the install
 // step copies from it, so nothing is transferred twice.
-func loadWorkspace(ctx context.Context, c client.Client, bc *dockerui.Client) (*pnpm.Workspace, llb.State, fs.FS, error) {
+func loadWorkspace(ctx context.Context, c client.Client, bc *dockerui.Client) (*workspace, error) {
 	st, fsys, err := readContext(ctx, c, bc, pnpm.MetadataPatterns, pnpm.MetadataExcludes, "monokit-metadata", "load workspace metadata")
 	if err != nil {
-		return nil, llb.State{}, nil, err
+		return &workspace{}, err
 	}
 	ws, err := pnpm.Load(fsys)
-	return ws, st, fsys, err
+	return &workspace{ws, st, fsys}, err
+}
+
+// workspace is what loadWorkspace read: the workspace, the state of its
+// metadata files (the install copies from it), and those files, which
+// errors quote. Its files are there even when loading failed.
+type workspace struct {
+	ws       *pnpm.Workspace
+	metadata llb.State
+	files    fs.FS
 }
 
 // readContext transfers the context's files that match include (less

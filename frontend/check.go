@@ -37,7 +37,8 @@ func checkTargets(ctx context.Context, c client.Client, bc *dockerui.Client, m *
 	if err != nil {
 		return nil, nil, err
 	}
-	ws, _, files, err := loadWorkspace(ctx, c, bc)
+	loaded, err := loadWorkspace(ctx, c, bc)
+	ws, files := loaded.ws, loaded.files
 	if err != nil {
 		return nil, files, err
 	}

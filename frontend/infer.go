@@ -10,15 +10,7 @@ import (
 	"github.com/moby/buildkit/frontend/gateway/client"
 
 	"github.com/monokit/monokit/planner"
-	"github.com/monokit/monokit/pnpm"
 )
-
-// workspace is what loadWorkspace read, kept when inference read it first.
-type workspace struct {
-	ws       *pnpm.Workspace
-	metadata llb.State
-	files    fs.FS
-}
 
 // zeroConfig reports whether the build names no manifest but the workspace's
 // own package.json: `docker buildx build -f package.json --build-arg
@@ -31,18 +23,17 @@ func zeroConfig(filename string) bool { return path.Base(filename) == "package.j
 // returns the manifest monokit infers, as the build's source: errors and
 // --call targets quote its lines under planner.InferredName.
 func inferEntrypoint(ctx context.Context, c client.Client, bc *dockerui.Client) (*dockerui.Source, *workspace, error) {
-	ws, metadata, files, err := loadWorkspace(ctx, c, bc)
+	loaded, err := loadWorkspace(ctx, c, bc)
 	if err != nil {
-		return nil, &workspace{files: files}, err
+		return nil, loaded, err
 	}
-	loaded := &workspace{ws, metadata, files}
 	var sources fs.FS
-	if patterns := planner.InferSources(ws); len(patterns) > 0 {
+	if patterns := planner.InferSources(loaded.ws); len(patterns) > 0 {
 		if _, sources, err = readContext(ctx, c, bc, patterns, []string{planner.NodeModules}, "monokit-sources", "load sources to infer targets"); err != nil {
 			return nil, loaded, err
 		}
 	}
-	data, _, err := planner.InferManifest(ws, sources)
+	data, _, err := planner.InferManifest(loaded.ws, sources)
 	if err != nil {
 		return nil, loaded, err
 	}
