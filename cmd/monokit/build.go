@@ -67,6 +67,11 @@ func buildCmd(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// Before solveOpt, which creates --output's files.
+	display, err := progressui.NewDisplay(stderr, progressui.DisplayMode(f.progress))
+	if err != nil {
+		return usageError{fmt.Sprintf("monokit build: --progress %q: %v", f.progress, err)}
+	}
 	opt, err := f.solveOpt(dir, stderr)
 	if err != nil {
 		return err
@@ -80,10 +85,6 @@ func buildCmd(ctx context.Context, args []string, stderr io.Writer) error {
 		return fmt.Errorf("connecting to buildkitd at %s: %w", addr, err)
 	}
 	defer c.Close()
-	display, err := progressui.NewDisplay(stderr, progressui.DisplayMode(f.progress))
-	if err != nil {
-		return usageError{fmt.Sprintf("monokit build: --progress %q: %v", f.progress, err)}
-	}
 	ch := make(chan *client.SolveStatus)
 	eg, ctx := errgroup.WithContext(ctx)
 	eg.Go(func() error {
