@@ -10,20 +10,24 @@ import (
 
 const module = "github.com/monokit/monokit/"
 
-// layers is the one direction data flows: manifest and the pnpm workspace model
-// → planner → plan2llb → frontend → CLI. Each package may import only the
-// monokit packages listed for it, and BuildKit packages only under the
-// prefixes listed: the model and the planner none, the converter client/llb and
-// the LLB protobufs but never the gateway.
+// layers is the one direction data flows: the manifest and the pnpm
+// workspace model → the solver → the plan IR → plan2llb → frontend → CLI.
+// Each package may import only the monokit packages listed for it, and
+// BuildKit packages only under the prefixes listed: the model and the solver
+// none, the converter client/llb and the LLB protobufs but never the gateway.
+// The converter reads the plan and the helper scripts, and nothing that
+// decides.
 var layers = map[string]struct{ monokit, buildkit []string }{
-	"diag":           {nil, []string{"util/suggest"}},
-	"internal/ctxfs": {[]string{"diag"}, nil}, // how every reader reads a file of the context
-	"manifest":       {[]string{"diag"}, nil},
-	"pnpm":           {[]string{"diag", "internal/ctxfs"}, nil},
-	"planner":        {[]string{"diag", "internal/ctxfs", "manifest", "pnpm"}, nil},
-	"plan2llb":       {[]string{"diag", "planner"}, []string{"client/llb", "solver/pb"}},
-	"frontend":       {[]string{"diag", "internal/ctxfs", "manifest", "pnpm", "planner", "plan2llb"}, []string{""}},
-	"cmd/monokit":    {[]string{"diag", "internal/ctxfs", "manifest", "pnpm", "planner", "plan2llb", "frontend"}, []string{""}},
+	"internal/diag":   {nil, []string{"util/suggest"}},
+	"internal/ctxfs":  {[]string{"internal/diag"}, nil}, // how every reader reads a file of the context
+	"solver/manifest": {[]string{"internal/diag"}, nil},
+	"solver/pnpm":     {[]string{"internal/diag", "internal/ctxfs"}, nil},
+	"solver/helpers":  {nil, nil},
+	"solver/plan":     {[]string{"internal/diag"}, nil},
+	"solver":          {[]string{"internal/diag", "internal/ctxfs", "solver/manifest", "solver/pnpm", "solver/plan", "solver/helpers"}, nil},
+	"llb/plan2llb":    {[]string{"solver/plan", "solver/helpers"}, []string{"client/llb", "solver/pb"}},
+	"frontend":        {[]string{"internal/diag", "internal/ctxfs", "solver/manifest", "solver/pnpm", "solver", "solver/plan", "llb/plan2llb"}, []string{""}},
+	"cmd/monokit":     {[]string{"internal/diag", "internal/ctxfs", "solver/manifest", "solver/pnpm", "solver", "solver/plan", "llb/plan2llb", "frontend"}, []string{""}},
 }
 
 // TestImportDirection reads every package's imports (tests excluded) with go

@@ -16,11 +16,11 @@ import (
 	"github.com/moby/buildkit/solver/pb"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 
-	"github.com/monokit/monokit/diag"
-	"github.com/monokit/monokit/manifest"
-	"github.com/monokit/monokit/plan2llb"
-	"github.com/monokit/monokit/planner"
-	"github.com/monokit/monokit/pnpm"
+	"github.com/monokit/monokit/internal/diag"
+	"github.com/monokit/monokit/llb/plan2llb"
+	"github.com/monokit/monokit/solver"
+	"github.com/monokit/monokit/solver/manifest"
+	"github.com/monokit/monokit/solver/pnpm"
 )
 
 // Build is the gateway build function: `monokit frontend` runs it for BuildKit, and
@@ -79,7 +79,7 @@ func Build(ctx context.Context, c client.Client) (_ *client.Result, err error) {
 		}
 	}
 	ws, metadata := loaded.ws, loaded.metadata
-	plan, err := planner.SolveTarget(m, ws, bc.Target, planner.Options{BuildArgs: bc.BuildArgs})
+	plan, err := solver.SolveTarget(m, ws, bc.Target, solver.Options{BuildArgs: bc.BuildArgs})
 	if err != nil {
 		return nil, err
 	}

@@ -8,16 +8,18 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/monokit/monokit/solver/plan"
+
 	"github.com/moby/buildkit/frontend/dockerfile/linter"
 	"github.com/moby/buildkit/frontend/dockerui"
 	"github.com/moby/buildkit/frontend/gateway/client"
 	"github.com/moby/buildkit/frontend/subrequests/lint"
 	"github.com/moby/buildkit/solver/pb"
 
-	"github.com/monokit/monokit/diag"
 	"github.com/monokit/monokit/internal/ctxfs"
-	"github.com/monokit/monokit/manifest"
-	"github.com/monokit/monokit/planner"
+	"github.com/monokit/monokit/internal/diag"
+	"github.com/monokit/monokit/solver"
+	"github.com/monokit/monokit/solver/manifest"
 )
 
 // checkArg is the build argument that sets the checks, as for a Dockerfile;
@@ -30,7 +32,7 @@ const maxCheckSource = 1 << 20
 
 // checkTargets answers `docker buildx build --call check`: it loads the
 // workspace, plans the target (or every target) and reports what
-// planner.Check finds, each at its file and line, in BuildKit's format. It
+// solver.Check finds, each at its file and line, in BuildKit's format. It
 // returns the workspace files it read too, which its errors quote.
 func checkTargets(ctx context.Context, c client.Client, bc *dockerui.Client, m *manifest.Manifest, src *dockerui.Source) (*lint.LintResults, fs.FS, error) {
 	cfg, err := checkConfig(src.Filename, src.Data, bc.BuildArgs)
@@ -49,8 +51,8 @@ func checkTargets(ctx context.Context, c client.Client, bc *dockerui.Client, m *
 	// The health route rule reads the targets' sources: a second transfer,
 	// for --call check only.
 	var code fs.FS
-	if patterns := planner.HealthSources(m, ws, names); len(patterns) > 0 {
-		if _, code, err = readContext(ctx, c, bc, patterns, []string{planner.NodeModules}, "monokit-sources", "load sources for checks"); err != nil {
+	if patterns := solver.HealthSources(m, ws, names); len(patterns) > 0 {
+		if _, code, err = readContext(ctx, c, bc, patterns, []string{plan.NodeModules}, "monokit-sources", "load sources for checks"); err != nil {
 			return nil, files, err
 		}
 	}
@@ -76,7 +78,7 @@ func checkTargets(ctx context.Context, c client.Client, bc *dockerui.Client, m *
 	source(src.Filename) // the manifest is source 0: a check error points into it
 	var fired []string
 	for _, name := range names {
-		found, err := planner.Check(m, ws, name, planner.Options{BuildArgs: bc.BuildArgs}, code)
+		found, err := solver.Check(m, ws, name, solver.Options{BuildArgs: bc.BuildArgs}, code)
 		if err != nil {
 			return nil, files, err
 		}

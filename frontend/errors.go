@@ -6,27 +6,29 @@ import (
 	"io/fs"
 	"path"
 
+	"github.com/monokit/monokit/solver/plan"
+
 	"github.com/moby/buildkit/client/llb"
 	gwpb "github.com/moby/buildkit/frontend/gateway/pb"
 	"github.com/moby/buildkit/solver/errdefs"
 	"github.com/moby/buildkit/solver/pb"
 
-	"github.com/monokit/monokit/diag"
-	"github.com/monokit/monokit/planner"
-	"github.com/monokit/monokit/pnpm"
+	"github.com/monokit/monokit/internal/diag"
+	"github.com/monokit/monokit/solver"
+	"github.com/monokit/monokit/solver/pnpm"
 )
 
 // lockfileRefused points pnpm's refusal of the lockfile, which the install
 // tells apart by its exit status, at the line to change: the first drift
 // monokit's reading of pnpm's check finds, else the lockfile itself.
-func lockfileRefused(err error, ws *pnpm.Workspace, plan *planner.Plan) error {
+func lockfileRefused(err error, ws *pnpm.Workspace, pl *plan.Plan) error {
 	var exit *gwpb.ExitError
-	if !errors.As(err, &exit) || exit.ExitCode != planner.LockfileRefusedExit {
+	if !errors.As(err, &exit) || exit.ExitCode != solver.LockfileRefusedExit {
 		return err
 	}
 	pos := diag.Pos{File: pnpm.LockFile, Line: 1, Col: 1}
 	why := "it is out of date"
-	if drift := ws.LockfileDrift(ws.Closure(ws.Find(plan.Package)), plan.PNPM.Major); len(drift) > 0 {
+	if drift := ws.LockfileDrift(ws.Closure(ws.Find(pl.Package)), pl.PNPM.Major); len(drift) > 0 {
 		pos, why = drift[0].Pos, drift[0].Msg
 	}
 	// A new error, not a wrapped one: BuildKit sends an error that holds a gRPC

@@ -8,8 +8,8 @@ import (
 
 	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/solver/errdefs"
-	"github.com/monokit/monokit/diag"
-	"github.com/monokit/monokit/manifest"
+	"github.com/monokit/monokit/internal/diag"
+	"github.com/monokit/monokit/solver/manifest"
 )
 
 func TestWithSources(t *testing.T) {

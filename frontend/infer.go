@@ -5,11 +5,13 @@ import (
 	"io/fs"
 	"path"
 
+	"github.com/monokit/monokit/solver/plan"
+
 	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/frontend/dockerui"
 	"github.com/moby/buildkit/frontend/gateway/client"
 
-	"github.com/monokit/monokit/planner"
+	"github.com/monokit/monokit/solver"
 )
 
 // zeroConfig reports whether the build names no manifest but the workspace's
@@ -21,21 +23,21 @@ func zeroConfig(filename string) bool { return path.Base(filename) == "package.j
 
 // inferEntrypoint reads the workspace and the candidate apps' sources and
 // returns the manifest monokit infers, as the build's source: errors and
-// --call targets quote its lines under planner.InferredName.
+// --call targets quote its lines under solver.InferredName.
 func inferEntrypoint(ctx context.Context, c client.Client, bc *dockerui.Client) (*dockerui.Source, *workspace, error) {
 	loaded, err := loadWorkspace(ctx, c, bc)
 	if err != nil {
 		return nil, loaded, err
 	}
 	var sources fs.FS
-	if patterns := planner.InferSources(loaded.ws); len(patterns) > 0 {
-		if _, sources, err = readContext(ctx, c, bc, patterns, []string{planner.NodeModules}, "monokit-sources", "load sources to infer targets"); err != nil {
+	if patterns := solver.InferSources(loaded.ws); len(patterns) > 0 {
+		if _, sources, err = readContext(ctx, c, bc, patterns, []string{plan.NodeModules}, "monokit-sources", "load sources to infer targets"); err != nil {
 			return nil, loaded, err
 		}
 	}
-	data, _, err := planner.InferManifest(loaded.ws, sources)
+	data, _, err := solver.InferManifest(loaded.ws, sources)
 	if err != nil {
 		return nil, loaded, err
 	}
-	return &dockerui.Source{SourceMap: llb.NewSourceMap(nil, planner.InferredName, "yaml", data)}, loaded, nil
+	return &dockerui.Source{SourceMap: llb.NewSourceMap(nil, solver.InferredName, "yaml", data)}, loaded, nil
 }

@@ -4,9 +4,9 @@ import (
 	"github.com/moby/buildkit/frontend/subrequests/outline"
 	"github.com/moby/buildkit/solver/pb"
 
-	"github.com/monokit/monokit/diag"
-	"github.com/monokit/monokit/manifest"
-	"github.com/monokit/monokit/planner"
+	"github.com/monokit/monokit/internal/diag"
+	"github.com/monokit/monokit/solver"
+	"github.com/monokit/monokit/solver/manifest"
 )
 
 // targetOutline answers `docker buildx build --call outline`: the build
@@ -14,12 +14,12 @@ import (
 // give it (the --build-arg, else the default) and the comment written by it,
 // and the secrets it uses, each at its manifest line.
 func targetOutline(m *manifest.Manifest, name string, given map[string]string, data []byte) (*outline.Outline, error) {
-	t, err := planner.FindTarget(m, name)
+	t, err := solver.FindTarget(m, name)
 	if err != nil {
 		return nil, err
 	}
 	o := &outline.Outline{Name: t.Name, Description: "package " + t.Package.Value, Sources: [][]byte{data}}
-	for _, a := range planner.DeclaredArgs(m, t) {
+	for _, a := range solver.DeclaredArgs(m, t) {
 		v, ok := given[a.Name]
 		if !ok {
 			v = a.Default

@@ -6,7 +6,7 @@ import (
 
 	"github.com/moby/buildkit/frontend/subrequests/targets"
 
-	"github.com/monokit/monokit/manifest"
+	"github.com/monokit/monokit/solver/manifest"
 )
 
 type targetsList = targets.List

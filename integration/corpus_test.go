@@ -13,7 +13,7 @@ import (
 
 	"github.com/moby/buildkit/solver/errdefs"
 
-	"github.com/monokit/monokit/planner"
+	"github.com/monokit/monokit/solver"
 )
 
 // corpusDir holds small monorepos, each with a lockfile written by real pnpm,
@@ -32,7 +32,7 @@ func TestCorpus(t *testing.T) {
 	}
 	for _, mf := range manifests {
 		dir := filepath.Dir(mf)
-		m, ws, err := planner.Open(dir, "")
+		m, ws, err := solver.Open(dir, "")
 		if err != nil {
 			t.Fatalf("%s: %v", dir, err)
 		}
@@ -50,7 +50,7 @@ func TestCorpus(t *testing.T) {
 		for _, name := range slices.Sorted(maps.Keys(m.Targets)) {
 			t.Run(filepath.Base(dir)+"/"+name, func(t *testing.T) {
 				t.Parallel()
-				p, err := planner.SolveTarget(m, ws, name)
+				p, err := solver.SolveTarget(m, ws, name)
 				if err != nil {
 					t.Fatal(err)
 				}

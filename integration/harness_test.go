@@ -26,7 +26,7 @@ import (
 	"github.com/monokit/monokit/internal/testkit"
 )
 
-const nexusDir = "../examples/nexus"
+var nexusDir = testkit.Example()
 
 var (
 	bkClient    *client.Client

@@ -9,15 +9,21 @@ import (
 	"testing"
 	"time"
 
+	"github.com/monokit/monokit/solver/plan"
+
 	"github.com/monokit/monokit/frontend"
 	"github.com/monokit/monokit/internal/testkit"
-	"github.com/monokit/monokit/planner"
+	"github.com/monokit/monokit/solver"
 )
 
 // plan is the planner's plan for a Nexus target: what the image must match.
-func plan(t *testing.T, target string) *planner.Plan {
+func nexusPlan(t *testing.T, target string) *plan.Plan {
 	t.Helper()
-	p, err := testkit.PlanTarget(nexusDir, target)
+	m, ws, err := testkit.Open(nexusDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := solver.SolveTarget(m, ws, target)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +94,7 @@ func nexusImage(t *testing.T, tc imageCase, merge bool) {
 	if merge != (merges > 0) {
 		t.Errorf("%d merge vertices, with merge ops %v", merges, merge)
 	}
-	p := plan(t, tc.target)
+	p := nexusPlan(t, tc.target)
 	checkConfig(t, res.ociTar, p)
 	bundle := unpack(t, res.ociTar, "linux/amd64")
 	checkContents(t, bundle, tc)
@@ -110,7 +116,7 @@ func nexusImage(t *testing.T, tc imageCase, merge bool) {
 }
 
 // checkConfig compares the image config with the plan.
-func checkConfig(t *testing.T, tarPath string, p *planner.Plan) {
+func checkConfig(t *testing.T, tarPath string, p *plan.Plan) {
 	t.Helper()
 	cfg := imageConfig(t, tarPath, "linux/amd64")
 	c := cfg["config"].(map[string]any)

@@ -11,9 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"mvdan.cc/sh/v3/syntax"
+	"github.com/monokit/monokit/solver/plan"
 
-	"github.com/monokit/monokit/planner"
+	"mvdan.cc/sh/v3/syntax"
 )
 
 // The bad-input corpus: single-defect variants of the example, each run through
@@ -375,7 +375,7 @@ func runBounded(t *testing.T, args ...string) (string, error) {
 
 // checkSafe plans an accepted variant again as JSON and checks that no value
 // from the repository became code: no command runs "pwned", and every
-// command monokit writes parses (planner.verify checks that too).
+// command monokit writes parses (solver.verify checks that too).
 func checkSafe(t *testing.T, dir string, args []string) {
 	t.Helper()
 	target := "backend"
@@ -388,11 +388,11 @@ func checkSafe(t *testing.T, dir string, args []string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var plan planner.Plan
-	if err := json.Unmarshal([]byte(out), &plan); err != nil {
+	var pl plan.Plan
+	if err := json.Unmarshal([]byte(out), &pl); err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range plan.Stages {
+	for _, s := range pl.Stages {
 		cmds := s.Run
 		if s.OnBuildPlatform != nil {
 			cmds = append(cmds, s.OnBuildPlatform.Run...)

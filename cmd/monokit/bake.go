@@ -10,7 +10,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/monokit/monokit/manifest"
+	"github.com/monokit/monokit/solver/manifest"
 )
 
 // bakeCmd prints a bake file with a target for every target of the manifest,

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/monokit/monokit/manifest"
+	"github.com/monokit/monokit/solver/manifest"
 )
 
 func TestBakeFile(t *testing.T) {

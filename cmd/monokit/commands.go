@@ -10,16 +10,18 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/monokit/monokit/solver/plan"
+
 	"github.com/containerd/platforms"
 	"github.com/moby/buildkit/client/llb"
 	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 
 	"github.com/monokit/monokit/internal/ctxfs"
-	"github.com/monokit/monokit/manifest"
-	"github.com/monokit/monokit/plan2llb"
-	"github.com/monokit/monokit/planner"
-	"github.com/monokit/monokit/pnpm"
+	"github.com/monokit/monokit/llb/plan2llb"
+	"github.com/monokit/monokit/solver"
+	"github.com/monokit/monokit/solver/manifest"
+	"github.com/monokit/monokit/solver/pnpm"
 )
 
 // repoFlags are the flags every workspace command shares.
@@ -64,7 +66,7 @@ func (f *repoFlags) load(args []string) (*manifest.Manifest, *pnpm.Workspace, er
 	if err != nil {
 		return nil, nil, err
 	}
-	return planner.Open(dir, f.file)
+	return solver.Open(dir, f.file)
 }
 
 // dirArg is the command's DIR argument: "." when none is given.
@@ -95,13 +97,13 @@ func planCmd(args []string, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	var plans []*planner.Plan
+	var plans []*plan.Plan
 	if f.target == "" && len(m.Targets) > 1 {
-		plans, err = planner.Solve(m, ws, planner.Options{BuildArgs: f.args})
+		plans, err = solver.Solve(m, ws, solver.Options{BuildArgs: f.args})
 	} else {
-		var p *planner.Plan
-		p, err = planner.SolveTarget(m, ws, f.target, planner.Options{BuildArgs: f.args})
-		plans = []*planner.Plan{p}
+		var p *plan.Plan
+		p, err = solver.SolveTarget(m, ws, f.target, solver.Options{BuildArgs: f.args})
+		plans = []*plan.Plan{p}
 	}
 	if err != nil {
 		return err
@@ -168,7 +170,7 @@ func llbCmd(ctx context.Context, args []string, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	plan, err := planner.SolveTarget(m, ws, f.target, planner.Options{BuildArgs: f.args})
+	pl, err := solver.SolveTarget(m, ws, f.target, solver.Options{BuildArgs: f.args})
 	if err != nil {
 		return err
 	}
@@ -181,9 +183,9 @@ func llbCmd(ctx context.Context, args []string, w io.Writer) error {
 		}
 		target = platforms.Normalize(p)
 	}
-	res, err := plan2llb.Build(ctx, plan, plan2llb.Options{
+	res, err := plan2llb.Build(ctx, pl, plan2llb.Options{
 		// A fixed unique ID keeps the output stable between runs.
-		Context:  llb.Local("context", llb.SharedKeyHint("context"), llb.LocalUniqueID("monokit-llb"), llb.IncludePatterns(plan.ContextPaths), llb.ExcludePatterns(pnpm.MetadataExcludes)),
+		Context:  llb.Local("context", llb.SharedKeyHint("context"), llb.LocalUniqueID("monokit-llb"), llb.IncludePatterns(pl.ContextPaths), llb.ExcludePatterns(pnpm.MetadataExcludes)),
 		Metadata: llb.Local("context", llb.SharedKeyHint("monokit-metadata"), llb.LocalUniqueID("monokit-llb"), llb.IncludePatterns(pnpm.MetadataPatterns), llb.ExcludePatterns(pnpm.MetadataExcludes)),
 		Image: func(_ context.Context, ref string, p ocispecs.Platform) (llb.State, *dockerspec.DockerOCIImage, error) {
 			return llb.Image(ref, llb.Platform(p)), nil, nil
@@ -225,7 +227,7 @@ func (f *repoFlags) manifest() (m *manifest.Manifest, dir, file string, err erro
 	if f.fs.NArg() > 0 {
 		dir = f.fs.Arg(0)
 	}
-	file = planner.ManifestPath(dir, f.file)
-	m, err = planner.ReadManifest(file)
+	file = solver.ManifestPath(dir, f.file)
+	m, err = solver.ReadManifest(file)
 	return m, dir, file, err
 }

@@ -8,7 +8,7 @@ import (
 	"io/fs"
 	"os"
 
-	"github.com/monokit/monokit/planner"
+	"github.com/monokit/monokit/solver"
 )
 
 // initCmd writes the manifest monokit infers for DIR (the one a zero-config
@@ -26,7 +26,7 @@ func initCmd(args []string, stdout io.Writer) error {
 	}
 	dest := *out
 	if dest == "" {
-		dest = planner.ManifestPath(dir, "")
+		dest = solver.ManifestPath(dir, "")
 		if _, err := os.Lstat(dest); err == nil {
 			return fmt.Errorf("%s exists; monokit init writes a new one: remove it, or pass -o - to print the inferred manifest", dest)
 		} else if !errors.Is(err, fs.ErrNotExist) {
@@ -37,7 +37,7 @@ func initCmd(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	data, _, err := planner.InferManifest(ws, fsys)
+	data, _, err := solver.InferManifest(ws, fsys)
 	if err != nil {
 		return err
 	}

@@ -26,7 +26,7 @@ import (
 	_ "github.com/moby/buildkit/util/grpcutil/encoding/proto" // the vtproto-aware gRPC codec the gateway speaks
 
 	"github.com/monokit/monokit/frontend"
-	"github.com/monokit/monokit/manifest"
+	"github.com/monokit/monokit/solver/manifest"
 )
 
 // Version is set at link time (-ldflags "-X main.Version=...").

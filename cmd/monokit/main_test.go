@@ -12,9 +12,10 @@ import (
 
 	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/solver/pb"
+	"github.com/monokit/monokit/internal/testkit"
 )
 
-const nexus = "../../examples/nexus"
+var nexus = testkit.Example()
 
 func runCmd(t *testing.T, args ...string) (string, error) {
 	t.Helper()
@@ -175,11 +176,7 @@ func TestSchemaCommand(t *testing.T) {
 // TestInitCommand writes the inferred manifest of every corpus fixture whose
 // own was removed, and plans every target it names.
 func TestInitCommand(t *testing.T) {
-	fixtures, err := filepath.Glob("../../integration/testdata/corpus/*")
-	if err != nil || len(fixtures) == 0 {
-		t.Fatalf("no corpus: %v", err)
-	}
-	for _, fixture := range append(fixtures, nexus) {
+	for _, fixture := range append(testkit.Corpus(), nexus) {
 		dir := t.TempDir()
 		if err := os.CopyFS(dir, os.DirFS(fixture)); err != nil {
 			t.Fatal(err)

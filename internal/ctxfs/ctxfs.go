@@ -12,7 +12,7 @@ import (
 	"path"
 	"strings"
 
-	"github.com/monokit/monokit/diag"
+	"github.com/monokit/monokit/internal/diag"
 )
 
 // Open returns the tree rooted at dir. It reads nothing outside dir, whatever

@@ -4,18 +4,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-
-	"github.com/monokit/monokit/planner"
 )
-
-// PlanTarget plans target of the monorepo at dir, as `monokit plan` does.
-func PlanTarget(dir, target string) (*planner.Plan, error) {
-	m, ws, err := planner.Open(dir, "")
-	if err != nil {
-		return nil, err
-	}
-	return planner.SolveTarget(m, ws, target)
-}
 
 // skipped are what a copy leaves out: installs and build outputs a local
 // run of the example may have left, which no build reads.

@@ -1,0 +1,168 @@
+package solver
+
+import (
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/monokit/monokit/solver/plan"
+
+	"github.com/monokit/monokit/internal/diag"
+	"github.com/monokit/monokit/solver/manifest"
+	"github.com/monokit/monokit/solver/pnpm"
+)
+
+// builds adds one stage per workspace package of the closure (but the target)
+// that has a build. A build's level is one more than the highest level among the
+// builds it needs, so packages without a build do not separate levels.
+func (b *builder) builds(levels [][]*pnpm.Package) error {
+	b.built = map[*pnpm.Package]string{}
+	level := map[string]int{}
+	var stages []plan.Stage
+	for _, lvl := range levels {
+		for _, p := range lvl {
+			if p == b.pkg {
+				continue
+			}
+			cmd, pos := b.buildCommand(p, manifest.String{})
+			if cmd == "" {
+				continue
+			}
+			s := b.packageStage(p, plan.KindBuild, []string{cmd})
+			s.Pos = pos
+			for _, need := range s.Needs[1:] { // after deps
+				s.Level = max(s.Level, level[need]+1)
+			}
+			level[s.ID] = s.Level
+			b.built[p] = s.ID
+			stages = append(stages, s)
+		}
+	}
+	slices.SortStableFunc(stages, func(x, y plan.Stage) int {
+		if x.Level != y.Level {
+			return x.Level - y.Level
+		}
+		return strings.Compare(x.Dir, y.Dir)
+	})
+	for _, s := range stages {
+		for len(b.plan.Levels) <= s.Level {
+			b.plan.Levels = append(b.plan.Levels, nil)
+		}
+		b.plan.Levels[s.Level] = append(b.plan.Levels[s.Level], s.ID)
+		b.add(s)
+	}
+	return nil
+}
+
+// buildCommand is the package's build: the manifest's override, else its build
+// script.
+func (b *builder) buildCommand(p *pnpm.Package, targetBuild manifest.String) (string, diag.Pos) {
+	if targetBuild.Value != "" {
+		return targetBuild.Value, targetBuild.Pos
+	}
+	if o := override(b.m, p); o != nil && o.Build.Value != "" {
+		return o.Build.Value, o.Build.Pos
+	}
+	if _, ok := p.JSON.Scripts["build"]; ok {
+		return "pnpm run build", p.JSON.Pos("scripts/build")
+	}
+	return "", diag.Pos{}
+}
+
+// outputs are what p's build writes, from the repository root: the
+// manifest's outputs for it, else .next for a Next.js app, else what its
+// package.json points at. Computed once per package: every dependent's stage
+// excludes them.
+func (b *builder) outputs(p *pnpm.Package) []string {
+	if outs, ok := b.outputsOf[p]; ok {
+		return outs
+	}
+	var outs []string
+	if o := override(b.m, p); o != nil && len(o.Outputs) > 0 {
+		for _, s := range o.Outputs {
+			outs = append(outs, s.Value)
+		}
+	} else if p == b.pkg && b.plan.Preset == manifest.PresetNext {
+		outs = []string{".next"}
+	} else {
+		outs = p.JSON.DefaultOutputs()
+	}
+	var full []string
+	for _, o := range outs {
+		full = append(full, path.Join(p.Dir, o))
+	}
+	if b.outputsOf == nil {
+		b.outputsOf = map[*pnpm.Package][]string{}
+	}
+	full = slices.Clip(full) // a caller's append copies
+	b.outputsOf[p] = full
+	return full
+}
+
+// packageStage is a build of p: deps, then p's sources and the root inputs, then
+// the sources of its workspace closure and the outputs of the builds among them.
+func (b *builder) packageStage(p *pnpm.Package, kind plan.Kind, run []string) plan.Stage {
+	outs := b.outputs(p)
+	inputs := []string{p.Dir}
+	excludes := []string{path.Join(p.Dir, "node_modules")}
+	excludes = append(excludes, outs...)
+	for _, in := range manifest.DefaultInputs {
+		inputs = append(inputs, in)
+	}
+	for _, in := range b.m.Inputs {
+		inputs = append(inputs, in.Value)
+	}
+	if o := override(b.m, p); o != nil {
+		for _, in := range o.Inputs {
+			inputs = append(inputs, in.Value)
+		}
+	}
+	// The whole closure's sources, and the outputs of those with a build:
+	// many workspace packages export TypeScript source (main or types →
+	// src/index.ts), which their dependents compile. Outputs come from the
+	// builds, never from the context.
+	closure := b.ws.Closure(p)
+	needs, _ := b.contributions(p, closure)
+	for _, d := range closure {
+		if d == p || d == b.ws.Root {
+			continue
+		}
+		inputs = append(inputs, d.Dir)
+		if b.built[d] != "" {
+			excludes = append(excludes, b.outputs(d)...)
+		}
+	}
+	id := string(kind) + ":" + p.ID()
+	return plan.Stage{
+		Env:      slices.Clone(b.plan.BuildEnv),
+		ID:       id,
+		Kind:     kind,
+		Package:  p.ID(),
+		Dir:      p.Dir,
+		Needs:    append([]string{"deps"}, needs...),
+		Inputs:   dedupe(inputs),
+		Excludes: append(excludes, plan.NodeModules),
+		Run:      run,
+		Workdir:  path.Join(plan.BuildRoot, p.Dir),
+		Outputs:  outs,
+		Platform: plan.OnBuild,
+		Secrets:  len(b.plan.Secrets) > 0,
+	}
+}
+
+// contributions are what the workspace packages in pkgs (but self) give a stage
+// that needs them: the builds whose outputs it merges, and the source
+// directories of packages that have no build.
+func (b *builder) contributions(self *pnpm.Package, pkgs []*pnpm.Package) (needs, sources []string) {
+	for _, d := range pkgs {
+		if d == self {
+			continue
+		}
+		if id := b.built[d]; id != "" {
+			needs = append(needs, id)
+		} else {
+			sources = append(sources, d.Dir)
+		}
+	}
+	return needs, sources
+}

@@ -1,0 +1,70 @@
+package solver
+
+import (
+	"fmt"
+	"path"
+
+	"github.com/monokit/monokit/solver/plan"
+
+	"github.com/monokit/monokit/solver/pnpm"
+)
+
+// deps installs from metadata files only, so no source edit re-runs it.
+func (b *builder) deps(closure []*pnpm.Package) {
+	inputs := []string{pnpm.LockFile, pnpm.RootManifest}
+	for _, f := range []string{pnpm.WorkspaceFile, ".npmrc", ".pnpmfile.cjs", ".pnpmfile.mjs"} {
+		if b.ws.Present[f] {
+			inputs = append(inputs, f)
+		}
+	}
+	inputs = append(inputs, b.ws.PatchFiles()...)
+	var bins []string
+	for _, p := range closure {
+		if p.Dir != "." {
+			inputs = append(inputs, path.Join(p.Dir, pnpm.RootManifest))
+		}
+		// pnpm links a workspace package's bins at install only when their
+		// files are there: a build tool that is a workspace package (a
+		// devDependency with a bin) needs them. Bins that a build writes do
+		// not exist yet, for monokit as for pnpm.
+		for _, f := range p.JSON.BinFiles() {
+			if rel := pnpm.CleanJoin(p.Dir, f); rel != "" && rel != "." {
+				bins = append(bins, rel)
+			}
+		}
+	}
+	filter := fmt.Sprintf("--filter=%s...", shellQuote(b.pkg.Selector()))
+	install := fmt.Sprintf("pnpm install --frozen-lockfile --prefer-offline --store-dir=%s %s --filter=.", plan.StoreDir, filter)
+	b.add(plan.Stage{
+		ID:            "deps",
+		Kind:          plan.KindDeps,
+		Needs:         []string{"toolchain"},
+		Inputs:        inputs,
+		Excludes:      []string{plan.NodeModules},
+		ContextInputs: dedupe(bins),
+		Run:           reportLockfileRefusal(install),
+		Workdir:       plan.BuildRoot,
+		Title:         "RUN " + install,
+		Platform:      plan.OnBuild,
+		Caches:        lockedCaches(plan.StoreDir, plan.CacheDir),
+		Secrets:       len(b.plan.Secrets) > 0,
+	})
+}
+
+// LockfileRefusedExit is the install's exit status when pnpm refused the
+// lockfile as out of date (ERR_PNPM_OUTDATED_LOCKFILE or
+// ERR_PNPM_LOCKFILE_CONFIG_MISMATCH). pnpm exits 1 for every error; the frontend
+// needs this one told apart to point at the line to change.
+const LockfileRefusedExit = 78
+
+// reportLockfileRefusal runs install with its output shown as it comes and
+// exits LockfileRefusedExit when pnpm refused the lockfile. Its files go once
+// the install succeeds.
+func reportLockfileRefusal(install string) []string {
+	const status, log = "/tmp/monokit-install.status", "/tmp/monokit-install.log"
+	return []string{
+		fmt.Sprintf("{ %s 2>&1 || echo $? >%s; } | tee %s", install, status, log),
+		fmt.Sprintf("if [ -s %s ]; then ! grep -qE 'ERR_PNPM_(OUTDATED_LOCKFILE|LOCKFILE_CONFIG_MISMATCH)' %s || exit %d; exit \"$(cat %s)\"; fi", status, log, LockfileRefusedExit, status),
+		fmt.Sprintf("rm -f %s %s", status, log),
+	}
+}

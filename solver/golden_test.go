@@ -1,0 +1,66 @@
+package solver
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/monokit/monokit/internal/testkit"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden plans in testdata/plans")
+
+// TestGoldenPlans compares `monokit plan --json` of every target of the
+// example and of every corpus fixture with its golden file, so an intended
+// change to a plan shows as a diff (go test ./solver -run TestGoldenPlans
+// -update rewrites them).
+func TestGoldenPlans(t *testing.T) {
+	dirs := append([]string{testkit.Example()}, testkit.Corpus()...)
+	seen := map[string]bool{}
+	for _, dir := range dirs {
+		m, ws, err := testkit.Open(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		plans, err := Solve(m, ws)
+		if err != nil {
+			t.Fatalf("%s: %v", dir, err)
+		}
+		for _, p := range plans {
+			name := filepath.Base(dir) + "-" + p.Target + ".json"
+			seen[name] = true
+			var line, got bytes.Buffer
+			if err := p.WriteJSON(&line); err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Indent(&got, line.Bytes(), "", "  "); err != nil { // for reviewable diffs
+				t.Fatal(err)
+			}
+			golden := filepath.Join("testdata", "plans", name)
+			if *update {
+				if err := os.WriteFile(golden, got.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				continue
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Errorf("%s: %v (run go test ./solver -run TestGoldenPlans -update)", name, err)
+				continue
+			}
+			if !bytes.Equal(got.Bytes(), want) {
+				t.Errorf("the plan of %s %s differs from %s; if the change is intended, rewrite it with -update and review the diff", dir, p.Target, golden)
+			}
+		}
+	}
+	// No golden file outlives its target.
+	files, _ := filepath.Glob(filepath.Join("testdata", "plans", "*.json"))
+	for _, f := range files {
+		if !seen[filepath.Base(f)] {
+			t.Errorf("%s has no target any more", f)
+		}
+	}
+}

@@ -1,0 +1,159 @@
+package solver
+
+import (
+	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/monokit/monokit/solver/plan"
+
+	"github.com/monokit/monokit/internal/ctxfs"
+	"github.com/monokit/monokit/solver/manifest"
+	"github.com/monokit/monokit/solver/pnpm"
+)
+
+// sourceExts are the files the health route rule reads.
+var sourceExts = []string{".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx"}
+
+// maxHealthSources bounds the files the rule reads per target; past it, the
+// rule says nothing rather than read a whole monorepo.
+const maxHealthSources = 20000
+
+// HealthSources are the build-context patterns the health route rule reads
+// for the named targets: the sources of each closure that has a health path
+// (a route may live in a workspace package).
+func HealthSources(m *manifest.Manifest, ws *pnpm.Workspace, names []string) []string {
+	var pkgs []*pnpm.Package
+	for _, name := range names {
+		if t := m.Targets[name]; t != nil && t.Healthcheck != nil {
+			if pkg := ws.Find(t.Package.Value); pkg != nil {
+				pkgs = append(pkgs, pkg)
+			}
+		}
+	}
+	return closureSources(ws, pkgs)
+}
+
+// closureSources are the patterns of the JavaScript and TypeScript sources of
+// the packages' closures.
+func closureSources(ws *pnpm.Workspace, pkgs []*pnpm.Package) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, p := range pkgs {
+		for _, c := range ws.Closure(p) {
+			for _, ext := range sourceExts {
+				if pat := path.Join(c.Dir, "**", "*"+ext); !seen[pat] {
+					seen[pat] = true
+					out = append(out, pat)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// mentions matches a route's name in source text as a string or a path
+// element: 'health', "/health", `/health/live`.
+func mentions(name string) *regexp.Regexp {
+	return regexp.MustCompile("[\"'`/]" + regexp.QuoteMeta(name) + "([\"'`/?#]|$)")
+}
+
+// healthRouteMissing looks for what could serve path in the sources of the
+// closure's packages: a Next.js route file (app/…/route.ts, pages/….ts), else
+// every segment of the path as a literal in some source ('/health',
+// @Controller('health') with @Get('live')). It returns the first segment it
+// found nowhere, and false when it read too many files to say.
+func healthRouteMissing(fsys fs.FS, closure []*pnpm.Package, route string, next bool) (missing string, known bool) {
+	segs := strings.FieldsFunc(route, func(r rune) bool { return r == '/' })
+	if len(segs) == 0 {
+		return "", true // "/" is served by whatever listens
+	}
+	files := sourceFiles(fsys, closure)
+	if len(files) > maxHealthSources {
+		return "", false
+	}
+	if next {
+		for _, f := range files {
+			if nextRouteServes(f, segs) {
+				return "", true
+			}
+		}
+	}
+	found := make([]bool, len(segs))
+	pats := make([]*regexp.Regexp, len(segs))
+	for i, s := range segs {
+		pats[i] = mentions(s)
+	}
+	for _, f := range files {
+		data, err := ctxfs.ReadFile(fsys, f)
+		if err != nil {
+			continue
+		}
+		for i, re := range pats {
+			found[i] = found[i] || re.Match(data)
+		}
+		if !slices.Contains(found, false) {
+			return "", true
+		}
+	}
+	return segs[slices.Index(found, false)], true
+}
+
+// nextRouteServes reports whether a file is a Next.js route for the path's
+// segments: app/<segments>/route.<ext> or pages/<segments>(/index).<ext>, under
+// an optional src/, route groups and parallel slots skipped, [param] matching
+// any one segment and [...rest] the rest.
+func nextRouteServes(file string, segs []string) bool {
+	parts := strings.Split(file, "/")
+	i := slices.IndexFunc(parts, func(s string) bool { return s == "app" || s == "pages" })
+	if i < 0 {
+		return false
+	}
+	dir, name := parts[i+1:len(parts)-1], strings.TrimSuffix(parts[len(parts)-1], path.Ext(file))
+	switch {
+	case parts[i] == "app" && name == "route":
+	case parts[i] == "pages" && name == "index":
+	case parts[i] == "pages":
+		dir = append(slices.Clone(dir), name)
+	default:
+		return false
+	}
+	var route []string
+	for _, d := range dir {
+		if !strings.HasPrefix(d, "(") && !strings.HasPrefix(d, "@") {
+			route = append(route, d)
+		}
+	}
+	for j, r := range route {
+		switch {
+		case strings.HasPrefix(r, "[[...") || strings.HasPrefix(r, "[..."):
+			return true
+		case j >= len(segs):
+			return false
+		case strings.HasPrefix(r, "["):
+		case r != segs[j]:
+			return false
+		}
+	}
+	return len(route) == len(segs)
+}
+
+// healthRouteFinding is the HealthRouteNotFound finding for the target, if any.
+func healthRouteFinding(t *manifest.Target, pl *plan.Plan, ws *pnpm.Workspace, sources fs.FS) (Finding, bool) {
+	if sources == nil || t.Healthcheck == nil {
+		return Finding{}, false
+	}
+	pkg := ws.Find(t.Package.Value)
+	missing, known := healthRouteMissing(sources, ws.Closure(pkg), t.Healthcheck.Path.Value, pl.Preset == manifest.PresetNext)
+	if !known || missing == "" {
+		return Finding{}, false
+	}
+	route := ""
+	if pl.Preset == manifest.PresetNext {
+		route = ", and no app/ or pages/ route file matches it"
+	}
+	return Finding{RuleHealthRoute, t.Healthcheck.Path.Pos, fmt.Sprintf("healthcheck %s: no source of %s or its workspace dependencies mentions %q%s; the HEALTHCHECK fails if nothing serves it", t.Healthcheck.Path.Value, pkg.ID(), missing, route)}, true
+}

@@ -1,0 +1,115 @@
+package helpers
+
+// SelectInput is what select-platform.js reads: the target's libc, the pnpm
+// store, the production packages ("name@version"), those among them with
+// platform-specific optional dependencies, and those dependencies.
+type SelectInput struct {
+	Libc     string   `json:"libc"`
+	StoreDir string   `json:"storeDir"`
+	Prod     []string `json:"prod"`
+	Parents  []string `json:"parents"`
+	// Platform are the parents' platform-specific packages for every
+	// platform, pinned as the lockfile records them: the script fetches the
+	// target's exactly, checking their integrity.
+	Platform []PinnedPackage `json:"platform"`
+}
+
+// PinnedPackage is a package as the lockfile pins it, and the packages
+// (name@version) that depend on it: pnpm.PinnedPackage, as the script reads it.
+type PinnedPackage struct {
+	Key        string   `json:"key"`
+	Name       string   `json:"name"`
+	Version    string   `json:"version"`
+	OS         []string `json:"os,omitempty"`
+	CPU        []string `json:"cpu,omitempty"`
+	Libc       []string `json:"libc,omitempty"`
+	Integrity  string   `json:"integrity"`
+	Tarball    string   `json:"tarball,omitempty"`
+	Dependents []string `json:"dependents"`
+}
+
+// GeneratedInput is what generated.js place reads: where the files generate:
+// wrote are (mirroring the repository root), the deployed tree, the workspace
+// packages the tree holds, and the app's directory (its files reach the image
+// through its build, not the tree).
+type GeneratedInput struct {
+	Generated string `json:"generated"`
+	Tree      string `json:"tree"`
+	// Out is where the files go, at their paths in Tree.
+	Out      string             `json:"out"`
+	Packages []WorkspacePackage `json:"packages"`
+	App      string             `json:"app"`
+}
+
+// WorkspacePackage is a workspace package: its name and directory relative
+// to the repository root.
+type WorkspacePackage struct {
+	Name string `json:"name"`
+	Dir  string `json:"dir"`
+	// Manifest says the package's build rewrites its package.json (an
+	// output), so the production tree takes the built one.
+	Manifest bool `json:"manifest,omitempty"`
+}
+
+// WorkspaceInput is what workspace.js reads: the deployed tree, the
+// repository root in the build, where npm-packlist is, and the workspace
+// packages of the production closure (the app's own files come from its
+// build).
+type WorkspaceInput struct {
+	Tree string `json:"tree"`
+	// Out is where the files go, at their paths in Tree.
+	Out      string             `json:"out"`
+	Root     string             `json:"root"`
+	Packlist string             `json:"packlist"`
+	Packages []WorkspacePackage `json:"packages"`
+}
+
+// NativeInput is what native-build.js reads: the packages whose install
+// scripts run ("name@version"; none: every package with one) and those among
+// the tree's packages whose failure is a warning. Then, for every addon
+// (.node file) in the tree, the shared libraries it links that the image
+// mounted at Runtime lacks are copied from the build image into Libs, at the
+// path the runtime's loader searches.
+type NativeInput struct {
+	Packages []string `json:"packages"`
+	Optional []string `json:"optional"`
+	Libs     string   `json:"libs"`
+	Runtime  string   `json:"runtime"`
+	// Built is the install's virtual store (node_modules/.pnpm), where pnpm
+	// already ran these scripts on the build platform. It exists only when
+	// the stage starts from the install (Stage.OnBuildPlatform): each package
+	// is then copied from there, as built, instead of built again.
+	Built string `json:"built,omitempty"`
+	// Ran says pnpm deploy already ran the scripts in the tree (pnpm before
+	// 10.14): only the libraries are added.
+	Ran bool `json:"ran,omitempty"`
+}
+
+// The helper scripts, where stages find them, and their inputs.
+const (
+	// NativeScript runs install scripts in the production tree (plan2llb writes it);
+	// NativeData is its input, a NativeInput.
+	NativeScript = "/usr/local/lib/monokit/native-build.js"
+	NativeData   = "/usr/local/lib/monokit/native.json"
+	// GeneratedScript collects what generate: commands wrote and lays it onto
+	// the production tree; GeneratedData is the latter's input, a
+	// GeneratedInput.
+	GeneratedScript = "/usr/local/lib/monokit/generated.js"
+	GeneratedData   = "/usr/local/lib/monokit/generated.json"
+	// SelectScript fits a traced production tree to the target platform.
+	SelectScript = "/usr/local/lib/monokit/select-platform.js"
+	// StoreScript is what SelectScript and GeneratedScript share about pnpm's
+	// virtual store; a stage that runs either has it beside them.
+	StoreScript = "/usr/local/lib/monokit/pnpm-store.js"
+	SelectData  = "/usr/local/lib/monokit/select.json"
+	// WorkspaceScript lays the workspace packages' files onto the production
+	// tree, as pnpm deploy would have copied them; WorkspaceData is its input,
+	// a WorkspaceInput.
+	WorkspaceScript = "/usr/local/lib/monokit/workspace.js"
+	WorkspaceData   = "/usr/local/lib/monokit/workspace.json"
+	// Packlist is npm-packlist, which pnpm 8 to 10 use to choose a
+	// package's files when they deploy it; the toolchain installs
+	// PacklistVersion globally for WorkspaceScript.
+	Packlist        = "/usr/local/lib/node_modules/npm-packlist"
+	PacklistVersion = "5.1.3"
+)

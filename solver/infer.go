@@ -1,0 +1,356 @@
+package solver
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"maps"
+	"path"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/monokit/monokit/internal/ctxfs"
+	"github.com/monokit/monokit/internal/diag"
+	"github.com/monokit/monokit/solver/manifest"
+	"github.com/monokit/monokit/solver/pnpm"
+)
+
+// InferredName is the name errors and --call targets give a manifest monokit
+// inferred: no file of that name exists.
+const InferredName = "monokit.yaml (inferred)"
+
+// healthCandidates are the health paths inference looks for, the most
+// specific first: a path that needs two names found together wins over one
+// that needs only the first.
+var healthCandidates = []string{"/health/live", "/api/health", "/healthz", "/health"}
+
+// InferredTarget is a target monokit infers from a workspace, with the reason
+// for each value.
+type InferredTarget struct {
+	Name     string
+	Package  *pnpm.Package
+	Why      string
+	Preset   string
+	Port     int
+	PortWhy  string
+	Health   string
+	HealthOK string // why the health path is believed served
+}
+
+// InferSources are the context patterns inference reads: the sources of
+// every package that could be an app, and of the workspace packages each
+// depends on (a port or a health route may live there).
+func InferSources(ws *pnpm.Workspace) []string { return closureSources(ws, appCandidates(ws)) }
+
+// appCandidates are the workspace packages nothing else in the workspace
+// depends on (the root aside, unless it is the only one).
+func appCandidates(ws *pnpm.Workspace) []*pnpm.Package {
+	used := map[*pnpm.Package]bool{}
+	for _, p := range ws.All() {
+		for _, e := range p.Deps {
+			used[e.To] = true
+		}
+	}
+	var out []*pnpm.Package
+	for _, p := range ws.Packages {
+		if !used[p] && p.Dir != "." {
+			out = append(out, p)
+		}
+	}
+	if len(ws.Packages) == 0 {
+		out = append(out, ws.Root)
+	}
+	return out
+}
+
+// Infer finds a workspace's targets: each package nothing in the workspace
+// depends on that is a Next.js app, or has a start script, a bin or a main.
+// sources holds the files InferSources names; ports and health paths come
+// from them.
+func Infer(ws *pnpm.Workspace, sources fs.FS) []InferredTarget {
+	var out []InferredTarget
+	taken := map[string]bool{}
+	for _, p := range appCandidates(ws) {
+		j := p.JSON
+		t := InferredTarget{Package: p, Preset: manifest.PresetNode}
+		start := ""
+		for _, s := range startScripts {
+			if j.Scripts[s] != "" {
+				start = s
+				break
+			}
+		}
+		switch {
+		case j.HasDep("next"):
+			t.Preset, t.Why = manifest.PresetNext, "it is a Next.js app (it depends on next)"
+		case start != "":
+			t.Why = fmt.Sprintf("it has scripts[%q]", start)
+		case len(j.BinFiles()) > 0:
+			t.Why = "it has a bin"
+		case j.Main != "":
+			t.Why = fmt.Sprintf("it has main (%s)", j.Main)
+		default:
+			continue
+		}
+		t.Why = fmt.Sprintf("%s: nothing in the workspace depends on it, and %s", displayDir(p), t.Why)
+		t.Name = targetName(p, taken)
+		files := sourceFiles(sources, ws.Closure(p))
+		// The app's own files first: a port there wins over a
+		// workspace dependency's.
+		var own, deps []string
+		for _, f := range files {
+			if p.Dir == "." || strings.HasPrefix(f, p.Dir+"/") {
+				own = append(own, f)
+			} else {
+				deps = append(deps, f)
+			}
+		}
+		read := sourceReader(sources)
+		t.Port, t.PortWhy = inferPort(read, own, j.Scripts[start], t.Preset)
+		if t.Port == 0 {
+			t.Port, t.PortWhy = inferPort(read, deps, "", t.Preset)
+		}
+		t.Health, t.HealthOK = inferHealth(read, files, t.Preset)
+		out = append(out, t)
+	}
+	return out
+}
+
+func displayDir(p *pnpm.Package) string {
+	if p.Dir == "." {
+		return "the root package"
+	}
+	return p.Dir
+}
+
+// notTargetName matches what a target name cannot hold.
+var notTargetName = regexp.MustCompile(`[^a-z0-9_.-]+`)
+
+// targetName is the package directory's last element, or the unscoped name
+// when that is taken, as a target name: lowercase letters, digits, '-', '_'
+// and '.'.
+func targetName(p *pnpm.Package, taken map[string]bool) string {
+	clean := func(s string) string {
+		// A target name starts with a letter or a digit (manifest's grammar).
+		return strings.TrimRight(strings.TrimLeft(notTargetName.ReplaceAllString(strings.ToLower(s), "-"), "-._"), "-.")
+	}
+	var tries []string
+	if p.Dir != "." {
+		tries = append(tries, clean(path.Base(p.Dir)))
+	}
+	if p.Name != "" {
+		tries = append(tries, clean(p.Name[strings.LastIndex(p.Name, "/")+1:]), clean(p.Name))
+	}
+	tries = append(tries, clean(strings.ReplaceAll(p.Dir, "/", "-")), "app")
+	for _, n := range tries {
+		if n != "" && !taken[n] {
+			taken[n] = true
+			return n
+		}
+	}
+	for i := 2; ; i++ {
+		if n := fmt.Sprintf("app-%d", i); !taken[n] {
+			taken[n] = true
+			return n
+		}
+	}
+}
+
+// sourceFiles lists the packages' JavaScript and TypeScript files in sources,
+// sorted, at most maxHealthSources.
+func sourceFiles(sources fs.FS, pkgs []*pnpm.Package) []string {
+	if sources == nil {
+		return nil
+	}
+	var files []string
+	for _, p := range pkgs {
+		fs.WalkDir(sources, p.Dir, func(name string, d fs.DirEntry, err error) error {
+			switch {
+			case err != nil || len(files) > maxHealthSources:
+				return fs.SkipDir
+			case d.IsDir() && (d.Name() == "node_modules" || name != p.Dir && strings.HasPrefix(d.Name(), ".")):
+				return fs.SkipDir
+			case !d.IsDir() && slices.Contains(sourceExts, path.Ext(name)):
+				files = append(files, name)
+			}
+			return nil
+		})
+	}
+	slices.Sort(files)
+	return files
+}
+
+// sourceReader reads each source once however often the patterns ask for
+// it; a file that cannot be read reads as empty.
+func sourceReader(sources fs.FS) func(string) []byte {
+	seen := map[string][]byte{}
+	return func(name string) []byte {
+		data, ok := seen[name]
+		if !ok {
+			data, _ = ctxfs.ReadFile(sources, name)
+			seen[name] = data
+		}
+		return data
+	}
+}
+
+// The port patterns, strongest first: PORT's default, a number passed to
+// listen, a port property.
+var portPatterns = []struct {
+	re  *regexp.Regexp
+	why string
+}{
+	{regexp.MustCompile(`process\.env\.PORT\s*(?:\|\||\?\?)\s*["'` + "`" + `]?(\d{2,5})\b`), "the default of process.env.PORT"},
+	{regexp.MustCompile(`\.listen\(\s*(\d{2,5})\b`), "the port passed to listen"},
+	{regexp.MustCompile(`\bport\s*:\s*(\d{2,5})\b`), "a port property"},
+	{regexp.MustCompile(`(?i)\b(?:const|let|var)\s+port\b[^=\n]*=\s*(\d{2,5})\b`), "a port variable"},
+}
+
+var nextPortFlag = regexp.MustCompile(`\bnext\s+start\b.*?(?:-p|--port)[\s=]+(\d{2,5})\b`)
+
+// inferPort reads the port the app listens on from its own sources (a Next.js
+// app: its start script's -p, else Next.js's default).
+func inferPort(read func(string) []byte, files []string, startScript, preset string) (int, string) {
+	if preset == manifest.PresetNext {
+		if m := nextPortFlag.FindStringSubmatch(startScript); m != nil {
+			if n, err := strconv.Atoi(m[1]); err == nil && n > 0 && n < 65536 {
+				return n, fmt.Sprintf("the start script runs %q", strings.TrimSpace(m[0]))
+			}
+		}
+		return 3000, "Next.js's default port"
+	}
+	for _, p := range portPatterns {
+		for _, f := range files {
+			data := read(f)
+			if loc := p.re.FindSubmatchIndex(data); loc != nil {
+				n, err := strconv.Atoi(string(data[loc[2]:loc[3]]))
+				if err != nil || n <= 0 || n > 65535 {
+					continue
+				}
+				line := 1 + bytes.Count(data[:loc[0]], []byte("\n"))
+				return n, fmt.Sprintf("%s, %s:%d", p.why, f, line)
+			}
+		}
+	}
+	return 0, ""
+}
+
+// inferHealth picks the first health candidate the sources serve: for
+// Next.js, a route file; otherwise the whole path as a string, or each of its
+// names, as a string or a path element, in one file (NestJS's
+// @Controller('health') with @Get('live')).
+func inferHealth(read func(string) []byte, files []string, preset string) (string, string) {
+	for _, c := range healthCandidates {
+		segs := strings.Split(strings.TrimPrefix(c, "/"), "/")
+		if preset == manifest.PresetNext {
+			for _, f := range files {
+				if nextRouteServes(f, segs) {
+					return c, "the route file " + f
+				}
+			}
+			continue
+		}
+		whole := regexp.MustCompile("[\"'`]" + regexp.QuoteMeta(c) + "[\"'`?]")
+		var names []*regexp.Regexp
+		for _, s := range segs {
+			names = append(names, mentions(s))
+		}
+		for _, f := range files {
+			data := read(f)
+			if whole.Match(data) {
+				return c, fmt.Sprintf("%s names %q", f, c)
+			}
+			if !slices.ContainsFunc(names, func(re *regexp.Regexp) bool { return !re.Match(data) }) {
+				return c, fmt.Sprintf("%s names %s", f, strings.Join(quoteAll(segs), " and "))
+			}
+		}
+	}
+	return "", ""
+}
+
+func quoteAll(s []string) []string {
+	out := make([]string, len(s))
+	for i, x := range s {
+		out[i] = strconv.Quote(x)
+	}
+	return out
+}
+
+// InferredYAML is the manifest for the inferred targets, with a comment on
+// every value saying why; skipped lists targets left out, with the reason.
+func InferredYAML(targets []InferredTarget, skipped map[string]string) []byte {
+	var b strings.Builder
+	b.WriteString("# syntax=docker.io/monokit/monokit:1\n")
+	b.WriteString("# Inferred from the workspace by monokit: each value says why it was chosen.\n")
+	b.WriteString("# What this file sets is used as is; edit it freely.\n")
+	b.WriteString("version: 1\n")
+	if len(targets) == 0 {
+		b.WriteString("targets: {}\n")
+	} else {
+		b.WriteString("targets:\n")
+	}
+	for _, t := range targets {
+		fmt.Fprintf(&b, "  # %s\n", t.Why)
+		fmt.Fprintf(&b, "  %s:\n", t.Name)
+		fmt.Fprintf(&b, "    package: %s\n", strconv.Quote(t.Package.Selector()))
+		if t.Preset == manifest.PresetNext {
+			b.WriteString("    preset: next\n")
+		}
+		if t.Port > 0 {
+			fmt.Fprintf(&b, "    # %s\n    port: %d\n", t.PortWhy, t.Port)
+		}
+		if t.Health != "" && t.Port > 0 {
+			fmt.Fprintf(&b, "    # %s\n    healthcheck: %s\n", t.HealthOK, t.Health)
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(skipped)) {
+		fmt.Fprintf(&b, "# not a target: %s: %s\n", name, oneLine(skipped[name]))
+	}
+	return []byte(b.String())
+}
+
+// oneLine keeps a comment on one line, clipped on a rune boundary (the
+// manifest refuses invalid UTF-8).
+func oneLine(s string) string { return diag.Clip(strings.Join(strings.Fields(s), " ")) }
+
+// InferManifest infers the targets, keeps those that plan, and returns the
+// manifest's YAML and the manifest parsed from it.
+func InferManifest(ws *pnpm.Workspace, sources fs.FS) ([]byte, *manifest.Manifest, error) {
+	targets := Infer(ws, sources)
+	skipped := map[string]string{}
+	for {
+		data := InferredYAML(targets, skipped)
+		m, err := manifest.Parse(InferredName, data)
+		if err != nil {
+			return data, nil, fmt.Errorf("monokit bug: the inferred manifest does not parse: %w", err)
+		}
+		var keep []InferredTarget
+		for _, t := range targets {
+			if _, err := SolveTarget(m, ws, t.Name); err != nil {
+				skipped[t.Package.Dir] = err.Error()
+				continue
+			}
+			keep = append(keep, t)
+		}
+		if len(keep) == len(targets) {
+			if len(keep) == 0 {
+				return data, m, fmt.Errorf("no target could be inferred from the workspace: no package that nothing depends on is a Next.js app or has a start script, a bin or a main%s; write a monokit.yaml (monokit schema documents it)", skippedSummary(skipped))
+			}
+			return data, m, nil
+		}
+		targets = keep
+	}
+}
+
+func skippedSummary(skipped map[string]string) string {
+	if len(skipped) == 0 {
+		return ""
+	}
+	var parts []string
+	for _, k := range slices.Sorted(maps.Keys(skipped)) {
+		parts = append(parts, k+": "+oneLine(skipped[k]))
+	}
+	return " that plans (" + strings.Join(parts, "; ") + ")"
+}

@@ -1,0 +1,73 @@
+package solver
+
+import (
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/monokit/monokit/solver/plan"
+
+	"github.com/Masterminds/semver/v3"
+	"github.com/monokit/monokit/internal/diag"
+	"github.com/monokit/monokit/solver/pnpm"
+)
+
+// nextStandaloneDefault is the first Next.js release whose default output is
+// "standalone" when NEXT_PRIVATE_STANDALONE is set (server/config-shared.js;
+// read the same way through 16). A config that leaves output unset, or sets it
+// to undefined (output: process.env.X ? "standalone" : undefined), gets it.
+var nextStandaloneDefault = semver.MustParse("12.3.0")
+
+// nextApp makes a Next.js app's build write standalone output, whether or not
+// its next.config asks for it, and fails the build clearly when the config
+// chose another output.
+func (b *builder) nextApp(s *plan.Stage) error {
+	s.Env = append(s.Env, "NEXT_TELEMETRY_DISABLED=1")
+	// Next.js's build cache (webpack's, TypeScript's) persists between
+	// builds, as Next.js advises for CI; it is never part of an output.
+	s.Caches = []plan.CacheMount{lockedCache(path.Join(plan.BuildRoot, b.pkg.Dir, ".next/cache"))}
+	asks := b.nextConfigMentions("standalone")
+	v, pos := b.nextVersion()
+	switch {
+	case v != nil && v.LessThan(nextStandaloneDefault) && !asks:
+		return diag.Errorf(pos, "target %q: Next.js %s writes standalone output only when next.config asks for it (Next.js 12.3 and later also take NEXT_PRIVATE_STANDALONE=true, which monokit sets); add output: \"standalone\" to %s's next.config or upgrade Next.js", b.t.Name, v, b.pkg.Dir)
+	case !asks:
+		b.plan.Notes = append(b.plan.Notes, fmt.Sprintf("%s's next.config does not ask for output: \"standalone\"; the build sets NEXT_PRIVATE_STANDALONE=true, which makes standalone the default output of Next.js 12.3 and later", b.pkg.Dir))
+	}
+	s.Env = append(s.Env, "NEXT_PRIVATE_STANDALONE=true")
+	if s.Title == "" {
+		s.Title = "RUN " + strings.Join(s.Run, " && ")
+	}
+	s.Run = append(s.Run, `[ -d .next/standalone ] || { echo "monokit: next build wrote no .next/standalone: next.config sets output to something else; leave it unset or set output: \"standalone\"" >&2; exit 1; }`)
+	return nil
+}
+
+// nextConfigMentions reports whether the app's next.config holds text.
+func (b *builder) nextConfigMentions(text string) bool {
+	for _, f := range []string{"next.config.js", "next.config.mjs", "next.config.ts", "next.config.cjs", "next.config.mts"} {
+		data, err := b.ws.ReadFile(path.Join(b.pkg.Dir, f))
+		if err == nil && strings.Contains(string(data), text) {
+			return true
+		}
+	}
+	return false
+}
+
+// nextVersion is the Next.js version the lockfile resolves for the app, and
+// where package.json asks for it; nil when the lockfile does not say.
+func (b *builder) nextVersion() (*semver.Version, diag.Pos) {
+	im := b.ws.Lockfile.Importers[b.pkg.Dir]
+	if im == nil {
+		return nil, diag.Pos{}
+	}
+	for _, kind := range pnpm.DepKinds {
+		if d, ok := im.Deps[kind]["next"]; ok {
+			v, err := semver.StrictNewVersion(pnpm.StripPeers(d.Version))
+			if err != nil {
+				return nil, diag.Pos{}
+			}
+			return v, b.pkg.JSON.Pos(kind + "/next")
+		}
+	}
+	return nil, diag.Pos{}
+}

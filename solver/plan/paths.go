@@ -1,0 +1,45 @@
+package plan
+
+// BuildRoot is where the workspace lives in build stages; AppRoot is where the
+// production tree lives in the runtime image.
+const (
+	BuildRoot = "/repo"
+	PruneRoot = "/prune"
+	// TreeMount is where a stage that writes the production tree mounts its
+	// result, so the tree is never copied out of a build filesystem: the tree is
+	// TreeDir while the stage runs, PruneRoot in its result. (pnpm deploy
+	// removes its target directory, so that cannot be the mount point itself.)
+	TreeMount = "/out"
+	TreeDir   = TreeMount + PruneRoot
+	// LibsRoot is where the native stage's result holds the shared libraries
+	// its addons link that the runtime image lacks, at the paths they take in
+	// the runtime image (LibsDir while it runs).
+	LibsRoot = "/libs"
+	LibsDir  = TreeMount + LibsRoot
+	// OverlayMount is where the workspace stage writes the files it adds to
+	// the production tree (mounted read-only at TreeMount), at their paths in
+	// it under PruneRoot (OverlayDir while it runs): the runtime lays them on
+	// as a layer of their own, so editing a workspace package leaves the
+	// tree's layer as it was.
+	OverlayMount = "/monokit/overlay"
+	OverlayDir   = OverlayMount + PruneRoot
+	// RuntimeImageMount is where the native stage sees the runtime image,
+	// read-only, to tell which libraries it already has.
+	RuntimeImageMount = "/monokit/runtime"
+	// CollectMount is where an app's Run also copies the files it ships that
+	// may not exist (its package.json files entries, Next.js's public/). Later
+	// stages copy the mount's content instead of copying those paths from the
+	// build filesystem: a copy that tolerates a missing path is a wildcard copy,
+	// and BuildKit checksums a wildcard's source by walking the whole build
+	// filesystem, node_modules included, on every rebuild of the app.
+	CollectMount = "/monokit/collect"
+	AppRoot      = "/app"
+	StoreDir     = "/pnpm/store"
+	CacheDir     = "/root/.cache/pnpm"
+	// GenerateMarker is touched before generate: commands run; GeneratedOut
+	// is where the app's exec collects what they wrote, and GeneratedMount
+	// where the prune sees it.
+	GenerateMarker = "/tmp/monokit-generate.start"
+	GeneratedOut   = "/monokit/generate-out"
+	GeneratedMount = "/monokit/generated"
+)

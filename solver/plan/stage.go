@@ -1,0 +1,190 @@
+package plan
+
+import "github.com/monokit/monokit/internal/diag"
+
+// Kind says what a stage does.
+type Kind string
+
+// Stage kinds, in the order a plan lists them.
+const (
+	KindToolchain Kind = "toolchain" // build image plus pnpm
+	KindDeps      Kind = "deps"      // pnpm install from metadata files only
+	KindBuild     Kind = "build"     // one workspace package's build
+	KindApp       Kind = "app"       // the target package's generate and build
+	KindPrune     Kind = "prune"     // the production tree
+	KindNative    Kind = "native"    // dependencies' install scripts, on the target platform
+	KindSelect    Kind = "select"    // a traced tree's prebuilt packages, for the target platform
+	KindWorkspace Kind = "workspace" // the workspace packages' files laid onto the production tree
+	KindRuntime   Kind = "runtime"   // the runtime image
+)
+
+// Platform says where a stage runs: on the build platform (the worker's, no
+// emulation) or on the target platform.
+type Platform string
+
+// Platforms a stage runs on.
+const (
+	OnBuild  Platform = "build"
+	OnTarget Platform = "target"
+)
+
+// NodeModules excludes every node_modules from what a stage copies from the
+// context: installs happen in the build, never come from the client.
+const NodeModules = "**/node_modules"
+
+// Per-target stages run on the build platform once per target platform, with
+// these set to the target's os and cpu as npm names them (linux, x64, arm64).
+const (
+	TargetOSEnv  = "MONOKIT_TARGET_OS"
+	TargetCPUEnv = "MONOKIT_TARGET_CPU"
+)
+
+// Stage is one step of a plan.
+type Stage struct {
+	ID      string `json:"id"`
+	Kind    Kind   `json:"kind"`
+	Package string `json:"package,omitempty"`
+	Dir     string `json:"dir,omitempty"`
+	// Level is the topological level of a package build: it depends only on
+	// builds of lower levels, and builds of one level are independent.
+	Level int `json:"level,omitempty"`
+	// Image is the base image of toolchain and runtime stages.
+	Image string `json:"image,omitempty"`
+	// OnBuildPlatform replaces Image and Run for a target stage when the
+	// target platform is the build platform.
+	OnBuildPlatform *Variant `json:"onBuildPlatform,omitempty"`
+	// Needs are the stages whose results this one starts from or copies.
+	Needs []string `json:"needs,omitempty"`
+	// Inputs are the build-context paths and globs (relative to the repository
+	// root) the stage reads; Excludes are left out of them, always ending with
+	// NodeModules.
+	Inputs   []string `json:"inputs,omitempty"`
+	Excludes []string `json:"excludes,omitempty"`
+	// ContextInputs are inputs of the install that are not workspace
+	// metadata (the bin files of workspace packages): they come from the
+	// build context, not from the metadata the frontend transferred to plan.
+	ContextInputs []string `json:"contextInputs,omitempty"`
+	// Run are shell commands run in order in Workdir by one exec, each by a
+	// shell of its own (nothing one holds reaches the next), stopping at the
+	// first failure; empty for file-only stages. After a build, the exec
+	// checks that every output exists.
+	Run []string `json:"run,omitempty"`
+	// Workdir is the absolute directory Run starts in; empty: the image's.
+	Workdir string `json:"workdir,omitempty"`
+	// Title is what progress output names the exec (RUN <command>, COLLECT
+	// <paths>) when Run holds more than the user's commands; empty names it
+	// RUN and Run itself.
+	Title string `json:"title,omitempty"`
+	// Env is set for Run.
+	Env []string `json:"env,omitempty"`
+	// Copies are file operations from the needed stages.
+	Copies []Copy `json:"copies,omitempty"`
+	// Outputs are the paths the stage produces, relative to the repository root for
+	// package builds, absolute otherwise.
+	Outputs  []string `json:"outputs,omitempty"`
+	Platform Platform `json:"platform"`
+	// PerTarget says a build-platform stage runs once per target platform, with
+	// TargetOSEnv and TargetCPUEnv set.
+	PerTarget bool `json:"perTarget,omitempty"`
+	// Caches are the persistent cache mounts Run uses.
+	Caches []CacheMount `json:"caches,omitempty"`
+	// Files are written before Run (the data a script reads).
+	Files []File `json:"files,omitempty"`
+	// Collect are copied by Run, those that exist, into CollectMount: Src is
+	// absolute in the stage, Dest relative to the mount.
+	Collect []Copy `json:"collect,omitempty"`
+	// Mounts are what Run sees besides the stage's filesystem: images and
+	// needed stages read-only, and the mounts it writes and the stage keeps.
+	Mounts []Mount `json:"mounts,omitempty"`
+	// Helpers are monokit's scripts (GeneratedScript, ...) Run calls; they are
+	// written before it runs, as Files are.
+	Helpers []string `json:"helpers,omitempty"`
+	// Secrets are mounted into Run, never into its result.
+	Secrets bool     `json:"secrets,omitempty"`
+	Pos     diag.Pos `json:"-"`
+}
+
+// Variant is how a target stage runs on the build platform: from a stage it
+// needs (which already holds what Run installs first on the image, and what
+// that platform built), with its own commands.
+type Variant struct {
+	From string   `json:"from"`
+	Run  []string `json:"run"`
+}
+
+// Copy is a file operation from a needed stage into this one.
+type Copy struct {
+	From string `json:"from"` // stage ID
+	Src  string `json:"src"`  // absolute path in From
+	Dest string `json:"dest"` // absolute path here
+	// Collected copies from what From collected (its CollectMount) instead of
+	// from its filesystem.
+	Collected bool `json:"collected,omitempty"`
+	// Excludes are patterns, relative to Src, left out of the copy.
+	Excludes []string `json:"excludes,omitempty"`
+	// Layer names the image layer a runtime copy goes into (Layer*):
+	// consecutive copies of one layer make one.
+	Layer string `json:"layer,omitempty"`
+}
+
+// The runtime image's layers, in order: what changes least first, so an edit
+// rebuilds (and a push uploads) only the layers after it.
+const (
+	// LayerDependencies: the production tree of third-party packages and the
+	// shared libraries their addons link.
+	LayerDependencies = "dependencies"
+	// LayerWorkspace: the workspace packages' files in that tree.
+	LayerWorkspace = "workspace"
+	// LayerApp: the app's own files, from its build.
+	LayerApp = "app"
+)
+
+// CacheMount is a persistent cache a stage's Run mounts at Target. Name is its
+// ID within the plan's namespace: BuildKit's ID adds the build platform and
+// the plan's CacheKey (and BUILDKIT_CACHE_MOUNT_NS), so stores of incompatible
+// native builds never mix. Sharing is BuildKit's: locked, shared or private.
+type CacheMount struct {
+	Name    string `json:"name"`
+	Target  string `json:"target"`
+	Sharing string `json:"sharing"`
+}
+
+// Cache sharing modes.
+const (
+	CacheLocked  = "locked"
+	CacheShared  = "shared"
+	CachePrivate = "private"
+)
+
+// Mount is a filesystem mounted at Target while Run runs. It starts as Image
+// (for the target platform), as the result of a stage this one needs (or,
+// with Extra, what that stage keeps as KeepExtra), or empty. It is read-only
+// unless Keep says what the stage keeps of it once Run is done.
+type Mount struct {
+	Target string `json:"target"`
+	Image  string `json:"image,omitempty"`
+	Stage  string `json:"stage,omitempty"`
+	Extra  bool   `json:"extra,omitempty"`
+	Keep   Keep   `json:"keep,omitempty"`
+}
+
+// Keep is what a stage keeps of a writable mount.
+type Keep string
+
+// What a stage keeps of a writable mount.
+const (
+	// KeepResult: the mount is the stage's result, in place of its
+	// filesystem, so the production tree is never copied out of a build
+	// filesystem.
+	KeepResult Keep = "result"
+	// KeepExtra: what stages that mount this one with Extra see.
+	KeepExtra Keep = "extra"
+	// KeepCollect: what copies with Collected read (see Stage.Collect).
+	KeepCollect Keep = "collect"
+)
+
+// File is a file a stage writes before it runs.
+type File struct {
+	Path string `json:"path"`
+	Data string `json:"data"`
+}

@@ -1,0 +1,236 @@
+package pnpm
+
+import (
+	"bytes"
+	"encoding/json"
+	"maps"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/monokit/monokit/internal/diag"
+)
+
+// PackageJSON is what monokit reads of a package.json.
+type PackageJSON struct {
+	Name                 string            `json:"name"`
+	Version              string            `json:"version"`
+	Description          string            `json:"description"`
+	License              string            `json:"license"`
+	Private              bool              `json:"private"`
+	Main                 string            `json:"main"`
+	Module               string            `json:"module"`
+	Types                string            `json:"types"`
+	Typings              string            `json:"typings"`
+	Scripts              map[string]string `json:"scripts"`
+	Dependencies         map[string]string `json:"dependencies"`
+	DevDependencies      map[string]string `json:"devDependencies"`
+	OptionalDependencies map[string]string `json:"optionalDependencies"`
+	PeerDependencies     map[string]string `json:"peerDependencies"`
+	PackageManager       string            `json:"packageManager"`
+	Engines              map[string]string `json:"engines"`
+	DevEngines           json.RawMessage   `json:"devEngines"`
+	Exports              json.RawMessage   `json:"exports"`
+	Bin                  json.RawMessage   `json:"bin"`
+	Files                []string          `json:"files"`
+	Repository           json.RawMessage   `json:"repository"`
+	Homepage             string            `json:"homepage"`
+	// PNPM is the root package.json's pnpm settings (pnpm 10 still reads them).
+	PNPM struct {
+		OnlyBuiltDependencies  []string          `json:"onlyBuiltDependencies"`
+		NeverBuiltDependencies []string          `json:"neverBuiltDependencies"`
+		Overrides              map[string]string `json:"overrides"`
+	} `json:"pnpm"`
+	// Resolutions are Yarn-style overrides, which pnpm reads too.
+	Resolutions      map[string]string `json:"resolutions"`
+	PublishConfig    json.RawMessage   `json:"publishConfig"`
+	DependenciesMeta json.RawMessage   `json:"dependenciesMeta"`
+
+	File string              `json:"-"` // path in the repository
+	Data []byte              `json:"-"`
+	keys map[string]diag.Pos // key path → position
+}
+
+// DepKinds are the dependency fields pnpm installs, in the order it lists them.
+var DepKinds = []string{"dependencies", "devDependencies", "optionalDependencies"}
+
+func (p *PackageJSON) deps(kind string) map[string]string {
+	switch kind {
+	case "dependencies":
+		return p.Dependencies
+	case "devDependencies":
+		return p.DevDependencies
+	case "optionalDependencies":
+		return p.OptionalDependencies
+	}
+	return nil
+}
+
+// Pos is the position of a key path such as "dependencies/react", or of the file
+// when the key is absent.
+func (p *PackageJSON) Pos(keyPath string) diag.Pos {
+	if pos, ok := p.keys[keyPath]; ok {
+		return pos
+	}
+	return diag.Pos{File: p.File, Line: 1, Col: 1}
+}
+
+func parsePackageJSON(file string, data []byte) (*PackageJSON, error) {
+	// npm and pnpm strip a byte order mark; so does monokit (positions then
+	// count from after it).
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
+	p := &PackageJSON{File: file, Data: data}
+	if err := json.Unmarshal(data, p); err != nil {
+		return nil, jsonError(file, data, err)
+	}
+	if t := bytes.TrimLeft(data, " \t\r\n"); len(t) == 0 || t[0] != '{' {
+		return nil, diag.Errorf(diag.Pos{File: file, Line: 1, Col: 1}, "want a JSON object ({\"name\": ...}), got %s", jsonKind(t))
+	}
+	p.keys = jsonKeys(file, data)
+	return p, nil
+}
+
+// HasDep reports whether the package depends on name in any installed field.
+func (p *PackageJSON) HasDep(name string) bool {
+	for _, k := range DepKinds {
+		if _, ok := p.deps(k)[name]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// entryPaths are the paths package.json points consumers at: main, module, types,
+// bin and every string in exports.
+func (p *PackageJSON) entryPaths() []string {
+	out := []string{p.Main, p.Module, p.Types, p.Typings}
+	var walk func(v any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case string:
+			out = append(out, x)
+		case map[string]any:
+			for _, k := range slices.Sorted(maps.Keys(x)) {
+				walk(x[k])
+			}
+		case []any:
+			for _, e := range x {
+				walk(e)
+			}
+		}
+	}
+	for _, raw := range []json.RawMessage{p.Exports, p.Bin} {
+		var v any
+		if len(raw) > 0 && json.Unmarshal(raw, &v) == nil {
+			walk(v)
+		}
+	}
+	return out
+}
+
+// BinFiles are the files package.json's bin names (one string, or a map of
+// command names to files), relative to the package.
+func (p *PackageJSON) BinFiles() []string {
+	var one string
+	if json.Unmarshal(p.Bin, &one) == nil && one != "" {
+		return []string{one}
+	}
+	var many map[string]string
+	if json.Unmarshal(p.Bin, &many) != nil {
+		return nil
+	}
+	var out []string
+	for _, k := range slices.Sorted(maps.Keys(many)) {
+		if many[k] != "" {
+			out = append(out, many[k])
+		}
+	}
+	return out
+}
+
+// DefaultOutputs guesses what a package build writes: the top-level directories its
+// entry points and files list name, or dist.
+func (p *PackageJSON) DefaultOutputs() []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(e string, topLevelDirs bool) {
+		e = strings.TrimPrefix(path.Clean(strings.TrimPrefix(e, "./")), "/")
+		dir, _, nested := strings.Cut(e, "/")
+		// An entry point names a file inside the output directory; a files entry
+		// may name the directory itself (no extension).
+		if !nested && !(topLevelDirs && !strings.Contains(dir, ".")) {
+			return
+		}
+		if dir == "." || dir == ".." || dir == "src" || strings.ContainsAny(dir, "*?[{") || seen[dir] {
+			return
+		}
+		seen[dir] = true
+		out = append(out, dir)
+	}
+	for _, e := range p.entryPaths() {
+		add(e, false)
+	}
+	for _, e := range p.Files {
+		add(e, true)
+	}
+	if len(out) == 0 {
+		return []string{"dist"}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Repo returns the repository URL, from either form of the field.
+func (p *PackageJSON) Repo() string {
+	var s string
+	if json.Unmarshal(p.Repository, &s) == nil {
+		return s
+	}
+	var o struct {
+		URL string `json:"url"`
+	}
+	if json.Unmarshal(p.Repository, &o) == nil {
+		return o.URL
+	}
+	return ""
+}
+
+// DevEngine returns name and version of devEngines.<field>, which may be an object
+// or a list of them; the first entry named want wins.
+func (p *PackageJSON) DevEngine(field, want string) (string, bool) {
+	var de map[string]json.RawMessage
+	if json.Unmarshal(p.DevEngines, &de) != nil {
+		return "", false
+	}
+	type engine struct{ Name, Version string }
+	var list []engine
+	var one engine
+	if json.Unmarshal(de[field], &one) == nil && one.Name != "" {
+		list = []engine{one}
+	} else {
+		_ = json.Unmarshal(de[field], &list)
+	}
+	for _, e := range list {
+		if e.Name == want && e.Version != "" {
+			return e.Version, true
+		}
+	}
+	return "", false
+}
+
+// jsonKind names the JSON value that starts t, for errors.
+func jsonKind(t []byte) string {
+	switch {
+	case len(t) == 0:
+		return "an empty file"
+	case t[0] == '[':
+		return "an array"
+	case t[0] == '"':
+		return "a string"
+	case bytes.HasPrefix(t, []byte("null")):
+		return "null"
+	case bytes.HasPrefix(t, []byte("true")) || bytes.HasPrefix(t, []byte("false")):
+		return "a boolean"
+	}
+	return "a number"
+}

@@ -1,0 +1,147 @@
+package solver
+
+import (
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/monokit/monokit/solver/plan"
+
+	"github.com/Masterminds/semver/v3"
+
+	"github.com/monokit/monokit/internal/diag"
+	"github.com/monokit/monokit/solver/manifest"
+	"github.com/monokit/monokit/solver/pnpm"
+)
+
+// Rule is a check `docker buildx build --call check` runs on a target, named
+// as BuildKit names the Dockerfile's.
+type Rule struct {
+	Name, Description string
+}
+
+// The rules. Each finds what would break or surprise at build or run time
+// without building.
+var (
+	RuleLockfileOutOfDate = Rule{"LockfileOutOfDate", "pnpm install --frozen-lockfile would refuse pnpm-lock.yaml"}
+	RuleNodeEngine        = Rule{"NodeEngineMismatch", "The Node.js the image runs is outside the root package.json's engines.node"}
+	RulePNPMEngine        = Rule{"PnpmEngineMismatch", "The pnpm the build uses is outside the root package.json's engines.pnpm"}
+	RuleStartNotShipped   = Rule{"StartNotShipped", "The file the image starts is not among the files the app's build ships"}
+	RuleHealthRoute       = Rule{"HealthRouteNotFound", "No source of the app seems to serve its healthcheck path"}
+)
+
+// Finding is one problem a rule found, where it is.
+type Finding struct {
+	Rule Rule
+	Pos  diag.Pos
+	Msg  string
+}
+
+// Check plans the target and runs every rule on it. A target that does not
+// plan is an error, as it is for a build. sources holds the files
+// HealthSources names (nil: the health route rule does not run).
+func Check(m *manifest.Manifest, ws *pnpm.Workspace, target string, o Options, sources fs.FS) ([]Finding, error) {
+	pl, err := SolveTarget(m, ws, target, o)
+	if err != nil {
+		return nil, err
+	}
+	pkg := ws.Find(m.Targets[pl.Target].Package.Value)
+	var out []Finding
+	for _, d := range ws.LockfileDrift(ws.Closure(pkg), pl.PNPM.Major) {
+		out = append(out, Finding{RuleLockfileOutOfDate, d.Pos, d.Msg + "; run pnpm install and commit pnpm-lock.yaml"})
+	}
+	root := ws.Root.JSON
+	if r := root.Engines["node"]; r != "" && !strings.HasPrefix(pl.Node.Source, "engines.node") {
+		if ok, known := satisfies(r, pl.Node.Version); known && !ok {
+			out = append(out, Finding{RuleNodeEngine, pl.Node.Pos, fmt.Sprintf("the image runs Node.js %s (%s), outside engines.node %q (%s)", pl.Node.Version, pl.Node.Source, r, root.Pos("engines/node"))})
+		}
+	}
+	if r := root.Engines["pnpm"]; r != "" {
+		if ok, known := satisfies(r, pl.PNPM.Version); known && !ok {
+			out = append(out, Finding{RulePNPMEngine, root.Pos("engines/pnpm"), fmt.Sprintf("the build uses pnpm %s (%s), outside engines.pnpm %q: with engine-strict, pnpm refuses to install", pl.PNPM.Version, pl.PNPM.Source, r)})
+		}
+	}
+	if f, ok := startNotShipped(m.Targets[pl.Target], pl); ok {
+		out = append(out, f)
+	}
+	if f, ok := healthRouteFinding(m.Targets[pl.Target], pl, ws, sources); ok {
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// satisfies reports whether version (a release, or a major such as "24",
+// read as any of its releases) is inside the semver range r; known is false
+// when r or version cannot be read.
+func satisfies(r, version string) (ok, known bool) {
+	c, err := semver.NewConstraint(r)
+	if err != nil {
+		return false, false
+	}
+	if v, err := semver.StrictNewVersion(version); err == nil {
+		return c.Check(v), true
+	}
+	major, err := semver.NewVersion(version)
+	if err != nil {
+		return false, false
+	}
+	return lineSatisfies(c, major.Major()), true
+}
+
+// startNotShipped finds a start file outside what the app's image holds: its
+// collected files (package.json "files"), else its build outputs. An app
+// without a build ships its sources, which the frontend does not see; a
+// Next.js app starts its own server.js.
+func startNotShipped(t *manifest.Target, pl *plan.Plan) (Finding, bool) {
+	app := pl.Stage("app:" + pl.Package)
+	if app == nil || pl.Preset == manifest.PresetNext {
+		return Finding{}, false
+	}
+	var shipped []string
+	for _, c := range app.Collect {
+		shipped = append(shipped, c.Dest)
+	}
+	if len(shipped) == 0 {
+		for _, o := range app.Outputs {
+			rel, ok := strings.CutPrefix(o, pl.Dir+"/")
+			if pl.Dir == "." {
+				rel, ok = o, true
+			}
+			if ok {
+				shipped = append(shipped, rel)
+			}
+		}
+	}
+	file := startFile(pl.Image.Cmd)
+	if len(shipped) == 0 || file == "" || file == "package.json" {
+		return Finding{}, false
+	}
+	file = path.Clean(file)
+	if slices.ContainsFunc(shipped, func(s string) bool { return file == s || strings.HasPrefix(file, s+"/") }) {
+		return Finding{}, false
+	}
+	pos := t.Pos
+	if len(t.Start) > 0 {
+		pos = t.Start[0].Pos
+	}
+	return Finding{RuleStartNotShipped, pos, fmt.Sprintf("the image starts %s, but ships only %s of %s (and package.json); declare where the build writes it as outputs, or start: a file the build writes", file, strings.Join(shipped, ", "), pl.Dir)}, true
+}
+
+// startFile is the script node runs: its first argument that is neither an
+// option nor an option's value.
+func startFile(args []string) string {
+	takesValue := map[string]bool{"-r": true, "--require": true, "--import": true, "--loader": true, "--experimental-loader": true, "-C": true, "--conditions": true, "--env-file": true, "--title": true}
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case takesValue[a]:
+			i++
+		case strings.HasPrefix(a, "-"):
+		default:
+			return a
+		}
+	}
+	return ""
+}

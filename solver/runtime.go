@@ -1,0 +1,217 @@
+package solver
+
+import (
+	"encoding/json"
+	"fmt"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/monokit/monokit/solver/plan"
+
+	"github.com/monokit/monokit/internal/diag"
+	"github.com/monokit/monokit/solver/manifest"
+)
+
+// runtimeChoice is the runtime and build images of a target.
+type runtimeChoice struct {
+	kind         string // distroless, alpine or image
+	image        string
+	buildImage   string
+	libc         string
+	user         string
+	node         string // node binary in the runtime image
+	distrolessOK bool
+}
+
+// distrolessNode are the Node.js lines distroless publishes on Debian 13.
+var distrolessNode = []int{22, 24, 26}
+
+func resolveRuntime(m *manifest.Manifest, t *manifest.Target, node plan.Version) (runtimeChoice, error) {
+	rt := t.Runtime
+	if rt.Value == "" {
+		rt = m.Runtime
+	}
+	if rt.Value == "" {
+		rt.Value = manifest.RuntimeDistroless
+	}
+	var c runtimeChoice
+	switch rt.Value {
+	case manifest.RuntimeDistroless:
+		if !slices.Contains(distrolessNode, node.Major) {
+			return c, diag.Errorf(node.Pos, "target %q: distroless publishes Node.js %s only, not %s (%s); pick one of those or set runtime: alpine", t.Name, joinInts(distrolessNode), node.Version, node.Source)
+		}
+		c = runtimeChoice{kind: rt.Value, image: fmt.Sprintf("gcr.io/distroless/nodejs%d-debian13", node.Major), libc: manifest.LibcGlibc, user: "65532:65532", node: "/nodejs/bin/node"}
+	case manifest.RuntimeAlpine:
+		c = runtimeChoice{kind: rt.Value, image: fmt.Sprintf("node:%s-alpine", node.Version), libc: manifest.LibcMusl, user: "1000:1000", node: "/usr/local/bin/node"}
+	default:
+		libc := t.Libc.Value
+		if libc == "" {
+			libc = manifest.LibcGlibc
+		}
+		c = runtimeChoice{kind: "image", image: rt.Value, libc: libc, user: "65532:65532", node: "node"}
+	}
+	if t.User.Value != "" {
+		c.user = t.User.Value
+		if !strings.Contains(c.user, ":") {
+			c.user += ":" + c.user
+		}
+	}
+	c.buildImage = glibcBuildImage(node)
+	if c.libc == manifest.LibcMusl {
+		c.buildImage = fmt.Sprintf("node:%s-alpine", node.Version)
+	}
+	if b := m.Images.Build.Value; b != "" {
+		c.buildImage = b
+	}
+	return c, nil
+}
+
+func joinInts(v []int) string {
+	var s []string
+	for _, i := range v {
+		s = append(s, strconv.Itoa(i))
+	}
+	return strings.Join(s, ", ")
+}
+
+// runtimeStage assembles the image on the target platform with file
+// operations only, in three layers: the production tree from the last stage
+// that wrote it, with the shared libraries the native stage found its addons
+// need; the workspace packages' files in it; then (for node apps) the app's
+// own files from its build.
+func (b *builder) runtimeStage() {
+	rt := plan.Stage{ID: "runtime", Kind: plan.KindRuntime, Image: b.rt.image, Needs: []string{b.tree}, Platform: plan.OnTarget,
+		Copies: []plan.Copy{{From: b.tree, Src: plan.PruneRoot + "/", Dest: plan.AppRoot + "/", Layer: plan.LayerDependencies}}}
+	if b.plan.Stage("native") != nil {
+		// native-build.js writes them under /usr/lib, where the runtime's
+		// loader looks.
+		if !slices.Contains(rt.Needs, "native") {
+			rt.Needs = append(rt.Needs, "native")
+		}
+		rt.Copies = append(rt.Copies, plan.Copy{From: "native", Src: plan.LibsRoot + "/", Dest: "/", Layer: plan.LayerDependencies})
+	}
+	if b.overlay != "" {
+		rt.Needs = append(rt.Needs, b.overlay)
+		rt.Copies = append(rt.Copies, plan.Copy{From: b.overlay, Src: plan.PruneRoot + "/", Dest: plan.AppRoot + "/", Layer: plan.LayerWorkspace})
+	}
+	if b.plan.Preset != manifest.PresetNext {
+		app := "app:" + b.pkg.ID()
+		rt.Needs = append(rt.Needs, app)
+		for _, c := range b.appFiles(app) {
+			c.Layer = plan.LayerApp
+			rt.Copies = append(rt.Copies, c)
+		}
+	}
+	b.add(rt)
+}
+
+// runtime fills in the image config of the runtime stage prune added: the image is
+// assembled on the target platform with file operations only.
+func (b *builder) runtime() error {
+	ic := plan.ImageConfig{User: b.rt.user, WorkingDir: plan.AppRoot, Entrypoint: []string{b.rt.node}, StopSignal: "SIGTERM"}
+	ic.Env = []string{"NODE_ENV=production"}
+	if b.plan.Preset != manifest.PresetNext {
+		start, err := b.start()
+		if err != nil {
+			return err
+		}
+		// Environment the start script set (cross-env A=1 node ...) comes
+		// before the manifest's, which wins.
+		ic.Cmd = start.args
+		ic.Env = plan.SetEnv(ic.Env, start.env...)
+	}
+	ports := b.t.Ports
+	if b.plan.Preset == manifest.PresetNext {
+		if len(ports) == 0 {
+			ports = []manifest.Port{{Number: 3000, Protocol: "tcp"}}
+		}
+		// Next.js's standalone server binds to HOSTNAME, which container runtimes
+		// set to the container ID: listen everywhere instead.
+		ic.Env = plan.SetEnv(ic.Env, "HOSTNAME=0.0.0.0", "PORT="+strconv.Itoa(ports[0].Number), "NEXT_TELEMETRY_DISABLED=1")
+		ic.Cmd = []string{path.Join(b.pkg.Dir, "server.js")}
+	}
+	for _, e := range b.t.Env {
+		ic.Env = plan.SetEnv(ic.Env, e.Key+"="+e.Value)
+	}
+	for _, p := range ports {
+		ic.Ports = append(ic.Ports, fmt.Sprintf("%d/%s", p.Number, p.Protocol))
+	}
+	if b.plan.Preset == manifest.PresetNext && len(b.t.Start) > 0 {
+		for _, s := range b.t.Start {
+			ic.Cmd = append(ic.Cmd, s.Value)
+		}
+	}
+	if h := b.t.Healthcheck; h != nil {
+		port := h.Port
+		if port == 0 && len(ports) == 0 {
+			return diag.Errorf(h.Pos, "target %q: healthcheck has no port to check; add port: to the target or to the healthcheck", b.t.Name)
+		}
+		if port == 0 {
+			port = ports[0].Number
+		}
+		ic.Healthcheck = &plan.Healthcheck{
+			Test:        []string{"CMD", b.rt.node, "-e", healthScript(port, h.Path.Value, h.Timeout)},
+			Interval:    h.Interval,
+			Timeout:     h.Timeout,
+			StartPeriod: h.StartPeriod,
+			Retries:     h.Retries,
+		}
+	}
+	ic.Labels = b.labels()
+	b.plan.Image = ic
+	return nil
+}
+
+// healthScript probes the endpoint with Node's own fetch: runtime images may have
+// no shell, curl or wget.
+func healthScript(port int, p string, timeout interface{ Milliseconds() int64 }) string {
+	ms := timeout.Milliseconds()
+	if ms <= 0 {
+		ms = 5000
+	}
+	// The URL as a JSON string is a JavaScript string literal: whatever the
+	// path holds, it stays data.
+	url, _ := json.Marshal(fmt.Sprintf("http://127.0.0.1:%d%s", port, p))
+	return fmt.Sprintf("fetch(%s,{signal:AbortSignal.timeout(%d)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))", url, ms)
+}
+
+// start is what node runs: the manifest's start, else what inferStart reads
+// from the package's scripts or main, with the environment a script set.
+func (b *builder) start() (startCommand, error) {
+	if len(b.t.Start) > 0 {
+		var sc startCommand
+		for _, s := range b.t.Start {
+			sc.args = append(sc.args, s.Value)
+		}
+		return sc, nil
+	}
+	sc, examined := inferStart(b.pkg.JSON)
+	if examined != nil {
+		return sc, diag.Errorf(b.t.Pos, "target %q: cannot tell how to start %s: %s; add start: [dist/main.js] (node's arguments) to the target", b.t.Name, b.pkg.ID(), strings.Join(examined, "; "))
+	}
+	b.plan.Notes = append(b.plan.Notes, fmt.Sprintf("start: node %s, from %s", strings.Join(sc.args, " "), sc.from))
+	return sc, nil
+}
+
+// labels are the OCI annotations from package.json, then the manifest's.
+func (b *builder) labels() map[string]string {
+	pj := b.pkg.JSON
+	l := map[string]string{}
+	set := func(k, v string) {
+		if v != "" {
+			l["org.opencontainers.image."+k] = v
+		}
+	}
+	set("title", pj.Name)
+	set("version", pj.Version)
+	set("description", pj.Description)
+	set("licenses", pj.License)
+	set("source", strings.TrimPrefix(b.pkg.JSON.Repo(), "git+"))
+	set("url", pj.Homepage)
+	for _, kv := range b.t.Labels {
+		l[kv.Key] = kv.Value
+	}
+	return l
+}

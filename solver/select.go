@@ -1,0 +1,41 @@
+package solver
+
+import (
+	"encoding/json"
+	"path"
+
+	"github.com/monokit/monokit/solver/helpers"
+	"github.com/monokit/monokit/solver/plan"
+)
+
+// selectPlatform fits a traced tree (Next.js's standalone output, traced on
+// the build platform from the whole install) to each target platform: it swaps
+// in the platform's prebuilt packages as the lockfile pins them and drops what
+// production does not install.
+func (b *builder) selectPlatform(prod []string) error {
+	parents := b.ws.Lockfile.PlatformParents(prod)
+	in := helpers.SelectInput{Libc: b.rt.libc, StoreDir: plan.StoreDir, Prod: prod, Parents: parents}
+	for _, p := range b.ws.Lockfile.PlatformPackages(parents) {
+		in.Platform = append(in.Platform, helpers.PinnedPackage(p))
+	}
+	sel, err := json.Marshal(in)
+	if err != nil {
+		return err
+	}
+	s := plan.Stage{ID: "select", Kind: plan.KindSelect, Platform: plan.OnBuild, PerTarget: true, Needs: []string{"toolchain", b.tree},
+		Files: []plan.File{{Path: helpers.SelectData, Data: string(sel)}}, Helpers: []string{helpers.SelectScript, helpers.StoreScript},
+		Run: []string{"node " + helpers.SelectScript + " " + plan.TreeDir + " " + helpers.SelectData}, Workdir: plan.TreeDir,
+		Mounts: []plan.Mount{{Stage: b.tree, Target: plan.TreeMount, Keep: plan.KeepResult}},
+		Caches: lockedCaches(plan.StoreDir, plan.CacheDir), Outputs: []string{plan.PruneRoot}, Secrets: len(b.plan.Secrets) > 0}
+	if b.ws.Present[".npmrc"] {
+		// npm fetches the packages: with the registries and credentials
+		// the repository configures for pnpm (its secrets are mounted).
+		s.Inputs = []string{".npmrc"}
+		// As npm's global config: a secret at ~/.npmrc (user config)
+		// still counts, as it does for pnpm.
+		s.Env = []string{"npm_config_globalconfig=" + path.Join(plan.BuildRoot, ".npmrc")}
+	}
+	b.add(s)
+	b.tree = "select"
+	return nil
+}

@@ -1,0 +1,201 @@
+package solver
+
+import (
+	"fmt"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/monokit/monokit/solver/pnpm"
+	"mvdan.cc/sh/v3/syntax" // parses start scripts as the shell would: quotes, assignments, && chains
+)
+
+// startCommand is how the runtime starts the app: node's arguments, and
+// environment a wrapper (cross-env, VAR=value) set.
+type startCommand struct {
+	args []string
+	env  []string
+	from string // what it was inferred from, for the plan
+}
+
+// startScripts are the package.json scripts that may say how the app starts,
+// in the order tried: the production one first.
+var startScripts = []string{"start:prod", "start:production", "start"}
+
+// inferStart reads how a package starts from its scripts, else its main. The
+// runtime has node and no shell, so a script must come down to one node
+// command: wrappers that only set environment (cross-env, dotenv-cli, VAR=x)
+// are unwrapped, `nest start` is NestJS's dist/main.js, and `npm run x` or
+// `pnpm x` follow script x. When nothing fits, the error lists every candidate
+// and why it did not.
+func inferStart(pj *pnpm.PackageJSON) (startCommand, []string) {
+	var examined []string
+	for _, name := range startScripts {
+		script, ok := pj.Scripts[name]
+		if !ok {
+			continue
+		}
+		sc, why := startFromScript(pj, script, 0)
+		if why == "" {
+			sc.from = fmt.Sprintf("scripts[%q] in %s", name, pj.File)
+			return sc, nil
+		}
+		examined = append(examined, fmt.Sprintf("scripts[%q] %q %s", name, script, why))
+	}
+	if pj.Main != "" {
+		return startCommand{args: []string{path.Clean(pj.Main)}, from: "main in " + pj.File}, nil
+	}
+	examined = append(examined, "no main field")
+	return startCommand{}, examined
+}
+
+// startFromScript reduces one script to a node command, or says why it cannot.
+func startFromScript(pj *pnpm.PackageJSON, script string, depth int) (startCommand, string) {
+	if depth > 4 {
+		return startCommand{}, "runs scripts that run each other too deep"
+	}
+	f, err := syntax.NewParser().Parse(strings.NewReader(script), "")
+	if err != nil {
+		return startCommand{}, "is not a shell command monokit can read"
+	}
+	if len(f.Stmts) != 1 {
+		return startCommand{}, "runs more than one command, and the image has no shell to run them"
+	}
+	st := f.Stmts[0]
+	call, ok := st.Cmd.(*syntax.CallExpr)
+	if !ok || st.Background || st.Negated || len(st.Redirs) > 0 {
+		return startCommand{}, "runs more than one command or a redirection, and the image has no shell to run them"
+	}
+	var sc startCommand
+	for _, a := range call.Assigns {
+		v, ok := literal(a.Value)
+		if !ok || a.Name == nil {
+			return startCommand{}, "sets environment from the shell"
+		}
+		sc.env = append(sc.env, a.Name.Value+"="+v)
+	}
+	var words []string
+	for _, w := range call.Args {
+		s, ok := literal(w)
+		if !ok {
+			return startCommand{}, fmt.Sprintf("expands %q, and the image has no shell to expand it", wordText(w))
+		}
+		words = append(words, s)
+	}
+	if len(words) == 0 {
+		return startCommand{}, "runs nothing"
+	}
+	inner, why := startFromWords(pj, words, depth)
+	if why != "" {
+		return startCommand{}, why
+	}
+	inner.env = append(sc.env, inner.env...)
+	return inner, ""
+}
+
+func startFromWords(pj *pnpm.PackageJSON, words []string, depth int) (startCommand, string) {
+	var env []string
+	for {
+		switch words[0] {
+		case "cross-env", "cross-env-shell":
+			words = words[1:]
+			for len(words) > 0 && strings.Contains(words[0], "=") && !strings.HasPrefix(words[0], "-") {
+				env = append(env, words[0])
+				words = words[1:]
+			}
+		case "dotenv", "dotenv-cli", "env-cmd":
+			// Their files are not in the image; the runtime sets the
+			// environment. What follows "--" (or the first non-option) runs.
+			i := slices.Index(words, "--")
+			if i < 0 {
+				return startCommand{}, fmt.Sprintf("runs %s without \"--\" before the command", words[0])
+			}
+			words = words[i+1:]
+		default:
+			goto unwrapped
+		}
+		if len(words) == 0 {
+			return startCommand{}, "wraps no command"
+		}
+	}
+unwrapped:
+	cmd := words[0]
+	switch {
+	case cmd == "node" || strings.HasSuffix(cmd, "/node"):
+		args, why := nodeArgs(words[1:])
+		return startCommand{args: args, env: env}, why
+	case cmd == "nest" && len(words) >= 2 && words[1] == "start":
+		return startCommand{args: []string{"dist/main.js"}, env: env}, ""
+	case (cmd == "npm" || cmd == "pnpm" || cmd == "yarn") && len(words) >= 2:
+		name := words[1]
+		if name == "run" || name == "run-script" {
+			if len(words) < 3 {
+				return startCommand{}, "runs no script"
+			}
+			name = words[2]
+		}
+		script, ok := pj.Scripts[name]
+		if !ok {
+			return startCommand{}, fmt.Sprintf("runs script %q, which package.json does not have", name)
+		}
+		sc, why := startFromScript(pj, script, depth+1)
+		sc.env = append(env, sc.env...)
+		return sc, why
+	}
+	return startCommand{}, fmt.Sprintf("runs %s, not node", cmd)
+}
+
+// nodeArgs keeps node's arguments but the flags that read files the image
+// does not have (--env-file; --watch is for development).
+func nodeArgs(args []string) ([]string, string) {
+	var out []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case strings.HasPrefix(a, "--env-file=") || strings.HasPrefix(a, "--env-file-if-exists="):
+		case a == "--env-file" || a == "--env-file-if-exists":
+			i++
+		case a == "--watch" || strings.HasPrefix(a, "--watch-path"):
+			return nil, "runs node --watch, a development server"
+		default:
+			out = append(out, a)
+		}
+	}
+	if len(out) == 0 {
+		return nil, "runs node without a script"
+	}
+	return out, ""
+}
+
+// literal is a word's value when it is plain text, quoted or not.
+func literal(w *syntax.Word) (string, bool) {
+	if w == nil {
+		return "", true
+	}
+	var b strings.Builder
+	for _, p := range w.Parts {
+		switch x := p.(type) {
+		case *syntax.Lit:
+			b.WriteString(x.Value)
+		case *syntax.SglQuoted:
+			b.WriteString(x.Value)
+		case *syntax.DblQuoted:
+			for _, q := range x.Parts {
+				l, ok := q.(*syntax.Lit)
+				if !ok {
+					return "", false
+				}
+				b.WriteString(l.Value)
+			}
+		default:
+			return "", false
+		}
+	}
+	return b.String(), true
+}
+
+func wordText(w *syntax.Word) string {
+	var b strings.Builder
+	syntax.NewPrinter().Print(&b, w)
+	return b.String()
+}

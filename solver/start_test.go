@@ -1,0 +1,59 @@
+package solver
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/monokit/monokit/solver/plan"
+
+	"github.com/monokit/monokit/solver/pnpm"
+)
+
+func TestInferStart(t *testing.T) {
+	for _, tc := range []struct {
+		scripts map[string]string
+		main    string
+		args    []string
+		env     []string
+		err     string // a fragment of the examined list
+	}{
+		{scripts: map[string]string{"start:prod": "node dist/main", "start": "nest start"}, args: []string{"dist/main"}},
+		{scripts: map[string]string{"start": "nest start"}, args: []string{"dist/main.js"}},
+		{scripts: map[string]string{"start": "dotenv -e ../.env -- node dist/index.js"}, args: []string{"dist/index.js"}},
+		{scripts: map[string]string{"start": "cross-env A=1 B='two words' node server.js"}, args: []string{"server.js"}, env: []string{"A=1", "B=two words"}},
+		{scripts: map[string]string{"start": "node --env-file=.env ."}, args: []string{"."}},
+		{scripts: map[string]string{"start": "NODE_OPTIONS=--enable-source-maps node -r dotenv/config dist/main.js"}, args: []string{"-r", "dotenv/config", "dist/main.js"}, env: []string{"NODE_OPTIONS=--enable-source-maps"}},
+		{scripts: map[string]string{"start": "pnpm run serve", "serve": "node build/server.mjs"}, args: []string{"build/server.mjs"}},
+		{scripts: map[string]string{"start": "tsx src/index.ts"}, main: "dist/index.js", args: []string{"dist/index.js"}},
+		{scripts: map[string]string{"start": "tsx src/index.ts"}, err: `scripts["start"] "tsx src/index.ts" runs tsx, not node; no main field`},
+		{scripts: map[string]string{"start": "prisma migrate deploy && node dist/main.js"}, err: "runs more than one command"},
+		{scripts: map[string]string{"start": "node dist/main.js --port $PORT"}, err: `expands "$PORT"`},
+		{scripts: map[string]string{"start": "node --watch src/index.js"}, err: "development server"},
+		{scripts: map[string]string{"start": "npm run nope"}, err: `runs script "nope", which package.json does not have`},
+		{scripts: map[string]string{"start": "npm run start"}, err: "too deep"},
+		{err: "no main field"},
+	} {
+		pj := &pnpm.PackageJSON{File: "apps/api/package.json", Scripts: tc.scripts, Main: tc.main}
+		sc, examined := inferStart(pj)
+		if tc.err != "" {
+			if got := strings.Join(examined, "; "); !strings.Contains(got, tc.err) {
+				t.Errorf("%v: examined %q, want %q", tc.scripts, got, tc.err)
+			}
+			continue
+		}
+		if examined != nil || !slices.Equal(sc.args, tc.args) || !slices.Equal(sc.env, tc.env) {
+			t.Errorf("%v: start %q env %q (examined %q), want %q env %q", tc.scripts, sc.args, sc.env, examined, tc.args, tc.env)
+		}
+	}
+}
+
+// TestSetEnv: a later source of a variable (the start script's NODE_ENV, the
+// manifest's env) replaces the earlier one in place instead of repeating it.
+func TestSetEnv(t *testing.T) {
+	env := plan.SetEnv([]string{"NODE_ENV=production"}, "NODE_ENV=staging", "A=1")
+	env = plan.SetEnv(env, "A=2", "B=x=y")
+	if want := []string{"NODE_ENV=staging", "A=2", "B=x=y"}; !slices.Equal(env, want) {
+		t.Errorf("env %q, want %q", env, want)
+	}
+}

@@ -1,0 +1,88 @@
+package solver
+
+import (
+	"errors"
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/monokit/monokit/internal/diag"
+	"github.com/monokit/monokit/solver/helpers"
+	"github.com/monokit/monokit/solver/manifest"
+	"github.com/monokit/monokit/solver/plan"
+)
+
+// systemPackages installs the manifest's system packages on the build image:
+// every stage that may compile native code runs it first.
+func (b *builder) systemPackages() []string {
+	pk := b.m.SystemPackages
+	if len(pk) == 0 {
+		return nil
+	}
+	var names []string
+	for _, p := range pk {
+		names = append(names, shellQuote(p.Value)) // checked by checkSystemPackages; quoted all the same
+	}
+	if b.rt.libc == manifest.LibcMusl {
+		return []string{"apk add --no-cache " + strings.Join(names, " ")}
+	}
+	return []string{"apt-get update && apt-get install -y --no-install-recommends " + strings.Join(names, " ") + " && rm -rf /var/lib/apt/lists/*"}
+}
+
+func (b *builder) toolchain() {
+	run := b.systemPackages()
+	// npm-packlist chooses the workspace packages' files for the production
+	// tree, as pnpm deploy does (see workspace).
+	install := fmt.Sprintf("npm install --global --no-fund --no-audit pnpm@%s npm-packlist@%s", b.plan.PNPM.Version, helpers.PacklistVersion)
+	var inputs []string
+	if b.ws.Present[".npmrc"] {
+		// From the registry the repository configures, with its
+		// credentials (its secrets are mounted): where only a private
+		// registry is reachable, npm's default is not. npm reads no
+		// project .npmrc for a global install, so the file is its global
+		// config: a secret at ~/.npmrc (user config) still counts. It is
+		// mounted, not copied, so the toolchain's layer does not hold it.
+		inputs = []string{".npmrc"}
+		install += " --globalconfig=" + path.Join(plan.BuildRoot, ".npmrc")
+	}
+	run = append(run, install)
+	caches := []plan.CacheMount{{Name: "npm", Target: "/root/.npm", Sharing: plan.CacheLocked}}
+	if len(b.m.SystemPackages) > 0 {
+		// apt's downloads and lists, kept between builds (the command
+		// removes the lists from the layer, not from the cache).
+		caches = append(caches,
+			plan.CacheMount{Name: "apt-cache", Target: "/var/cache/apt", Sharing: plan.CacheLocked},
+			plan.CacheMount{Name: "apt-lists", Target: "/var/lib/apt/lists", Sharing: plan.CacheLocked})
+	}
+	b.add(plan.Stage{
+		ID:       "toolchain",
+		Kind:     plan.KindToolchain,
+		Image:    b.rt.buildImage,
+		Run:      run,
+		Env:      toolchainEnv,
+		Platform: plan.OnBuild,
+		Caches:   caches,
+		Inputs:   inputs,
+		Secrets:  len(b.plan.Secrets) > 0,
+	})
+}
+
+// toolchainEnv is set for every step on the build image. CI makes pnpm
+// non-interactive; npm_config_nodedir lets node-gyp use the headers that ship
+// with Node.js instead of downloading them.
+var toolchainEnv = []string{"CI=true", "npm_config_nodedir=/usr/local", "npm_config_update_notifier=false"}
+
+// checkSystemPackages checks each system package against the grammar of the
+// package manager that installs it: apt's for glibc build images, apk's for musl.
+func checkSystemPackages(m *manifest.Manifest, libc string) error {
+	var errs []error
+	for _, p := range m.SystemPackages {
+		switch {
+		case libc == manifest.LibcMusl && !manifest.AlpinePackage(p.Value):
+			errs = append(errs, diag.Errorf(p.Pos, "system-packages: %q is not an Alpine package name, and the build image for musl installs with apk", p.Value))
+		case libc != manifest.LibcMusl && !manifest.DebianPackage(p.Value):
+			errs = append(errs, diag.Errorf(p.Pos, "system-packages: %q is not a Debian package name (lowercase letters, digits and +.-, at least two), and the build image for glibc installs with apt-get", p.Value))
+		}
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,61 @@
+package solver
+
+import (
+	"encoding/json"
+	"path"
+	"slices"
+
+	"github.com/monokit/monokit/solver/helpers"
+	"github.com/monokit/monokit/solver/plan"
+)
+
+// workspace writes the files of the workspace packages in the production
+// closure, at their places in the tree, from their builds (their outputs)
+// and the context (the sources of those without a build), choosing each
+// package's files as pnpm deploy does (npm-packlist); then what the
+// target's generate: commands wrote. It reads the tree and writes only
+// those files, which the runtime lays onto the tree as a layer of their
+// own: editing a workspace package re-runs only this, a copy, and the
+// tree's layer stays as it was.
+func (b *builder) workspace(pf plan.Platforms) error {
+	closure := b.ws.ProdClosure(b.pkg)
+	in := helpers.WorkspaceInput{Tree: plan.TreeDir, Out: plan.OverlayDir, Root: plan.BuildRoot, Packlist: helpers.Packlist}
+	for _, p := range closure {
+		if p != b.pkg && p != b.ws.Root {
+			in.Packages = append(in.Packages, helpers.WorkspacePackage{Name: p.JSON.Name, Dir: p.Dir, Manifest: slices.Contains(b.outputs(p), path.Join(p.Dir, "package.json"))})
+		}
+	}
+	gen := b.generate
+	if len(in.Packages) == 0 && gen == "" {
+		return nil
+	}
+	needs, sources := b.contributions(b.pkg, closure)
+	s := plan.Stage{ID: "workspace", Kind: plan.KindWorkspace, Platform: plan.OnBuild, PerTarget: pf.CrossSelect, Outputs: []string{plan.PruneRoot}, Workdir: plan.BuildRoot,
+		Needs: append(append([]string{"deps"}, needs...), b.tree), Inputs: sources, Excludes: []string{plan.NodeModules},
+		Mounts:  []plan.Mount{{Stage: b.tree, Target: plan.TreeMount}, {Target: plan.OverlayMount, Keep: plan.KeepResult}},
+		Helpers: []string{helpers.WorkspaceScript, helpers.StoreScript}}
+	if len(in.Packages) > 0 {
+		data, err := json.Marshal(in)
+		if err != nil {
+			return err
+		}
+		s.Files = append(s.Files, plan.File{Path: helpers.WorkspaceData, Data: string(data)})
+		s.Run = append(s.Run, "node "+helpers.WorkspaceScript+" "+helpers.WorkspaceData)
+	}
+	if gen != "" {
+		// What the target's generate: commands wrote, laid onto the
+		// deployed tree where pnpm deploy left it out.
+		data, err := json.Marshal(b.generatedInput(closure))
+		if err != nil {
+			return err
+		}
+		s.Needs = append(s.Needs, gen)
+		s.Mounts = append(s.Mounts, plan.Mount{Stage: gen, Extra: true, Target: plan.GeneratedMount})
+		s.Helpers = append(s.Helpers, helpers.GeneratedScript)
+		s.Files = append(s.Files, plan.File{Path: helpers.GeneratedData, Data: string(data)})
+		s.Run = append(s.Run, "node "+helpers.GeneratedScript+" place "+helpers.GeneratedData)
+	}
+	b.add(s)
+	b.overlay = s.ID
+	return nil
+}
