@@ -7,10 +7,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/monokit/monokit/solver/plan"
-
 	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+
+	"github.com/monokit/monokit/solver/plan"
 )
 
 // historyComment marks the history entries monokit writes, as the Dockerfile

@@ -34,20 +34,6 @@ func (b *graph) native(ctx context.Context, s plan.Stage) error {
 	return b.treeScript(ctx, s, img)
 }
 
-// selectPlatform fits Next.js's traced tree to the target platform, on the
-// toolchain (build platform, with npm to fetch the target's packages), with
-// the inputs it reads from the context (the repository's .npmrc).
-func (b *graph) selectPlatform(ctx context.Context, s plan.Stage) error {
-	_, tc, err := b.needKind(s, plan.KindToolchain)
-	if err != nil {
-		return err
-	}
-	if len(s.Inputs) > 0 {
-		tc = tc.File(llb.Copy(b.o.Context, "/", plan.BuildRoot+"/", contextCopy(s.Inputs, s.Excludes, b.o.Epoch)), b.constraints(s, "COPY "+strings.Join(s.Inputs, " "))...)
-	}
-	return b.treeScript(ctx, s, tc)
-}
-
 // treeScript runs a script on base with the production tree mounted
 // read-write (at solver.TreeDir) and the stage's images read-only; the tree
 // mount's result is the stage's, with no copy in or out.

@@ -1,0 +1,54 @@
+package plan2llb
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/moby/buildkit/client/llb"
+
+	"github.com/monokit/monokit/solver/plan"
+)
+
+func copyOp(src llb.State, c plan.Copy, chown *llb.ChownOpt, epoch *time.Time) *llb.FileAction {
+	return llb.Copy(src, c.Src, c.Dest, copyInfo(c, chown, epoch))
+}
+
+func copyInfo(c plan.Copy, chown *llb.ChownOpt, epoch *time.Time) *llb.CopyInfo {
+	return &llb.CopyInfo{CopyDirContentsOnly: true, CreateDestPath: true, ChownOpt: chown, CreatedTime: epoch, ExcludePatterns: c.Excludes}
+}
+
+// copyName names a copy in progress output; a collected copy by the paths the
+// From stage collected.
+func copyName(pl *plan.Plan, c plan.Copy) string {
+	if c.Collected {
+		if from := pl.Stage(c.From); from != nil {
+			return fmt.Sprintf("COPY %s %s", plan.CollectedPaths(from.Collect), c.Dest)
+		}
+	}
+	return fmt.Sprintf("COPY %s %s", c.Src, c.Dest)
+}
+
+// source is the state a copy reads: the From stage's result, or what it collected.
+func (b *graph) source(s plan.Stage, c plan.Copy) (llb.State, error) {
+	if !c.Collected {
+		return b.need(s, c.From)
+	}
+	st, ok := b.collected[c.From]
+	if !ok {
+		return llb.State{}, fmt.Errorf("plan2llb: stage %s copies what %s collected, which collects nothing", s.ID, c.From)
+	}
+	return st, nil
+}
+
+// contextCopy copies the given context paths (globs allowed) and nothing else. A
+// pattern that matches nothing copies nothing, and content outside the patterns
+// does not affect the cache key.
+func contextCopy(include, exclude []string, epoch *time.Time) *llb.CopyInfo {
+	return &llb.CopyInfo{
+		CopyDirContentsOnly: true,
+		CreateDestPath:      true,
+		IncludePatterns:     include,
+		ExcludePatterns:     exclude,
+		CreatedTime:         epoch,
+	}
+}

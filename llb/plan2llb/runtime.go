@@ -1,0 +1,83 @@
+package plan2llb
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/moby/buildkit/client/llb"
+
+	"github.com/monokit/monokit/solver/plan"
+)
+
+// runtime adds the production tree to the runtime image on the target platform
+// with file operations only: nothing executes on the target platform, so no
+// emulation is needed. Files are owned by root, so the app user cannot change them.
+func (b *graph) runtime(ctx context.Context, s plan.Stage) error {
+	img, cfg, err := b.o.Image(ctx, s.Image, b.o.TargetPlatform)
+	if err != nil {
+		return err
+	}
+	b.runtimeID, b.baseImage = s.ID, cfg
+	root := &llb.ChownOpt{User: &llb.UserOpt{UID: 0}, Group: &llb.UserOpt{UID: 0}}
+	// One file op per layer the plan names, so one image layer each (a
+	// chain of ops would export a layer per op), and Image writes one
+	// history entry for each.
+	var layers []llb.State
+	for _, group := range runtimeLayers(s) {
+		var fa *llb.FileAction
+		for _, c := range group {
+			src, err := b.source(s, c)
+			if err != nil {
+				return err
+			}
+			if fa == nil {
+				fa = copyOp(src, c, root, b.o.Epoch)
+			} else {
+				fa = fa.Copy(src, c.Src, c.Dest, copyInfo(c, root, b.o.Epoch))
+			}
+		}
+		layers = append(layers, llb.Scratch().File(fa, b.constraints(s, layerName(b.plan, group))...))
+	}
+	b.states[s.ID] = b.layer(img, layers, s, "MERGE the app onto "+s.Image)
+	return nil
+}
+
+// runtimeLayers splits the runtime stage's copies into its layers: each run
+// of copies the plan puts in one.
+func runtimeLayers(s plan.Stage) [][]plan.Copy {
+	var out [][]plan.Copy
+	for i, c := range s.Copies {
+		if i == 0 || c.Layer != s.Copies[i-1].Layer {
+			out = append(out, nil)
+		}
+		out[len(out)-1] = append(out[len(out)-1], c)
+	}
+	return out
+}
+
+// layerName describes a runtime layer, in progress output and in the image's
+// history: the same text on every platform.
+func layerName(pl *plan.Plan, group []plan.Copy) string {
+	var copies []string
+	for _, c := range group {
+		copies = append(copies, strings.TrimPrefix(copyName(pl, c), "COPY "))
+	}
+	name := "COPY " + strings.Join(copies, ", ")
+	if l := group[0].Layer; l != "" {
+		name = fmt.Sprintf("COPY %s layer: %s", l, strings.Join(copies, ", "))
+	}
+	return name
+}
+
+// layer puts layers on top of base: merged when the worker can, so each stays
+// an independent layer; copied one after another otherwise.
+func (b *graph) layer(base llb.State, layers []llb.State, s plan.Stage, name string) llb.State {
+	if b.o.MergeOp {
+		return llb.Merge(append([]llb.State{base}, layers...), b.constraints(s, name)...)
+	}
+	for _, l := range layers {
+		base = base.File(llb.Copy(l, "/", "/", &llb.CopyInfo{CopyDirContentsOnly: true}), b.constraints(s, strings.Replace(name, "MERGE", "COPY", 1))...)
+	}
+	return base
+}
