@@ -14,7 +14,8 @@ const module = "github.com/monokit/monokit/"
 // workspace model → the solver → the plan IR → plan2llb → frontend → CLI.
 // Each package may import only the monokit packages listed for it, and
 // BuildKit packages only under the prefixes listed: the model and the solver
-// none, the converter client/llb and the LLB protobufs but never the gateway.
+// none, the converter client/llb, the LLB protobufs and BuildKit's defaults
+// (util/system) but never the gateway.
 // The converter reads the plan and the helper scripts, and nothing that
 // decides.
 var layers = map[string]struct{ monokit, buildkit []string }{
@@ -25,7 +26,7 @@ var layers = map[string]struct{ monokit, buildkit []string }{
 	"solver/helpers":  {nil, nil},
 	"solver/plan":     {[]string{"internal/diag"}, nil},
 	"solver":          {[]string{"internal/diag", "internal/ctxfs", "solver/manifest", "solver/pnpm", "solver/plan", "solver/helpers"}, nil},
-	"llb/plan2llb":    {[]string{"solver/plan", "solver/helpers"}, []string{"client/llb", "solver/pb"}},
+	"llb/plan2llb":    {[]string{"solver/plan", "solver/helpers"}, []string{"client/llb", "solver/pb", "util/system"}},
 	"frontend":        {[]string{"internal/diag", "internal/ctxfs", "solver/manifest", "solver/pnpm", "solver", "solver/plan", "llb/plan2llb"}, []string{""}},
 	"cmd/monokit":     {[]string{"internal/diag", "internal/ctxfs", "solver/manifest", "solver/pnpm", "solver", "solver/plan", "llb/plan2llb", "frontend"}, []string{""}},
 }

@@ -8,8 +8,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/monokit/monokit/solver/plan"
-
 	"github.com/moby/buildkit/frontend/dockerfile/linter"
 	"github.com/moby/buildkit/frontend/dockerui"
 	"github.com/moby/buildkit/frontend/gateway/client"
@@ -22,10 +20,6 @@ import (
 	"github.com/monokit/monokit/solver/manifest"
 )
 
-// checkArg is the build argument that sets the checks, as for a Dockerfile;
-// it replaces the manifest's # check= line.
-const checkArg = "BUILDKIT_DOCKERFILE_CHECK"
-
 // maxCheckSource is the largest file a finding quotes lines of: the result
 // carries each quoted file whole (a lockfile may be tens of megabytes).
 const maxCheckSource = 1 << 20
@@ -35,12 +29,12 @@ const maxCheckSource = 1 << 20
 // solver.Check finds, each at its file and line, in BuildKit's format. It
 // returns the workspace files it read too, which its errors quote.
 func checkTargets(ctx context.Context, c client.Client, bc *dockerui.Client, m *manifest.Manifest, src *dockerui.Source) (*lint.LintResults, fs.FS, error) {
-	cfg, err := checkConfig(src.Filename, src.Data, bc.BuildArgs)
+	cfg, err := checkConfig(src.Filename, src.Data, bc.LinterConfig)
 	if err != nil {
 		return nil, nil, err
 	}
-	loaded, err := loadWorkspace(ctx, c, bc)
-	ws, files := loaded.ws, loaded.files
+	in, err := loadInput(ctx, c, bc)
+	ws, files := in.ws, in.files
 	if err != nil {
 		return nil, files, err
 	}
@@ -50,11 +44,9 @@ func checkTargets(ctx context.Context, c client.Client, bc *dockerui.Client, m *
 	}
 	// The health route rule reads the targets' sources: a second transfer,
 	// for --call check only.
-	var code fs.FS
-	if patterns := solver.HealthSources(m, ws, names); len(patterns) > 0 {
-		if _, code, err = readContext(ctx, c, bc, patterns, []string{plan.NodeModules}, "monokit-sources", "load sources for checks"); err != nil {
-			return nil, files, err
-		}
+	code, err := in.sources(ctx, solver.HealthSources(m, ws, names), "load sources for checks")
+	if err != nil {
+		return nil, files, err
 	}
 	res := &lint.LintResults{}
 	sources := map[string]int{}
@@ -94,7 +86,7 @@ func checkTargets(ctx context.Context, c client.Client, bc *dockerui.Client, m *
 			if len(names) > 1 {
 				detail = fmt.Sprintf("target %q: %s", name, detail)
 			}
-			res.Warnings = append(res.Warnings, lint.Warning{RuleName: f.Rule.Name, Description: f.Rule.Description, Detail: detail, Location: location(source(f.Pos.File), f.Pos)})
+			res.Warnings = append(res.Warnings, lint.Warning{RuleName: f.Rule.Name, Description: f.Rule.Description, URL: f.Rule.URL, Detail: detail, Location: location(source(f.Pos.File), f.Pos)})
 			if !slices.Contains(fired, f.Rule.Name) {
 				fired = append(fired, f.Rule.Name)
 			}
@@ -108,15 +100,12 @@ func checkTargets(ctx context.Context, c client.Client, bc *dockerui.Client, m *
 }
 
 // checkConfig reads the checks' settings as BuildKit's Dockerfile frontend
-// does (skip=Rule,...|all; error=true): from the build argument, else from a
-// "# check=" comment among the manifest's first comment lines.
-func checkConfig(filename string, data []byte, args map[string]string) (*linter.Config, error) {
-	if v, ok := args[checkArg]; ok {
-		cfg, err := linter.ParseLintOptions(v)
-		if err != nil {
-			return nil, fmt.Errorf("--build-arg %s: %w", checkArg, err)
-		}
-		return cfg, nil
+// does (skip=Rule,...|all; error=true): the BUILDKIT_DOCKERFILE_CHECK build
+// argument, as dockerui parsed it (fromArg), else a "# check=" comment among
+// the manifest's first comment lines.
+func checkConfig(filename string, data []byte, fromArg *linter.Config) (*linter.Config, error) {
+	if fromArg != nil {
+		return fromArg, nil
 	}
 	line := 0
 	for l := range strings.Lines(string(data)) {

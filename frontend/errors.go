@@ -6,8 +6,6 @@ import (
 	"io/fs"
 	"path"
 
-	"github.com/monokit/monokit/solver/plan"
-
 	"github.com/moby/buildkit/client/llb"
 	gwpb "github.com/moby/buildkit/frontend/gateway/pb"
 	"github.com/moby/buildkit/solver/errdefs"
@@ -15,6 +13,7 @@ import (
 
 	"github.com/monokit/monokit/internal/diag"
 	"github.com/monokit/monokit/solver"
+	"github.com/monokit/monokit/solver/plan"
 	"github.com/monokit/monokit/solver/pnpm"
 )
 

@@ -7,7 +7,9 @@ import (
 	"testing/fstest"
 
 	"github.com/moby/buildkit/client/llb"
+	"github.com/moby/buildkit/frontend/dockerfile/linter"
 	"github.com/moby/buildkit/solver/errdefs"
+
 	"github.com/monokit/monokit/internal/diag"
 	"github.com/monokit/monokit/solver/manifest"
 )
@@ -124,7 +126,11 @@ func TestCheckConfig(t *testing.T) {
 	if err != nil || !cfg.ReturnAsError || cfg.SkipAll || len(cfg.SkipRules) != 2 || cfg.SkipRules[1] != "StartNotShipped" {
 		t.Errorf("from the manifest: %+v, %v", cfg, err)
 	}
-	cfg, err = checkConfig("monokit.yaml", yaml, map[string]string{checkArg: "skip=all"})
+	fromArg, err := linter.ParseLintOptions("skip=all") // as dockerui parses BUILDKIT_DOCKERFILE_CHECK
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err = checkConfig("monokit.yaml", yaml, fromArg)
 	if err != nil || !cfg.SkipAll || cfg.ReturnAsError {
 		t.Errorf("the build argument wins: %+v, %v", cfg, err)
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/moby/buildkit/solver/errdefs"
 
+	"github.com/monokit/monokit/internal/testkit"
 	"github.com/monokit/monokit/solver"
 )
 
@@ -32,7 +33,7 @@ func TestCorpus(t *testing.T) {
 	}
 	for _, mf := range manifests {
 		dir := filepath.Dir(mf)
-		m, ws, err := solver.Open(dir, "")
+		m, ws, err := testkit.Open(dir)
 		if err != nil {
 			t.Fatalf("%s: %v", dir, err)
 		}

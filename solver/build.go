@@ -5,10 +5,9 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/monokit/monokit/solver/plan"
-
 	"github.com/monokit/monokit/internal/diag"
 	"github.com/monokit/monokit/solver/manifest"
+	"github.com/monokit/monokit/solver/plan"
 	"github.com/monokit/monokit/solver/pnpm"
 )
 

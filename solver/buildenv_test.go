@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/monokit/monokit/solver/plan"
-
 	"github.com/monokit/monokit/solver/pnpm"
 )
 

@@ -5,7 +5,6 @@ import (
 	"path"
 
 	"github.com/monokit/monokit/solver/plan"
-
 	"github.com/monokit/monokit/solver/pnpm"
 )
 

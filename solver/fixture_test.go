@@ -10,10 +10,9 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/monokit/monokit/solver/plan"
-
 	"github.com/monokit/monokit/internal/diag"
 	"github.com/monokit/monokit/solver/manifest"
+	"github.com/monokit/monokit/solver/plan"
 	"github.com/monokit/monokit/solver/pnpm"
 )
 

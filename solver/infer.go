@@ -4,15 +4,12 @@ import (
 	"bytes"
 	"fmt"
 	"io/fs"
-	"maps"
 	"path"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
-	"github.com/monokit/monokit/internal/ctxfs"
-	"github.com/monokit/monokit/internal/diag"
 	"github.com/monokit/monokit/solver/manifest"
 	"github.com/monokit/monokit/solver/pnpm"
 )
@@ -158,44 +155,6 @@ func targetName(p *pnpm.Package, taken map[string]bool) string {
 	}
 }
 
-// sourceFiles lists the packages' JavaScript and TypeScript files in sources,
-// sorted, at most maxHealthSources.
-func sourceFiles(sources fs.FS, pkgs []*pnpm.Package) []string {
-	if sources == nil {
-		return nil
-	}
-	var files []string
-	for _, p := range pkgs {
-		fs.WalkDir(sources, p.Dir, func(name string, d fs.DirEntry, err error) error {
-			switch {
-			case err != nil || len(files) > maxHealthSources:
-				return fs.SkipDir
-			case d.IsDir() && (d.Name() == "node_modules" || name != p.Dir && strings.HasPrefix(d.Name(), ".")):
-				return fs.SkipDir
-			case !d.IsDir() && slices.Contains(sourceExts, path.Ext(name)):
-				files = append(files, name)
-			}
-			return nil
-		})
-	}
-	slices.Sort(files)
-	return files
-}
-
-// sourceReader reads each source once however often the patterns ask for
-// it; a file that cannot be read reads as empty.
-func sourceReader(sources fs.FS) func(string) []byte {
-	seen := map[string][]byte{}
-	return func(name string) []byte {
-		data, ok := seen[name]
-		if !ok {
-			data, _ = ctxfs.ReadFile(sources, name)
-			seen[name] = data
-		}
-		return data
-	}
-}
-
 // The port patterns, strongest first: PORT's default, a number passed to
 // listen, a port property.
 var portPatterns = []struct {
@@ -268,89 +227,4 @@ func inferHealth(read func(string) []byte, files []string, preset string) (strin
 		}
 	}
 	return "", ""
-}
-
-func quoteAll(s []string) []string {
-	out := make([]string, len(s))
-	for i, x := range s {
-		out[i] = strconv.Quote(x)
-	}
-	return out
-}
-
-// InferredYAML is the manifest for the inferred targets, with a comment on
-// every value saying why; skipped lists targets left out, with the reason.
-func InferredYAML(targets []InferredTarget, skipped map[string]string) []byte {
-	var b strings.Builder
-	b.WriteString("# syntax=docker.io/monokit/monokit:1\n")
-	b.WriteString("# Inferred from the workspace by monokit: each value says why it was chosen.\n")
-	b.WriteString("# What this file sets is used as is; edit it freely.\n")
-	b.WriteString("version: 1\n")
-	if len(targets) == 0 {
-		b.WriteString("targets: {}\n")
-	} else {
-		b.WriteString("targets:\n")
-	}
-	for _, t := range targets {
-		fmt.Fprintf(&b, "  # %s\n", t.Why)
-		fmt.Fprintf(&b, "  %s:\n", t.Name)
-		fmt.Fprintf(&b, "    package: %s\n", strconv.Quote(t.Package.Selector()))
-		if t.Preset == manifest.PresetNext {
-			b.WriteString("    preset: next\n")
-		}
-		if t.Port > 0 {
-			fmt.Fprintf(&b, "    # %s\n    port: %d\n", t.PortWhy, t.Port)
-		}
-		if t.Health != "" && t.Port > 0 {
-			fmt.Fprintf(&b, "    # %s\n    healthcheck: %s\n", t.HealthOK, t.Health)
-		}
-	}
-	for _, name := range slices.Sorted(maps.Keys(skipped)) {
-		fmt.Fprintf(&b, "# not a target: %s: %s\n", name, oneLine(skipped[name]))
-	}
-	return []byte(b.String())
-}
-
-// oneLine keeps a comment on one line, clipped on a rune boundary (the
-// manifest refuses invalid UTF-8).
-func oneLine(s string) string { return diag.Clip(strings.Join(strings.Fields(s), " ")) }
-
-// InferManifest infers the targets, keeps those that plan, and returns the
-// manifest's YAML and the manifest parsed from it.
-func InferManifest(ws *pnpm.Workspace, sources fs.FS) ([]byte, *manifest.Manifest, error) {
-	targets := Infer(ws, sources)
-	skipped := map[string]string{}
-	for {
-		data := InferredYAML(targets, skipped)
-		m, err := manifest.Parse(InferredName, data)
-		if err != nil {
-			return data, nil, fmt.Errorf("monokit bug: the inferred manifest does not parse: %w", err)
-		}
-		var keep []InferredTarget
-		for _, t := range targets {
-			if _, err := SolveTarget(m, ws, t.Name); err != nil {
-				skipped[t.Package.Dir] = err.Error()
-				continue
-			}
-			keep = append(keep, t)
-		}
-		if len(keep) == len(targets) {
-			if len(keep) == 0 {
-				return data, m, fmt.Errorf("no target could be inferred from the workspace: no package that nothing depends on is a Next.js app or has a start script, a bin or a main%s; write a monokit.yaml (monokit schema documents it)", skippedSummary(skipped))
-			}
-			return data, m, nil
-		}
-		targets = keep
-	}
-}
-
-func skippedSummary(skipped map[string]string) string {
-	if len(skipped) == 0 {
-		return ""
-	}
-	var parts []string
-	for _, k := range slices.Sorted(maps.Keys(skipped)) {
-		parts = append(parts, k+": "+oneLine(skipped[k]))
-	}
-	return " that plans (" + strings.Join(parts, "; ") + ")"
 }

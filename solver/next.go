@@ -5,10 +5,10 @@ import (
 	"path"
 	"strings"
 
-	"github.com/monokit/monokit/solver/plan"
-
 	"github.com/Masterminds/semver/v3"
+
 	"github.com/monokit/monokit/internal/diag"
+	"github.com/monokit/monokit/solver/plan"
 	"github.com/monokit/monokit/solver/pnpm"
 )
 

@@ -5,10 +5,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/monokit/monokit/solver/plan"
-
 	"github.com/monokit/monokit/internal/testkit"
 	"github.com/monokit/monokit/solver/manifest"
+	"github.com/monokit/monokit/solver/plan"
 	"github.com/monokit/monokit/solver/pnpm"
 )
 

@@ -3,9 +3,9 @@ package solver
 import (
 	"fmt"
 
-	"github.com/monokit/monokit/solver/plan"
-
 	"github.com/Masterminds/semver/v3"
+
+	"github.com/monokit/monokit/solver/plan"
 )
 
 // firstTrixie is the first release of each Node.js line that the official node

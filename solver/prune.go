@@ -4,10 +4,9 @@ import (
 	"fmt"
 	"path"
 
-	"github.com/monokit/monokit/solver/plan"
-
 	"github.com/monokit/monokit/internal/diag"
 	"github.com/monokit/monokit/solver/manifest"
+	"github.com/monokit/monokit/solver/plan"
 )
 
 // prune produces the production tree once per target platform. For node apps it

@@ -8,10 +8,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/monokit/monokit/solver/plan"
-
 	"github.com/monokit/monokit/internal/diag"
 	"github.com/monokit/monokit/solver/manifest"
+	"github.com/monokit/monokit/solver/plan"
 )
 
 // runtimeChoice is the runtime and build images of a target.

@@ -6,8 +6,9 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/monokit/monokit/solver/pnpm"
 	"mvdan.cc/sh/v3/syntax" // parses start scripts as the shell would: quotes, assignments, && chains
+
+	"github.com/monokit/monokit/solver/pnpm"
 )
 
 // startCommand is how the runtime starts the app: node's arguments, and

@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/monokit/monokit/solver/plan"
+	"mvdan.cc/sh/v3/syntax"
 
 	"github.com/monokit/monokit/internal/diag"
 	"github.com/monokit/monokit/solver/manifest"
-	"mvdan.cc/sh/v3/syntax"
+	"github.com/monokit/monokit/solver/plan"
 )
 
 // verify checks what must hold of every plan, whatever the repository holds,

@@ -5,12 +5,11 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/monokit/monokit/solver/plan"
-
 	"github.com/Masterminds/semver/v3"
 
 	"github.com/monokit/monokit/internal/diag"
 	"github.com/monokit/monokit/solver/manifest"
+	"github.com/monokit/monokit/solver/plan"
 	"github.com/monokit/monokit/solver/pnpm"
 )
 

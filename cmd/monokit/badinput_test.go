@@ -11,9 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/monokit/monokit/solver/plan"
-
 	"mvdan.cc/sh/v3/syntax"
+
+	"github.com/monokit/monokit/solver/plan"
 )
 
 // The bad-input corpus: single-defect variants of the example, each run through

@@ -22,7 +22,6 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/monokit/monokit/frontend"
-	"github.com/monokit/monokit/solver"
 )
 
 // defaultBuildkitHost is buildkitd's own default address, as buildctl's.
@@ -102,8 +101,8 @@ func buildCmd(ctx context.Context, args []string, stderr io.Writer) error {
 // context and manifest directories as local mounts, the frontend options,
 // secrets and registry credentials as session attachables, and the exports.
 func (f *buildFlags) solveOpt(dir string, stderr io.Writer) (client.SolveOpt, error) {
-	file := solver.ManifestPath(dir, f.file)
-	if _, err := solver.ReadManifest(file); err != nil {
+	file := ManifestPath(dir, f.file)
+	if _, err := ReadManifest(file); err != nil {
 		return client.SolveOpt{}, err
 	}
 	ctxFS, err := fsutil.NewFS(dir)

@@ -10,8 +10,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/monokit/monokit/solver/plan"
-
 	"github.com/containerd/platforms"
 	"github.com/moby/buildkit/client/llb"
 	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
@@ -21,6 +19,7 @@ import (
 	"github.com/monokit/monokit/llb/plan2llb"
 	"github.com/monokit/monokit/solver"
 	"github.com/monokit/monokit/solver/manifest"
+	"github.com/monokit/monokit/solver/plan"
 	"github.com/monokit/monokit/solver/pnpm"
 )
 
@@ -66,7 +65,7 @@ func (f *repoFlags) load(args []string) (*manifest.Manifest, *pnpm.Workspace, er
 	if err != nil {
 		return nil, nil, err
 	}
-	return solver.Open(dir, f.file)
+	return Open(dir, f.file)
 }
 
 // dirArg is the command's DIR argument: "." when none is given.
@@ -227,7 +226,7 @@ func (f *repoFlags) manifest() (m *manifest.Manifest, dir, file string, err erro
 	if f.fs.NArg() > 0 {
 		dir = f.fs.Arg(0)
 	}
-	file = solver.ManifestPath(dir, f.file)
-	m, err = solver.ReadManifest(file)
+	file = ManifestPath(dir, f.file)
+	m, err = ReadManifest(file)
 	return m, dir, file, err
 }

@@ -26,7 +26,7 @@ func initCmd(args []string, stdout io.Writer) error {
 	}
 	dest := *out
 	if dest == "" {
-		dest = solver.ManifestPath(dir, "")
+		dest = ManifestPath(dir, "")
 		if _, err := os.Lstat(dest); err == nil {
 			return fmt.Errorf("%s exists; monokit init writes a new one: remove it, or pass -o - to print the inferred manifest", dest)
 		} else if !errors.Is(err, fs.ErrNotExist) {

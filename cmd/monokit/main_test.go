@@ -12,6 +12,7 @@ import (
 
 	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/solver/pb"
+
 	"github.com/monokit/monokit/internal/testkit"
 )
 

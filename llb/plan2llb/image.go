@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/moby/buildkit/util/system"
 	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 
@@ -35,7 +36,7 @@ func Image(pl *plan.Plan, base *dockerspec.DockerOCIImage, platform ocispecs.Pla
 	cfg := &img.Config
 	env := slices.Clone(cfg.Env)
 	if len(env) == 0 {
-		env = []string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"}
+		env = []string{"PATH=" + system.DefaultPathEnv(platform.OS)}
 	}
 	cfg.Env = plan.SetEnv(env, ic.Env...)
 	cfg.User = ic.User

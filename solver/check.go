@@ -3,11 +3,7 @@ package solver
 import (
 	"fmt"
 	"io/fs"
-	"path"
-	"slices"
 	"strings"
-
-	"github.com/monokit/monokit/solver/plan"
 
 	"github.com/Masterminds/semver/v3"
 
@@ -17,20 +13,31 @@ import (
 )
 
 // Rule is a check `docker buildx build --call check` runs on a target, named
-// as BuildKit names the Dockerfile's.
+// as BuildKit names the Dockerfile's, with the page that documents it.
 type Rule struct {
 	Name, Description string
+	URL               string
+}
+
+// rulesDoc documents every rule, a section each (the rule's name, lower-cased).
+const rulesDoc = "https://github.com/monokit/monokit/blob/main/docs/checks.md#"
+
+func rule(name, description string) Rule {
+	return Rule{Name: name, Description: description, URL: rulesDoc + strings.ToLower(name)}
 }
 
 // The rules. Each finds what would break or surprise at build or run time
 // without building.
 var (
-	RuleLockfileOutOfDate = Rule{"LockfileOutOfDate", "pnpm install --frozen-lockfile would refuse pnpm-lock.yaml"}
-	RuleNodeEngine        = Rule{"NodeEngineMismatch", "The Node.js the image runs is outside the root package.json's engines.node"}
-	RulePNPMEngine        = Rule{"PnpmEngineMismatch", "The pnpm the build uses is outside the root package.json's engines.pnpm"}
-	RuleStartNotShipped   = Rule{"StartNotShipped", "The file the image starts is not among the files the app's build ships"}
-	RuleHealthRoute       = Rule{"HealthRouteNotFound", "No source of the app seems to serve its healthcheck path"}
+	RuleLockfileOutOfDate = rule("LockfileOutOfDate", "pnpm install --frozen-lockfile would refuse pnpm-lock.yaml")
+	RuleNodeEngine        = rule("NodeEngineMismatch", "The Node.js the image runs is outside the root package.json's engines.node")
+	RulePNPMEngine        = rule("PnpmEngineMismatch", "The pnpm the build uses is outside the root package.json's engines.pnpm")
+	RuleStartNotShipped   = rule("StartNotShipped", "The file the image starts is not among the files the app's build ships")
+	RuleHealthRoute       = rule("HealthRouteNotFound", "No source of the app seems to serve its healthcheck path")
 )
+
+// Rules are every rule, in the order Check runs them.
+var Rules = []Rule{RuleLockfileOutOfDate, RuleNodeEngine, RulePNPMEngine, RuleStartNotShipped, RuleHealthRoute}
 
 // Finding is one problem a rule found, where it is.
 type Finding struct {
@@ -88,60 +95,4 @@ func satisfies(r, version string) (ok, known bool) {
 		return false, false
 	}
 	return lineSatisfies(c, major.Major()), true
-}
-
-// startNotShipped finds a start file outside what the app's image holds: its
-// collected files (package.json "files"), else its build outputs. An app
-// without a build ships its sources, which the frontend does not see; a
-// Next.js app starts its own server.js.
-func startNotShipped(t *manifest.Target, pl *plan.Plan) (Finding, bool) {
-	app := pl.Stage("app:" + pl.Package)
-	if app == nil || pl.Preset == manifest.PresetNext {
-		return Finding{}, false
-	}
-	var shipped []string
-	for _, c := range app.Collect {
-		shipped = append(shipped, c.Dest)
-	}
-	if len(shipped) == 0 {
-		for _, o := range app.Outputs {
-			rel, ok := strings.CutPrefix(o, pl.Dir+"/")
-			if pl.Dir == "." {
-				rel, ok = o, true
-			}
-			if ok {
-				shipped = append(shipped, rel)
-			}
-		}
-	}
-	file := startFile(pl.Image.Cmd)
-	if len(shipped) == 0 || file == "" || file == "package.json" {
-		return Finding{}, false
-	}
-	file = path.Clean(file)
-	if slices.ContainsFunc(shipped, func(s string) bool { return file == s || strings.HasPrefix(file, s+"/") }) {
-		return Finding{}, false
-	}
-	pos := t.Pos
-	if len(t.Start) > 0 {
-		pos = t.Start[0].Pos
-	}
-	return Finding{RuleStartNotShipped, pos, fmt.Sprintf("the image starts %s, but ships only %s of %s (and package.json); declare where the build writes it as outputs, or start: a file the build writes", file, strings.Join(shipped, ", "), pl.Dir)}, true
-}
-
-// startFile is the script node runs: its first argument that is neither an
-// option nor an option's value.
-func startFile(args []string) string {
-	takesValue := map[string]bool{"-r": true, "--require": true, "--import": true, "--loader": true, "--experimental-loader": true, "-C": true, "--conditions": true, "--env-file": true, "--title": true}
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		switch {
-		case takesValue[a]:
-			i++
-		case strings.HasPrefix(a, "-"):
-		default:
-			return a
-		}
-	}
-	return ""
 }

@@ -2,10 +2,7 @@ package frontend
 
 import (
 	"context"
-	"io/fs"
 	"path"
-
-	"github.com/monokit/monokit/solver/plan"
 
 	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/frontend/dockerui"
@@ -24,20 +21,18 @@ func zeroConfig(filename string) bool { return path.Base(filename) == "package.j
 // inferEntrypoint reads the workspace and the candidate apps' sources and
 // returns the manifest monokit infers, as the build's source: errors and
 // --call targets quote its lines under solver.InferredName.
-func inferEntrypoint(ctx context.Context, c client.Client, bc *dockerui.Client) (*dockerui.Source, *workspace, error) {
-	loaded, err := loadWorkspace(ctx, c, bc)
+func inferEntrypoint(ctx context.Context, c client.Client, bc *dockerui.Client) (*dockerui.Source, *input, error) {
+	in, err := loadInput(ctx, c, bc)
 	if err != nil {
-		return nil, loaded, err
+		return nil, in, err
 	}
-	var sources fs.FS
-	if patterns := solver.InferSources(loaded.ws); len(patterns) > 0 {
-		if _, sources, err = readContext(ctx, c, bc, patterns, []string{plan.NodeModules}, "monokit-sources", "load sources to infer targets"); err != nil {
-			return nil, loaded, err
-		}
-	}
-	data, _, err := solver.InferManifest(loaded.ws, sources)
+	sources, err := in.sources(ctx, solver.InferSources(in.ws), "load sources to infer targets")
 	if err != nil {
-		return nil, loaded, err
+		return nil, in, err
 	}
-	return &dockerui.Source{SourceMap: llb.NewSourceMap(nil, solver.InferredName, "yaml", data)}, loaded, nil
+	data, _, err := solver.InferManifest(in.ws, sources)
+	if err != nil {
+		return nil, in, err
+	}
+	return &dockerui.Source{SourceMap: llb.NewSourceMap(nil, solver.InferredName, "yaml", data)}, in, nil
 }

@@ -8,15 +8,11 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/monokit/monokit/solver/plan"
-
 	"github.com/monokit/monokit/internal/ctxfs"
 	"github.com/monokit/monokit/solver/manifest"
+	"github.com/monokit/monokit/solver/plan"
 	"github.com/monokit/monokit/solver/pnpm"
 )
-
-// sourceExts are the files the health route rule reads.
-var sourceExts = []string{".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx"}
 
 // maxHealthSources bounds the files the rule reads per target; past it, the
 // rule says nothing rather than read a whole monorepo.
@@ -35,30 +31,6 @@ func HealthSources(m *manifest.Manifest, ws *pnpm.Workspace, names []string) []s
 		}
 	}
 	return closureSources(ws, pkgs)
-}
-
-// closureSources are the patterns of the JavaScript and TypeScript sources of
-// the packages' closures.
-func closureSources(ws *pnpm.Workspace, pkgs []*pnpm.Package) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, p := range pkgs {
-		for _, c := range ws.Closure(p) {
-			for _, ext := range sourceExts {
-				if pat := path.Join(c.Dir, "**", "*"+ext); !seen[pat] {
-					seen[pat] = true
-					out = append(out, pat)
-				}
-			}
-		}
-	}
-	return out
-}
-
-// mentions matches a route's name in source text as a string or a path
-// element: 'health', "/health", `/health/live`.
-func mentions(name string) *regexp.Regexp {
-	return regexp.MustCompile("[\"'`/]" + regexp.QuoteMeta(name) + "([\"'`/?#]|$)")
 }
 
 // healthRouteMissing looks for what could serve path in the sources of the

@@ -154,3 +154,21 @@ func TestCorpusPassesChecks(t *testing.T) {
 		t.Errorf("only %d corpus targets have a health path", health)
 	}
 }
+
+// TestRulesDocumented: every rule's URL names a section of docs/checks.md,
+// which buildx prints beside each finding.
+func TestRulesDocumented(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join(testkit.Root(), "docs", "checks.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range Rules {
+		anchor, ok := strings.CutPrefix(r.URL, rulesDoc)
+		if !ok || anchor != strings.ToLower(r.Name) {
+			t.Errorf("%s: URL %q is not its section of docs/checks.md", r.Name, r.URL)
+		}
+		if !strings.Contains(string(doc), "\n## "+r.Name+"\n") {
+			t.Errorf("docs/checks.md has no section for %s", r.Name)
+		}
+	}
+}

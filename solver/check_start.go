@@ -1,0 +1,67 @@
+package solver
+
+import (
+	"fmt"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/monokit/monokit/solver/manifest"
+	"github.com/monokit/monokit/solver/plan"
+)
+
+// startNotShipped finds a start file outside what the app's image holds: its
+// collected files (package.json "files"), else its build outputs. An app
+// without a build ships its sources, which the frontend does not see; a
+// Next.js app starts its own server.js.
+func startNotShipped(t *manifest.Target, pl *plan.Plan) (Finding, bool) {
+	app := pl.Stage("app:" + pl.Package)
+	if app == nil || pl.Preset == manifest.PresetNext {
+		return Finding{}, false
+	}
+	var shipped []string
+	for _, c := range app.Collect {
+		shipped = append(shipped, c.Dest)
+	}
+	if len(shipped) == 0 {
+		for _, o := range app.Outputs {
+			rel, ok := strings.CutPrefix(o, pl.Dir+"/")
+			if pl.Dir == "." {
+				rel, ok = o, true
+			}
+			if ok {
+				shipped = append(shipped, rel)
+			}
+		}
+	}
+	file := startFile(pl.Image.Cmd)
+	if len(shipped) == 0 || file == "" || file == "package.json" {
+		return Finding{}, false
+	}
+	file = path.Clean(file)
+	if slices.ContainsFunc(shipped, func(s string) bool { return file == s || strings.HasPrefix(file, s+"/") }) {
+		return Finding{}, false
+	}
+	pos := t.Pos
+	if len(t.Start) > 0 {
+		pos = t.Start[0].Pos
+	}
+	return Finding{RuleStartNotShipped, pos, fmt.Sprintf("the image starts %s, but ships only %s of %s (and package.json); declare where the build writes it as outputs, or start: a file the build writes", file, strings.Join(shipped, ", "), pl.Dir)}, true
+}
+
+// startFile is the script node runs: its first argument that is neither an
+// option nor an option's value.
+func startFile(args []string) string {
+	takesValue := map[string]bool{"-r": true, "--require": true, "--import": true, "--loader": true, "--experimental-loader": true, "-C": true, "--conditions": true, "--env-file": true, "--title": true}
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case takesValue[a]:
+			i++
+		case strings.HasPrefix(a, "-"):
+		default:
+			return a
+		}
+	}
+	return ""
+}
