@@ -4,14 +4,15 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/monokit/monokit/internal/testkit"
 	"github.com/monokit/monokit/solver/plan"
 	"github.com/monokit/monokit/solver/pnpm"
 )
 
 func TestBuildEnv(t *testing.T) {
-	ws, err := pnpm.Load(repo("packages: ['apps/*', 'libs/*']\n",
-		pkgSpec{dir: "apps/api", name: "api", deps: []string{"libs/a"}, build: true},
-		pkgSpec{dir: "libs/a", name: "a", build: true},
+	ws, err := pnpm.Load(testkit.Workspace("packages: ['apps/*', 'libs/*']\n",
+		testkit.Pkg{Dir: "apps/api", Name: "api", Deps: []string{"libs/a"}, Build: true},
+		testkit.Pkg{Dir: "libs/a", Name: "a", Build: true},
 	))
 	if err != nil {
 		t.Fatal(err)
@@ -58,9 +59,9 @@ targets:
 // The install sees the bin files of workspace packages, from the context: pnpm
 // links a workspace package's bins only when their files exist.
 func TestInstallSeesWorkspaceBins(t *testing.T) {
-	fsys := repo("packages: ['apps/*', 'tools/*']\n",
-		pkgSpec{dir: "apps/api", name: "api", deps: []string{"tools/gen"}},
-		pkgSpec{dir: "tools/gen", name: "gen"},
+	fsys := testkit.Workspace("packages: ['apps/*', 'tools/*']\n",
+		testkit.Pkg{Dir: "apps/api", Name: "api", Deps: []string{"tools/gen"}},
+		testkit.Pkg{Dir: "tools/gen", Name: "gen"},
 	)
 	fsys["tools/gen/package.json"].Data = []byte(`{"name":"gen","bin":{"gen":"./bin/gen.js","gen-out":"dist/cli.js","evil":"../../../etc/passwd"}}`)
 	p := mustPlan(t, fsys, apiManifest, "api")

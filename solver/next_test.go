@@ -7,13 +7,14 @@ import (
 	"testing/fstest"
 
 	"github.com/monokit/monokit/internal/diag"
+	"github.com/monokit/monokit/internal/testkit"
 	"github.com/monokit/monokit/solver/pnpm"
 )
 
 // nextRepo is a workspace with one Next.js app at the given version whose
 // next.config is config.
 func nextRepo(version, config string) fstest.MapFS {
-	fsys := repo("packages: ['apps/*']\n", pkgSpec{dir: "apps/web", name: "web", build: true})
+	fsys := testkit.Workspace("packages: ['apps/*']\n", testkit.Pkg{Dir: "apps/web", Name: "web", Build: true})
 	fsys["apps/web/package.json"] = &fstest.MapFile{Data: []byte("{\n  \"name\": \"web\",\n  \"scripts\": {\"build\": \"next build\"},\n  \"dependencies\": {\n    \"next\": \"" + version + "\"\n  }\n}\n")}
 	fsys["apps/web/next.config.mjs"] = &fstest.MapFile{Data: []byte(config)}
 	fsys["pnpm-lock.yaml"] = &fstest.MapFile{Data: []byte("lockfileVersion: '9.0'\nimporters:\n  .: {}\n  apps/web:\n    dependencies:\n      next:\n        specifier: " + version + "\n        version: " + version + "(react@19.2.1)\n")}

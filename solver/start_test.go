@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/monokit/monokit/solver/plan"
 	"github.com/monokit/monokit/solver/pnpm"
 )
 
@@ -44,15 +43,5 @@ func TestInferStart(t *testing.T) {
 		if examined != nil || !slices.Equal(sc.args, tc.args) || !slices.Equal(sc.env, tc.env) {
 			t.Errorf("%v: start %q env %q (examined %q), want %q env %q", tc.scripts, sc.args, sc.env, examined, tc.args, tc.env)
 		}
-	}
-}
-
-// TestSetEnv: a later source of a variable (the start script's NODE_ENV, the
-// manifest's env) replaces the earlier one in place instead of repeating it.
-func TestSetEnv(t *testing.T) {
-	env := plan.SetEnv([]string{"NODE_ENV=production"}, "NODE_ENV=staging", "A=1")
-	env = plan.SetEnv(env, "A=2", "B=x=y")
-	if want := []string{"NODE_ENV=staging", "A=2", "B=x=y"}; !slices.Equal(env, want) {
-		t.Errorf("env %q, want %q", env, want)
 	}
 }

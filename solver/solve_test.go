@@ -1,0 +1,215 @@
+package solver
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/monokit/monokit/internal/diag"
+	"github.com/monokit/monokit/internal/testkit"
+	"github.com/monokit/monokit/solver/manifest"
+	"github.com/monokit/monokit/solver/plan"
+	"github.com/monokit/monokit/solver/pnpm"
+)
+
+// mustPlan loads the workspace in fsys and plans target of the manifest y.
+func mustPlan(t *testing.T, fsys fstest.MapFS, y, target string, opts ...Options) *plan.Plan {
+	t.Helper()
+	ws, err := pnpm.Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := SolveTarget(parse(t, y), ws, target, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func parse(t *testing.T, y string) *manifest.Manifest {
+	t.Helper()
+	m, err := manifest.Parse("monokit.yaml", []byte(y))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+const apiManifest = "version: 1\ntargets:\n  api:\n    package: apps/api\n    start: [dist/main.js]\n"
+
+func TestLevelsAndClosure(t *testing.T) {
+	fsys := testkit.Workspace("packages: ['apps/*', 'libs/*']\n",
+		testkit.Pkg{Dir: "apps/api", Name: "api", Deps: []string{"libs/c", "libs/d"}, Build: true},
+		testkit.Pkg{Dir: "apps/web", Name: "web", Deps: []string{"libs/e"}, Build: true},
+		testkit.Pkg{Dir: "libs/a", Name: "a", Build: true},
+		testkit.Pkg{Dir: "libs/b", Name: "b", Deps: []string{"libs/a"}},
+		testkit.Pkg{Dir: "libs/c", Name: "c", Deps: []string{"libs/b"}, Build: true},
+		testkit.Pkg{Dir: "libs/d", Name: "d", Deps: []string{"libs/a"}, Build: true},
+		testkit.Pkg{Dir: "libs/e", Name: "e", Build: true},
+	)
+	ws, err := pnpm.Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := SolveTarget(parse(t, apiManifest), ws, "api")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// b has no build: it is not a stage, and its dependents read its sources.
+	want := [][]string{{"build:a"}, {"build:c", "build:d"}}
+	if fmt.Sprint(p.Levels) != fmt.Sprint(want) {
+		t.Errorf("levels = %v, want %v", p.Levels, want)
+	}
+	c := p.Stage("build:c")
+	if !slices.Contains(c.Inputs, "libs/b") || !slices.Equal(c.Needs, []string{"deps", "build:a"}) {
+		t.Errorf("c inputs %v needs %v", c.Inputs, c.Needs)
+	}
+	if p.Stage("build:e") != nil || slices.Contains(p.ContextPaths, "libs/e") || slices.Contains(p.ContextPaths, "apps/web") {
+		t.Errorf("web's dependency e leaked into api's plan: %v", p.ContextPaths)
+	}
+}
+
+func TestCycle(t *testing.T) {
+	fsys := testkit.Workspace("packages: ['apps/*', 'libs/*']\n",
+		testkit.Pkg{Dir: "apps/api", Name: "api", Deps: []string{"libs/a"}},
+		testkit.Pkg{Dir: "libs/a", Name: "a", Deps: []string{"libs/b"}},
+		testkit.Pkg{Dir: "libs/b", Name: "b", Deps: []string{"libs/a"}},
+	)
+	ws, err := pnpm.Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = SolveTarget(parse(t, apiManifest), ws, "api")
+	if err == nil || !strings.Contains(err.Error(), "workspace dependency cycle: a → b → a") {
+		t.Fatalf("err = %v", err)
+	}
+	if pos := diag.Positions(err); len(pos) != 1 || pos[0].File != "libs/b/package.json" || pos[0].Line != 1 {
+		t.Errorf("positions = %v", pos)
+	}
+}
+
+func TestOutdatedLockfile(t *testing.T) {
+	fsys := testkit.Workspace("packages: ['apps/*', 'libs/*']\n",
+		testkit.Pkg{Dir: "apps/api", Name: "api", Deps: []string{"libs/a"}},
+		testkit.Pkg{Dir: "libs/a", Name: "a"},
+	)
+	fsys["apps/api/package.json"].Data = []byte("{\n  \"name\": \"api\",\n  \"dependencies\": {\n    \"a\": \"workspace:*\",\n    \"left-pad\": \"^1.3.0\"\n  }\n}\n")
+	ws, err := pnpm.Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// pnpm decides: the plan is made, with a warning at the line, and
+	// LockfileDrift says where pnpm's refusal comes from.
+	pl, err := SolveTarget(parse(t, apiManifest), ws, "api")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `pnpm-lock.yaml looks out of date (apps/api/package.json:5:5: dependencies "left-pad" is not in pnpm-lock.yaml)`
+	if !slices.ContainsFunc(pl.Notes, func(n string) bool { return strings.HasPrefix(n, want) }) {
+		t.Errorf("notes = %q, want one starting %q", pl.Notes, want)
+	}
+	drift := ws.LockfileDrift(ws.Closure(ws.Find("api")), 10)
+	if len(drift) != 1 || drift[0].Pos != (diag.Pos{File: "apps/api/package.json", Line: 5, Col: 5}) {
+		t.Errorf("drift = %v", drift)
+	}
+
+	delete(fsys, "pnpm-lock.yaml")
+	if _, err := pnpm.Load(fsys); err == nil || !strings.Contains(err.Error(), "pnpm-lock.yaml not found") {
+		t.Errorf("no lockfile: err = %v", err)
+	}
+}
+
+func TestTargetErrors(t *testing.T) {
+	fsys := testkit.Workspace("packages: ['apps/*']\n", testkit.Pkg{Dir: "apps/api", Name: "@acme/api"})
+	ws, err := pnpm.Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ yaml, target, want string }{
+		{apiManifest, "apii", `target "apii" is not in monokit.yaml: the targets are api (did you mean "api"?)`},
+		{"version: 1\ntargets:\n  a: {package: x}\n  b: {package: y}\n", "", "no target given: pass --target with one of a, b"},
+		{"version: 1\ntargets:\n  api:\n    package: '@acme/apu'\n", "api", `no workspace package is named or lives in "@acme/apu" (did you mean "@acme/api"?)`},
+		{"version: 1\nnode: '20'\ntargets:\n  api:\n    package: apps/api\n    start: [x.js]\n", "api", "distroless publishes Node.js 22, 24, 26 only, not 20"},
+		{"version: 1\npnpm: '10.0.0'\ntargets:\n  api: {package: apps/api, start: [x.js]}\n", "api", "pnpm 10.0.0 disagrees with packageManager pnpm@10.18.0"},
+		{"version: 1\ntargets:\n  api: {package: apps/api}\n", "api", "cannot tell how to start @acme/api"},
+		{"version: 1\npackages:\n  '@acme/apx': {build: make}\ntargets:\n  api: {package: apps/api, start: [x.js]}\n", "api", `packages: no workspace package is named or lives in "@acme/apx"`},
+		{"version: 1\ntargets:\n  api: {package: apps/api, start: [x.js], healthcheck: /h}\n", "api", "healthcheck has no port to check"},
+	}
+	for _, tc := range tests {
+		_, err := SolveTarget(parse(t, tc.yaml), ws, tc.target)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: err = %v, want %q", tc.target, err, tc.want)
+		}
+		if len(diag.Positions(err)) == 0 {
+			t.Errorf("%q: error without a position: %v", tc.target, err)
+		}
+	}
+}
+
+func TestPNPMNeedsNode22(t *testing.T) {
+	fsys := testkit.Workspace("packages: ['apps/*']\n", testkit.Pkg{Dir: "apps/api", Name: "api"})
+	fsys["package.json"].Data = []byte(`{"name":"root","packageManager":"pnpm@11.2.0"}`)
+	ws, err := pnpm.Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = SolveTarget(parse(t, "version: 1\nnode: '20'\ntargets:\n  api: {package: apps/api, runtime: alpine, start: [x.js]}\n"), ws, "api")
+	if err == nil || !strings.Contains(err.Error(), "pnpm 11.2.0 needs Node.js 22.13 or later, but the build uses Node.js 20 (monokit.yaml node)") {
+		t.Fatalf("err = %v", err)
+	}
+	if pos := diag.Positions(err); len(pos) != 1 || pos[0].File != "package.json" {
+		t.Errorf("positions = %v", pos)
+	}
+}
+
+func TestNodeVersion(t *testing.T) {
+	tests := []struct {
+		files     map[string]string
+		want      string
+		wantMajor int
+	}{
+		{map[string]string{}, "24", 24},
+		{map[string]string{".nvmrc": "v22.11.0\n"}, "22.11.0", 22},
+		{map[string]string{".nvmrc": "26\n"}, "26", 26},
+		{map[string]string{"package.json": `{"engines":{"node":">=20 <23"}}`}, "22", 22},
+		{map[string]string{"package.json": `{"devEngines":{"runtime":{"name":"node","version":"^26.1.0"}}}`}, "26", 26},
+	}
+	for _, tc := range tests {
+		fsys := testkit.Workspace("packages: ['apps/*']\n", testkit.Pkg{Dir: "apps/api", Name: "api"})
+		for f, d := range tc.files {
+			fsys[f] = &fstest.MapFile{Data: []byte(d)}
+		}
+		ws, err := pnpm.Load(fsys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := resolveNode(&manifest.Manifest{}, ws)
+		if err != nil || v.Version != tc.want || v.Major != tc.wantMajor {
+			t.Errorf("%v: node = %+v, %v; want %s", tc.files, v, err, tc.want)
+		}
+	}
+}
+
+func TestPackageOverrides(t *testing.T) {
+	fsys := testkit.Workspace("packages: ['apps/*', 'libs/*']\n",
+		testkit.Pkg{Dir: "apps/api", Name: "api", Deps: []string{"libs/ui"}},
+		testkit.Pkg{Dir: "libs/ui", Name: "@acme/ui"},
+	)
+	y := "version: 1\ninputs: [scripts/*.ts]\npackages:\n  libs/ui:\n    build: pnpm run build:lib\n    inputs: [.env.build]\n    outputs: [lib, styles.css]\ntargets:\n  api: {package: api, start: [x.js]}\n"
+	p := mustPlan(t, fsys, y, "api")
+	ui := p.Stage("build:@acme/ui")
+	if ui == nil || ui.Run[0] != "pnpm run build:lib" || !slices.Equal(ui.Outputs, []string{"libs/ui/lib", "libs/ui/styles.css"}) {
+		t.Fatalf("ui = %+v", ui)
+	}
+	for _, in := range []string{"scripts/*.ts", ".env.build", "tsconfig*.json"} {
+		if !slices.Contains(ui.Inputs, in) {
+			t.Errorf("ui inputs %v lack %q", ui.Inputs, in)
+		}
+	}
+	// The build command, then monokit's check of the declared outputs.
+	if len(ui.Run) != 2 || ui.Run[0] != "pnpm run build:lib" || !strings.HasPrefix(ui.Run[1], "for o in lib styles.css;") || ui.Title != "RUN pnpm run build:lib" {
+		t.Errorf("ui run = %q title %q, want the build command and the output check", ui.Run, ui.Title)
+	}
+}
