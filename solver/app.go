@@ -77,7 +77,8 @@ func (b *builder) keepGenerated(s *plan.Stage) {
 // generatedInput is generated.js's input for the production tree of the
 // app's production closure.
 func (b *builder) generatedInput(closure []*pnpm.Package) helpers.GeneratedInput {
-	in := helpers.GeneratedInput{Generated: path.Join(plan.GeneratedMount, plan.BuildRoot), Tree: plan.TreeDir, Out: plan.OverlayDir, App: b.pkg.Dir}
+	in := helpers.GeneratedInput{Generated: path.Join(plan.GeneratedMount, plan.BuildRoot), Tree: plan.TreeDir, Out: plan.OverlayDir, App: b.pkg.Dir,
+		Entries: b.ws.StoreEntries(b.prodPackages(), b.plan.PNPM.Major)}
 	for _, p := range closure {
 		if p != b.pkg && p != b.ws.Root {
 			in.Packages = append(in.Packages, helpers.WorkspacePackage{Name: p.JSON.Name, Dir: p.Dir})

@@ -131,6 +131,9 @@ func (b *builder) native(pf plan.Platforms) error {
 	if pf.AllNative {
 		in.Packages = nil
 	}
+	if len(in.Packages) > 0 {
+		in.Entries = b.ws.StoreEntries(in.Packages, b.plan.PNPM.Major)
+	}
 	script := "node " + helpers.NativeScript + " " + plan.TreeDir + " " + helpers.NativeData
 	run := append(b.systemPackages(), script)
 	if !pf.CrossSelect {

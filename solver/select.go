@@ -6,6 +6,7 @@ import (
 
 	"github.com/monokit/monokit/solver/helpers"
 	"github.com/monokit/monokit/solver/plan"
+	"github.com/monokit/monokit/solver/pnpm"
 )
 
 // selectPlatform fits a traced tree (Next.js's standalone output, traced on
@@ -14,9 +15,11 @@ import (
 // production does not install.
 func (b *builder) selectPlatform(prod []string) error {
 	parents := b.ws.Lockfile.PlatformParents(prod)
-	in := helpers.SelectInput{Libc: b.rt.libc, StoreDir: plan.StoreDir, Prod: prod, Parents: parents}
+	major := b.plan.PNPM.Major
+	in := helpers.SelectInput{Libc: b.rt.libc, StoreDir: plan.StoreDir, Prod: prod, Parents: parents, Entries: b.ws.StoreEntries(prod, major)}
 	for _, p := range b.ws.Lockfile.PlatformPackages(parents) {
-		in.Platform = append(in.Platform, helpers.PinnedPackage(p))
+		in.Platform = append(in.Platform, helpers.PinnedPackage{Key: p.Key, Name: p.Name, Version: p.Version, OS: p.OS, CPU: p.CPU, Libc: p.Libc,
+			Integrity: p.Integrity, Tarball: p.Tarball, Dependents: p.Dependents, Entry: pnpm.StoreDirName(p.Key, major, b.ws.StoreDirMaxLength())})
 	}
 	sel, err := json.Marshal(in)
 	if err != nil {

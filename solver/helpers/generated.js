@@ -14,14 +14,16 @@
 //   only), "out": where the files go, at their paths in the tree (the runtime
 //   lays out onto the tree), "packages": [{"name", "dir"}] (the workspace
 //   packages in it, dir relative to the repository root), "app": the app's
-//   directory, whose files reach the image through its build}. A file in a
+//   directory, whose files reach the image through its build, "entries": each
+//   production package's virtual store entries}. A file in a
 //   package's directory goes to each copy of that package in the tree; a file
 //   in node_modules/.pnpm/<name>@<version>… to each directory of that
 //   package@version in the tree.
+// @ts-check
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { entryOwner, copiesOf, workspaceCopies, overlayPath } = require('./pnpm-store.js');
+const { copiesOf, workspaceCopies, overlayPath } = require('./pnpm-store.js');
 
 const [cmd, ...args] = process.argv.slice(2);
 if (cmd === 'collect') collect(...args);
@@ -74,8 +76,11 @@ function copy(from, to) {
   else fs.copyFileSync(from, to);
 }
 
+/** @param {import('./inputs').GeneratedInput} input */
 function place(input) {
   const { generated, tree } = input; // tree is read; the files go to input.out
+  // The production package each virtual store entry holds, as the plan named them.
+  const owners = new Map(Object.entries(input.entries || {}).flatMap(([key, entries]) => entries.map((e) => [e, key])));
   if (!fs.existsSync(generated)) {
     console.log('monokit: generate wrote nothing to carry into the production tree');
     return;
@@ -91,9 +96,10 @@ function place(input) {
     let rest = '';
     const store = /^node_modules\/\.pnpm\/([^/]+)\/node_modules\/(.+)$/.exec(rel);
     if (store) {
-      const owner = entryOwner(store[1]);
-      if (owner) {
-        const key = `${owner.name}@${owner.version}`;
+      const key = owners.get(store[1]);
+      if (key) {
+        const at = key.lastIndexOf('@');
+        const owner = { name: key.slice(0, at), version: key.slice(at + 1) };
         // The node_modules each copy sits in: <store entry>/node_modules.
         if (!targets.has(key)) targets.set(key, copiesOf(tree, owner.name, owner.version).map((d) => path.join(d, ...owner.name.split('/').map(() => '..'))));
         dirs = targets.get(key);

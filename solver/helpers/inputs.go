@@ -12,6 +12,10 @@ type SelectInput struct {
 	// platform, pinned as the lockfile records them: the script fetches the
 	// target's exactly, checking their integrity.
 	Platform []PinnedPackage `json:"platform"`
+	// Entries are each production package's virtual store entries
+	// (node_modules/.pnpm/<entry>), as pnpm names them: the tree's entries
+	// that are none of these are not production packages.
+	Entries map[string][]string `json:"entries"`
 }
 
 // PinnedPackage is a package as the lockfile pins it, and the packages
@@ -26,6 +30,8 @@ type PinnedPackage struct {
 	Integrity  string   `json:"integrity"`
 	Tarball    string   `json:"tarball,omitempty"`
 	Dependents []string `json:"dependents"`
+	// Entry is the virtual store entry pnpm gives the package.
+	Entry string `json:"entry"`
 }
 
 // GeneratedInput is what generated.js place reads: where the files generate:
@@ -39,6 +45,10 @@ type GeneratedInput struct {
 	Out      string             `json:"out"`
 	Packages []WorkspacePackage `json:"packages"`
 	App      string             `json:"app"`
+	// Entries are each production package's virtual store entries, as
+	// pnpm names them: a file generate: wrote into node_modules/.pnpm/<entry>
+	// belongs to that package.
+	Entries map[string][]string `json:"entries"`
 }
 
 // WorkspacePackage is a workspace package: its name and directory relative
@@ -83,6 +93,9 @@ type NativeInput struct {
 	// Ran says pnpm deploy already ran the scripts in the tree (pnpm before
 	// 10.14): only the libraries are added.
 	Ran bool `json:"ran,omitempty"`
+	// Entries are the virtual store entries (node_modules/.pnpm/<entry>) pnpm
+	// gives each of Packages: the only entries the script reads.
+	Entries map[string][]string `json:"entries,omitempty"`
 }
 
 // The helper scripts, where stages find them, and their inputs.

@@ -15,14 +15,17 @@ var update = flag.Bool("update", false, "rewrite test/inputs from the planner's 
 // planner's types marshal them. The node:test tests in test/ start
 // from these files, so a field renamed on either side fails one of the two.
 var helperInputs = map[string]any{
-	"native.json": NativeInput{Packages: []string{"ok-addon@1.0.0"}, Optional: []string{"broken-addon@1.0.0"}, Libs: "/out/libs", Runtime: "/monokit/runtime", Built: "/repo/node_modules/.pnpm", Ran: true},
+	"native.json": NativeInput{Packages: []string{"ok-addon@1.0.0"}, Optional: []string{"broken-addon@1.0.0"}, Libs: "/out/libs", Runtime: "/monokit/runtime", Built: "/repo/node_modules/.pnpm", Ran: true,
+		Entries: map[string][]string{"ok-addon@1.0.0": {"ok-addon@1.0.0"}}},
 	"select.json": SelectInput{Libc: "glibc", StoreDir: "/pnpm/store", Prod: []string{"sharp@1.0.0"}, Parents: []string{"sharp@1.0.0"},
 		Platform: []PinnedPackage{{Key: "@img/sharp-linux-arm64@1.0.0", Name: "@img/sharp-linux-arm64", Version: "1.0.0", OS: []string{"linux"}, CPU: []string{"arm64"}, Libc: []string{"glibc"},
-			Integrity: "sha512-AAAA", Tarball: "https://registry.npmjs.org/@img/sharp-linux-arm64/-/sharp-linux-arm64-1.0.0.tgz", Dependents: []string{"sharp@1.0.0"}}}},
+			Integrity: "sha512-AAAA", Tarball: "https://registry.npmjs.org/@img/sharp-linux-arm64/-/sharp-linux-arm64-1.0.0.tgz", Dependents: []string{"sharp@1.0.0"}, Entry: "@img+sharp-linux-arm64@1.0.0"}},
+		Entries: map[string][]string{"sharp@1.0.0": {"sharp@1.0.0"}}},
 	"workspace.json": WorkspaceInput{Tree: "/out/prune", Out: "/monokit/overlay/prune", Root: "/repo", Packlist: "/usr/local/lib/node_modules/npm-packlist",
 		Packages: []WorkspacePackage{{Name: "@w/types", Dir: "packages/types"}}},
 	"generated.json": GeneratedInput{Generated: "/monokit/generated/repo", Tree: "/out/prune", Out: "/monokit/overlay/prune", App: "apps/api",
-		Packages: []WorkspacePackage{{Name: "@pg/db", Dir: "packages/db"}}},
+		Packages: []WorkspacePackage{{Name: "@pg/db", Dir: "packages/db"}},
+		Entries:  map[string][]string{"@prisma/client@6.1.0": {"@prisma+client@6.1.0_prisma@6.1.0"}}},
 }
 
 // TestHelperInputs keeps test/inputs equal to what the planner's

@@ -8,7 +8,8 @@
 // input.json is helpers.NativeInput: {"packages": ["name@version", ...] (empty or
 // null: every package with an install script), "optional": [...], "libs": dir,
 // "runtime": dir, "built": dir, "ran": pnpm deploy ran the scripts (pnpm before
-// 10.14), so only the libraries are added}. A failed script of an optional
+// 10.14), so only the libraries are added, "entries": each package's virtual
+// store entries}. A failed script of an optional
 // package (only optional dependencies reach it) is a warning, as pnpm treats
 // it: its parent falls back without it.
 //
@@ -24,12 +25,14 @@
 // the runtime has only libc and libstdc++. A library this image lacks too
 // fails the build when an addon the scripts wrote links it, and is a warning
 // for the addons packages ship (often binaries for other libcs beside theirs).
+// @ts-check
 'use strict';
 const fs = require('fs');
 const path = require('path');
 const cp = require('child_process');
 
 const [tree, inputFile] = process.argv.slice(2);
+/** @type {import('./inputs').NativeInput} */
 const input = JSON.parse(fs.readFileSync(inputFile, 'utf8'));
 const wanted = input.packages || [];
 const optional = new Set(input.optional || []);
@@ -54,23 +57,19 @@ function packagesIn(nm) {
   return out;
 }
 
-// storeEntries are the store's entries that can hold the wanted packages:
-// pnpm names an entry by the package's name (a / as +), @, its version, and
-// peers after a _ or (, and shortens a long name to a prefix and a hash.
-// Under emulation every file read costs, so only those entries are read;
-// every entry when all packages with scripts are wanted, or when a wanted
-// package is in none of them.
+// storeEntries are the store's entries that hold the wanted packages: those
+// the plan names for them (input.entries, named as pnpm names them). Under
+// emulation every file read costs, so only those entries are read; every
+// entry when all packages with scripts are wanted, or when a wanted package
+// is in none of them (then each is known by its package.json).
 function storeEntries() {
   if (!fs.existsSync(store)) return [];
   const all = fs.readdirSync(store).sort();
   if (!wanted.length) return all;
-  const prefixes = wanted.map((w) => {
-    const at = w.lastIndexOf('@');
-    return `${w.slice(0, at).replace('/', '+')}@${w.slice(at + 1)}`;
-  });
-  const holds = (e, p) => e === p || e.startsWith(`${p}_`) || e.startsWith(`${p}(`);
-  const some = all.filter((e) => e.length >= 90 || prefixes.some((p) => holds(e, p)));
-  return prefixes.every((p) => some.some((e) => holds(e, p))) ? some : all;
+  const present = new Set(all);
+  const entries = input.entries || {};
+  const some = [...new Set(wanted.flatMap((w) => (entries[w] || []).filter((e) => present.has(e))))].sort();
+  return wanted.every((w) => (entries[w] || []).some((e) => present.has(e))) ? some : all;
 }
 
 const found = new Set();

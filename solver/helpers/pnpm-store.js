@@ -1,16 +1,9 @@
 // monokit: what the helper scripts share about pnpm's virtual store
 // (node_modules/.pnpm), written beside them.
+// @ts-check
 'use strict';
 const fs = require('fs');
 const path = require('path');
-
-// entryOwner is the package a node_modules/.pnpm entry is for: the name and
-// version its directory name starts with (@scope+name@1.2.3_peers…), or null.
-function entryOwner(entry) {
-  const m = /^(@[^+@]+\+)?([^@+]+)@([^_]+)/.exec(entry);
-  if (!m) return null;
-  return { name: (m[1] ? m[1].slice(0, -1) + '/' : '') + m[2], version: m[3] };
-}
 
 // copies of a package in the deployed tree: its real directories under
 // node_modules/.pnpm/*/node_modules/<name>, and node_modules/<name> itself.
@@ -84,4 +77,4 @@ function overlayPath(tree, out, target) {
   return path.join(out, rel, ...rest);
 }
 
-module.exports = { entryOwner, copiesOf, workspaceCopies, overlayPath };
+module.exports = { copiesOf, workspaceCopies, overlayPath };

@@ -7,16 +7,18 @@
 //   MONOKIT_TARGET_OS, MONOKIT_TARGET_CPU: the target, as npm names them
 //   select.json: helpers.SelectInput: {libc, storeDir, prod: ["name@version"],
 //   parents: ["name@version"], platform: [{key, name, version, os, cpu, libc,
-//   integrity, tarball, dependents}]}. parents are the packages with
+//   integrity, tarball, dependents, entry}], entries: {"name@version":
+//   [virtual store entries]} (each production package's, as pnpm names them)}. parents are the packages with
 //   platform-specific optional dependencies; platform are those dependencies
 //   for every platform (and what they depend on), as the lockfile pins them.
+// @ts-check
 'use strict';
 const fs = require('fs');
 const path = require('path');
 const cp = require('child_process');
-const { entryOwner } = require('./pnpm-store.js');
 
 const [tree, selectFile] = process.argv.slice(2);
+/** @type {import('./inputs').SelectInput} */
 const sel = JSON.parse(fs.readFileSync(selectFile, 'utf8'));
 const target = { os: process.env.MONOKIT_TARGET_OS, cpu: process.env.MONOKIT_TARGET_CPU, libc: sel.libc };
 const store = path.join(tree, 'node_modules', '.pnpm');
@@ -35,11 +37,11 @@ function platformOf(dir) {
   const fits = allows(asList(pj.os), target.os) && allows(asList(pj.cpu), target.cpu) && allows(asList(pj.libc), target.libc);
   return { specific, fits };
 }
-// keyOf is a virtual store entry's package as name@version.
-function keyOf(entry) {
-  const o = entryOwner(entry);
-  return o ? `${o.name}@${o.version}` : null;
-}
+// keyOf is the production package ("name@version") a virtual store entry
+// holds, by the entries the plan named for each (sel.entries); null for an
+// entry of no production package.
+const owners = new Map(Object.entries(sel.entries || {}).flatMap(([key, entries]) => entries.map((e) => [e, key])));
+const keyOf = (/** @type {string} */ entry) => owners.get(entry) ?? null;
 // The package links in a node_modules directory, scoped ones included.
 function links(nm) {
   const out = [];
@@ -63,9 +65,8 @@ if (!fs.existsSync(store)) {
 // devDependency such as typescript that Next.js traces conservatively).
 const prod = new Set(sel.prod);
 for (const entry of fs.readdirSync(store)) {
-  const key = keyOf(entry);
-  if (key && !prod.has(key) && entry !== 'node_modules') {
-    log(`dropping ${key}: traced, but not a production dependency`);
+  if (!keyOf(entry) && entry !== 'node_modules' && !/(^|@)file\+/.test(entry)) {
+    log(`dropping ${entry}: traced, but not a production dependency`);
     fs.rmSync(path.join(store, entry), { recursive: true, force: true });
   }
 }
@@ -104,7 +105,6 @@ if (todo.length === 0) process.exit(0);
 const crypto = require('crypto');
 const platformPkgs = sel.platform || [];
 const fits = (p) => allows(asList(p.os), target.os) && allows(asList(p.cpu), target.cpu) && allows(asList(p.libc), target.libc);
-const entryName = (p) => `${p.name.replace('/', '+')}@${p.version}`;
 const fetchDir = fs.mkdtempSync('/tmp/monokit-select-');
 
 function fetchTarball(p) {
@@ -128,14 +128,14 @@ function link(nm, p) {
   const dest = path.join(nm, p.name);
   fs.mkdirSync(path.dirname(dest), { recursive: true });
   fs.rmSync(dest, { recursive: true, force: true });
-  fs.symlinkSync(path.relative(path.dirname(dest), path.join(store, entryName(p), 'node_modules', p.name)), dest);
+  fs.symlinkSync(path.relative(path.dirname(dest), path.join(store, p.entry, 'node_modules', p.name)), dest);
 }
 
 const ensured = new Set();
 function ensure(p) {
   if (ensured.has(p.key)) return;
   ensured.add(p.key);
-  const dir = path.join(store, entryName(p), 'node_modules', p.name);
+  const dir = path.join(store, p.entry, 'node_modules', p.name);
   if (!fs.existsSync(dir)) {
     const tgz = fetchTarball(p);
     fs.mkdirSync(dir, { recursive: true });
@@ -148,7 +148,7 @@ function ensure(p) {
   for (const c of platformPkgs) {
     if (c.dependents.includes(p.key) && fits(c)) {
       ensure(c);
-      link(path.join(store, entryName(p), 'node_modules'), c);
+      link(path.join(store, p.entry, 'node_modules'), c);
     }
   }
 }

@@ -13,6 +13,7 @@
 //   "packlist": where npm-packlist is, "packages": [{"name", "dir",
 //   "manifest"}] (dir relative to the root; manifest: the build rewrites
 //   package.json)}.
+// @ts-check
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -24,6 +25,7 @@ function copy(from, to) {
   fs.copyFileSync(from, to);
 }
 
+/** @param {import('./inputs').WorkspaceInput} input */
 async function main(input) {
   const packlist = require(input.packlist);
   for (const pkg of input.packages || []) {

@@ -91,6 +91,8 @@ type WorkspaceConfig struct {
 	Overrides                map[string]string `yaml:"overrides"`
 	AutoInstallPeers         *bool             `yaml:"autoInstallPeers"`
 	ExcludeLinksFromLockfile *bool             `yaml:"excludeLinksFromLockfile"`
+	// VirtualStoreDirMaxLength names node_modules/.pnpm entries (StoreDirName).
+	VirtualStoreDirMaxLength int `yaml:"virtualStoreDirMaxLength"`
 }
 
 // Workspace is a solved pnpm workspace.

@@ -31,7 +31,7 @@ test('collect keeps what changed after the marker; place lays it onto a deployed
   write(path.join(tree, db, 'package.json'), JSON.stringify({ name: '@pg/db', version: '1.0.0' }));
   // inputs/generated.json: the app is apps/api, and @pg/db lives in packages/db.
   const overlay = path.join(dir, 'overlay');
-  r = run('generated.js', ['place', input(dir, 'generated.json', { generated: path.join(gen, repo), tree, out: overlay })]);
+  r = run('generated.js', ['place', input(dir, 'generated.json', { generated: path.join(gen, repo), tree, out: overlay, entries: { '@x/client@1.0.0': ['@x+client@1.0.0_prisma@2.0.0_typescript@5.0.0'] } })]);
   assert.strictEqual(r.status, 0, r.out);
   for (const p of [deployed + '/.x/client/index.js', db + '/generated/index.js']) {
     assert.ok(exists(path.join(overlay, p)), `${p} not placed\n${r.out}`);

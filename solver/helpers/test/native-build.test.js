@@ -126,7 +126,7 @@ test('on the install\'s platform, packages the install built are copied, not bui
   assert.doesNotMatch(r2.out, /copied/);
 });
 
-test('reads only the store entries named for the wanted packages, and every entry when one is not found that way', (t) => {
+test('reads only the store entries the plan names for the wanted packages, and every entry when one is in none of them', (t) => {
   const dir = tmp(t);
   const tree = path.join(dir, 'tree');
   const none = { libs: '', runtime: '', optional: [] };
@@ -134,16 +134,16 @@ test('reads only the store entries named for the wanted packages, and every entr
   // An entry not named for it that holds the same package is not read.
   const decoy = pkg(tree, 'decoy@1.0.0', { name: '@scope/addon', version: '2.0.0', scripts: { install: 'echo built > built.txt' } });
 
-  let r = run('native-build.js', [tree, input(dir, 'native.json', { ran: false, ...none, packages: ['@scope/addon@2.0.0'] })]);
+  let r = run('native-build.js', [tree, input(dir, 'native.json', { ran: false, ...none, packages: ['@scope/addon@2.0.0'], entries: { '@scope/addon@2.0.0': ['@scope+addon@2.0.0_react@19.0.0'] } })]);
   assert.strictEqual(r.status, 0, r.out);
   assert.match(r.out, /@scope\/addon@2\.0\.0 install/);
   assert.match(r.out, /ran 1 install script\(s\)/);
   assert.ok(exists(path.join(scoped, 'built.txt')), r.out);
   assert.ok(!exists(path.join(decoy, 'built.txt')), 'an entry named for another package was read');
 
-  // An entry named otherwise (a long name pnpm shortened, a tarball): found by reading every manifest.
+  // An entry the plan named otherwise (a tarball's): found by reading every manifest.
   const odd = pkg(tree, 'odd@https+++example.com+odd-1.0.0.tgz', { name: 'odd', version: '1.0.0', scripts: { install: 'echo built > built.txt' } });
-  r = run('native-build.js', [tree, input(dir, 'native.json', { ran: false, ...none, packages: ['odd@1.0.0'] })]);
+  r = run('native-build.js', [tree, input(dir, 'native.json', { ran: false, ...none, packages: ['odd@1.0.0'], entries: { 'odd@1.0.0': ['odd@1.0.0'] } })]);
   assert.strictEqual(r.status, 0, r.out);
   assert.ok(exists(path.join(odd, 'built.txt')), r.out);
   assert.doesNotMatch(r.out, /not installed/);

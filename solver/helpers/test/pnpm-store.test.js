@@ -4,17 +4,7 @@ const assert = require('node:assert');
 const fs = require('node:fs');
 const path = require('node:path');
 const { tmp } = require('./lib');
-const { entryOwner, overlayPath } = require('../pnpm-store.js');
-
-test('a virtual store entry names its package, scoped or not, whatever its peer suffix', () => {
-  assert.deepStrictEqual(entryOwner('sharp@0.34.5'), { name: 'sharp', version: '0.34.5' });
-  assert.deepStrictEqual(entryOwner('@img+sharp-linux-x64@0.34.5'), { name: '@img/sharp-linux-x64', version: '0.34.5' });
-  assert.deepStrictEqual(entryOwner('@prisma+client@6.1.0_prisma@6.1.0_typescript@5.9.3'), { name: '@prisma/client', version: '6.1.0' });
-  assert.deepStrictEqual(entryOwner('next@15.5.6_react-dom@19.2.0_react@19.2.0__react@19.2.0'), { name: 'next', version: '15.5.6' });
-  assert.deepStrictEqual(entryOwner('@pg+db@file+packages+db'), { name: '@pg/db', version: 'file+packages+db' });
-  assert.strictEqual(entryOwner('node_modules'), null);
-  assert.strictEqual(entryOwner('lock.yaml'), null);
-});
+const { overlayPath } = require('../pnpm-store.js');
 
 test('a workspace package\'s copies are found in every deploy layout, a registry namesake never', (t) => {
   const { tmp, pkg } = require('./lib');

@@ -35,12 +35,14 @@ function tarball(dir) {
 }
 
 const prod = ['sharp@1.0.0', '@img/sharp-linux-x64@1.0.0', '@img/sharp-linux-arm64@1.0.0'];
+// The store entries the plan names for them (pnpm.StoreDirName in Go).
+const entries = Object.fromEntries(prod.map((k) => [k, [k.replace('/', '+')]]));
 
 test('drops what production does not install and the other platform\'s binary, with no platform packages pinned or none at all (null)', (t) => {
   for (const platform of [[], null]) {
     const dir = tmp(t);
     const { tree, store, link } = tracedTree(dir);
-    const { status, out } = run('select-platform.js', [tree, input(dir, 'select.json', { prod, platform })], arm64);
+    const { status, out } = run('select-platform.js', [tree, input(dir, 'select.json', { prod, entries, platform })], arm64);
     assert.strictEqual(status, 0, out);
     for (const gone of ['typescript@5.0.0', '@img+sharp-linux-x64@1.0.0']) assert.ok(!exists(path.join(store, gone)), `${gone} is still there\n${out}`);
     assert.ok(!exists(link), out);
@@ -51,7 +53,7 @@ test('drops what production does not install and the other platform\'s binary, w
 test('the warning names the parent the lockfile pins no target package for', (t) => {
   const dir = tmp(t);
   const { tree } = tracedTree(dir);
-  const { status, out } = run('select-platform.js', [tree, input(dir, 'select.json', { prod, platform: [] })], arm64);
+  const { status, out } = run('select-platform.js', [tree, input(dir, 'select.json', { prod, entries, platform: [] })], arm64);
   assert.strictEqual(status, 0, out);
   assert.match(out, /dropping typescript@5\.0\.0/);
   assert.match(out, /pins no linux\/arm64 \(glibc\) package among sharp@1\.0\.0/);
@@ -62,7 +64,7 @@ test('fetches the target\'s package exactly as pinned and links it from its pare
   const { tree, store } = tracedTree(dir);
   const { file, integrity } = tarball(dir);
   const [pinned] = JSON.parse(fs.readFileSync(path.join(__dirname, 'inputs', 'select.json'), 'utf8')).platform;
-  const { status, out } = run('select-platform.js', [tree, input(dir, 'select.json', { prod, platform: [{ ...pinned, tarball: file, integrity }] })], arm64);
+  const { status, out } = run('select-platform.js', [tree, input(dir, 'select.json', { prod, entries, platform: [{ ...pinned, tarball: file, integrity }] })], arm64);
   assert.strictEqual(status, 0, out);
   const dest = path.join(store, '@img+sharp-linux-arm64@1.0.0/node_modules/@img/sharp-linux-arm64');
   assert.strictEqual(fs.readFileSync(path.join(dest, 'lib/sharp.node'), 'utf8'), 'arm64 binary');
@@ -75,7 +77,7 @@ test('refuses a tarball whose integrity is not the lockfile\'s', (t) => {
   const { tree, store } = tracedTree(dir);
   const { file } = tarball(dir);
   const [pinned] = JSON.parse(fs.readFileSync(path.join(__dirname, 'inputs', 'select.json'), 'utf8')).platform;
-  const { status, out } = run('select-platform.js', [tree, input(dir, 'select.json', { prod, platform: [{ ...pinned, tarball: file }] })], arm64);
+  const { status, out } = run('select-platform.js', [tree, input(dir, 'select.json', { prod, entries, platform: [{ ...pinned, tarball: file }] })], arm64);
   assert.notStrictEqual(status, 0, out);
   assert.match(out, /does not match pnpm-lock\.yaml's integrity \(sha512-AAAA/);
   assert.ok(!exists(path.join(store, '@img+sharp-linux-arm64@1.0.0/node_modules/@img/sharp-linux-arm64/lib')), out);
