@@ -480,6 +480,59 @@ func TestSelectCopiesItsInputs(t *testing.T) {
 	}
 }
 
+// TestSelectFetchesTargetPackages: the select exec of an arm64 image built on
+// amd64 mounts BuildKit's downloads of the arm64 packages the plan names
+// (Next.js's SWC binary, sharp's), as files at the paths the script reads,
+// and of no other platform's; for amd64 itself, whose traced tree already
+// holds its packages, nothing is downloaded.
+func TestSelectFetchesTargetPackages(t *testing.T) {
+	p := nexusPlan(t, "frontend")
+	urls := func(o Options) map[string]string {
+		res, err := Build(context.Background(), p, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, g := marshal(t, res.State)
+		execs := g.execs("select-platform.js")
+		if len(execs) != 1 {
+			t.Fatalf("%d select execs", len(execs))
+		}
+		sel := g.ops[execs[0]]
+		out := map[string]string{} // URL -> mount target
+		for _, m := range sel.GetExec().Mounts {
+			if m.Input < 0 || int(m.Input) >= len(sel.Inputs) {
+				continue
+			}
+			if src := g.ops[digest.Digest(sel.Inputs[m.Input].Digest)].GetSource(); src != nil && strings.HasPrefix(src.Identifier, "https://") {
+				if !m.Readonly || src.Attrs["http.filename"] != "package.tgz" {
+					t.Errorf("%s: mounted %+v with attrs %v", src.Identifier, m, src.Attrs)
+				}
+				out[src.Identifier] = m.Dest
+			}
+		}
+		return out
+	}
+	got := urls(testOptions(true))
+	for url, dest := range map[string]string{
+		"https://registry.npmjs.org/@next/swc-linux-arm64-gnu/-/swc-linux-arm64-gnu-15.5.7.tgz": "/monokit/fetch/@next+swc-linux-arm64-gnu@15.5.7",
+		"https://registry.npmjs.org/@img/sharp-linux-arm64/-/sharp-linux-arm64-0.34.5.tgz":       "/monokit/fetch/@img+sharp-linux-arm64@0.34.5",
+	} {
+		if got[url] != dest {
+			t.Errorf("%s mounted at %q, want %q", url, got[url], dest)
+		}
+	}
+	for url := range got {
+		if !strings.Contains(url, "arm64") || strings.Contains(url, "musl") || strings.Contains(url, "darwin") || strings.Contains(url, "win32") {
+			t.Errorf("the arm64 glibc image downloads %s", url)
+		}
+	}
+	native := testOptions(true)
+	native.TargetPlatform = amd64
+	if got := urls(native); len(got) != 0 {
+		t.Errorf("the build platform's image downloads %v", got)
+	}
+}
+
 // TestCABundleAndProxy: a CA secret is mounted into the steps that mount
 // secrets (toolchain included) and named by NODE_EXTRA_CA_CERTS in theirs
 // only; the toolchain mounts the repository's .npmrc without copying it; and

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/containerd/platforms"
 	"github.com/moby/buildkit/client/llb"
 
 	"github.com/monokit/monokit/solver/plan"
@@ -23,6 +24,9 @@ func (b *graph) exec(ctx context.Context, base llb.State, s plan.Stage) (llb.Sta
 	}
 	run := []llb.RunOption{shell(s.Run)}
 	for _, m := range s.Mounts {
+		if !b.mounted(m) {
+			continue
+		}
 		src, err := b.mountSource(ctx, s, m)
 		if err != nil {
 			return llb.State{}, err
@@ -54,10 +58,24 @@ func (b *graph) exec(ctx context.Context, base llb.State, s plan.Stage) (llb.Sta
 	return result, nil
 }
 
+// mounted reports whether the mount is for this target platform: a
+// download only for the platforms it names, and, when CrossOnly, not for the
+// build platform.
+func (b *graph) mounted(m plan.Mount) bool {
+	tp := b.o.TargetPlatform
+	if m.CrossOnly && platforms.OnlyStrict(b.o.BuildPlatform).Match(tp) {
+		return false
+	}
+	return m.On(tp.OS, plan.NodeArch(tp.Architecture))
+}
+
 // mountSource is what a mount starts as: an image for the target platform, a
-// needed stage's result or what it keeps, or an empty directory.
+// needed stage's result or what it keeps, a file BuildKit downloads, or an
+// empty directory.
 func (b *graph) mountSource(ctx context.Context, s plan.Stage, m plan.Mount) (llb.State, error) {
 	switch {
+	case m.URL != "":
+		return llb.HTTP(m.URL, llb.Filename(m.File), llb.WithCustomName("FETCH "+m.URL)), nil
 	case m.Image != "":
 		img, _, err := b.o.Image(ctx, m.Image, b.o.TargetPlatform)
 		return img, err

@@ -32,6 +32,10 @@ type PinnedPackage struct {
 	Dependents []string `json:"dependents"`
 	// Entry is the virtual store entry pnpm gives the package.
 	Entry string `json:"entry"`
+	// Fetched is where BuildKit put its tarball (checked against Integrity
+	// all the same), when it fetched it; else npm fetches it, with the
+	// repository's .npmrc and secrets.
+	Fetched string `json:"fetched,omitempty"`
 }
 
 // GeneratedInput is what generated.js place reads: where the files generate:

@@ -35,6 +35,7 @@
  * @property {string} [tarball]
  * @property {string[] | null} dependents
  * @property {string} entry
+ * @property {string} [fetched]
  */
 
 /**

@@ -7,7 +7,7 @@
 //   MONOKIT_TARGET_OS, MONOKIT_TARGET_CPU: the target, as npm names them
 //   select.json: helpers.SelectInput: {libc, storeDir, prod: ["name@version"],
 //   parents: ["name@version"], platform: [{key, name, version, os, cpu, libc,
-//   integrity, tarball, dependents, entry}], entries: {"name@version":
+//   integrity, tarball, dependents, entry, fetched}], entries: {"name@version":
 //   [virtual store entries]} (each production package's, as pnpm names them)}. parents are the packages with
 //   platform-specific optional dependencies; platform are those dependencies
 //   for every platform (and what they depend on), as the lockfile pins them.
@@ -101,20 +101,27 @@ if (todo.length === 0) process.exit(0);
 
 // 3. Fetch the parents' packages for the target, exactly as the lockfile pins
 // them (their tarballs' integrity checked), into the tree's store, and link
-// them where pnpm would: from each package that depends on them.
+// them where pnpm would: from each package that depends on them. BuildKit
+// fetched those that take no credentials (p.fetched); npm fetches the rest.
 const crypto = require('crypto');
 const platformPkgs = sel.platform || [];
 const fits = (p) => allows(asList(p.os), target.os) && allows(asList(p.cpu), target.cpu) && allows(asList(p.libc), target.libc);
 const fetchDir = fs.mkdtempSync('/tmp/monokit-select-');
 
+/** @param {import('./inputs').PinnedPackage} p */
 function fetchTarball(p) {
-  const spec = p.tarball || `${p.name}@${p.version}`;
-  const res = cp.spawnSync('npm', ['pack', '--json', '--pack-destination', fetchDir, spec], { cwd: fetchDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  if (res.status !== 0) {
-    console.error(`monokit: fetching ${p.key} for ${target.os}/${target.cpu} failed`);
-    process.exit(1);
+  let file;
+  if (p.fetched && fs.existsSync(p.fetched)) {
+    file = p.fetched; // BuildKit fetched it (the plan's mount)
+  } else {
+    const spec = p.tarball || `${p.name}@${p.version}`;
+    const res = cp.spawnSync('npm', ['pack', '--json', '--pack-destination', fetchDir, spec], { cwd: fetchDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    if (res.status !== 0) {
+      console.error(`monokit: fetching ${p.key} for ${target.os}/${target.cpu} failed`);
+      process.exit(1);
+    }
+    file = path.join(fetchDir, JSON.parse(res.stdout)[0].filename);
   }
-  const file = path.join(fetchDir, JSON.parse(res.stdout)[0].filename);
   const [algo, want] = p.integrity.split(/-(.*)/s);
   const got = crypto.createHash(algo).update(fs.readFileSync(file)).digest('base64');
   if (got !== want) {

@@ -34,8 +34,11 @@ const (
 	// filesystem, node_modules included, on every rebuild of the app.
 	CollectMount = "/monokit/collect"
 	AppRoot      = "/app"
-	StoreDir     = "/pnpm/store"
-	CacheDir     = "/root/.cache/pnpm"
+	// FetchRoot is where a stage sees the files BuildKit downloaded for it
+	// (a Mount's URL), each in a directory of its own.
+	FetchRoot = "/monokit/fetch"
+	StoreDir  = "/pnpm/store"
+	CacheDir  = "/root/.cache/pnpm"
 	// GenerateMarker is touched before generate: commands run; GeneratedOut
 	// is where the app's exec collects what they wrote, and GeneratedMount
 	// where the prune sees it.

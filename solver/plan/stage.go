@@ -1,6 +1,11 @@
 package plan
 
-import "github.com/monokit/monokit/internal/diag"
+import (
+	"slices"
+	"strings"
+
+	"github.com/monokit/monokit/internal/diag"
+)
 
 // Kind says what a stage does.
 type Kind string
@@ -158,14 +163,50 @@ const (
 
 // Mount is a filesystem mounted at Target while Run runs. It starts as Image
 // (for the target platform), as the result of a stage this one needs (or,
-// with Extra, what that stage keeps as KeepExtra), or empty. It is read-only
-// unless Keep says what the stage keeps of it once Run is done.
+// with Extra, what that stage keeps as KeepExtra), as the file BuildKit
+// downloads from URL, or empty. It is read-only unless Keep says what the
+// stage keeps of it once Run is done.
 type Mount struct {
 	Target string `json:"target"`
 	Image  string `json:"image,omitempty"`
 	Stage  string `json:"stage,omitempty"`
 	Extra  bool   `json:"extra,omitempty"`
 	Keep   Keep   `json:"keep,omitempty"`
+	// URL is fetched by BuildKit (llb.HTTP: cached, fetched in parallel with
+	// the rest of the graph), alone in the mount as File; the stage checks
+	// it. It is mounted only for the target platforms OS and CPU allow.
+	URL  string `json:"url,omitempty"`
+	File string `json:"file,omitempty"`
+	// OS and CPU are npm's os and cpu fields: a list of names, each
+	// negated with "!", or empty for every platform.
+	OS  []string `json:"os,omitempty"`
+	CPU []string `json:"cpu,omitempty"`
+	// CrossOnly mounts it only when the target platform is not the build
+	// platform: what the build platform needs, its own build already has.
+	CrossOnly bool `json:"crossOnly,omitempty"`
+}
+
+// On reports whether the mount is for a target platform (os and cpu as npm
+// names them: linux, x64).
+func (m Mount) On(os, cpu string) bool { return Allows(m.OS, os) && Allows(m.CPU, cpu) }
+
+// Allows reports whether one of npm's os, cpu or libc lists admits v, as
+// npm and pnpm read them: a "!v" refuses it; else any other "!" entries
+// alone admit it; else v (or "any") must be listed.
+func Allows(list []string, v string) bool {
+	if len(list) == 0 {
+		return true
+	}
+	if slices.Contains(list, "!"+v) {
+		return false
+	}
+	var admitted []string
+	for _, e := range list {
+		if !strings.HasPrefix(e, "!") {
+			admitted = append(admitted, e)
+		}
+	}
+	return len(admitted) == 0 || slices.Contains(admitted, v) || slices.Contains(admitted, "any")
 }
 
 // Keep is what a stage keeps of a writable mount.

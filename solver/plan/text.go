@@ -149,6 +149,11 @@ func (m Mount) describe() string {
 		from = "what " + m.Stage + " keeps"
 	case m.Stage != "":
 		from = m.Stage
+	case m.URL != "":
+		from = "BuildKit's download of " + m.URL
+		if len(m.OS)+len(m.CPU) > 0 {
+			from += " (for " + strings.Join(append(slices.Clone(m.OS), m.CPU...), ",") + ")"
+		}
 	}
 	switch m.Keep {
 	case KeepResult:

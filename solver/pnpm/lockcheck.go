@@ -79,20 +79,25 @@ func (ws *Workspace) boolSetting(yamlValue *bool, yamlKey, npmrcKey string, def 
 
 // npmrc returns the value of key in the root .npmrc and its line, or "".
 func (ws *Workspace) npmrc(key string) (string, int) {
-	if !ws.Present[".npmrc"] {
-		return "", 0
-	}
-	data, err := ctxfs.ReadFile(ws.fsys, ".npmrc")
-	if err != nil {
-		return "", 0
-	}
-	for i, line := range strings.Split(string(data), "\n") {
+	for i, line := range ws.npmrcLines() {
 		k, v, ok := strings.Cut(line, "=")
 		if ok && strings.TrimSpace(k) == key {
 			return strings.TrimSpace(v), i + 1
 		}
 	}
 	return "", 0
+}
+
+// npmrcLines are the lines of the root .npmrc, if there is one.
+func (ws *Workspace) npmrcLines() []string {
+	if !ws.Present[".npmrc"] {
+		return nil
+	}
+	data, err := ctxfs.ReadFile(ws.fsys, ".npmrc")
+	if err != nil {
+		return nil
+	}
+	return strings.Split(string(data), "\n")
 }
 
 // overridesDrift compares the configured overrides with those the lockfile

@@ -72,6 +72,24 @@ test('fetches the target\'s package exactly as pinned and links it from its pare
   assert.match(out, /sharp@1\.0\.0: @img\/sharp-linux-arm64@1\.0\.0 for linux\/arm64/);
 });
 
+test('takes the tarball BuildKit fetched, checked all the same, and runs no npm', (t) => {
+  const dir = tmp(t);
+  const { tree, store } = tracedTree(dir);
+  const { file, integrity } = tarball(dir);
+  const [pinned] = JSON.parse(fs.readFileSync(path.join(__dirname, 'inputs', 'select.json'), 'utf8')).platform;
+  // npm would fail on this URL: only the fetched file can satisfy the script.
+  const fetched = { ...pinned, tarball: 'https://registry.invalid/x.tgz', fetched: file, integrity };
+  let { status, out } = run('select-platform.js', [tree, input(dir, 'select.json', { prod, entries, platform: [fetched] })], arm64);
+  assert.strictEqual(status, 0, out);
+  const dest = path.join(store, '@img+sharp-linux-arm64@1.0.0/node_modules/@img/sharp-linux-arm64');
+  assert.strictEqual(fs.readFileSync(path.join(dest, 'lib/sharp.node'), 'utf8'), 'arm64 binary');
+
+  const again = tracedTree(path.join(dir, 'again'));
+  ({ status, out } = run('select-platform.js', [again.tree, input(dir, 'select.json', { prod, entries, platform: [{ ...fetched, integrity: 'sha512-AAAA' }] })], arm64));
+  assert.notStrictEqual(status, 0, out);
+  assert.match(out, /does not match pnpm-lock\.yaml's integrity/);
+});
+
 test('refuses a tarball whose integrity is not the lockfile\'s', (t) => {
   const dir = tmp(t);
   const { tree, store } = tracedTree(dir);
