@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path"
+	"strings"
 
 	"github.com/monokit/monokit/solver/helpers"
 	"github.com/monokit/monokit/solver/plan"
@@ -29,8 +30,9 @@ func (b *builder) selectPlatform(prod []string) error {
 		// the lockfile's integrity either way.
 		if u, ok := b.ws.PublicTarball(p); ok && len(b.plan.Secrets) == 0 {
 			// Only platform-specific ones: what they depend on that is not
-			// (a wasm32 build's runtime) is rarely needed, and npm fetches it then.
-			if len(p.OS)+len(p.CPU) > 0 && plan.Allows(p.Libc, b.rt.libc) {
+			// (a wasm32 build's runtime) is rarely needed, and npm fetches it
+			// then. Nor Next.js's compiler: the traced server never loads it.
+			if len(p.OS)+len(p.CPU) > 0 && plan.Allows(p.Libc, b.rt.libc) && !strings.HasPrefix(p.Name, "@next/swc-") {
 				m := plan.Mount{Target: path.Join(plan.FetchRoot, pp.Entry), URL: u, File: "package.tgz", OS: p.OS, CPU: p.CPU, CrossOnly: true}
 				pp.Fetched = path.Join(m.Target, m.File)
 				fetches = append(fetches, m)

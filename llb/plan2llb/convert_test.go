@@ -482,8 +482,8 @@ func TestSelectCopiesItsInputs(t *testing.T) {
 
 // TestSelectFetchesTargetPackages: the select exec of an arm64 image built on
 // amd64 mounts BuildKit's downloads of the arm64 packages the plan names
-// (Next.js's SWC binary, sharp's), as files at the paths the script reads,
-// and of no other platform's; for amd64 itself, whose traced tree already
+// (sharp's), as files at the paths the script reads, and of no other
+// platform's, nor Next.js's compiler, which the traced server never loads; for amd64 itself, whose traced tree already
 // holds its packages, nothing is downloaded.
 func TestSelectFetchesTargetPackages(t *testing.T) {
 	p := nexusPlan(t, "frontend")
@@ -514,15 +514,15 @@ func TestSelectFetchesTargetPackages(t *testing.T) {
 	}
 	got := urls(testOptions(true))
 	for url, dest := range map[string]string{
-		"https://registry.npmjs.org/@next/swc-linux-arm64-gnu/-/swc-linux-arm64-gnu-15.5.7.tgz": "/monokit/fetch/@next+swc-linux-arm64-gnu@15.5.7",
-		"https://registry.npmjs.org/@img/sharp-linux-arm64/-/sharp-linux-arm64-0.34.5.tgz":       "/monokit/fetch/@img+sharp-linux-arm64@0.34.5",
+		"https://registry.npmjs.org/@img/sharp-linux-arm64/-/sharp-linux-arm64-0.34.5.tgz":                "/monokit/fetch/@img+sharp-linux-arm64@0.34.5",
+		"https://registry.npmjs.org/@img/sharp-libvips-linux-arm64/-/sharp-libvips-linux-arm64-1.2.4.tgz": "/monokit/fetch/@img+sharp-libvips-linux-arm64@1.2.4",
 	} {
 		if got[url] != dest {
 			t.Errorf("%s mounted at %q, want %q", url, got[url], dest)
 		}
 	}
 	for url := range got {
-		if !strings.Contains(url, "arm64") || strings.Contains(url, "musl") || strings.Contains(url, "darwin") || strings.Contains(url, "win32") {
+		if !strings.Contains(url, "arm64") || strings.Contains(url, "musl") || strings.Contains(url, "darwin") || strings.Contains(url, "win32") || strings.Contains(url, "swc") {
 			t.Errorf("the arm64 glibc image downloads %s", url)
 		}
 	}

@@ -113,6 +113,7 @@ function fetchTarball(p) {
   let file;
   if (p.fetched && fs.existsSync(p.fetched)) {
     file = p.fetched; // BuildKit fetched it (the plan's mount)
+    log(`${p.key}: the tarball BuildKit fetched`);
   } else {
     const spec = p.tarball || `${p.name}@${p.version}`;
     const res = cp.spawnSync('npm', ['pack', '--json', '--pack-destination', fetchDir, spec], { cwd: fetchDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
@@ -121,6 +122,7 @@ function fetchTarball(p) {
       process.exit(1);
     }
     file = path.join(fetchDir, JSON.parse(res.stdout)[0].filename);
+    log(`${p.key}: fetched by npm`);
   }
   const [algo, want] = p.integrity.split(/-(.*)/s);
   const got = crypto.createHash(algo).update(fs.readFileSync(file)).digest('base64');
