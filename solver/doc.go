@@ -4,7 +4,8 @@
 // scripts, outputs and images, and the image config. Every decision is in the
 // plan, so `monokit plan` shows it and llb/plan2llb only translates it. One
 // file holds each stage kind; zero-config inference (infer*.go) and the
-// `--call check` rules (rules.go, checks.go) sit beside them.
+// `--call check` rules (check*.go) sit beside them, with the source scanning
+// both share (sources.go).
 //
 // It is not BuildKit's solver: it solves the workspace. It works on an fs.FS
 // through the pnpm package, so the CLI, the frontend (over the files fetched
