@@ -453,20 +453,12 @@ func TestSelectCopiesItsInputs(t *testing.T) {
 	sel := p.Stage("select")
 	sel.Inputs = []string{".npmrc"}
 	sel.Env = []string{"npm_config_globalconfig=/repo/.npmrc"}
-	res, err := Build(context.Background(), p, testOptions(true))
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, g := marshal(t, res.State)
-	execs := g.execs("select-platform.js")
-	if len(execs) != 1 {
-		t.Fatalf("%d select execs", len(execs))
-	}
-	if env := g.ops[execs[0]].GetExec().Meta.Env; !slices.Contains(env, "npm_config_globalconfig=/repo/.npmrc") {
+	g, exec := selectExec(t, p, testOptions(true))
+	if env := g.ops[exec].GetExec().Meta.Env; !slices.Contains(env, "npm_config_globalconfig=/repo/.npmrc") {
 		t.Errorf("select env %q", env)
 	}
 	var copied bool
-	for d := range g.ancestors(execs[0]) {
+	for d := range g.ancestors(exec) {
 		if f := g.ops[d].GetFile(); f != nil {
 			for _, a := range f.Actions {
 				if cp := a.GetCopy(); cp != nil && slices.Equal(cp.IncludePatterns, []string{".npmrc"}) && cp.Dest == "/repo/" {
@@ -480,24 +472,32 @@ func TestSelectCopiesItsInputs(t *testing.T) {
 	}
 }
 
+// selectExec converts p and returns the graph and its one select exec.
+func selectExec(t *testing.T, p *plan.Plan, o Options) (*graphOf, digest.Digest) {
+	t.Helper()
+	res, err := Build(context.Background(), p, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, g := marshal(t, res.State)
+	execs := g.execs("select-platform.js")
+	if len(execs) != 1 {
+		t.Fatalf("%d select execs", len(execs))
+	}
+	return g, execs[0]
+}
+
 // TestSelectFetchesTargetPackages: the select exec of an arm64 image built on
 // amd64 mounts BuildKit's downloads of the arm64 packages the plan names
 // (sharp's), as files at the paths the script reads, and of no other
-// platform's, nor Next.js's compiler, which the traced server never loads; for amd64 itself, whose traced tree already
-// holds its packages, nothing is downloaded.
+// platform's, nor Next.js's compiler, which the traced server never loads;
+// for amd64 itself, whose traced tree already holds its packages, nothing is
+// downloaded.
 func TestSelectFetchesTargetPackages(t *testing.T) {
 	p := nexusPlan(t, "frontend")
 	urls := func(o Options) map[string]string {
-		res, err := Build(context.Background(), p, o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, g := marshal(t, res.State)
-		execs := g.execs("select-platform.js")
-		if len(execs) != 1 {
-			t.Fatalf("%d select execs", len(execs))
-		}
-		sel := g.ops[execs[0]]
+		g, exec := selectExec(t, p, o)
+		sel := g.ops[exec]
 		out := map[string]string{} // URL -> mount target
 		for _, m := range sel.GetExec().Mounts {
 			if m.Input < 0 || int(m.Input) >= len(sel.Inputs) {

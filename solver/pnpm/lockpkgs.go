@@ -313,13 +313,13 @@ func (lf *Lockfile) PlatformParents(keys []string) []string {
 // PinnedPackage is a package as the lockfile pins it, and the packages
 // (name@version) that depend on it; helpers.PinnedPackage is its JSON form.
 type PinnedPackage struct {
-	Key        string   `json:"key"`
-	Name       string   `json:"name"`
-	Version    string   `json:"version"`
-	OS         []string `json:"os,omitempty"`
-	CPU        []string `json:"cpu,omitempty"`
-	Libc       []string `json:"libc,omitempty"`
-	Integrity  string   `json:"integrity"`
-	Tarball    string   `json:"tarball,omitempty"`
-	Dependents []string `json:"dependents"`
+	Key        string
+	Name       string
+	Version    string
+	OS         []string
+	CPU        []string
+	Libc       []string
+	Integrity  string
+	Tarball    string
+	Dependents []string
 }
