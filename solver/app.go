@@ -81,7 +81,7 @@ func (b *builder) generatedInput(closure []*pnpm.Package) helpers.GeneratedInput
 		Entries: b.ws.StoreEntries(b.prodPackages(), b.plan.PNPM.Major)}
 	for _, p := range closure {
 		if p != b.pkg && p != b.ws.Root {
-			in.Packages = append(in.Packages, helpers.WorkspacePackage{Name: p.JSON.Name, Dir: p.Dir})
+			in.Packages = append(in.Packages, b.workspacePackage(p))
 		}
 	}
 	return in

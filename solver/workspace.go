@@ -7,6 +7,7 @@ import (
 
 	"github.com/monokit/monokit/solver/helpers"
 	"github.com/monokit/monokit/solver/plan"
+	"github.com/monokit/monokit/solver/pnpm"
 )
 
 // workspace writes the files of the workspace packages in the production
@@ -22,7 +23,9 @@ func (b *builder) workspace(pf plan.Platforms) error {
 	in := helpers.WorkspaceInput{Tree: plan.TreeDir, Out: plan.OverlayDir, Root: plan.BuildRoot, Packlist: helpers.Packlist}
 	for _, p := range closure {
 		if p != b.pkg && p != b.ws.Root {
-			in.Packages = append(in.Packages, helpers.WorkspacePackage{Name: p.JSON.Name, Dir: p.Dir, Manifest: slices.Contains(b.outputs(p), path.Join(p.Dir, "package.json"))})
+			wp := b.workspacePackage(p)
+			wp.Manifest = slices.Contains(b.outputs(p), path.Join(p.Dir, "package.json"))
+			in.Packages = append(in.Packages, wp)
 		}
 	}
 	gen := b.generate
@@ -58,4 +61,11 @@ func (b *builder) workspace(pf plan.Platforms) error {
 	b.add(s)
 	b.overlay = s.ID
 	return nil
+}
+
+// workspacePackage is a workspace package as the helper scripts find its
+// copies in the production tree.
+func (b *builder) workspacePackage(p *pnpm.Package) helpers.WorkspacePackage {
+	storeName, storePath := pnpm.WorkspaceEntry(p.JSON.Name, p.Dir, b.plan.PNPM.Major)
+	return helpers.WorkspacePackage{Name: p.JSON.Name, Dir: p.Dir, StoreName: storeName, StorePath: storePath}
 }

@@ -110,7 +110,7 @@ function place(input) {
     } else {
       const pkg = pkgs.find((p) => rel.startsWith(p.dir + '/'));
       if (pkg) {
-        if (!targets.has(pkg.name)) targets.set(pkg.name, workspaceCopies(tree, pkg.name, pkg.dir));
+        if (!targets.has(pkg.name)) targets.set(pkg.name, workspaceCopies(tree, pkg));
         dirs = targets.get(pkg.name);
         rest = rel.slice(pkg.dir.length + 1);
       } else if (/^node_modules\//.test(rel) || (input.app && rel.startsWith(input.app + '/node_modules/'))) {

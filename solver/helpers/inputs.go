@@ -60,6 +60,10 @@ type GeneratedInput struct {
 type WorkspacePackage struct {
 	Name string `json:"name"`
 	Dir  string `json:"dir"`
+	// StoreName and StorePath are Name and Dir as pnpm writes them in the
+	// names of the package's virtual store entries (pnpm.WorkspaceEntry).
+	StoreName string `json:"storeName"`
+	StorePath string `json:"storePath"`
 	// Manifest says the package's build rewrites its package.json (an
 	// output), so the production tree takes the built one.
 	Manifest bool `json:"manifest,omitempty"`

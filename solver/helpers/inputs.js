@@ -61,6 +61,8 @@
  * @typedef {object} WorkspacePackage
  * @property {string} name
  * @property {string} dir
+ * @property {string} storeName
+ * @property {string} storePath
  * @property {boolean} [manifest]
  */
 

@@ -23,9 +23,9 @@ var helperInputs = map[string]any{
 			Fetched: "/monokit/fetch/@img+sharp-linux-arm64@1.0.0/package.tgz"}},
 		Entries: map[string][]string{"sharp@1.0.0": {"sharp@1.0.0"}}},
 	"workspace.json": WorkspaceInput{Tree: "/out/prune", Out: "/monokit/overlay/prune", Root: "/repo", Packlist: "/usr/local/lib/node_modules/npm-packlist",
-		Packages: []WorkspacePackage{{Name: "@w/types", Dir: "packages/types"}}},
+		Packages: []WorkspacePackage{{Name: "@w/types", Dir: "packages/types", StoreName: "@w+types", StorePath: "packages+types"}}},
 	"generated.json": GeneratedInput{Generated: "/monokit/generated/repo", Tree: "/out/prune", Out: "/monokit/overlay/prune", App: "apps/api",
-		Packages: []WorkspacePackage{{Name: "@pg/db", Dir: "packages/db"}},
+		Packages: []WorkspacePackage{{Name: "@pg/db", Dir: "packages/db", StoreName: "@pg+db", StorePath: "packages+db"}},
 		Entries:  map[string][]string{"@prisma/client@6.1.0": {"@prisma+client@6.1.0_prisma@6.1.0"}}},
 }
 

@@ -23,16 +23,18 @@ function copiesOf(tree, name, version) {
   return out;
 }
 
-// workspaceCopies are the copies of the workspace package in dir (relative
-// to the repository root) in a deployed tree: the store entries pnpm names
-// after the package's path, "file+" then the path with / as + (relative to
-// the root, or to the deploy directory when pnpm injects), after
-// "<name>@" (pnpm 9 and later) or alone (pnpm 8), before any peer suffix;
-// else a real node_modules/<name> directory. A registry package of the same
-// name is never one of them.
-function workspaceCopies(tree, name, dir) {
-  const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const entry = new RegExp(`^(?:${esc(name.replace('/', '+'))}@)?file\\+(?:.*\\+)?${esc(dir.split('/').join('+'))}(?:_.*)?$`);
+// workspaceCopies are the copies of a workspace package in a deployed tree:
+// the store entries pnpm names after its path, as the plan wrote its name and
+// path the way pnpm does (pkg.storeName, pkg.storePath): "file+" then the
+// path (relative to the root, or to the deploy directory when pnpm injects),
+// after "<name>@" (pnpm 9 and later) or alone (pnpm 8), before any peer
+// suffix; else a real node_modules/<name> directory. A registry package of
+// the same name is never one of them.
+/** @param {string} tree @param {import('./inputs').WorkspacePackage} pkg */
+function workspaceCopies(tree, pkg) {
+  const name = pkg.name;
+  const esc = (/** @type {string} */ s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const entry = new RegExp(`^(?:${esc(pkg.storeName)}@)?file\\+(?:.*\\+)?${esc(pkg.storePath)}(?:_.*)?$`);
   const store = path.join(tree, 'node_modules', '.pnpm');
   const out = [];
   for (const e of fs.existsSync(store) ? fs.readdirSync(store) : []) {

@@ -29,7 +29,7 @@ function copy(from, to) {
 async function main(input) {
   const packlist = require(input.packlist);
   for (const pkg of input.packages || []) {
-    const dests = workspaceCopies(input.tree, pkg.name, pkg.dir);
+    const dests = workspaceCopies(input.tree, pkg);
     if (dests.length === 0) {
       console.warn(`monokit: warning: pnpm deploy put no copy of ${pkg.name} (${pkg.dir}) into the production tree; its files are left out`);
       continue;

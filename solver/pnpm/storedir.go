@@ -39,16 +39,7 @@ func StoreDirName(depPath string, major, maxLength int) string {
 	if strings.HasPrefix(depPath, "file:") {
 		unescaped = strings.Replace(depPath, ":", "+", 1)
 	}
-	forbidden := `\/:*?"<>|`
-	if major >= 10 {
-		forbidden += "#"
-	}
-	name := strings.Map(func(r rune) rune {
-		if strings.ContainsRune(forbidden, r) {
-			return '+'
-		}
-		return r
-	}, unescaped)
+	name := escapeStoreName(unescaped, major)
 	if strings.Contains(name, "(") {
 		name = strings.TrimSuffix(name, ")")
 		name = strings.NewReplacer(")(", "_", "(", "_", ")", "_").Replace(name)
@@ -76,6 +67,32 @@ func StoreDirName(depPath string, major, maxLength int) string {
 	}
 	sum := md5.Sum([]byte(hashInput))
 	return prefix(name, maxLength-27) + "_" + strings.ToLower(strings.TrimRight(base32.StdEncoding.EncodeToString(sum[:]), "="))
+}
+
+// escapeStoreName writes as + what pnpm (major) does not keep in a virtual
+// store entry's name: a path separator and what a file name cannot hold.
+func escapeStoreName(s string, major int) string {
+	forbidden := `\/:*?"<>|`
+	if major >= 10 {
+		forbidden += "#"
+	}
+	return strings.Map(func(r rune) rune {
+		if strings.ContainsRune(forbidden, r) {
+			return '+'
+		}
+		return r
+	}, s)
+}
+
+// WorkspaceEntry is how pnpm (major) writes a workspace package's name and
+// directory (relative to the workspace root) into the names of the virtual
+// store entries of its copies in a deployed tree, which it names after the
+// file: protocol: "<name>@file+<path>" (pnpm 9 and later; pnpm 8 writes
+// "file+<path>" alone), the path relative to the workspace root or, when
+// pnpm injects, to the deploy directory (so only ending with this one), and
+// peers after it.
+func WorkspaceEntry(name, dir string, major int) (storeName, storePath string) {
+	return escapeStoreName(name, major), escapeStoreName(dir, major)
 }
 
 // prefix is s's first n bytes, as JavaScript's substring counts UTF-16

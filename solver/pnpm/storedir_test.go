@@ -31,3 +31,12 @@ func TestStoreDirName(t *testing.T) {
 		t.Errorf("a capitalised name = %q, want Foo@1.0.0_<32 hex digits>", got)
 	}
 }
+
+// TestWorkspaceEntry: a workspace package's copy in the example's deployed
+// tree, as pnpm 10.34.9 deploy --legacy named it, is storeName@file+storePath.
+func TestWorkspaceEntry(t *testing.T) {
+	name, path := WorkspaceEntry("@nexus/shared-database", "packages/shared-database", 10)
+	if got := name + "@file+" + path; got != "@nexus+shared-database@file+packages+shared-database" {
+		t.Errorf("entry = %q", got)
+	}
+}

@@ -15,8 +15,8 @@ test('a workspace package\'s copies are found in every deploy layout, a registry
   const pnpm8 = pkg(tree, 'file+packages+left-pad', { name: 'left-pad' }); // lockfile 6
   pkg(tree, 'left-pad@1.3.0', { name: 'left-pad' });
   pkg(tree, '@w+types@file+packages+types-extra', { name: '@w/types' }); // another package's path
-  assert.deepStrictEqual(workspaceCopies(tree, '@w/types', 'packages/types').sort(), [injected, legacy].sort());
-  assert.deepStrictEqual(workspaceCopies(tree, 'left-pad', 'packages/left-pad'), [pnpm8]);
+  assert.deepStrictEqual(workspaceCopies(tree, { name: '@w/types', dir: 'packages/types', storeName: '@w+types', storePath: 'packages+types' }).sort(), [injected, legacy].sort());
+  assert.deepStrictEqual(workspaceCopies(tree, { name: 'left-pad', dir: 'packages/left-pad', storeName: 'left-pad', storePath: 'packages+left-pad' }), [pnpm8]);
 });
 
 test('a file bound for the tree goes to the overlay at its directory\'s real path, through pnpm\'s links', (t) => {

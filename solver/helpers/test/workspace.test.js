@@ -27,7 +27,7 @@ test('writes each workspace package\'s packed files for every copy of it in the 
   // which pnpm rewrote.
   const copy = pkg(tree, '@w+types@file+packages+types', { name: '@w/types', version: '1.0.0', files: ['dist'], deployed: true });
   const overlay = path.join(dir, 'overlay');
-  const { status, out } = run('workspace.js', [input(dir, 'workspace.json', { tree, out: overlay, root, packlist, packages: [{ name: '@w/types', dir: 'packages/types' }, { name: '@w/gone', dir: 'packages/gone' }] })]);
+  const { status, out } = run('workspace.js', [input(dir, 'workspace.json', { tree, out: overlay, root, packlist, packages: [{ name: '@w/types', dir: 'packages/types', storeName: '@w+types', storePath: 'packages+types' }, { name: '@w/gone', dir: 'packages/gone', storeName: '@w+gone', storePath: 'packages+gone' }] })]);
   assert.strictEqual(status, 0, out);
   const laid = path.join(overlay, path.relative(tree, copy));
   assert.strictEqual(fs.readFileSync(path.join(laid, 'dist/index.js'), 'utf8'), 'exports.v = 1;');
@@ -50,7 +50,7 @@ test('a registry package of the same name is left alone, and a build that rewrit
   write(path.join(registry, 'index.js'), 'module.exports = function leftPad() {};');
   const ours = pkg(tree, 'left-pad@file+packages+left-pad', { name: 'left-pad', version: '1.0.0', main: 'src/index.js' });
   const overlay = path.join(dir, 'overlay');
-  const { status, out } = run('workspace.js', [input(dir, 'workspace.json', { tree, out: overlay, root, packlist, packages: [{ name: 'left-pad', dir: 'packages/left-pad', manifest: true }] })]);
+  const { status, out } = run('workspace.js', [input(dir, 'workspace.json', { tree, out: overlay, root, packlist, packages: [{ name: 'left-pad', dir: 'packages/left-pad', storeName: 'left-pad', storePath: 'packages+left-pad', manifest: true }] })]);
   assert.strictEqual(status, 0, out);
   assert.ok(!exists(path.join(overlay, path.relative(tree, registry))), 'the registry package was overwritten');
   const laid = path.join(overlay, path.relative(tree, ours));
