@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/monokit/monokit/internal/ctxfs"
 	"github.com/monokit/monokit/internal/diag"
 )
 
@@ -68,7 +67,7 @@ func (ws *Workspace) boolSetting(yamlValue *bool, yamlKey, npmrcKey string, def 
 	if yamlValue != nil && (major == 0 || major >= 10) {
 		return *yamlValue, ws.ConfigPos(yamlKey)
 	}
-	if v, line := ws.npmrc(npmrcKey); v != "" {
+	if v, line := ws.npmrcValue(npmrcKey); v != "" {
 		return v == "true", diag.Pos{File: ".npmrc", Line: line, Col: 1}
 	}
 	if ws.config != nil {
@@ -77,27 +76,15 @@ func (ws *Workspace) boolSetting(yamlValue *bool, yamlKey, npmrcKey string, def 
 	return def, ws.Root.JSON.Pos("name")
 }
 
-// npmrc returns the value of key in the root .npmrc and its line, or "".
-func (ws *Workspace) npmrc(key string) (string, int) {
-	for i, line := range ws.npmrcLines() {
+// npmrcValue returns the value of key in the root .npmrc and its line, or "".
+func (ws *Workspace) npmrcValue(key string) (string, int) {
+	for i, line := range ws.npmrc {
 		k, v, ok := strings.Cut(line, "=")
 		if ok && strings.TrimSpace(k) == key {
 			return strings.TrimSpace(v), i + 1
 		}
 	}
 	return "", 0
-}
-
-// npmrcLines are the lines of the root .npmrc, if there is one.
-func (ws *Workspace) npmrcLines() []string {
-	if !ws.Present[".npmrc"] {
-		return nil
-	}
-	data, err := ctxfs.ReadFile(ws.fsys, ".npmrc")
-	if err != nil {
-		return nil
-	}
-	return strings.Split(string(data), "\n")
 }
 
 // overridesDrift compares the configured overrides with those the lockfile

@@ -26,9 +26,9 @@ func (ws *Workspace) PublicTarball(p PinnedPackage) (u string, ok bool) {
 		if scope, _, found := strings.Cut(p.Name, "/"); found && strings.HasPrefix(scope, "@") {
 			key = scope + ":registry"
 		}
-		if r, _ := ws.npmrc(key); r != "" {
+		if r, _ := ws.npmrcValue(key); r != "" {
 			registry = r
-		} else if r, _ := ws.npmrc("registry"); r != "" {
+		} else if r, _ := ws.npmrcValue("registry"); r != "" {
 			registry = r
 		}
 		_, base, _ := strings.Cut(p.Name, "/")
@@ -48,7 +48,7 @@ func (ws *Workspace) PublicTarball(p PinnedPackage) (u string, ok bool) {
 // fetch may need besides a registry URL: credentials, a client certificate,
 // or a ${VARIABLE} (which only npm expands).
 func (ws *Workspace) npmrcHasCredentials() bool {
-	for _, line := range ws.npmrcLines() {
+	for _, line := range ws.npmrc {
 		k, v, _ := strings.Cut(line, "=")
 		k = strings.TrimSpace(k)
 		if i := strings.LastIndex(k, ":"); i >= 0 {

@@ -20,7 +20,7 @@ func (ws *Workspace) StoreDirMaxLength() int {
 	if n := ws.Config.VirtualStoreDirMaxLength; n > 0 {
 		return n
 	}
-	if v, _ := ws.npmrc("virtual-store-dir-max-length"); v != "" {
+	if v, _ := ws.npmrcValue("virtual-store-dir-max-length"); v != "" {
 		if n, err := strconv.Atoi(v); err == nil && n > 0 {
 			return n
 		}

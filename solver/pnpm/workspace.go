@@ -106,6 +106,9 @@ type Workspace struct {
 	byDir   map[string]*Package
 	fsys    fs.FS
 	config  *yaml.Node // pnpm-workspace.yaml, for positions
+	// npmrc are the lines of the root .npmrc, read once: settings and
+	// registries are looked up in it per package.
+	npmrc []string
 }
 
 // Load reads the workspace at the root of fsys.
@@ -120,6 +123,11 @@ func Load(fsys fs.FS) (*Workspace, error) {
 			// There, but not to be read (a symlink out of the context):
 			// never taken for absent.
 			return nil, ctxfs.Explain(f, err)
+		}
+	}
+	if ws.Present[".npmrc"] {
+		if data, err := ctxfs.ReadFile(fsys, ".npmrc"); err == nil {
+			ws.npmrc = strings.Split(string(data), "\n")
 		}
 	}
 	root, err := readPackage(fsys, ".")
