@@ -17,13 +17,13 @@ import (
 // production does not install.
 func (b *builder) selectPlatform(prod []string) error {
 	parents := b.ws.Lockfile.PlatformParents(prod)
-	major := b.plan.PNPM.Major
+	major, maxLength := b.plan.PNPM.Major, b.ws.StoreDirMaxLength()
 	in := helpers.SelectInput{Libc: b.rt.libc, StoreDir: plan.StoreDir, Prod: prod, Parents: parents, Entries: b.ws.StoreEntries(prod, major)}
 	var fetches []plan.Mount
 	byNPM := 0
 	for _, p := range b.ws.Lockfile.PlatformPackages(parents) {
 		pp := helpers.PinnedPackage{Key: p.Key, Name: p.Name, Version: p.Version, OS: p.OS, CPU: p.CPU, Libc: p.Libc,
-			Integrity: p.Integrity, Tarball: p.Tarball, Dependents: p.Dependents, Entry: pnpm.StoreDirName(p.Key, major, b.ws.StoreDirMaxLength())}
+			Integrity: p.Integrity, Tarball: p.Tarball, Dependents: p.Dependents, Entry: pnpm.StoreDirName(p.Key, major, maxLength)}
 		// BuildKit fetches what takes no credentials: cached, and in
 		// parallel with the build; npm fetches the rest, with the
 		// repository's .npmrc and secrets. The script checks each against

@@ -18,7 +18,7 @@ import (
 // those files, which the runtime lays onto the tree as a layer of their
 // own: editing a workspace package re-runs only this, a copy, and the
 // tree's layer stays as it was.
-func (b *builder) workspace(pf plan.Platforms) error {
+func (b *builder) workspace(pf plan.Platforms, prod []string) error {
 	closure := b.ws.ProdClosure(b.pkg)
 	in := helpers.WorkspaceInput{Tree: plan.TreeDir, Out: plan.OverlayDir, Root: plan.BuildRoot, Packlist: helpers.Packlist}
 	for _, p := range closure {
@@ -48,7 +48,7 @@ func (b *builder) workspace(pf plan.Platforms) error {
 	if gen != "" {
 		// What the target's generate: commands wrote, laid onto the
 		// deployed tree where pnpm deploy left it out.
-		data, err := json.Marshal(b.generatedInput(closure))
+		data, err := json.Marshal(b.generatedInput(closure, prod))
 		if err != nil {
 			return err
 		}
