@@ -23,7 +23,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { copiesOf, workspaceCopies, overlayPath } = require('./pnpm-store.js');
+const { entryOwners, copiesOf, workspaceCopies, overlayPath } = require('./pnpm-store.js');
 
 const [cmd, ...args] = process.argv.slice(2);
 if (cmd === 'collect') collect(...args);
@@ -80,7 +80,7 @@ function copy(from, to) {
 function place(input) {
   const { generated, tree } = input; // tree is read; the files go to input.out
   // The production package each virtual store entry holds, as the plan named them.
-  const owners = new Map(Object.entries(input.entries || {}).flatMap(([key, entries]) => entries.map((e) => [e, key])));
+  const owners = entryOwners(input.entries);
   if (!fs.existsSync(generated)) {
     console.log('monokit: generate wrote nothing to carry into the production tree');
     return;

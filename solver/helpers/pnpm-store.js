@@ -5,6 +5,13 @@
 const fs = require('fs');
 const path = require('path');
 
+// entryOwners maps each virtual store entry the plan named to the package
+// ("name@version") it holds: the inverse of an input's entries.
+/** @param {Object<string, string[]> | null} entries @returns {Map<string, string>} */
+function entryOwners(entries) {
+  return new Map(Object.entries(entries || {}).flatMap(([key, names]) => names.map((e) => /** @type {[string, string]} */ ([e, key]))));
+}
+
 // copies of a package in the deployed tree: its real directories under
 // node_modules/.pnpm/*/node_modules/<name>, and node_modules/<name> itself.
 function copiesOf(tree, name, version) {
@@ -79,4 +86,4 @@ function overlayPath(tree, out, target) {
   return path.join(out, rel, ...rest);
 }
 
-module.exports = { copiesOf, workspaceCopies, overlayPath };
+module.exports = { entryOwners, copiesOf, workspaceCopies, overlayPath };

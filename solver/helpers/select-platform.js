@@ -16,6 +16,7 @@
 const fs = require('fs');
 const path = require('path');
 const cp = require('child_process');
+const { entryOwners } = require('./pnpm-store.js');
 
 const [tree, selectFile] = process.argv.slice(2);
 /** @type {import('./inputs').SelectInput} */
@@ -40,7 +41,7 @@ function platformOf(dir) {
 // keyOf is the production package ("name@version") a virtual store entry
 // holds, by the entries the plan named for each (sel.entries); null for an
 // entry of no production package.
-const owners = new Map(Object.entries(sel.entries || {}).flatMap(([key, entries]) => entries.map((e) => [e, key])));
+const owners = entryOwners(sel.entries);
 const keyOf = (/** @type {string} */ entry) => owners.get(entry) ?? null;
 // The package links in a node_modules directory, scoped ones included.
 function links(nm) {
