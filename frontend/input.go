@@ -56,29 +56,26 @@ func (in *input) sources(ctx context.Context, patterns []string, name string) (f
 // context is the build context the plan's stages copy from: only its
 // ContextPaths (the metadata reach the install from in.metadata).
 func (in *input) context(ctx context.Context, pl *plan.Plan) (*llb.State, error) {
-	excludes, err := in.bc.DockerIgnorePatterns(ctx)
+	return in.contextState(ctx, pl.ContextPaths, pnpm.MetadataExcludes)
+}
+
+// contextState is the state of the context's files that match include, less
+// .dockerignore's and excludes.
+func (in *input) contextState(ctx context.Context, include, excludes []string, opts ...llb.LocalOption) (*llb.State, error) {
+	ignored, err := in.bc.DockerIgnorePatterns(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return in.bc.MainContext(ctx,
-		llb.IncludePatterns(pl.ContextPaths),
-		llb.ExcludePatterns(append(excludes, pnpm.MetadataExcludes...)),
-	)
+	return in.bc.MainContext(ctx, append([]llb.LocalOption{
+		llb.IncludePatterns(include),
+		llb.ExcludePatterns(append(ignored, excludes...)),
+	}, opts...)...)
 }
 
 // read transfers the context's files that match include (less
 // .dockerignore's and excludes) and reads them all, concurrently.
 func (in *input) read(ctx context.Context, include, excludes []string, key, name string) (llb.State, fs.FS, error) {
-	ignored, err := in.bc.DockerIgnorePatterns(ctx)
-	if err != nil {
-		return llb.State{}, nil, err
-	}
-	st, err := in.bc.MainContext(ctx,
-		llb.IncludePatterns(include),
-		llb.ExcludePatterns(append(ignored, excludes...)),
-		llb.SharedKeyHint(key),
-		dockerui.WithInternalName(name),
-	)
+	st, err := in.contextState(ctx, include, excludes, llb.SharedKeyHint(key), dockerui.WithInternalName(name))
 	if err != nil {
 		return llb.State{}, nil, err
 	}
