@@ -63,7 +63,9 @@ func appendFile(t *testing.T, path, text string) {
 	}
 }
 
-// TestIncrementalRebuilds asserts, vertex by vertex, what an edit re-runs.
+// TestIncrementalRebuilds asserts, vertex by vertex, what an edit re-runs: on
+// a warm daemon, then on one whose garbage collector has dropped every
+// result the last build did not use.
 func TestIncrementalRebuilds(t *testing.T) {
 	needDaemon(t)
 	ctx, cancel := deadline(context.Background(), 20*time.Minute)
@@ -74,25 +76,35 @@ func TestIncrementalRebuilds(t *testing.T) {
 		t.Fatal(err)
 	}
 	stamp := time.Now().UnixNano()
+	// The deploy and esbuild's install script saw only the install: they
+	// stay cached, and the workspace packages' new files are laid onto the
+	// tree.
+	shared := []string{"app:@nexus/backend", "build:@nexus/shared-database", "build:@nexus/shared-types", "build:@nexus/shared-utils", "workspace"}
 	steps := []struct {
-		name, file, text string
-		want             []string
+		name, file string
+		// collect: the daemon first drops every result the previous
+		// step's build did not use.
+		collect bool
+		want    []string
 	}{
-		{"edit ui, outside backend's closure", "packages/ui/src/index.ts",
-			fmt.Sprintf("\nexport const edited%d = 1;\n", stamp), nil},
-		{"edit the backend", "services/backend/src/health.controller.ts",
-			// The production tree sees what the app's generate: commands
-			// write, which is unchanged: it stays cached.
-			fmt.Sprintf("\n// edited %d\n", stamp), []string{"app:@nexus/backend"}},
-		{"edit shared-types, the root of the graph", "packages/shared-types/src/index.ts",
-			fmt.Sprintf("\nexport const edited%d = 1;\n", stamp),
-			// The deploy and esbuild's install script saw only the install:
-			// they stay cached, and the workspace packages' new files are
-			// laid onto the tree.
-			[]string{"app:@nexus/backend", "build:@nexus/shared-database", "build:@nexus/shared-types", "build:@nexus/shared-utils", "workspace"}},
+		{"edit ui, outside backend's closure", "packages/ui/src/index.ts", false, nil},
+		// The production tree sees what the app's generate: commands
+		// write, which is unchanged: it stays cached.
+		{"edit the backend", "services/backend/src/health.controller.ts", false, []string{"app:@nexus/backend"}},
+		{"edit shared-types, the root of the graph", "packages/shared-types/src/index.ts", false, shared},
+		{"edit the backend again", "services/backend/src/health.controller.ts", false, []string{"app:@nexus/backend"}},
+		// The results of the deploy and the native stage are gone now;
+		// their cache keys are not, and neither is the image's layer that
+		// copies them.
+		{"edit shared-types after the collection", "packages/shared-types/src/index.ts", true, shared},
 	}
-	for _, s := range steps {
-		appendFile(t, filepath.Join(dir, s.file), s.text)
+	var last time.Time
+	for i, s := range steps {
+		if s.collect {
+			collectUnusedSince(ctx, t, last, "pnpm --filter=@nexus/backend deploy", "native-build.js")
+		}
+		appendFile(t, filepath.Join(dir, s.file), fmt.Sprintf("\nexport const edited%d_%d = 1;\n", stamp, i))
+		last = time.Now()
 		res, err := backend.run(ctx, t, inProcess)
 		if err != nil {
 			t.Fatalf("%s: %v", s.name, err)
@@ -103,26 +115,63 @@ func TestIncrementalRebuilds(t *testing.T) {
 	}
 }
 
+// collectUnusedSince drops every result no build has used since start, as
+// BuildKit's garbage collector does under pressure (it removes the least
+// recently used first): the state of a builder that has built other things
+// since. It fails unless no result whose description holds one of gone is
+// left, so the edit after it cannot take them from the cache.
+func collectUnusedSince(ctx context.Context, t *testing.T, start time.Time, gone ...string) {
+	t.Helper()
+	if err := bkClient.Prune(ctx, nil, client.WithKeepOpt(time.Since(start), 0, 0, 0)); err != nil {
+		t.Fatal(err)
+	}
+	du, err := bkClient.DiskUsage(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range du {
+		for _, g := range gone {
+			if strings.Contains(u.Description, g) {
+				t.Fatalf("after the collection the daemon still holds %q (last used %v), which the last build did not use", u.Description, u.LastUsedAt)
+			}
+		}
+	}
+}
+
 // TestSharedNativeLibEdit: an edit to a workspace package that wraps native
 // modules rebuilds that package and lays its files onto the production tree;
-// the deploy and the native stage, which saw only the install, stay cached.
+// the deploy and the native stage, which saw only the install, stay cached,
+// and are not needed even once the daemon has dropped their results.
 func TestSharedNativeLibEdit(t *testing.T) {
 	needDaemon(t)
 	ctx, cancel := deadline(context.Background(), 20*time.Minute)
 	defer cancel()
 	dir := copyTree(t, filepath.Join(corpusDir, "native-modules"))
 	api := build{dir: dir, target: "api"}
-	before, err := api.run(ctx, t, inProcess)
-	if err != nil {
+	if _, err := api.run(ctx, t, inProcess); err != nil {
 		t.Fatal(err)
 	}
-	appendFile(t, filepath.Join(dir, "packages/db/src/index.ts"), fmt.Sprintf("\nexport const edited%d = 1;\n", time.Now().UnixNano()))
-	res, err := api.run(ctx, t, inProcess)
-	if err != nil {
-		t.Fatal(err)
+	edit := func(file, format string) *result {
+		t.Helper()
+		appendFile(t, filepath.Join(dir, file), fmt.Sprintf(format, time.Now().UnixNano()))
+		res, err := api.run(ctx, t, inProcess)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
 	}
-	if got, want := ranSteps(res.progress.Vertices), []string{"build:@native/db", "workspace"}; !slices.Equal(got, want) {
+	if got, want := ranSteps(edit("packages/db/src/index.ts", "\nexport const edited%d = 1;\n").progress.Vertices), []string{"build:@native/db", "workspace"}; !slices.Equal(got, want) {
 		t.Errorf("editing @native/db ran %q, want %q", got, want)
+	}
+	// An app edit, then the collection: the daemon keeps what that build
+	// used, the install among it, and drops the deploy's and the native
+	// stage's results.
+	start := time.Now()
+	before := edit("apps/api/server.js", "\n// edited %d\n")
+	collectUnusedSince(ctx, t, start, "pnpm --filter=@native/api deploy", "native-build.js")
+	res := edit("packages/db/src/index.ts", "\nexport const edited%d = 1;\n")
+	if got, want := ranSteps(res.progress.Vertices), []string{"build:@native/db", "workspace"}; !slices.Equal(got, want) {
+		t.Errorf("editing @native/db after the collection ran %q, want %q", got, want)
 	}
 	// The image's layers: the base's, then the third-party tree, the
 	// workspace packages' files, the app's. The edit changes the workspace

@@ -77,7 +77,7 @@ func (b *builder) keepGenerated(s *plan.Stage) {
 // generatedInput is generated.js's input for the production tree of the
 // app's production closure, whose registry packages are prod.
 func (b *builder) generatedInput(closure []*pnpm.Package, prod []string) helpers.GeneratedInput {
-	in := helpers.GeneratedInput{Generated: path.Join(plan.GeneratedMount, plan.BuildRoot), Tree: plan.TreeDir, Out: plan.OverlayDir, App: b.pkg.Dir,
+	in := helpers.GeneratedInput{Generated: path.Join(plan.GeneratedMount, plan.BuildRoot), Tree: plan.ShippedTreeDir, Out: plan.OverlayDir, App: b.pkg.Dir,
 		Entries: b.ws.StoreEntries(prod, b.plan.PNPM.Major)}
 	for _, p := range closure {
 		if p != b.pkg && p != b.ws.Root {

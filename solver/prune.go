@@ -45,7 +45,7 @@ func (b *builder) prune() error {
 	if !pf.CrossSelect && pf.AllNative {
 		b.plan.Notes = append(b.plan.Notes, fmt.Sprintf("%s: install scripts run on the build platform; for another target platform, pnpm 10.14 or later runs them there", pf.Source))
 	}
-	return b.workspace(pf, prod)
+	return b.workspace(prod)
 }
 
 // standalone gathers a Next.js app's standalone output, its static files and

@@ -81,16 +81,8 @@ func joinInts(v []int) string {
 // need; the workspace packages' files in it; then (for node apps) the app's
 // own files from its build.
 func (b *builder) runtimeStage() {
-	rt := plan.Stage{ID: "runtime", Kind: plan.KindRuntime, Image: b.rt.image, Needs: []string{b.tree}, Platform: plan.OnTarget,
-		Copies: []plan.Copy{{From: b.tree, Src: plan.PruneRoot + "/", Dest: plan.AppRoot + "/", Layer: plan.LayerDependencies}}}
-	if b.plan.Stage("native") != nil {
-		// native-build.js writes them under /usr/lib, where the runtime's
-		// loader looks.
-		if !slices.Contains(rt.Needs, "native") {
-			rt.Needs = append(rt.Needs, "native")
-		}
-		rt.Copies = append(rt.Copies, plan.Copy{From: "native", Src: plan.LibsRoot + "/", Dest: "/", Layer: plan.LayerDependencies})
-	}
+	deps := b.dependenciesLayer()
+	rt := plan.Stage{ID: "runtime", Kind: plan.KindRuntime, Image: b.rt.image, Needs: copySources(deps), Platform: plan.OnTarget, Copies: deps}
 	if b.overlay != "" {
 		rt.Needs = append(rt.Needs, b.overlay)
 		rt.Copies = append(rt.Copies, plan.Copy{From: b.overlay, Src: plan.PruneRoot + "/", Dest: plan.AppRoot + "/", Layer: plan.LayerWorkspace})
@@ -104,6 +96,29 @@ func (b *builder) runtimeStage() {
 		}
 	}
 	b.add(rt)
+}
+
+// dependenciesLayer are the runtime's copies into its dependencies layer: the
+// production tree from the last stage that wrote it, and, after a native
+// stage, the shared libraries its addons need, which native-build.js writes
+// under /usr/lib, where the runtime's loader looks.
+func (b *builder) dependenciesLayer() []plan.Copy {
+	out := []plan.Copy{{From: b.tree, Src: plan.PruneRoot + "/", Dest: plan.AppRoot + "/", Layer: plan.LayerDependencies}}
+	if b.plan.Stage("native") != nil {
+		out = append(out, plan.Copy{From: "native", Src: plan.LibsRoot + "/", Dest: "/", Layer: plan.LayerDependencies})
+	}
+	return out
+}
+
+// copySources are the stages copies come from, each once, in order.
+func copySources(cs []plan.Copy) []string {
+	var out []string
+	for _, c := range cs {
+		if !slices.Contains(out, c.From) {
+			out = append(out, c.From)
+		}
+	}
+	return out
 }
 
 // runtime fills in the image config of the runtime stage prune added: the image is

@@ -17,10 +17,14 @@ import (
 // target's generate: commands wrote. It reads the tree and writes only
 // those files, which the runtime lays onto the tree as a layer of their
 // own: editing a workspace package re-runs only this, a copy, and the
-// tree's layer stays as it was.
-func (b *builder) workspace(pf plan.Platforms, prod []string) error {
+// tree's layer stays as it was. It reads the tree in that layer, not in the
+// deploy's or the native stage's result: the image loads the layer on every
+// build, while a result that only the layer's copy reads may be gone from
+// the daemon (garbage collection keeps what builds use), and reading it
+// would run the deploy again.
+func (b *builder) workspace(prod []string) error {
 	closure := b.ws.ProdClosure(b.pkg)
-	in := helpers.WorkspaceInput{Tree: plan.TreeDir, Out: plan.OverlayDir, Root: plan.BuildRoot, Packlist: helpers.Packlist}
+	in := helpers.WorkspaceInput{Tree: plan.ShippedTreeDir, Out: plan.OverlayDir, Root: plan.BuildRoot, Packlist: helpers.Packlist}
 	for _, p := range closure {
 		if p != b.pkg && p != b.ws.Root {
 			wp := b.workspacePackage(p)
@@ -33,9 +37,10 @@ func (b *builder) workspace(pf plan.Platforms, prod []string) error {
 		return nil
 	}
 	needs, sources := b.contributions(b.pkg, closure)
-	s := plan.Stage{ID: "workspace", Kind: plan.KindWorkspace, Platform: plan.OnBuild, PerTarget: pf.CrossSelect, Outputs: []string{plan.PruneRoot}, Workdir: plan.BuildRoot,
-		Needs: append(append([]string{"deps"}, needs...), b.tree), Inputs: sources, Excludes: []string{plan.NodeModules},
-		Mounts:  []plan.Mount{{Stage: b.tree, Target: plan.TreeMount}, {Target: plan.OverlayMount, Keep: plan.KeepResult}},
+	// Once per target platform: each reads its own platform's layer.
+	s := plan.Stage{ID: "workspace", Kind: plan.KindWorkspace, Platform: plan.OnBuild, PerTarget: true, Outputs: []string{plan.PruneRoot}, Workdir: plan.BuildRoot,
+		Needs: append(append([]string{"deps"}, needs...), copySources(b.dependenciesLayer())...), Inputs: sources, Excludes: []string{plan.NodeModules},
+		Mounts:  []plan.Mount{{Layer: plan.LayerDependencies, Target: plan.LayerMount}, {Target: plan.OverlayMount, Keep: plan.KeepResult}},
 		Helpers: []string{helpers.WorkspaceScript, helpers.StoreScript}}
 	if len(in.Packages) > 0 {
 		data, err := json.Marshal(in)

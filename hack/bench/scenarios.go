@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -30,6 +31,12 @@ type scenario struct {
 	// cache is exported to the registry (mode=max), the daemon's whole cache
 	// is pruned, and the measured build imports the registry cache.
 	registryCache bool
+	// gc is a daemon under garbage-collection pressure, as on a builder that
+	// has built other things: after the warm build, an app edit is built,
+	// then the daemon drops every result that build did not use (BuildKit's
+	// collector removes the least recently used first), then the measured
+	// edit.
+	gc bool
 }
 
 var scenarios = []scenario{
@@ -37,11 +44,13 @@ var scenarios = []scenario{
 	{name: "no-op"},
 	{name: "edit-app", files: appFiles},
 	{name: "edit-shared-types", export: true, files: map[string]string{"backend": "packages/shared-types/src/index.ts", "frontend": "packages/shared-types/src/index.ts"}},
+	{name: "edit-shared-types-gc", export: true, gc: true, files: map[string]string{"backend": "packages/shared-types/src/index.ts", "frontend": "packages/shared-types/src/index.ts"}},
 	{name: "edit-ui", export: true, files: map[string]string{"backend": "packages/ui/src/index.ts", "frontend": "packages/ui/src/index.ts"}},
 	// A shared package that wraps native modules (the native-modules
 	// corpus fixture: -example integration/testdata/corpus/native-modules
 	// -targets api).
 	{name: "edit-shared-lib", export: true, files: map[string]string{"api": "packages/db/src/index.ts"}},
+	{name: "edit-shared-lib-gc", export: true, gc: true, files: map[string]string{"api": "packages/db/src/index.ts"}},
 	{name: "add-dep-backend", edit: func(b *bench, _ string, rep int) (func() error, error) {
 		return b.addDependency(rep)
 	}},
@@ -190,6 +199,13 @@ func (b *bench) measure(ctx context.Context, t tool, target string, sc scenario)
 			}
 		}
 		undo := func() error { return nil }
+		if sc.gc {
+			u, err := b.underPressure(ctx, t, target)
+			if err != nil {
+				return row, err
+			}
+			undo = u
+		}
 		var edit func() (func() error, error)
 		switch {
 		case sc.files != nil:
@@ -200,9 +216,10 @@ func (b *bench) measure(ctx context.Context, t tool, target string, sc scenario)
 		if edit != nil {
 			u, err := edit()
 			if err != nil {
-				return row, err
+				return row, errors.Join(err, undo())
 			}
-			undo = u
+			prev := undo
+			undo = func() error { return errors.Join(u(), prev()) }
 		}
 		res, err := b.build(ctx, t, target, sc.platforms, nil, cacheFrom...)
 		if uerr := undo(); uerr != nil && err == nil {
@@ -220,6 +237,24 @@ func (b *bench) measure(ctx context.Context, t tool, target string, sc scenario)
 	row.Wall = median(row.Walls)
 	row.ExecRan, row.ExecCached, row.ContextBytes = medianInt(ran), medianInt(cached), medianInt(bytes)
 	return row, nil
+}
+
+// underPressure builds an app edit, then drops every result that build did
+// not use: the state in which a collector under pressure leaves a daemon.
+// It returns the edit's undo.
+func (b *bench) underPressure(ctx context.Context, t tool, target string) (func() error, error) {
+	undo, err := b.editFile(scenario{files: appFiles}, target)
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	if _, err := b.build(ctx, t, target, "", nil); err != nil {
+		return nil, errors.Join(fmt.Errorf("the app edit before the collection: %w", err), undo())
+	}
+	if err := b.c.Prune(ctx, nil, client.WithKeepOpt(time.Since(start), 0, 0, 0)); err != nil {
+		return nil, errors.Join(err, undo())
+	}
+	return undo, nil
 }
 
 // emulates reports whether binfmt can run binaries of arch (qemu-user).

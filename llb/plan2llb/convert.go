@@ -74,7 +74,7 @@ func Build(ctx context.Context, pl *plan.Plan, o Options) (*Result, error) {
 	if err := pl.CheckPlatform(o.BuildPlatform, o.TargetPlatform, o.Runnable); err != nil {
 		return nil, err
 	}
-	b := &graph{plan: pl, o: o, states: map[string]llb.State{}, outputs: map[string]llb.State{}, extras: map[string]llb.State{}, collected: map[string]llb.State{}}
+	b := &graph{plan: pl, o: o, states: map[string]llb.State{}, outputs: map[string]llb.State{}, extras: map[string]llb.State{}, collected: map[string]llb.State{}, layers: map[string]llb.State{}}
 	for _, s := range pl.Stages {
 		var err error
 		switch s.Kind {
@@ -124,6 +124,9 @@ type graph struct {
 	outputs   map[string]llb.State
 	extras    map[string]llb.State
 	collected map[string]llb.State
+	// layers are the runtime's named layers, built once for the runtime and
+	// the stages that mount them.
+	layers map[string]llb.State
 }
 
 func (b *graph) need(s plan.Stage, id string) (llb.State, error) {

@@ -70,8 +70,8 @@ func (b *graph) mounted(m plan.Mount) bool {
 }
 
 // mountSource is what a mount starts as: an image for the target platform, a
-// needed stage's result or what it keeps, a file BuildKit downloads, or an
-// empty directory.
+// needed stage's result or what it keeps, a layer of the runtime image, a
+// file BuildKit downloads, or an empty directory.
 func (b *graph) mountSource(ctx context.Context, s plan.Stage, m plan.Mount) (llb.State, error) {
 	switch {
 	case m.URL != "":
@@ -90,6 +90,8 @@ func (b *graph) mountSource(ctx context.Context, s plan.Stage, m plan.Mount) (ll
 		return st, nil
 	case m.Stage != "":
 		return b.need(s, m.Stage)
+	case m.Layer != "":
+		return b.namedLayer(s, m.Layer)
 	}
 	return llb.Scratch(), nil
 }

@@ -19,27 +19,73 @@ func (b *graph) runtime(ctx context.Context, s plan.Stage) error {
 		return err
 	}
 	b.runtimeID, b.baseImage = s.ID, cfg
-	root := &llb.ChownOpt{User: &llb.UserOpt{UID: 0}, Group: &llb.UserOpt{UID: 0}}
 	// One file op per layer the plan names, so one image layer each (a
 	// chain of ops would export a layer per op), and Image writes one
 	// history entry for each.
 	var layers []llb.State
 	for _, group := range runtimeLayers(s) {
-		var fa *llb.FileAction
-		for _, c := range group {
-			src, err := b.source(s, c)
-			if err != nil {
-				return err
-			}
-			if fa == nil {
-				fa = copyOp(src, c, root, b.o.Epoch)
-			} else {
-				fa = fa.Copy(src, c.Src, c.Dest, copyInfo(c, root, b.o.Epoch))
-			}
+		l, err := b.runtimeLayer(s, group)
+		if err != nil {
+			return err
 		}
-		layers = append(layers, llb.Scratch().File(fa, b.constraints(s, layerName(b.plan, group))...))
+		layers = append(layers, l)
 	}
 	b.states[s.ID] = b.layer(img, layers, s, "MERGE the app onto "+s.Image)
+	return nil
+}
+
+// runtimeLayer is one layer of the runtime image: its copies onto scratch,
+// owned by root, so the app user cannot change them. A stage that mounts the
+// layer (Mount.Layer) and the runtime get the same state: need is the stage
+// asking, whose Needs must hold the copies' sources.
+func (b *graph) runtimeLayer(need plan.Stage, group []plan.Copy) (llb.State, error) {
+	name := group[0].Layer
+	if st, ok := b.layers[name]; ok && name != "" {
+		return st, nil
+	}
+	rt := b.runtimeStage()
+	if rt == nil {
+		return llb.State{}, fmt.Errorf("plan2llb: stage %s needs the runtime's %s layer, and the plan has no runtime stage", need.ID, name)
+	}
+	root := &llb.ChownOpt{User: &llb.UserOpt{UID: 0}, Group: &llb.UserOpt{UID: 0}}
+	var fa *llb.FileAction
+	for _, c := range group {
+		src, err := b.source(need, c)
+		if err != nil {
+			return llb.State{}, err
+		}
+		if fa == nil {
+			fa = copyOp(src, c, root, b.o.Epoch)
+		} else {
+			fa = fa.Copy(src, c.Src, c.Dest, copyInfo(c, root, b.o.Epoch))
+		}
+	}
+	st := llb.Scratch().File(fa, b.constraints(*rt, layerName(b.plan, group))...)
+	if name != "" {
+		b.layers[name] = st
+	}
+	return st, nil
+}
+
+// namedLayer is the runtime's layer of that name, for a stage that mounts it.
+func (b *graph) namedLayer(need plan.Stage, name string) (llb.State, error) {
+	if rt := b.runtimeStage(); rt != nil {
+		for _, group := range runtimeLayers(*rt) {
+			if group[0].Layer == name {
+				return b.runtimeLayer(need, group)
+			}
+		}
+	}
+	return llb.State{}, fmt.Errorf("plan2llb: stage %s mounts the runtime's %s layer, which the plan's runtime stage does not have", need.ID, name)
+}
+
+// runtimeStage is the plan's runtime stage, nil if it has none.
+func (b *graph) runtimeStage() *plan.Stage {
+	for i := range b.plan.Stages {
+		if b.plan.Stages[i].Kind == plan.KindRuntime {
+			return &b.plan.Stages[i]
+		}
+	}
 	return nil
 }
 

@@ -23,6 +23,11 @@ const (
 	// tree's layer as it was.
 	OverlayMount = "/monokit/overlay"
 	OverlayDir   = OverlayMount + PruneRoot
+	// LayerMount is where the workspace stage sees the runtime image's
+	// dependencies layer (Mount.Layer), read-only: the production tree is
+	// ShippedTreeDir in it, as the image ships it.
+	LayerMount     = "/monokit/layer"
+	ShippedTreeDir = LayerMount + AppRoot
 	// RuntimeImageMount is where the native stage sees the runtime image,
 	// read-only, to tell which libraries it already has.
 	RuntimeImageMount = "/monokit/runtime"

@@ -172,6 +172,16 @@ type Mount struct {
 	Stage  string `json:"stage,omitempty"`
 	Extra  bool   `json:"extra,omitempty"`
 	Keep   Keep   `json:"keep,omitempty"`
+	// Layer mounts the runtime image's layer of that name (LayerDependencies)
+	// as the runtime stage assembles it: the very layer the image ships,
+	// which every build loads. A stage that reads the production tree there
+	// needs neither the deploy's result nor the native stage's once they are
+	// cached: BuildKit keeps a result only while it is used, and a layer
+	// that merely copies a result keeps the result's cache key, not the
+	// result (its garbage collector, a prune or a registry cache may drop
+	// the result, and the deploy would then run again to remake it). The
+	// layer's copies come from stages the mounting stage needs.
+	Layer string `json:"layer,omitempty"`
 	// URL is fetched by BuildKit (llb.HTTP: cached, fetched in parallel with
 	// the rest of the graph), alone in the mount as File; the stage checks
 	// it. It is mounted only for the target platforms OS and CPU allow.

@@ -149,6 +149,8 @@ func (m Mount) describe() string {
 		from = "what " + m.Stage + " keeps"
 	case m.Stage != "":
 		from = m.Stage
+	case m.Layer != "":
+		from = "the runtime's " + m.Layer + " layer"
 	case m.URL != "":
 		from = "BuildKit's download of " + m.URL
 		if len(m.OS)+len(m.CPU) > 0 {
