@@ -2,6 +2,7 @@ package plan2llb
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -129,5 +130,50 @@ func TestNativeReusesTheInstallOnItsPlatform(t *testing.T) {
 		if fromInstall, want := root == install[0], target.Architecture == "amd64"; fromInstall != want {
 			t.Errorf("%s on amd64: native starts from the install: %v, want %v", target.Architecture, fromInstall, want)
 		}
+	}
+}
+
+// TestWorkspaceReadsTheShippedLayer: the workspace stage reads the tree in
+// the runtime's dependencies layer, the very op the image merges, and mounts
+// no result of the deploy or the native stage: a daemon that dropped those
+// results (they are loaded by no build once cached) must not run them again
+// for a shared edit.
+func TestWorkspaceReadsTheShippedLayer(t *testing.T) {
+	res, err := Build(context.Background(), nexusPlan(t, "backend"), testOptions(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, g := marshal(t, res.State)
+	ws, deploy, native := g.execs(helpers.WorkspaceScript), g.execs("deploy"), g.execs(helpers.NativeScript)
+	if len(ws) != 1 || len(deploy) != 1 || len(native) != 1 {
+		t.Fatalf("%d workspace, %d deploy and %d native execs, want one each", len(ws), len(deploy), len(native))
+	}
+	op := g.ops[ws[0]]
+	var layer digest.Digest
+	for _, m := range op.GetExec().Mounts {
+		if m.Input < 0 {
+			continue
+		}
+		in := digest.Digest(op.Inputs[m.Input].Digest)
+		if in == deploy[0] || in == native[0] {
+			t.Errorf("the workspace stage mounts %s from the deploy's or the native stage's result", m.Dest)
+		}
+		if m.Dest == plan.LayerMount {
+			layer = in
+			if !m.Readonly {
+				t.Errorf("the layer is mounted writable")
+			}
+		}
+	}
+	merge := g.ops[g.root].GetMerge()
+	if merge == nil {
+		t.Fatal("the image is not a merge op")
+	}
+	var merged []digest.Digest
+	for _, in := range g.ops[g.root].Inputs {
+		merged = append(merged, digest.Digest(in.Digest))
+	}
+	if layer == "" || !slices.Contains(merged, layer) {
+		t.Errorf("the workspace stage mounts %q at %s, not one of the image's layers %v", layer, plan.LayerMount, merged)
 	}
 }

@@ -17,7 +17,7 @@ const (
 	LibsRoot = "/libs"
 	LibsDir  = TreeMount + LibsRoot
 	// OverlayMount is where the workspace stage writes the files it adds to
-	// the production tree (mounted read-only at TreeMount), at their paths in
+	// the production tree (which it reads at ShippedTreeDir), at their paths in
 	// it under PruneRoot (OverlayDir while it runs): the runtime lays them on
 	// as a layer of their own, so editing a workspace package leaves the
 	// tree's layer as it was.
