@@ -11,43 +11,45 @@ import (
 	"github.com/monokit/monokit/internal/diag"
 )
 
-// PackageJSON is what monokit reads of a package.json.
+// PackageJSON is what monokit reads of a package.json, field by field as pnpm
+// reads them (parsePackageJSON, manifestFields), not with encoding/json's
+// case-insensitive matching.
 type PackageJSON struct {
-	Name                 string            `json:"name"`
-	Version              string            `json:"version"`
-	Description          string            `json:"description"`
-	License              string            `json:"license"`
-	Private              bool              `json:"private"`
-	Main                 string            `json:"main"`
-	Module               string            `json:"module"`
-	Types                string            `json:"types"`
-	Typings              string            `json:"typings"`
-	Scripts              map[string]string `json:"scripts"`
-	Dependencies         map[string]string `json:"dependencies"`
-	DevDependencies      map[string]string `json:"devDependencies"`
-	OptionalDependencies map[string]string `json:"optionalDependencies"`
-	PeerDependencies     map[string]string `json:"peerDependencies"`
-	PackageManager       string            `json:"packageManager"`
-	Engines              map[string]string `json:"engines"`
-	DevEngines           json.RawMessage   `json:"devEngines"`
-	Exports              json.RawMessage   `json:"exports"`
-	Bin                  json.RawMessage   `json:"bin"`
-	Files                []string          `json:"files"`
-	Repository           json.RawMessage   `json:"repository"`
-	Homepage             string            `json:"homepage"`
+	Name                 string
+	Version              string
+	Description          string
+	License              string
+	Private              bool
+	Main                 string
+	Module               string
+	Types                string
+	Typings              string
+	Scripts              map[string]string
+	Dependencies         map[string]string
+	DevDependencies      map[string]string
+	OptionalDependencies map[string]string
+	PeerDependencies     map[string]string
+	PackageManager       string
+	Engines              map[string]string
+	DevEngines           json.RawMessage
+	Exports              json.RawMessage
+	Bin                  json.RawMessage
+	Files                []string
+	Repository           json.RawMessage
+	Homepage             string
 	// PNPM is the root package.json's pnpm settings (pnpm 10 still reads them).
 	PNPM struct {
-		OnlyBuiltDependencies  []string          `json:"onlyBuiltDependencies"`
-		NeverBuiltDependencies []string          `json:"neverBuiltDependencies"`
-		Overrides              map[string]string `json:"overrides"`
-	} `json:"pnpm"`
+		OnlyBuiltDependencies  []string
+		NeverBuiltDependencies []string
+		Overrides              map[string]string
+	}
 	// Resolutions are Yarn-style overrides, which pnpm reads too.
-	Resolutions      map[string]string `json:"resolutions"`
-	PublishConfig    json.RawMessage   `json:"publishConfig"`
-	DependenciesMeta json.RawMessage   `json:"dependenciesMeta"`
+	Resolutions      map[string]string
+	PublishConfig    json.RawMessage
+	DependenciesMeta json.RawMessage
 
-	File string              `json:"-"` // path in the repository
-	Data []byte              `json:"-"`
+	File string // path in the repository
+	Data []byte
 	keys map[string]diag.Pos // key path → position
 }
 
@@ -79,15 +81,54 @@ func parsePackageJSON(file string, data []byte) (*PackageJSON, error) {
 	// npm and pnpm strip a byte order mark; so does monokit (positions then
 	// count from after it).
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
-	p := &PackageJSON{File: file, Data: data}
-	if err := json.Unmarshal(data, p); err != nil {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(data, &raw); err != nil {
+		if t := bytes.TrimLeft(data, " \t\r\n"); len(t) > 0 && t[0] != '{' && json.Valid(t) {
+			return nil, diag.Errorf(diag.Pos{File: file, Line: 1, Col: 1}, "want a JSON object ({\"name\": ...}), got %s", jsonKind(t))
+		}
 		return nil, jsonError(file, data, err)
 	}
-	if t := bytes.TrimLeft(data, " \t\r\n"); len(t) == 0 || t[0] != '{' {
-		return nil, diag.Errorf(diag.Pos{File: file, Line: 1, Col: 1}, "want a JSON object ({\"name\": ...}), got %s", jsonKind(t))
+	if raw == nil {
+		return nil, diag.Errorf(diag.Pos{File: file, Line: 1, Col: 1}, "want a JSON object ({\"name\": ...}), got null")
 	}
-	p.keys = jsonKeys(file, data)
+	p := &PackageJSON{File: file, Data: data, keys: jsonKeys(file, data)}
+	f := manifestFields{file: file, raw: raw, keys: p.keys}
+	var err error
+	p.Name, p.Version = f.scalar("name"), f.scalar("version")
+	for _, d := range []struct {
+		key string
+		to  *map[string]string
+	}{{"dependencies", &p.Dependencies}, {"devDependencies", &p.DevDependencies}, {"optionalDependencies", &p.OptionalDependencies}, {"peerDependencies", &p.PeerDependencies}} {
+		if *d.to, err = f.depMap(d.key); err != nil {
+			return nil, err
+		}
+	}
+	p.Description, p.License, p.Private = f.str("description"), f.license(), f.truthy("private")
+	p.Main, p.Module, p.Types, p.Typings = f.str("main"), f.str("module"), f.str("types"), f.str("typings")
+	p.Scripts, p.Engines, p.Resolutions = f.strMap("scripts"), f.strMap("engines"), f.strMap("resolutions")
+	p.PackageManager, p.Homepage, p.Files = f.str("packageManager"), f.str("homepage"), f.strList("files")
+	p.DevEngines, p.Exports, p.Bin, p.Repository = raw["devEngines"], raw["exports"], raw["bin"], raw["repository"]
+	p.PublishConfig, p.DependenciesMeta = raw["publishConfig"], raw["dependenciesMeta"]
+	if pn, ok := raw["pnpm"]; ok {
+		sub := manifestFields{file: file, keys: prefixed(p.keys, "pnpm/")}
+		if json.Unmarshal(pn, &sub.raw) == nil {
+			p.PNPM.OnlyBuiltDependencies = sub.strList("onlyBuiltDependencies")
+			p.PNPM.NeverBuiltDependencies = sub.strList("neverBuiltDependencies")
+			p.PNPM.Overrides = sub.strMap("overrides")
+		}
+	}
 	return p, nil
+}
+
+// prefixed are the key positions under prefix, with it removed.
+func prefixed(keys map[string]diag.Pos, prefix string) map[string]diag.Pos {
+	out := map[string]diag.Pos{}
+	for k, v := range keys {
+		if rest, ok := strings.CutPrefix(k, prefix); ok {
+			out[rest] = v
+		}
+	}
+	return out
 }
 
 // HasDep reports whether the package depends on name in any installed field.
