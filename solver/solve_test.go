@@ -175,6 +175,17 @@ func TestNodeVersion(t *testing.T) {
 		{map[string]string{".nvmrc": "26\n"}, "26", 26},
 		{map[string]string{"package.json": `{"engines":{"node":">=20 <23"}}`}, "22", 22},
 		{map[string]string{"package.json": `{"devEngines":{"runtime":{"name":"node","version":"^26.1.0"}}}`}, "26", 26},
+		// nvm 0.40 reads comments: whole lines and after the version.
+		{map[string]string{".nvmrc": "# pinned for the CI image\n22.11.0 # pinned\n"}, "22.11.0", 22},
+		{map[string]string{".nvmrc": "# only a comment\n", ".node-version": "20.18.0\n"}, "20.18.0", 20},
+		{map[string]string{".nvmrc": "node=26\nlts=jod\n"}, "26", 26},
+		{map[string]string{".tool-versions": "# asdf\npython 3.12.1\nnodejs 22.12.0 20.18.0\n"}, "22.12.0", 22},
+		{map[string]string{".tool-versions": "node 26\n"}, "26", 26},
+		{map[string]string{".tool-versions": "nodejs system\n", "package.json": `{"volta":{"node":"20.18.1"}}`}, "20.18.1", 20},
+		// .nvmrc before .node-version before .tool-versions before volta.
+		{map[string]string{".nvmrc": "24\n", ".node-version": "22\n", ".tool-versions": "nodejs 20.0.0\n"}, "24", 24},
+		{map[string]string{".node-version": "22\n", ".tool-versions": "nodejs 20.0.0\n", "package.json": `{"volta":{"node":"26.0.0"}}`}, "22", 22},
+		{map[string]string{".tool-versions": "nodejs 20.0.0\n", "package.json": `{"volta":{"node":"26.0.0"},"engines":{"node":">=22"}}`}, "20.0.0", 20},
 	}
 	for _, tc := range tests {
 		fsys := testkit.Workspace("packages: ['apps/*']\n", testkit.Pkg{Dir: "apps/api", Name: "api"})
@@ -188,6 +199,24 @@ func TestNodeVersion(t *testing.T) {
 		v, err := resolveNode(&manifest.Manifest{}, ws)
 		if err != nil || v.Version != tc.want || v.Major != tc.wantMajor {
 			t.Errorf("%v: node = %+v, %v; want %s", tc.files, v, err, tc.want)
+		}
+	}
+}
+
+func TestNodeVersionFileErrors(t *testing.T) {
+	for _, tc := range []struct{ file, data, want string }{
+		{".nvmrc", "22\n24\n", ".nvmrc:2: \"24\" after \"22\": nvm reads one bare version, or key=value lines"},
+		{".nvmrc", "node=22\n24\n", ".nvmrc:2: \"24\": nvm reads"},
+		{".tool-versions", "\nnodejs latest-lts\n", ".tool-versions:2: \"latest-lts\" is not a Node.js version"},
+	} {
+		fsys := testkit.Workspace("packages: ['apps/*']\n", testkit.Pkg{Dir: "apps/api", Name: "api"})
+		fsys[tc.file] = &fstest.MapFile{Data: []byte(tc.data)}
+		ws, err := pnpm.Load(fsys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := resolveNode(&manifest.Manifest{}, ws); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s %q: err = %v, want %q", tc.file, tc.data, err, tc.want)
 		}
 	}
 }

@@ -24,8 +24,9 @@ const DefaultPNPM = "10"
 // nodePreference orders the Node.js lines tried against a range: LTS lines first.
 var nodePreference = []int{24, 22, 26, 20, 25, 23, 21, 18}
 
-// resolveNode picks the Node.js version: the manifest, .nvmrc/.node-version,
-// devEngines.runtime, engines.node, else the LTS.
+// resolveNode picks the Node.js version: the manifest, .nvmrc, .node-version,
+// .tool-versions, package.json's volta.node, devEngines.runtime, engines.node,
+// else the LTS.
 func resolveNode(m *manifest.Manifest, ws *pnpm.Workspace) (plan.Version, error) {
 	if v := m.Node.Value; v != "" {
 		ver, err := exactOrMajor(v, "monokit.yaml node", m.Node.Pos)
@@ -34,7 +35,8 @@ func resolveNode(m *manifest.Manifest, ws *pnpm.Workspace) (plan.Version, error)
 		}
 		return ver, nil
 	}
-	for _, f := range []string{".nvmrc", ".node-version"} {
+	for _, vf := range nodeVersionFiles {
+		f := vf.name
 		if !ws.Present[f] {
 			continue
 		}
@@ -42,19 +44,33 @@ func resolveNode(m *manifest.Manifest, ws *pnpm.Workspace) (plan.Version, error)
 		if err != nil {
 			return plan.Version{}, err
 		}
-		v := strings.TrimSpace(strings.SplitN(string(data), "\n", 2)[0])
+		v, line, err := vf.read(string(data))
+		pos := diag.Pos{File: f, Line: line}
+		if err != nil {
+			return plan.Version{}, diag.Errorf(pos, "%v; set node: in monokit.yaml", err)
+		}
 		if v != "" {
-			if ver, err := exactOrMajor(v, f, diag.Pos{File: f, Line: 1}); err == nil {
+			if ver, err := exactOrMajor(v, f, pos); err == nil {
 				return ver, nil
 			}
 			if major, ok := ltsAlias(v); ok {
-				return plan.Version{Version: strconv.Itoa(major), Major: major, Source: fmt.Sprintf("%s %q", f, v), Pos: diag.Pos{File: f, Line: 1}}, nil
+				return plan.Version{Version: strconv.Itoa(major), Major: major, Source: fmt.Sprintf("%s %q", f, v), Pos: pos}, nil
 			}
-			if ver, ok := fromRange(v, f, diag.Pos{File: f, Line: 1}); ok {
+			if ver, ok := fromRange(v, f, pos); ok {
 				return ver, nil
 			}
-			return plan.Version{}, diag.Errorf(diag.Pos{File: f, Line: 1}, "%q is not a Node.js version monokit can use (such as 24 or 24.11.1); set node: in monokit.yaml", v)
+			return plan.Version{}, diag.Errorf(pos, "%q is not a Node.js version monokit can use (such as 24 or 24.11.1); set node: in monokit.yaml", v)
 		}
+	}
+	if v := ws.Root.JSON.VoltaNode; v != "" {
+		pos := ws.Root.JSON.Pos("volta/node")
+		if ver, err := exactOrMajor(v, "volta.node", pos); err == nil {
+			return ver, nil
+		}
+		if ver, ok := fromRange(v, "volta.node", pos); ok {
+			return ver, nil
+		}
+		return plan.Version{}, diag.Errorf(pos, "volta.node %q is not a Node.js version monokit can use (such as 24 or 24.11.1); set node: in monokit.yaml", v)
 	}
 	root := ws.Root.JSON
 	if v, ok := root.DevEngine("runtime", "node"); ok {

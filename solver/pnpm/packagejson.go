@@ -43,6 +43,8 @@ type PackageJSON struct {
 		NeverBuiltDependencies []string
 		Overrides              map[string]string
 	}
+	// VoltaNode is volta's pin of Node.js ("volta": {"node": "20.11.0"}).
+	VoltaNode string
 	// Resolutions are Yarn-style overrides, which pnpm reads too.
 	Resolutions      map[string]string
 	PublishConfig    json.RawMessage
@@ -109,6 +111,12 @@ func parsePackageJSON(file string, data []byte) (*PackageJSON, error) {
 	p.PackageManager, p.Homepage, p.Files = f.str("packageManager"), f.str("homepage"), f.strList("files")
 	p.DevEngines, p.Exports, p.Bin, p.Repository = raw["devEngines"], raw["exports"], raw["bin"], raw["repository"]
 	p.PublishConfig, p.DependenciesMeta = raw["publishConfig"], raw["dependenciesMeta"]
+	if v, ok := raw["volta"]; ok {
+		sub := manifestFields{file: file, keys: prefixed(p.keys, "volta/")}
+		if json.Unmarshal(v, &sub.raw) == nil {
+			p.VoltaNode = sub.str("node")
+		}
+	}
 	if pn, ok := raw["pnpm"]; ok {
 		sub := manifestFields{file: file, keys: prefixed(p.keys, "pnpm/")}
 		if json.Unmarshal(pn, &sub.raw) == nil {

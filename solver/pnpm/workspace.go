@@ -28,7 +28,7 @@ const (
 // only these from the build context before planning.
 var MetadataPatterns = []string{
 	WorkspaceFile, LockFile, RootManifest, ".npmrc", ".pnpmfile.cjs", ".pnpmfile.mjs",
-	".nvmrc", ".node-version", "**/package.json", "**/next.config.*", "**/*.patch",
+	".nvmrc", ".node-version", ".tool-versions", "**/package.json", "**/next.config.*", "**/*.patch",
 }
 
 // MetadataExcludes keep dependency trees out of every transfer.
@@ -114,7 +114,7 @@ type Workspace struct {
 // Load reads the workspace at the root of fsys.
 func Load(fsys fs.FS) (*Workspace, error) {
 	ws := &Workspace{Present: map[string]bool{}, byDir: map[string]*Package{}, fsys: fsys}
-	for _, f := range []string{WorkspaceFile, LockFile, ".npmrc", ".pnpmfile.cjs", ".pnpmfile.mjs", ".nvmrc", ".node-version"} {
+	for _, f := range []string{WorkspaceFile, LockFile, ".npmrc", ".pnpmfile.cjs", ".pnpmfile.mjs", ".nvmrc", ".node-version", ".tool-versions"} {
 		st, err := fs.Stat(fsys, f)
 		switch {
 		case err == nil && !st.IsDir():
