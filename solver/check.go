@@ -70,7 +70,11 @@ func Check(m *manifest.Manifest, ws *pnpm.Workspace, target string, o Options, s
 			out = append(out, Finding{RulePNPMEngine, root.Pos("engines/pnpm"), fmt.Sprintf("the build uses pnpm %s (%s), outside engines.pnpm %q: with engine-strict, pnpm refuses to install", pl.PNPM.Version, pl.PNPM.Source, r)})
 		}
 	}
-	if f, ok := startNotShipped(m.Targets[pl.Target], pl); ok {
+	var main string
+	if p := ws.Find(pl.Dir); p != nil {
+		main = p.JSON.Main
+	}
+	if f, ok := startNotShipped(m.Targets[pl.Target], pl, main); ok {
 		out = append(out, f)
 	}
 	if f, ok := healthRouteFinding(m.Targets[pl.Target], pl, ws, sources); ok {

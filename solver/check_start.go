@@ -13,8 +13,9 @@ import (
 // startNotShipped finds a start file outside what the app's image holds: its
 // collected files (package.json "files"), else its build outputs. An app
 // without a build ships its sources, which the frontend does not see; a
-// Next.js app starts its own server.js.
-func startNotShipped(t *manifest.Target, pl *plan.Plan) (Finding, bool) {
+// Next.js app starts its own server.js. main is the app's package.json main,
+// through which node resolves a start of "." (else index.js).
+func startNotShipped(t *manifest.Target, pl *plan.Plan, main string) (Finding, bool) {
 	app := pl.Stage("app:" + pl.Package)
 	if app == nil || pl.Preset == manifest.PresetNext {
 		return Finding{}, false
@@ -39,6 +40,12 @@ func startNotShipped(t *manifest.Target, pl *plan.Plan) (Finding, bool) {
 		return Finding{}, false
 	}
 	file = path.Clean(file)
+	if file == "." {
+		file = "index.js"
+		if main != "" {
+			file = path.Clean(main)
+		}
+	}
 	if slices.ContainsFunc(shipped, func(s string) bool { return file == s || strings.HasPrefix(file, s+"/") }) {
 		return Finding{}, false
 	}

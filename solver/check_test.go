@@ -31,6 +31,15 @@ func TestCheckRules(t *testing.T) {
 			edit: replaceIn("monokit.yaml", "start: [dist/main.js]", "start: [src/main.js]")},
 		{name: "start-after-require", rule: "StartNotShipped", msg: "starts scripts/run.js",
 			edit: replaceIn("monokit.yaml", "start: [dist/main.js]", "start: [-r, dist/otel.js, scripts/run.js]")},
+		// node . starts package.json's main, dist/main.js.
+		{name: "start-dot", edit: replaceIn("monokit.yaml", "start: [dist/main.js]", "start: [.]")},
+		{name: "start-dot-main-unshipped", rule: "StartNotShipped", msg: "the image starts src/main.js",
+			edit: func(dir string) error {
+				if err := replaceIn("monokit.yaml", "start: [dist/main.js]", "start: [.]")(dir); err != nil {
+					return err
+				}
+				return replaceIn("services/backend/package.json", `"main": "dist/main.js"`, `"main": "./src/main.js"`)(dir)
+			}},
 		{name: "health", rule: "HealthRouteNotFound", at: "monokit.yaml:14", msg: `healthcheck /health/live: no source of @nexus/backend or its workspace dependencies mentions "live"`,
 			edit: replaceIn("services/backend/src/health.controller.ts", "@Get('live')", "@Get('alive')")},
 		{name: "next-health", target: "frontend", rule: "HealthRouteNotFound", msg: `healthcheck /api/healthz: no source of @nexus/frontend`,
