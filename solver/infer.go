@@ -79,9 +79,10 @@ func Infer(ws *pnpm.Workspace, sources fs.FS) []InferredTarget {
 				break
 			}
 		}
+		next := nextAppReason(ws, p)
 		switch {
-		case j.HasDep("next"):
-			t.Preset, t.Why = manifest.PresetNext, "it is a Next.js app (it depends on next)"
+		case next != "":
+			t.Preset, t.Why = manifest.PresetNext, "it is a Next.js app ("+next+")"
 		case start != "":
 			t.Why = fmt.Sprintf("it has scripts[%q]", start)
 		case len(j.BinFiles()) > 0:

@@ -1,8 +1,11 @@
 package solver
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"path"
+	"regexp"
 	"strings"
 
 	"github.com/Masterminds/semver/v3"
@@ -42,9 +45,36 @@ func (b *builder) nextApp(s *plan.Stage) error {
 	return nil
 }
 
+// nextConfigFiles are the names Next.js reads its config from.
+var nextConfigFiles = []string{"next.config.js", "next.config.mjs", "next.config.ts", "next.config.cjs", "next.config.mts"}
+
+// nextCLI is a script that runs next build, next start or next dev.
+var nextCLI = regexp.MustCompile(`(^|[\s;&|(])next\s+(build|start|dev)\b`)
+
+// nextAppReason says why a package is a Next.js app, "" when it is not: it
+// depends on next, and has a next.config or a build, start or dev script that
+// runs the next CLI. The dependency alone is not enough: a NestJS server that serves a
+// Next.js app depends on next and builds with nest build.
+func nextAppReason(ws *pnpm.Workspace, p *pnpm.Package) string {
+	if !p.JSON.HasDep("next") {
+		return ""
+	}
+	for _, f := range nextConfigFiles {
+		if _, err := ws.ReadFile(path.Join(p.Dir, f)); err == nil || !errors.Is(err, fs.ErrNotExist) {
+			return "it depends on next and has " + f
+		}
+	}
+	for _, name := range []string{"build", "start", "dev"} {
+		if m := nextCLI.FindStringSubmatch(p.JSON.Scripts[name]); m != nil {
+			return fmt.Sprintf("it depends on next and its %s script runs next %s", name, m[2])
+		}
+	}
+	return ""
+}
+
 // nextConfigMentions reports whether the app's next.config holds text.
 func (b *builder) nextConfigMentions(text string) bool {
-	for _, f := range []string{"next.config.js", "next.config.mjs", "next.config.ts", "next.config.cjs", "next.config.mts"} {
+	for _, f := range nextConfigFiles {
 		data, err := b.ws.ReadFile(path.Join(b.pkg.Dir, f))
 		if err == nil && strings.Contains(string(data), text) {
 			return true

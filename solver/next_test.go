@@ -84,3 +84,35 @@ func TestSelectReadsNpmrc(t *testing.T) {
 		}
 	}
 }
+
+// TestNextAppReason: a Next.js app depends on next and has a next.config or
+// runs the next CLI; a NestJS server that serves a Next.js app depends on
+// next too, and is a node app.
+func TestNextAppReason(t *testing.T) {
+	for _, tc := range []struct {
+		name, manifest, config string
+		next                   bool
+	}{
+		{"config", `{"name":"web","dependencies":{"next":"15.5.9"}}`, "next.config.mjs", true},
+		{"next build", `{"name":"web","scripts":{"build":"next build"},"dependencies":{"next":"15.5.9"}}`, "", true},
+		{"next start", `{"name":"web","scripts":{"start":"cross-env PORT=4000 next start"},"dependencies":{"next":"15.5.9"}}`, "", true},
+		{"nest serving next", `{"name":"web","scripts":{"build":"nest build","start":"node dist/main"},"dependencies":{"next":"15.5.9","@nestjs/core":"11.0.0"}}`, "", false},
+		{"a config without next", `{"name":"web","scripts":{"build":"tsc"}}`, "next.config.js", false},
+		{"nextjs-like script name", `{"name":"web","scripts":{"build":"nextgen build"},"dependencies":{"next":"15.5.9"}}`, "", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fsys := testkit.Workspace("packages: ['apps/*']\n", testkit.Pkg{Dir: "apps/web", Name: "web"})
+			fsys["apps/web/package.json"] = &fstest.MapFile{Data: []byte(tc.manifest)}
+			if tc.config != "" {
+				fsys["apps/web/"+tc.config] = &fstest.MapFile{Data: []byte("export default {};\n")}
+			}
+			ws, err := pnpm.Load(fsys)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := nextAppReason(ws, ws.Find("web")); (got != "") != tc.next {
+				t.Errorf("nextAppReason = %q, want a Next.js app: %v", got, tc.next)
+			}
+		})
+	}
+}

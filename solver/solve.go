@@ -128,7 +128,7 @@ func planTarget(m *manifest.Manifest, ws *pnpm.Workspace, t *manifest.Target, o 
 	preset := t.Preset.Value
 	if preset == "" {
 		preset = manifest.PresetNode
-		if pkg.JSON.HasDep("next") {
+		if nextAppReason(ws, pkg) != "" {
 			preset = manifest.PresetNext
 		}
 	}
