@@ -1,6 +1,7 @@
 package solver
 
 import (
+	"maps"
 	"path"
 	"slices"
 	"strings"
@@ -19,6 +20,10 @@ func (b *builder) builds(levels [][]*pnpm.Package) error {
 	level := map[string]int{}
 	var stages []plan.Stage
 	for _, lvl := range levels {
+		// A level's builds see the builds of lower levels only: packages
+		// of one level depend on none of each other, but for the members
+		// of a cycle, which pnpm builds side by side.
+		built := map[*pnpm.Package]string{}
 		for _, p := range lvl {
 			if p == b.pkg {
 				continue
@@ -33,9 +38,10 @@ func (b *builder) builds(levels [][]*pnpm.Package) error {
 				s.Level = max(s.Level, level[need]+1)
 			}
 			level[s.ID] = s.Level
-			b.built[p] = s.ID
+			built[p] = s.ID
 			stages = append(stages, s)
 		}
+		maps.Copy(b.built, built)
 	}
 	slices.SortStableFunc(stages, func(x, y plan.Stage) int {
 		if x.Level != y.Level {

@@ -117,10 +117,7 @@ func planTarget(m *manifest.Manifest, ws *pnpm.Workspace, t *manifest.Target, o 
 	if len(bad) > 0 {
 		return nil, errors.Join(bad...)
 	}
-	levels, err := pnpm.Levels(closure)
-	if err != nil {
-		return nil, err
-	}
+	levels, cycles := pnpm.Levels(closure)
 	rt, err := resolveRuntime(m, t, node)
 	if err != nil {
 		return nil, err
@@ -159,6 +156,13 @@ func planTarget(m *manifest.Manifest, ws *pnpm.Workspace, t *manifest.Target, o 
 	b := &builder{m: m, ws: ws, t: t, plan: pl, pkg: pkg, rt: rt}
 	b.toolchain()
 	b.deps(closure)
+	for _, c := range cycles {
+		var ids []string
+		for _, p := range c {
+			ids = append(ids, p.ID())
+		}
+		pl.Notes = append(pl.Notes, fmt.Sprintf("workspace dependency cycle among %s: pnpm builds them side by side and warns, and so does monokit: none sees another's build output, only its sources", strings.Join(ids, ", ")))
+	}
 	if err := b.builds(levels); err != nil {
 		return nil, err
 	}

@@ -71,22 +71,38 @@ func TestLevelsAndClosure(t *testing.T) {
 	}
 }
 
+// TestCycle: pnpm accepts a workspace dependency cycle, and runs its
+// members' builds side by side in one chunk; so does the plan.
 func TestCycle(t *testing.T) {
 	fsys := testkit.Workspace("packages: ['apps/*', 'libs/*']\n",
 		testkit.Pkg{Dir: "apps/api", Name: "api", Deps: []string{"libs/a"}},
-		testkit.Pkg{Dir: "libs/a", Name: "a", Deps: []string{"libs/b"}},
-		testkit.Pkg{Dir: "libs/b", Name: "b", Deps: []string{"libs/a"}},
+		testkit.Pkg{Dir: "libs/a", Name: "a", Deps: []string{"libs/b", "libs/c"}, Build: true},
+		testkit.Pkg{Dir: "libs/b", Name: "b", Deps: []string{"libs/a"}, Build: true},
+		testkit.Pkg{Dir: "libs/c", Name: "c", Build: true},
 	)
 	ws, err := pnpm.Load(fsys)
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = SolveTarget(parse(t, apiManifest), ws, "api")
-	if err == nil || !strings.Contains(err.Error(), "workspace dependency cycle: a → b → a") {
-		t.Fatalf("err = %v", err)
+	p, err := SolveTarget(parse(t, apiManifest), ws, "api")
+	if err != nil {
+		t.Fatal(err)
 	}
-	if pos := diag.Positions(err); len(pos) != 1 || pos[0].File != "libs/b/package.json" || pos[0].Line != 1 {
-		t.Errorf("positions = %v", pos)
+	if want := "[[build:c] [build:a build:b]]"; fmt.Sprint(p.Levels) != want {
+		t.Errorf("levels = %v, want %s", p.Levels, want)
+	}
+	a, b := p.Stage("build:a"), p.Stage("build:b")
+	if !slices.Equal(a.Needs, []string{"deps", "build:c"}) || !slices.Equal(b.Needs, []string{"deps", "build:c"}) {
+		t.Errorf("a needs %v, b needs %v; want each the build of c alone, not of the other", a.Needs, b.Needs)
+	}
+	if !slices.Contains(a.Inputs, "libs/b") || !slices.Contains(b.Inputs, "libs/a") {
+		t.Errorf("a inputs %v, b inputs %v: each sees the other's sources", a.Inputs, b.Inputs)
+	}
+	if app := p.Stage("app:api"); !slices.Contains(app.Needs, "build:a") || !slices.Contains(app.Needs, "build:b") {
+		t.Errorf("app needs %v", app.Needs)
+	}
+	if !slices.ContainsFunc(p.Notes, func(n string) bool { return strings.Contains(n, "workspace dependency cycle among a, b") }) {
+		t.Errorf("notes %q", p.Notes)
 	}
 }
 

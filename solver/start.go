@@ -106,12 +106,15 @@ func startFromWords(pj *pnpm.PackageJSON, words []string, depth int) (startComma
 			}
 		case "dotenv", "dotenv-cli", "env-cmd":
 			// Their files are not in the image; the runtime sets the
-			// environment. What follows "--" (or the first non-option) runs.
-			i := slices.Index(words, "--")
-			if i < 0 {
-				return startCommand{}, fmt.Sprintf("runs %s without \"--\" before the command", words[0])
+			// environment. What follows "--" runs; without it, the command
+			// each CLI finds itself.
+			if i := slices.Index(words, "--"); i >= 0 {
+				words = words[i+1:]
+			} else if words[0] == "env-cmd" {
+				words = envCmdCommand(words[1:])
+			} else {
+				words = minimistPositionals(words[1:])
 			}
-			words = words[i+1:]
 		default:
 			goto unwrapped
 		}
@@ -144,6 +147,41 @@ unwrapped:
 		return sc, why
 	}
 	return startCommand{}, fmt.Sprintf("runs %s, not node", cmd)
+}
+
+// minimistPositionals are the words dotenv-cli runs when no "--" separates
+// them: it parses its arguments with minimist, where an option without "="
+// takes the next word as its value unless that word starts with "-", and
+// options may follow the command (node's own flags then go to dotenv-cli).
+func minimistPositionals(words []string) []string {
+	var out []string
+	for i := 0; i < len(words); i++ {
+		w := words[i]
+		switch {
+		case !strings.HasPrefix(w, "-") || w == "-":
+			out = append(out, w)
+		case strings.Contains(w, "="):
+		case i+1 < len(words) && !strings.HasPrefix(words[i+1], "-"):
+			i++
+		}
+	}
+	return out
+}
+
+// envCmdCommand is the command env-cmd runs: the first word that is
+// neither one of its options nor an option's value, and every word after it.
+func envCmdCommand(words []string) []string {
+	takesValue := map[string]bool{"-f": true, "--file": true, "-r": true, "--rc-file": true, "-e": true, "--environments": true}
+	for i := 0; i < len(words); i++ {
+		switch w := words[i]; {
+		case takesValue[w]:
+			i++
+		case strings.HasPrefix(w, "-"):
+		default:
+			return words[i:]
+		}
+	}
+	return nil
 }
 
 // nodeArgs keeps node's arguments but the flags that read files the image

@@ -19,6 +19,13 @@ func TestInferStart(t *testing.T) {
 		{scripts: map[string]string{"start:prod": "node dist/main", "start": "nest start"}, args: []string{"dist/main"}},
 		{scripts: map[string]string{"start": "nest start"}, args: []string{"dist/main.js"}},
 		{scripts: map[string]string{"start": "dotenv -e ../.env -- node dist/index.js"}, args: []string{"dist/index.js"}},
+		// dotenv-cli without "--" runs what minimist leaves positional;
+		// env-cmd runs its first word that is not one of its options.
+		{scripts: map[string]string{"start": "dotenv -e ../../.env node dist/index.js"}, args: []string{"dist/index.js"}},
+		{scripts: map[string]string{"start": "dotenv -e .env -e .env.local -v A=1 node dist/index.js"}, args: []string{"dist/index.js"}},
+		{scripts: map[string]string{"start": "dotenv -c node dist/index.js"}, err: "runs dist/index.js, not node"},
+		{scripts: map[string]string{"start": "env-cmd -f .env node --enable-source-maps dist/main.js"}, args: []string{"--enable-source-maps", "dist/main.js"}},
+		{scripts: map[string]string{"start": "env-cmd --silent"}, err: "wraps no command"},
 		{scripts: map[string]string{"start": "cross-env A=1 B='two words' node server.js"}, args: []string{"server.js"}, env: []string{"A=1", "B=two words"}},
 		{scripts: map[string]string{"start": "node --env-file=.env ."}, args: []string{"."}},
 		{scripts: map[string]string{"start": "NODE_OPTIONS=--enable-source-maps node -r dotenv/config dist/main.js"}, args: []string{"-r", "dotenv/config", "dist/main.js"}, env: []string{"NODE_OPTIONS=--enable-source-maps"}},

@@ -96,91 +96,98 @@ func (ws *Workspace) closure(pkg *Package, dev bool) []*Package {
 	return out
 }
 
-// Levels orders pkgs (a closure) topologically: level 0 depends on nothing in the
-// set, level n on packages of lower levels only. A cycle is an error that prints it.
-func Levels(pkgs []*Package) ([][]*Package, error) {
+// Levels orders pkgs (a closure) topologically, as pnpm's graph-sequencer
+// does: level 0 depends on nothing in the set, level n on packages of lower
+// levels only. The packages of a dependency cycle share a level, as pnpm
+// runs them side by side in one chunk (and warns): none of them waits for
+// another's build. Cycles lists them, each in the order of pkgs.
+func Levels(pkgs []*Package) (levels [][]*Package, cycles [][]*Package) {
 	in := map[*Package]bool{}
 	for _, p := range pkgs {
 		in[p] = true
 	}
-	if cyc := findCycle(pkgs, in); cyc != nil {
-		var names []string
-		for _, p := range cyc {
-			names = append(names, p.ID())
-		}
-		from, to := cyc[len(cyc)-2], cyc[len(cyc)-1]
-		var pos diag.Pos
-		for _, e := range from.Deps {
-			if e.To == to {
-				pos = e.Pos
-			}
-		}
-		return nil, diag.Errorf(pos, "workspace dependency cycle: %s; monokit builds each package after the packages it depends on, so break the cycle (often a devDependency that is not needed to build)", strings.Join(names, " → "))
+	comp := components(pkgs, in)
+	members := map[int][]*Package{}
+	for _, p := range pkgs {
+		members[comp[p]] = append(members[comp[p]], p)
 	}
-	level := map[*Package]int{}
-	var depth func(*Package) int
-	depth = func(p *Package) int {
-		if l, ok := level[p]; ok {
+	level := map[int]int{}
+	var depth func(c int) int
+	depth = func(c int) int {
+		if l, ok := level[c]; ok {
 			return l
 		}
+		level[c] = 0 // a component's edges within itself do not count
 		l := 0
-		for _, e := range p.Deps {
-			if in[e.To] {
-				l = max(l, depth(e.To)+1)
-			}
-		}
-		level[p] = l
-		return l
-	}
-	var out [][]*Package
-	for _, p := range pkgs {
-		l := depth(p)
-		for len(out) <= l {
-			out = append(out, nil)
-		}
-		out[l] = append(out[l], p)
-	}
-	return out, nil
-}
-
-// findCycle returns a cycle as a path whose last element repeats an earlier one,
-// or nil.
-func findCycle(pkgs []*Package, in map[*Package]bool) []*Package {
-	const (
-		unvisited = iota
-		active
-		done
-	)
-	state := map[*Package]int{}
-	var stack []*Package
-	var visit func(*Package) []*Package
-	visit = func(p *Package) []*Package {
-		state[p] = active
-		stack = append(stack, p)
-		for _, e := range p.Deps {
-			if !in[e.To] {
-				continue
-			}
-			switch state[e.To] {
-			case active:
-				i := slices.Index(stack, e.To)
-				return append(slices.Clone(stack[i:]), e.To)
-			case unvisited:
-				if c := visit(e.To); c != nil {
-					return c
+		for _, p := range members[c] {
+			for _, e := range p.Deps {
+				if in[e.To] && comp[e.To] != c {
+					l = max(l, depth(comp[e.To])+1)
 				}
 			}
 		}
-		stack = stack[:len(stack)-1]
-		state[p] = done
-		return nil
+		level[c] = l
+		return l
 	}
+	seen := map[int]bool{}
 	for _, p := range pkgs {
-		if state[p] == unvisited {
-			if c := visit(p); c != nil {
-				return c
-			}
+		c := comp[p]
+		l := depth(c)
+		for len(levels) <= l {
+			levels = append(levels, nil)
+		}
+		levels[l] = append(levels[l], p)
+		if ms := members[c]; len(ms) > 1 && !seen[c] {
+			seen[c] = true
+			cycles = append(cycles, ms)
 		}
 	}
-	return nil
+	return levels, cycles
 }
+
+// components numbers the strongly connected components of pkgs' graph
+// (Tarjan's algorithm): packages on a common cycle share a number.
+func components(pkgs []*Package, in map[*Package]bool) map[*Package]int {
+	index, low, comp := map[*Package]int{}, map[*Package]int{}, map[*Package]int{}
+	onStack := map[*Package]bool{}
+	var stack []*Package
+	next, count := 0, 0
+	var visit func(p *Package)
+	visit = func(p *Package) {
+		index[p], low[p] = next, next
+		next++
+		stack = append(stack, p)
+		onStack[p] = true
+		for _, e := range p.Deps {
+			q := e.To
+			if !in[q] {
+				continue
+			}
+			if _, ok := index[q]; !ok {
+				visit(q)
+				low[p] = min(low[p], low[q])
+			} else if onStack[q] {
+				low[p] = min(low[p], index[q])
+			}
+		}
+		if low[p] == index[p] {
+			for {
+				q := stack[len(stack)-1]
+				stack = stack[:len(stack)-1]
+				onStack[q] = false
+				comp[q] = count
+				if q == p {
+					break
+				}
+			}
+			count++
+		}
+	}
+	for _, p := range pkgs {
+		if _, ok := index[p]; !ok {
+			visit(p)
+		}
+	}
+	return comp
+}
+
