@@ -190,4 +190,3 @@ func components(pkgs []*Package, in map[*Package]bool) map[*Package]int {
 	}
 	return comp
 }
-
