@@ -64,6 +64,9 @@ func InferManifest(ws *pnpm.Workspace, sources fs.FS) ([]byte, *manifest.Manifes
 	targets := Infer(ws, sources)
 	skipped := map[string]string{}
 	for {
+		if len(targets) == 0 {
+			return InferredYAML(targets, skipped), nil, fmt.Errorf("no target could be inferred from the workspace: no package that nothing depends on is a Next.js app or has a start script, a bin or a main%s; write a monokit.yaml (monokit schema documents it)", skippedSummary(skipped))
+		}
 		data := InferredYAML(targets, skipped)
 		m, err := manifest.Parse(InferredName, data)
 		if err != nil {
@@ -78,9 +81,6 @@ func InferManifest(ws *pnpm.Workspace, sources fs.FS) ([]byte, *manifest.Manifes
 			keep = append(keep, t)
 		}
 		if len(keep) == len(targets) {
-			if len(keep) == 0 {
-				return data, m, fmt.Errorf("no target could be inferred from the workspace: no package that nothing depends on is a Next.js app or has a start script, a bin or a main%s; write a monokit.yaml (monokit schema documents it)", skippedSummary(skipped))
-			}
 			return data, m, nil
 		}
 		targets = keep

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/monokit/monokit/internal/ctxfs"
 	"github.com/monokit/monokit/internal/testkit"
@@ -120,5 +121,20 @@ func TestTargetName(t *testing.T) {
 		if got := targetName(&pnpm.Package{Dir: tc.dir, Name: tc.name}, taken); got != tc.want {
 			t.Errorf("targetName(%s, %s) = %q, want %q", tc.dir, tc.name, got, tc.want)
 		}
+	}
+}
+
+// TestInferNothingThatPlans: when every candidate fails to plan, init says
+// why for each, and is no monokit bug.
+func TestInferNothingThatPlans(t *testing.T) {
+	fsys := testkit.Workspace("packages: ['apps/*']\n", testkit.Pkg{Dir: "apps/api", Name: "api"})
+	fsys["apps/api/package.json"] = &fstest.MapFile{Data: []byte(`{"name":"api","scripts":{"start":"bun src/index.ts"}}`)}
+	ws, err := pnpm.Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = InferManifest(ws, fsys)
+	if err == nil || strings.Contains(err.Error(), "monokit bug") || !strings.Contains(err.Error(), "no target could be inferred") || !strings.Contains(err.Error(), "runs bun, not node") {
+		t.Fatalf("err = %v", err)
 	}
 }

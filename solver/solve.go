@@ -105,6 +105,7 @@ func planTarget(m *manifest.Manifest, ws *pnpm.Workspace, t *manifest.Target, o 
 	if err != nil {
 		return nil, err
 	}
+	node, nodeNote := fitAdvisoryNode(m, t, ws, node)
 	pm, err := resolvePNPM(m, ws, node)
 	if err != nil {
 		return nil, err
@@ -156,6 +157,9 @@ func planTarget(m *manifest.Manifest, ws *pnpm.Workspace, t *manifest.Target, o 
 	b := &builder{m: m, ws: ws, t: t, plan: pl, pkg: pkg, rt: rt}
 	b.toolchain()
 	b.deps(closure)
+	if nodeNote != "" {
+		pl.Notes = append(pl.Notes, nodeNote)
+	}
 	for _, c := range cycles {
 		var ids []string
 		for _, p := range c {

@@ -258,3 +258,49 @@ func TestPackageOverrides(t *testing.T) {
 		t.Errorf("ui run = %q title %q, want the build command and the output check", ui.Run, ui.Title)
 	}
 }
+
+// TestAdvisoryEnginesNode: engines.node "18.x" under distroless, which
+// publishes no Node.js 18: pnpm only warns without engine-strict, so the plan
+// takes the current LTS and says so; with engine-strict, or a pin, it does
+// not.
+func TestAdvisoryEnginesNode(t *testing.T) {
+	for _, tc := range []struct {
+		name, npmrc, nvmrc, manifest string
+		want                         string // the node version, or a fragment of the error
+		note                         bool
+	}{
+		{name: "advisory", want: "24", note: true},
+		{name: "engine-strict", npmrc: "engine-strict=true\n", want: "distroless publishes Node.js 22, 24, 26 only, not 18"},
+		{name: "pinned", nvmrc: "18\n", want: "distroless publishes Node.js 22, 24, 26 only, not 18"},
+		{name: "alpine", manifest: "runtime: alpine\n", want: "18"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fsys := testkit.Workspace("packages: ['apps/*']\n", testkit.Pkg{Dir: "apps/api", Name: "api"})
+			fsys["package.json"] = &fstest.MapFile{Data: []byte(`{"name":"root","private":true,"engines":{"node":"18.x"}}`)}
+			if tc.npmrc != "" {
+				fsys[".npmrc"] = &fstest.MapFile{Data: []byte(tc.npmrc)}
+			}
+			if tc.nvmrc != "" {
+				fsys[".nvmrc"] = &fstest.MapFile{Data: []byte(tc.nvmrc)}
+			}
+			ws, err := pnpm.Load(fsys)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := SolveTarget(parse(t, "version: 1\n"+tc.manifest+"targets:\n  api: {package: apps/api, start: [x.js]}\n"), ws, "api")
+			if strings.Contains(tc.want, " ") {
+				if err == nil || !strings.Contains(err.Error(), tc.want) {
+					t.Fatalf("err = %v, want %q", err, tc.want)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			noted := slices.ContainsFunc(p.Notes, func(n string) bool { return strings.Contains(n, `engines.node "18.x" admits only Node.js 18`) })
+			if p.Node.Version != tc.want || noted != tc.note {
+				t.Errorf("node %s (%s), noted %v; want %s, noted %v (notes %q)", p.Node.Version, p.Node.Source, noted, tc.want, tc.note, p.Notes)
+			}
+		})
+	}
+}

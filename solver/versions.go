@@ -2,6 +2,7 @@ package solver
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -91,6 +92,25 @@ func resolveNode(m *manifest.Manifest, ws *pnpm.Workspace) (plan.Version, error)
 		return plan.Version{}, diag.Errorf(pos, "engines.node %q matches no Node.js line monokit knows; set node: in monokit.yaml", r)
 	}
 	return plan.Version{Version: strconv.Itoa(DefaultNodeMajor), Major: DefaultNodeMajor, Source: "default (current LTS)"}, nil
+}
+
+// fitAdvisoryNode: engines.node is advice to pnpm unless engine-strict is on
+// (it warns and installs). When the only lines it admits are ones the
+// distroless runtime does not publish (engines.node "18.x", where the
+// repository's own images use a newer Node.js), the image takes the current
+// LTS and the plan says so, instead of refusing what pnpm builds. A pin
+// (monokit.yaml, .nvmrc and the other version files) is never overridden.
+func fitAdvisoryNode(m *manifest.Manifest, t *manifest.Target, ws *pnpm.Workspace, node plan.Version) (plan.Version, string) {
+	rt := t.Runtime.Value
+	if rt == "" {
+		rt = m.Runtime.Value
+	}
+	if (rt != "" && rt != manifest.RuntimeDistroless) || !strings.HasPrefix(node.Source, "engines.node") ||
+		slices.Contains(distrolessNode, node.Major) || ws.EngineStrict(0) {
+		return node, ""
+	}
+	fit := plan.Version{Version: strconv.Itoa(DefaultNodeMajor), Major: DefaultNodeMajor, Source: "default (current LTS)"}
+	return fit, fmt.Sprintf("%s admits only Node.js %d, which distroless does not publish; pnpm only warns about engines without engine-strict, so the build and the image use Node.js %d (set node: in monokit.yaml, or runtime: alpine, to choose)", node.Source, node.Major, DefaultNodeMajor)
 }
 
 // exactOrMajor reads a Node.js major ("24") or one exact release ("24.11.1",

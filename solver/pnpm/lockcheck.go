@@ -76,6 +76,14 @@ func (ws *Workspace) boolSetting(yamlValue *bool, yamlKey, npmrcKey string, def 
 	return def, ws.Root.JSON.Pos("name")
 }
 
+// EngineStrict reports whether pnpm refuses to install with a Node.js outside
+// engines.node (engineStrict in pnpm-workspace.yaml, engine-strict in .npmrc);
+// without it pnpm only warns.
+func (ws *Workspace) EngineStrict(major int) bool {
+	v, _ := ws.boolSetting(ws.Config.EngineStrict, "engineStrict", "engine-strict", false, major)
+	return v
+}
+
 // npmrcValue returns the value of key in the root .npmrc and its line, or "".
 func (ws *Workspace) npmrcValue(key string) (string, int) {
 	for i, line := range ws.npmrc {

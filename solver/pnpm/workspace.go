@@ -93,6 +93,8 @@ type WorkspaceConfig struct {
 	ExcludeLinksFromLockfile *bool             `yaml:"excludeLinksFromLockfile"`
 	// VirtualStoreDirMaxLength names node_modules/.pnpm entries (StoreDirName).
 	VirtualStoreDirMaxLength int `yaml:"virtualStoreDirMaxLength"`
+	// EngineStrict makes pnpm refuse a Node.js outside engines.node.
+	EngineStrict *bool `yaml:"engineStrict"`
 }
 
 // Workspace is a solved pnpm workspace.

@@ -1,0 +1,114 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// write puts the scoreboard in out (markdown) and the rows in jsonOut.
+func (r *run) write(out, jsonOut string) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# monokit on real monorepos\n\n")
+	fmt.Fprintf(&b, "Written by `go run ./hack/realworld` on %s, monokit %s: the training set in `../shared/realworld/repos.txt`, each repository at its pinned commit, against the apps it deploys itself (`hack/realworld/apps.json`: its Dockerfiles, compose files and deploy configs, with the file and line of each port and health route).\n\n", r.date.Format("2006-01-02"), r.commit)
+	if len(r.repos) > 0 {
+		b.WriteString(r.inferenceTable())
+	}
+	b.WriteString("## Apps\n\nEach deployed app with a minimal manifest (the target and its package): planned, then built with `docker buildx build` and the frontend image for linux/amd64 when the build step ran. Apps that do not run on Node.js (Bun, Deno) are listed and not built: monokit makes Node.js images.\n\n")
+	b.WriteString("| repository | app | runtime | port (source) | plan | build | image | failing step: first error |\n|---|---|---|---|---|---|---:|---|\n")
+	for _, rw := range r.rows {
+		a := rw.App
+		plan := "ok"
+		if !rw.Planned {
+			plan = "fails: " + cell(rw.PlanErr)
+		}
+		if rw.PlanErr == "" && !rw.Planned {
+			plan = "not run"
+		}
+		build, size, fail := "not run", "", ""
+		switch {
+		case a.Runtime != "node":
+			build = "not built (" + a.Runtime + ")"
+		case rw.Built:
+			build, size = fmt.Sprintf("ok, %.0f s", rw.Wall.Seconds()), fmt.Sprintf("%.1f MB", float64(rw.Size)/1e6)
+		case rw.FailStep != "" || rw.FailError != "":
+			build, fail = fmt.Sprintf("fails after %.0f s", rw.Wall.Seconds()), cell(rw.FailStep)+": "+cell(rw.FailError)
+		}
+		port := "none"
+		if a.Port != 0 {
+			port = fmt.Sprintf("%d (%s)", a.Port, cell(a.PortSource))
+		}
+		fmt.Fprintf(&b, "| %s | `%s` | %s | %s | %s | %s | %s | %s |\n", a.Repo, a.Dir, a.Runtime, port, plan, build, size, fail)
+	}
+	if len(r.missing) > 0 {
+		fmt.Fprintf(&b, "\nNot extracted under the source directory, so not measured: %s.\n", strings.Join(r.missing, ", "))
+	}
+	if err := os.WriteFile(out, []byte(b.String()), 0o644); err != nil {
+		return err
+	}
+	data, err := json.MarshalIndent(map[string]any{"date": r.date, "commit": r.commit, "repos": r.repos, "apps": r.rows}, "", " ")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(jsonOut), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(jsonOut, data, 0o644)
+}
+
+// inferenceTable compares zero-config's targets with the deployed Node.js
+// apps, repository by repository, with precision, recall and ports overall.
+func (r *run) inferenceTable() string {
+	var b strings.Builder
+	b.WriteString("## Zero-config inference (`monokit init`)\n\n| repository | inferred and deployed | inferred, not deployed | deployed, not inferred | port right | port wrong |\n|---|---|---|---|---|---|\n")
+	var hits, extra, missed, ok, bad int
+	for _, res := range r.repos {
+		if res.Err != "" {
+			fmt.Fprintf(&b, "| %s | refused: %s | | | | |\n", res.Repo, cell(res.Err))
+			continue
+		}
+		hits, extra, missed, ok, bad = hits+len(res.Hits), extra+len(res.Extra), missed+len(res.Missed), ok+len(res.PortsOK), bad+len(res.PortsBad)
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", res.Repo, list(res.Hits), list(res.Extra), list(res.Missed), list(res.PortsOK), list(res.PortsBad))
+	}
+	fmt.Fprintf(&b, "\nPrecision %s (%d of %d inferred targets are deployed apps), recall %s (%d of %d deployed Node.js apps inferred), port right %s (%d of %d where the repository states one).\n\n",
+		pct(hits, hits+extra), hits, hits+extra, pct(hits, hits+missed), hits, hits+missed, pct(ok, ok+bad), ok, ok+bad)
+	return b.String()
+}
+
+func (r *run) summary() string {
+	var planned, built, node int
+	for _, rw := range r.rows {
+		if rw.App.Runtime == "node" {
+			node++
+		}
+		if rw.Planned {
+			planned++
+		}
+		if rw.Built {
+			built++
+		}
+	}
+	return fmt.Sprintf("%d apps (%d on Node.js): %d planned, %d built\n", len(r.rows), node, planned, built)
+}
+
+func pct(n, d int) string {
+	if d == 0 {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.0f%%", 100*float64(n)/float64(d))
+}
+
+func list(l []string) string {
+	if len(l) == 0 {
+		return "—"
+	}
+	return cell(strings.Join(l, ", "))
+}
+
+// cell makes text safe in a markdown table cell: one line, no pipes.
+func cell(s string) string {
+	s = strings.ReplaceAll(strings.ReplaceAll(s, "\n", " "), "|", "\\|")
+	return strings.ReplaceAll(s, "`", "'")
+}

@@ -1,0 +1,267 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/moby/buildkit/client"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/monokit/monokit/internal/ctxfs"
+	"github.com/monokit/monokit/internal/testkit"
+	"github.com/monokit/monokit/solver"
+	"github.com/monokit/monokit/solver/manifest"
+	"github.com/monokit/monokit/solver/pnpm"
+)
+
+// run holds what the steps found.
+type run struct {
+	src, frontend, builder, commit string
+	date                           time.Time
+	repos                          []*repoResult
+	rows                           []*row
+	missing                        []string
+}
+
+// repoResult is zero-config inference on one repository against its
+// deployed apps (Node.js ones: monokit builds Node.js images).
+type repoResult struct {
+	Repo     string         `json:"repo"`
+	Err      string         `json:"error,omitempty"`
+	Inferred map[string]int `json:"inferred"` // package dir → port (0: none)
+	Hits     []string       `json:"hits"`
+	Extra    []string       `json:"extra"`  // inferred, not deployed
+	Missed   []string       `json:"missed"` // deployed, not inferred
+	PortsOK  []string       `json:"portsRight"`
+	PortsBad []string       `json:"portsWrong"`
+}
+
+// row is one deployed app's plan and build.
+type row struct {
+	App     app    `json:"app"`
+	Commit  string `json:"commit"`
+	PlanErr string `json:"planError,omitempty"`
+	Planned bool   `json:"planned"`
+	Built   bool   `json:"built"`
+	// Build: wall time, compressed image size, and the first failing
+	// step with its first error line.
+	Wall      time.Duration `json:"wallNs,omitempty"`
+	Size      int64         `json:"size,omitempty"`
+	FailStep  string        `json:"failStep,omitempty"`
+	FailError string        `json:"failError,omitempty"`
+}
+
+func load(dir string) (*pnpm.Workspace, fs.FS, error) {
+	fsys, err := ctxfs.Open(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	ws, err := pnpm.Load(fsys)
+	return ws, fsys, err
+}
+
+// infer runs zero-config inference as monokit init does and compares its
+// targets with the repository's deployed Node.js apps.
+func (r *run) infer(rp repo, dir string, apps []app) {
+	res := &repoResult{Repo: rp.name, Inferred: map[string]int{}}
+	r.repos = append(r.repos, res)
+	ws, fsys, err := load(dir)
+	if err != nil {
+		res.Err = firstLine(err.Error())
+		return
+	}
+	_, m, err := solver.InferManifest(ws, fsys)
+	if err != nil && m == nil {
+		res.Err = firstLine(err.Error())
+		return
+	}
+	if m != nil {
+		for _, t := range m.Targets {
+			p := ws.Find(t.Package.Value)
+			if p == nil {
+				continue
+			}
+			port := 0
+			if len(t.Ports) > 0 {
+				port = t.Ports[0].Number
+			}
+			res.Inferred[p.Dir] = port
+		}
+	}
+	deployed := map[string]app{}
+	for _, a := range apps {
+		if a.Runtime == "node" {
+			deployed[a.Dir] = a
+		}
+	}
+	for d, port := range res.Inferred {
+		a, ok := deployed[d]
+		if !ok {
+			res.Extra = append(res.Extra, d)
+			continue
+		}
+		res.Hits = append(res.Hits, d)
+		switch {
+		case a.Port == 0:
+		case a.Port == port:
+			res.PortsOK = append(res.PortsOK, d)
+		default:
+			res.PortsBad = append(res.PortsBad, fmt.Sprintf("%s: %d, deployed on %d", d, port, a.Port))
+		}
+	}
+	for d := range deployed {
+		if _, ok := res.Inferred[d]; !ok {
+			res.Missed = append(res.Missed, d)
+		}
+	}
+	for _, l := range [][]string{res.Hits, res.Extra, res.Missed, res.PortsOK, res.PortsBad} {
+		slices.Sort(l)
+	}
+}
+
+// minimalManifest is the manifest a user writes for one app: the target and
+// its package, encoded as YAML (the directory is data, never text).
+func minimalManifest(dir string) ([]byte, error) {
+	return yaml.Marshal(map[string]any{"version": 1, "targets": map[string]any{"app": map[string]any{"package": dir}}})
+}
+
+func (r *run) plan(rw *row, dir string) {
+	ws, _, err := load(dir)
+	if err != nil {
+		rw.PlanErr = firstLine(err.Error())
+		return
+	}
+	data, err := minimalManifest(rw.App.Dir)
+	if err != nil {
+		rw.PlanErr = err.Error()
+		return
+	}
+	m, err := manifest.Parse("monokit.yaml", data)
+	if err == nil {
+		_, err = solver.SolveTarget(m, ws, "app")
+	}
+	if err != nil {
+		rw.PlanErr = firstLine(err.Error())
+		return
+	}
+	rw.Planned = true
+}
+
+// build runs docker buildx build with the frontend image on the app's
+// minimal manifest, written outside the repository.
+func (r *run) build(rw *row, dir string) {
+	tmp, err := os.MkdirTemp("", "realworld-")
+	if err != nil {
+		rw.FailError = err.Error()
+		return
+	}
+	defer os.RemoveAll(tmp)
+	data, err := minimalManifest(rw.App.Dir)
+	if err != nil {
+		rw.FailError = err.Error()
+		return
+	}
+	mf := filepath.Join(tmp, "monokit.yaml")
+	if err := os.WriteFile(mf, append([]byte("# syntax="+r.frontend+"\n"), data...), 0o644); err != nil {
+		rw.FailError = err.Error()
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 45*time.Minute)
+	defer cancel()
+	tarPath := filepath.Join(tmp, "image.tar")
+	cmd := exec.CommandContext(ctx, "docker", "buildx", "build", "--builder", r.builder, "--progress=rawjson",
+		"-f", mf, "--target", "app", "--platform", "linux/amd64", "--output", "type=oci,dest="+tarPath, dir)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	began := time.Now()
+	err = cmd.Run()
+	rw.Wall = time.Since(began)
+	if err != nil {
+		rw.FailStep, rw.FailError = failure(stderr.Bytes())
+		if rw.FailError == "" {
+			rw.FailError = firstLine(err.Error())
+		}
+		return
+	}
+	rw.Built = true
+	rw.Size, err = imageSize(tarPath, filepath.Join(tmp, "oci"))
+	if err != nil {
+		rw.FailError = "image: " + err.Error()
+	}
+}
+
+// failure reads a rawjson progress stream: the first vertex that failed, and
+// the first line of its log that reads as an error (else its error).
+func failure(stream []byte) (step, msg string) {
+	dec := json.NewDecoder(bytes.NewReader(stream))
+	logs := map[string]*strings.Builder{}
+	var failed *client.Vertex
+	for {
+		var st client.SolveStatus
+		if err := dec.Decode(&st); err != nil {
+			break
+		}
+		for _, l := range st.Logs {
+			b := logs[l.Vertex.String()]
+			if b == nil {
+				b = &strings.Builder{}
+				logs[l.Vertex.String()] = b
+			}
+			b.Write(l.Data)
+		}
+		for _, v := range st.Vertexes {
+			if v.Error != "" && failed == nil && !strings.Contains(v.Error, "context canceled") {
+				failed = v
+			}
+		}
+	}
+	if failed == nil {
+		rest := stream
+		if i := bytes.LastIndexByte(bytes.TrimSpace(stream), '\n'); i >= 0 {
+			rest = stream[i:]
+		}
+		return "", firstLine(string(rest))
+	}
+	if b := logs[failed.Digest.String()]; b != nil {
+		for _, l := range strings.Split(b.String(), "\n") {
+			if strings.Contains(l, "ERR") || strings.Contains(strings.ToLower(l), "error") {
+				return failed.Name, firstLine(l)
+			}
+		}
+	}
+	return failed.Name, firstLine(failed.Error)
+}
+
+// imageSize is the compressed size of the one image in an OCI tarball: its
+// layers and config.
+func imageSize(tarPath, dir string) (int64, error) {
+	if err := testkit.ExtractOCI(tarPath, dir); err != nil {
+		return 0, err
+	}
+	img, err := testkit.OnlyImage(dir)
+	if err != nil {
+		return 0, err
+	}
+	m, err := img.Manifest()
+	if err != nil {
+		return 0, err
+	}
+	size := m.Config.Size
+	for _, l := range m.Layers {
+		size += l.Size
+	}
+	if size == 0 {
+		return 0, errors.New("no layers")
+	}
+	return size, nil
+}
