@@ -42,6 +42,8 @@ type app struct {
 	HealthSource string   `json:"healthSource"`
 	Env          []string `json:"env"`
 	Services     []string `json:"services"`
+	// Note explains a failure that is not monokit's, or what monokit lacks.
+	Note string `json:"note,omitempty"`
 }
 
 func main() {
@@ -56,7 +58,7 @@ func main() {
 		only     = flag.String("apps", "", "comma-separated repositories or repo/dir apps to measure (default all)")
 		steps    = flag.String("steps", "init,plan", "steps to run: init, plan, build")
 		out      = flag.String("o", filepath.Join(root, "docs", "realworld.md"), "the scoreboard")
-		jsonOut  = flag.String("json", filepath.Join(root, "_out", "realworld.json"), "the rows as JSON")
+		jsonOut  = flag.String("json", filepath.Join(root, "docs", "realworld.json"), "the rows as JSON; rows of apps this run does not measure are kept from it")
 		frontend = flag.String("frontend", "docker.io/monokit/monokit:1", "the frontend image builds use (# syntax=)")
 		builder  = flag.String("builder", "monokit", "the buildx builder")
 	)
@@ -110,7 +112,7 @@ func main() {
 			r.infer(rp, dir, apps)
 		}
 		for _, a := range apps {
-			row := &row{App: a, Commit: rp.commit}
+			row := &row{App: a, Commit: rp.commit, Date: r.date, Monokit: r.commit}
 			if want["plan"] {
 				r.plan(row, dir)
 			}
@@ -119,6 +121,9 @@ func main() {
 			}
 			r.rows = append(r.rows, row)
 		}
+	}
+	if err := r.merge(*jsonOut, want); err != nil {
+		fail(err)
 	}
 	if err := r.write(*out, *jsonOut); err != nil {
 		fail(err)

@@ -2,11 +2,59 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
+
+// merge keeps, from the previous JSON, the rows and repositories this run
+// does not measure, and a row's build when this run did not build: the
+// scoreboard is filled over several sessions, a row dated when it was
+// measured.
+func (r *run) merge(jsonOut string, steps map[string]bool) error {
+	data, err := os.ReadFile(jsonOut)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var prev struct {
+		Repos []*repoResult `json:"repos"`
+		Apps  []*row        `json:"apps"`
+	}
+	if err := json.Unmarshal(data, &prev); err != nil {
+		return fmt.Errorf("%s: %w", jsonOut, err)
+	}
+	have := map[string]*row{}
+	for _, rw := range r.rows {
+		have[rw.App.Repo+"/"+rw.App.Dir] = rw
+	}
+	for _, p := range prev.Apps {
+		rw, ok := have[p.App.Repo+"/"+p.App.Dir]
+		switch {
+		case !ok:
+			r.rows = append(r.rows, p)
+		case !steps["build"] && (p.Built || p.FailStep != "" || p.FailError != ""):
+			rw.Built, rw.Wall, rw.Size, rw.FailStep, rw.FailError, rw.BuildDate, rw.BuildMonokit = p.Built, p.Wall, p.Size, p.FailStep, p.FailError, p.buildDate(), p.buildMonokit()
+		}
+	}
+	seen := map[string]bool{}
+	for _, res := range r.repos {
+		seen[res.Repo] = true
+	}
+	for _, p := range prev.Repos {
+		if !seen[p.Repo] {
+			r.repos = append(r.repos, p)
+		}
+	}
+	slices.SortStableFunc(r.rows, func(a, b *row) int { return strings.Compare(a.App.Repo+"/"+a.App.Dir, b.App.Repo+"/"+b.App.Dir) })
+	return nil
+}
 
 // write puts the scoreboard in out (markdown) and the rows in jsonOut.
 func (r *run) write(out, jsonOut string) error {
@@ -17,7 +65,7 @@ func (r *run) write(out, jsonOut string) error {
 		b.WriteString(r.inferenceTable())
 	}
 	b.WriteString("## Apps\n\nEach deployed app with a minimal manifest (the target and its package): planned, then built with `docker buildx build` and the frontend image for linux/amd64 when the build step ran. Apps that do not run on Node.js (Bun, Deno) are listed and not built: monokit makes Node.js images.\n\n")
-	b.WriteString("| repository | app | runtime | port (source) | plan | build | image | failing step: first error |\n|---|---|---|---|---|---|---:|---|\n")
+	b.WriteString("| repository | app | runtime | port (source) | plan | build | image | failing step: first error | cause |\n|---|---|---|---|---|---|---:|---|---|\n")
 	for _, rw := range r.rows {
 		a := rw.App
 		plan := "ok"
@@ -32,15 +80,15 @@ func (r *run) write(out, jsonOut string) error {
 		case a.Runtime != "node":
 			build = "not built (" + a.Runtime + ")"
 		case rw.Built:
-			build, size = fmt.Sprintf("ok, %.0f s", rw.Wall.Seconds()), fmt.Sprintf("%.1f MB", float64(rw.Size)/1e6)
+			build, size = fmt.Sprintf("ok, %.0f s (%s, %s)", rw.Wall.Seconds(), rw.buildDate().Format("2006-01-02"), rw.buildMonokit()), fmt.Sprintf("%.1f MB", float64(rw.Size)/1e6)
 		case rw.FailStep != "" || rw.FailError != "":
-			build, fail = fmt.Sprintf("fails after %.0f s", rw.Wall.Seconds()), cell(rw.FailStep)+": "+cell(rw.FailError)
+			build, fail = fmt.Sprintf("fails after %.0f s (%s, %s)", rw.Wall.Seconds(), rw.buildDate().Format("2006-01-02"), rw.buildMonokit()), cell(rw.FailStep)+": "+cell(rw.FailError)
 		}
 		port := "none"
 		if a.Port != 0 {
 			port = fmt.Sprintf("%d (%s)", a.Port, cell(a.PortSource))
 		}
-		fmt.Fprintf(&b, "| %s | `%s` | %s | %s | %s | %s | %s | %s |\n", a.Repo, a.Dir, a.Runtime, port, plan, build, size, fail)
+		fmt.Fprintf(&b, "| %s | `%s` | %s | %s | %s | %s | %s | %s | %s |\n", a.Repo, a.Dir, a.Runtime, port, plan, build, size, fail, cell(a.Note))
 	}
 	if len(r.missing) > 0 {
 		fmt.Fprintf(&b, "\nNot extracted under the source directory, so not measured: %s.\n", strings.Join(r.missing, ", "))

@@ -37,6 +37,8 @@ type run struct {
 // deployed apps (Node.js ones: monokit builds Node.js images).
 type repoResult struct {
 	Repo     string         `json:"repo"`
+	Date     time.Time      `json:"date"`
+	Monokit  string         `json:"monokit"`
 	Err      string         `json:"error,omitempty"`
 	Inferred map[string]int `json:"inferred"` // package dir → port (0: none)
 	Hits     []string       `json:"hits"`
@@ -46,19 +48,40 @@ type repoResult struct {
 	PortsBad []string       `json:"portsWrong"`
 }
 
-// row is one deployed app's plan and build.
+// row is one deployed app's plan and build, measured on Date with monokit
+// Monokit.
 type row struct {
-	App     app    `json:"app"`
-	Commit  string `json:"commit"`
-	PlanErr string `json:"planError,omitempty"`
-	Planned bool   `json:"planned"`
-	Built   bool   `json:"built"`
+	App     app       `json:"app"`
+	Commit  string    `json:"commit"`
+	Date    time.Time `json:"date"`
+	Monokit string    `json:"monokit"`
+	PlanErr string    `json:"planError,omitempty"`
+	Planned bool      `json:"planned"`
+	Built   bool      `json:"built"`
 	// Build: wall time, compressed image size, and the first failing
 	// step with its first error line.
 	Wall      time.Duration `json:"wallNs,omitempty"`
 	Size      int64         `json:"size,omitempty"`
 	FailStep  string        `json:"failStep,omitempty"`
 	FailError string        `json:"failError,omitempty"`
+	// BuildDate and BuildMonokit say when the build was measured, when an
+	// earlier run's build is kept.
+	BuildDate    time.Time `json:"buildDate,omitzero"`
+	BuildMonokit string    `json:"buildMonokit,omitempty"`
+}
+
+func (rw *row) buildDate() time.Time {
+	if !rw.BuildDate.IsZero() {
+		return rw.BuildDate
+	}
+	return rw.Date
+}
+
+func (rw *row) buildMonokit() string {
+	if rw.BuildMonokit != "" {
+		return rw.BuildMonokit
+	}
+	return rw.Monokit
 }
 
 func load(dir string) (*pnpm.Workspace, fs.FS, error) {
@@ -73,7 +96,7 @@ func load(dir string) (*pnpm.Workspace, fs.FS, error) {
 // infer runs zero-config inference as monokit init does and compares its
 // targets with the repository's deployed Node.js apps.
 func (r *run) infer(rp repo, dir string, apps []app) {
-	res := &repoResult{Repo: rp.name, Inferred: map[string]int{}}
+	res := &repoResult{Repo: rp.name, Inferred: map[string]int{}, Date: r.date, Monokit: r.commit}
 	r.repos = append(r.repos, res)
 	ws, fsys, err := load(dir)
 	if err != nil {
