@@ -32,6 +32,9 @@ func (b *builder) deps(closure []*pnpm.Package) {
 			}
 		}
 	}
+	scriptFiles, notes := rootScriptFiles(b.ws)
+	bins = append(bins, scriptFiles...)
+	b.plan.Notes = append(b.plan.Notes, notes...)
 	filter := fmt.Sprintf("--filter=%s...", shellQuote(b.pkg.Selector()))
 	install := fmt.Sprintf("pnpm install --frozen-lockfile --prefer-offline --store-dir=%s %s --filter=.", plan.StoreDir, filter)
 	b.add(plan.Stage{

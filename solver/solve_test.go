@@ -304,3 +304,29 @@ func TestAdvisoryEnginesNode(t *testing.T) {
 		})
 	}
 }
+
+// TestRootInstallScriptFiles: the files the root's install scripts name are
+// in the install, which runs those scripts; the plan says so.
+func TestRootInstallScriptFiles(t *testing.T) {
+	fsys := testkit.Workspace("packages: ['apps/*']\n", testkit.Pkg{Dir: "apps/api", Name: "api"})
+	fsys["package.json"] = &fstest.MapFile{Data: []byte(`{"name":"root","private":true,"scripts":{"postinstall":"sh clone.sh && node scripts/gen.mjs --out gen/x.json","prepare":"husky install","build":"node scripts/build.mjs"}}`)}
+	fsys["clone.sh"] = &fstest.MapFile{Data: []byte("exit 0\n")}
+	fsys["scripts/gen.mjs"] = &fstest.MapFile{Data: []byte("\n")}
+	fsys["scripts/build.mjs"] = &fstest.MapFile{Data: []byte("\n")}
+	ws, err := pnpm.Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := SolveTarget(parse(t, apiManifest), ws, "api")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if deps := p.Stage("deps"); !slices.Equal(deps.ContextInputs, []string{"clone.sh", "scripts/gen.mjs"}) {
+		t.Errorf("the install's context inputs are %q, want the postinstall's two files (not the build script's)", deps.ContextInputs)
+	}
+	for _, want := range []string{`the root's postinstall script "sh clone.sh && node scripts/gen.mjs --out gen/x.json" runs in the install, with clone.sh, scripts/gen.mjs`, `the root's prepare script "husky install" runs in the install`} {
+		if !slices.Contains(p.Notes, want) {
+			t.Errorf("notes %q lack %q", p.Notes, want)
+		}
+	}
+}

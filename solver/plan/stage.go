@@ -66,7 +66,8 @@ type Stage struct {
 	Inputs   []string `json:"inputs,omitempty"`
 	Excludes []string `json:"excludes,omitempty"`
 	// ContextInputs are inputs of the install that are not workspace
-	// metadata (the bin files of workspace packages): they come from the
+	// metadata (the bin files of workspace packages, the files the root
+	// project's install scripts name): they come from the
 	// build context, not from the metadata the frontend transferred to plan.
 	ContextInputs []string `json:"contextInputs,omitempty"`
 	// Run are shell commands run in order in Workdir by one exec, each by a
