@@ -2,12 +2,17 @@ package solver
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
 
 	"github.com/monokit/monokit/solver/pnpm"
 )
+
+// fileLike is a word that names a file: a path, or a name with an
+// extension.
+var fileLike = regexp.MustCompile(`/|\.[A-Za-z0-9]+$`)
 
 // installScripts are the root project's scripts pnpm runs in an install
 // that includes it (--filter=.), in the order it runs them.
@@ -16,9 +21,12 @@ var installScripts = []string{"preinstall", "install", "postinstall", "prepare"}
 // rootScriptFiles are the repository files the root project's install
 // scripts name as arguments (sh clone-marketing.sh, node scripts/setup.mjs):
 // the install runs those scripts, so it has those files beside the metadata.
-// Only literal words that are files of the context count; a word holding a
-// glob character is left out, as it would be a pattern to the copy. The
-// notes say which script runs in the install, and with what.
+// A literal word that looks like a relative file path (a "/" or an
+// extension; no glob character, "@", ":" or leading "-") counts; the copy
+// of one that is no file of the context copies nothing. The planner does
+// not look for them: the frontend plans from the metadata alone, and the CLI
+// and the frontend must plan alike. The notes say which script runs in the
+// install, and with what.
 func rootScriptFiles(ws *pnpm.Workspace) (files, notes []string) {
 	for _, name := range installScripts {
 		script, ok := ws.Root.JSON.Scripts[name]
@@ -34,10 +42,10 @@ func rootScriptFiles(ws *pnpm.Workspace) (files, notes []string) {
 				}
 				for _, w := range call.Args[min(1, len(call.Args)):] {
 					v, ok := literal(w)
-					if !ok || strings.ContainsAny(v, "*?[]{}\\") || strings.HasPrefix(v, "-") || strings.HasPrefix(v, "/") {
+					if !ok || !fileLike.MatchString(v) || strings.ContainsAny(v, "*?[]{}\\@:") || strings.HasPrefix(v, "-") || strings.HasPrefix(v, "/") {
 						continue
 					}
-					if rel := pnpm.CleanJoin(".", v); rel != "" && rel != "." && ws.IsFile(rel) {
+					if rel := pnpm.CleanJoin(".", v); rel != "" && rel != "." {
 						named = append(named, rel)
 					}
 				}

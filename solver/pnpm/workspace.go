@@ -330,13 +330,6 @@ func cleanGlob(g string) string {
 // the planner looks into beyond pnpm's own (next.config, .nvmrc).
 func (ws *Workspace) ReadFile(name string) ([]byte, error) { return ctxfs.ReadFile(ws.fsys, name) }
 
-// IsFile reports whether name (relative to the root) is a regular file of the
-// build context, as the planner sees it.
-func (ws *Workspace) IsFile(name string) bool {
-	st, err := fs.Stat(ws.fsys, name)
-	return err == nil && st.Mode().IsRegular()
-}
-
 // Find returns the package named name or living in directory name.
 func (ws *Workspace) Find(name string) *Package {
 	dir := strings.TrimSuffix(strings.TrimPrefix(name, "./"), "/")
