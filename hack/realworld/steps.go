@@ -257,7 +257,7 @@ func failure(stream []byte) (step, msg string) {
 	}
 	if b := logs[failed.Digest.String()]; b != nil {
 		for _, l := range strings.Split(b.String(), "\n") {
-			if strings.Contains(l, "ERR") || strings.Contains(strings.ToLower(l), "error") {
+			if lower := strings.ToLower(l); strings.Contains(l, "ERR") || strings.Contains(lower, "error") || strings.Contains(lower, "failed") || strings.Contains(lower, "cannot") || strings.Contains(lower, "not found") {
 				return failed.Name, firstLine(l)
 			}
 		}
