@@ -90,7 +90,14 @@ func (b *builder) outputs(p *pnpm.Package) []string {
 	} else if p == b.pkg && b.plan.Preset == manifest.PresetNext {
 		outs = []string{".next"}
 	} else {
-		outs = p.JSON.DefaultOutputs()
+		var guessed bool
+		outs, guessed = p.JSON.DefaultOutputs()
+		if guessed {
+			if b.guessed == nil {
+				b.guessed = map[*pnpm.Package]bool{}
+			}
+			b.guessed[p] = true
+		}
 	}
 	var full []string
 	for _, o := range outs {
@@ -150,6 +157,7 @@ func (b *builder) packageStage(p *pnpm.Package, kind plan.Kind, run []string) pl
 		Run:      run,
 		Workdir:  path.Join(plan.BuildRoot, p.Dir),
 		Outputs:  outs,
+		Guessed:  b.guessed[p] && p != b.pkg, // the app's start needs what it builds
 		Platform: plan.OnBuild,
 		Secrets:  len(b.plan.Secrets) > 0,
 	}

@@ -206,8 +206,10 @@ type builder struct {
 	// (prune, select or native), which the runtime copies; overlay is the
 	// workspace stage's, whose files the runtime lays onto it, if any.
 	tree, overlay string
-	// outputsOf caches outputs.
+	// outputsOf caches outputs; guessed marks the packages whose outputs
+	// are monokit's guess, which nothing in package.json names.
 	outputsOf map[*pnpm.Package][]string
+	guessed   map[*pnpm.Package]bool
 }
 
 func (b *builder) add(s plan.Stage) { b.plan.Stages = append(b.plan.Stages, s) }

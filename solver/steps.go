@@ -42,7 +42,8 @@ func (b *builder) explicitSteps() {
 }
 
 // outputCheck fails a build that did not write its declared outputs, saying
-// how to declare what it does write. Every word from the repository is quoted.
+// how to declare what it does write; a guessed output that is missing is a
+// warning and an empty directory. Every word from the repository is quoted.
 func outputCheck(s *plan.Stage) string {
 	var rel []string
 	for _, o := range s.Outputs {
@@ -53,6 +54,10 @@ func outputCheck(s *plan.Stage) string {
 		rel = append(rel, shellQuote(r))
 	}
 	msg := "monokit: the build of " + s.Package + " wrote no "
+	if s.Guessed {
+		return fmt.Sprintf(`for o in %s; do [ -e "$o" ] || { echo %s"$o"%s >&2; mkdir -p "$o"; }; done`,
+			strings.Join(rel, " "), shellQuote("monokit: warning: the build of "+s.Package+" wrote no "), shellQuote(", which package.json does not name either; it ships an empty one (list what the build writes as outputs of this package under packages: in the manifest)"))
+	}
 	return fmt.Sprintf(`for o in %s; do [ -e "$o" ] || { echo %s"$o"%s >&2; exit 1; }; done`,
 		strings.Join(rel, " "), shellQuote(msg), shellQuote("; list what it writes as outputs of this package under packages: in the manifest"))
 }

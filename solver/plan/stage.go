@@ -87,7 +87,11 @@ type Stage struct {
 	Copies []Copy `json:"copies,omitempty"`
 	// Outputs are the paths the stage produces, relative to the repository root for
 	// package builds, absolute otherwise.
-	Outputs  []string `json:"outputs,omitempty"`
+	Outputs []string `json:"outputs,omitempty"`
+	// Guessed says Outputs are monokit's guess, which nothing in package.json
+	// names: a build that writes none (a type check, tsc with noEmit) gets
+	// an empty one and a warning instead of failing, as pnpm build passes.
+	Guessed  bool     `json:"guessed,omitempty"`
 	Platform Platform `json:"platform"`
 	// PerTarget says a build-platform stage runs once per target platform, with
 	// TargetOSEnv and TargetCPUEnv set.

@@ -19,7 +19,7 @@ func FuzzPackageJSON(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := parsePackageJSON("package.json", data)
 		if err == nil {
-			p.DefaultOutputs()
+			_, _ = p.DefaultOutputs()
 			p.Repo()
 			p.DevEngine("runtime", "node")
 		}

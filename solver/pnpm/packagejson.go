@@ -198,8 +198,9 @@ func (p *PackageJSON) BinFiles() []string {
 }
 
 // DefaultOutputs guesses what a package build writes: the top-level directories its
-// entry points and files list name, or dist.
-func (p *PackageJSON) DefaultOutputs() []string {
+// entry points and files list name, or dist, a guess nothing in package.json
+// names (guessed).
+func (p *PackageJSON) DefaultOutputs() (outs []string, guessed bool) {
 	seen := map[string]bool{}
 	var out []string
 	add := func(e string, topLevelDirs bool) {
@@ -223,10 +224,10 @@ func (p *PackageJSON) DefaultOutputs() []string {
 		add(e, true)
 	}
 	if len(out) == 0 {
-		return []string{"dist"}
+		return []string{"dist"}, true
 	}
 	slices.Sort(out)
-	return out
+	return out, false
 }
 
 // Repo returns the repository URL, from either form of the field.

@@ -10,7 +10,8 @@ func TestDefaultOutputs(t *testing.T) {
 	tests := map[string][]string{
 		`{"main":"dist/index.js","types":"dist/index.d.ts"}`:                       {"dist"},
 		`{"exports":{".":{"import":"./esm/index.js","require":"./cjs/index.js"}}}`: {"cjs", "esm"},
-		`{"main":"index.js"}`: {"dist"},
+		`{"main":"index.js"}`:                                     {"dist"},
+		`{"main":"src/index.ts","types":"src/index.ts"}`:          {"dist"},
 		`{"main":"src/index.ts","files":["lib","README.md"]}`:     {"lib"},
 		`{"bin":{"x":"./bin/x.js"},"exports":"./build/index.js"}`: {"bin", "build"},
 	}
@@ -19,8 +20,10 @@ func TestDefaultOutputs(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := pj.DefaultOutputs(); !slices.Equal(got, want) {
-			t.Errorf("%s: outputs %v, want %v", src, got, want)
+		got, guessed := pj.DefaultOutputs()
+		// dist is a guess when nothing names it.
+		if wantGuess := !strings.Contains(src, want[0]+"/") && !strings.Contains(src, `"`+want[0]+`"`); !slices.Equal(got, want) || guessed != wantGuess {
+			t.Errorf("%s: outputs %v (guessed %v), want %v (guessed %v)", src, got, guessed, want, wantGuess)
 		}
 	}
 }
