@@ -103,7 +103,11 @@ func (p *Plan) WriteText(w io.Writer) {
 			fmt.Fprintf(w, "  secrets: %s\n", secretIDs(p.Secrets))
 		}
 		if len(s.Outputs) > 0 {
-			fmt.Fprintf(w, "  outputs: %s\n", strings.Join(s.Outputs, " "))
+			guess := ""
+			if s.Guessed {
+				guess = " (a guess nothing in package.json names: an empty one if the build writes none)"
+			}
+			fmt.Fprintf(w, "  outputs: %s%s\n", strings.Join(s.Outputs, " "), guess)
 		}
 	}
 	ic := p.Image
