@@ -27,7 +27,9 @@ type runtimeChoice struct {
 // distrolessNode are the Node.js lines distroless publishes on Debian 13.
 var distrolessNode = []int{22, 24, 26}
 
-func resolveRuntime(m *manifest.Manifest, t *manifest.Target, node plan.Version) (runtimeChoice, error) {
+// runtimeName is the target's runtime: its own, else the manifest's, else
+// distroless.
+func runtimeName(m *manifest.Manifest, t *manifest.Target) manifest.String {
 	rt := t.Runtime
 	if rt.Value == "" {
 		rt = m.Runtime
@@ -35,6 +37,11 @@ func resolveRuntime(m *manifest.Manifest, t *manifest.Target, node plan.Version)
 	if rt.Value == "" {
 		rt.Value = manifest.RuntimeDistroless
 	}
+	return rt
+}
+
+func resolveRuntime(m *manifest.Manifest, t *manifest.Target, node plan.Version) (runtimeChoice, error) {
+	rt := runtimeName(m, t)
 	var c runtimeChoice
 	switch rt.Value {
 	case manifest.RuntimeDistroless:

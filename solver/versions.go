@@ -63,23 +63,17 @@ func resolveNode(m *manifest.Manifest, ws *pnpm.Workspace) (plan.Version, error)
 			return plan.Version{}, diag.Errorf(pos, "%q is not a Node.js version monokit can use (such as 24 or 24.11.1); set node: in monokit.yaml", v)
 		}
 	}
-	if v := ws.Root.JSON.VoltaNode; v != "" {
-		pos := ws.Root.JSON.Pos("volta/node")
-		if ver, err := exactOrMajor(v, "volta.node", pos); err == nil {
-			return ver, nil
-		}
-		if ver, ok := fromRange(v, "volta.node", pos); ok {
+	root := ws.Root.JSON
+	if v := root.VoltaNode; v != "" {
+		pos := root.Pos("volta/node")
+		if ver, ok := pinOrRange(v, "volta.node", pos); ok {
 			return ver, nil
 		}
 		return plan.Version{}, diag.Errorf(pos, "volta.node %q is not a Node.js version monokit can use (such as 24 or 24.11.1); set node: in monokit.yaml", v)
 	}
-	root := ws.Root.JSON
 	if v, ok := root.DevEngine("runtime", "node"); ok {
 		pos := root.Pos("devEngines/runtime")
-		if ver, err := exactOrMajor(v, "devEngines.runtime", pos); err == nil {
-			return ver, nil
-		}
-		if ver, ok := fromRange(v, "devEngines.runtime", pos); ok {
+		if ver, ok := pinOrRange(v, "devEngines.runtime", pos); ok {
 			return ver, nil
 		}
 		return plan.Version{}, diag.Errorf(pos, "devEngines.runtime %q matches no Node.js line monokit knows; set node: in monokit.yaml", v)
@@ -91,7 +85,21 @@ func resolveNode(m *manifest.Manifest, ws *pnpm.Workspace) (plan.Version, error)
 		}
 		return plan.Version{}, diag.Errorf(pos, "engines.node %q matches no Node.js line monokit knows; set node: in monokit.yaml", r)
 	}
-	return plan.Version{Version: strconv.Itoa(DefaultNodeMajor), Major: DefaultNodeMajor, Source: "default (current LTS)"}, nil
+	return defaultNode(), nil
+}
+
+// defaultNode is the current LTS, when nothing pins Node.js.
+func defaultNode() plan.Version {
+	return plan.Version{Version: strconv.Itoa(DefaultNodeMajor), Major: DefaultNodeMajor, Source: "default (current LTS)"}
+}
+
+// pinOrRange reads a Node.js major or release (exactOrMajor), else the
+// preferred line a range admits (fromRange).
+func pinOrRange(v, source string, pos diag.Pos) (plan.Version, bool) {
+	if ver, err := exactOrMajor(v, source, pos); err == nil {
+		return ver, true
+	}
+	return fromRange(v, source, pos)
 }
 
 // fitAdvisoryNode: engines.node is advice to pnpm unless engine-strict is on
@@ -101,16 +109,11 @@ func resolveNode(m *manifest.Manifest, ws *pnpm.Workspace) (plan.Version, error)
 // LTS and the plan says so, instead of refusing what pnpm builds. A pin
 // (monokit.yaml, .nvmrc and the other version files) is never overridden.
 func fitAdvisoryNode(m *manifest.Manifest, t *manifest.Target, ws *pnpm.Workspace, node plan.Version) (plan.Version, string) {
-	rt := t.Runtime.Value
-	if rt == "" {
-		rt = m.Runtime.Value
-	}
-	if (rt != "" && rt != manifest.RuntimeDistroless) || !strings.HasPrefix(node.Source, "engines.node") ||
-		slices.Contains(distrolessNode, node.Major) || ws.EngineStrict(0) {
+	if runtimeName(m, t).Value != manifest.RuntimeDistroless || !strings.HasPrefix(node.Source, "engines.node") ||
+		slices.Contains(distrolessNode, node.Major) || ws.EngineStrict() {
 		return node, ""
 	}
-	fit := plan.Version{Version: strconv.Itoa(DefaultNodeMajor), Major: DefaultNodeMajor, Source: "default (current LTS)"}
-	return fit, fmt.Sprintf("%s admits only Node.js %d, which distroless does not publish; pnpm only warns about engines without engine-strict, so the build and the image use Node.js %d (set node: in monokit.yaml, or runtime: alpine, to choose)", node.Source, node.Major, DefaultNodeMajor)
+	return defaultNode(), fmt.Sprintf("%s admits only Node.js %d, which distroless does not publish; pnpm only warns about engines without engine-strict, so the build and the image use Node.js %d (set node: in monokit.yaml, or runtime: alpine, to choose)", node.Source, node.Major, DefaultNodeMajor)
 }
 
 // exactOrMajor reads a Node.js major ("24") or one exact release ("24.11.1",

@@ -24,7 +24,7 @@ func (b *graph) runtime(ctx context.Context, s plan.Stage) error {
 	// history entry for each.
 	var layers []llb.State
 	for _, group := range runtimeLayers(s) {
-		l, err := b.runtimeLayer(s, group)
+		l, err := b.runtimeLayer(s, s, group)
 		if err != nil {
 			return err
 		}
@@ -34,18 +34,14 @@ func (b *graph) runtime(ctx context.Context, s plan.Stage) error {
 	return nil
 }
 
-// runtimeLayer is one layer of the runtime image: its copies onto scratch,
+// runtimeLayer is one layer of the runtime stage rt: its copies onto scratch,
 // owned by root, so the app user cannot change them. A stage that mounts the
 // layer (Mount.Layer) and the runtime get the same state: need is the stage
 // asking, whose Needs must hold the copies' sources.
-func (b *graph) runtimeLayer(need plan.Stage, group []plan.Copy) (llb.State, error) {
+func (b *graph) runtimeLayer(rt, need plan.Stage, group []plan.Copy) (llb.State, error) {
 	name := group[0].Layer
 	if st, ok := b.layers[name]; ok && name != "" {
 		return st, nil
-	}
-	rt := b.runtimeStage()
-	if rt == nil {
-		return llb.State{}, fmt.Errorf("plan2llb: stage %s needs the runtime's %s layer, and the plan has no runtime stage", need.ID, name)
 	}
 	root := &llb.ChownOpt{User: &llb.UserOpt{UID: 0}, Group: &llb.UserOpt{UID: 0}}
 	var fa *llb.FileAction
@@ -60,7 +56,7 @@ func (b *graph) runtimeLayer(need plan.Stage, group []plan.Copy) (llb.State, err
 			fa = fa.Copy(src, c.Src, c.Dest, copyInfo(c, root, b.o.Epoch))
 		}
 	}
-	st := llb.Scratch().File(fa, b.constraints(*rt, layerName(b.plan, group))...)
+	st := llb.Scratch().File(fa, b.constraints(rt, layerName(b.plan, group))...)
 	if name != "" {
 		b.layers[name] = st
 	}
@@ -72,7 +68,7 @@ func (b *graph) namedLayer(need plan.Stage, name string) (llb.State, error) {
 	if rt := b.runtimeStage(); rt != nil {
 		for _, group := range runtimeLayers(*rt) {
 			if group[0].Layer == name {
-				return b.runtimeLayer(need, group)
+				return b.runtimeLayer(*rt, need, group)
 			}
 		}
 	}

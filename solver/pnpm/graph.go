@@ -117,7 +117,6 @@ func Levels(pkgs []*Package) (levels [][]*Package, cycles [][]*Package) {
 		if l, ok := level[c]; ok {
 			return l
 		}
-		level[c] = 0 // a component's edges within itself do not count
 		l := 0
 		for _, p := range members[c] {
 			for _, e := range p.Deps {

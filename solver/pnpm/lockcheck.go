@@ -79,8 +79,8 @@ func (ws *Workspace) boolSetting(yamlValue *bool, yamlKey, npmrcKey string, def 
 // EngineStrict reports whether pnpm refuses to install with a Node.js outside
 // engines.node (engineStrict in pnpm-workspace.yaml, engine-strict in .npmrc);
 // without it pnpm only warns.
-func (ws *Workspace) EngineStrict(major int) bool {
-	v, _ := ws.boolSetting(ws.Config.EngineStrict, "engineStrict", "engine-strict", false, major)
+func (ws *Workspace) EngineStrict() bool {
+	v, _ := ws.boolSetting(ws.Config.EngineStrict, "engineStrict", "engine-strict", false, 0)
 	return v
 }
 
