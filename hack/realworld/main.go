@@ -108,13 +108,16 @@ func main() {
 		if len(apps) == 0 {
 			continue
 		}
+		// Both steps read the workspace once; a workspace that does not
+		// load fails each.
+		ws, fsys, loadErr := load(dir)
 		if want["init"] {
-			r.infer(rp, dir, apps)
+			r.infer(rp, ws, fsys, loadErr, apps)
 		}
 		for _, a := range apps {
 			row := &row{App: a, Commit: rp.commit, Date: r.date, Monokit: r.commit}
 			if want["plan"] {
-				r.plan(row, dir)
+				r.plan(row, ws, loadErr)
 			}
 			if want["build"] && a.Runtime == "node" && row.PlanErr == "" {
 				r.build(row, dir)

@@ -52,12 +52,12 @@ func (r *run) merge(jsonOut string, steps map[string]bool) error {
 			r.repos = append(r.repos, p)
 		}
 	}
-	slices.SortStableFunc(r.rows, func(a, b *row) int { return strings.Compare(a.App.Repo+"/"+a.App.Dir, b.App.Repo+"/"+b.App.Dir) })
 	return nil
 }
 
 // write puts the scoreboard in out (markdown) and the rows in jsonOut.
 func (r *run) write(out, jsonOut string) error {
+	slices.SortStableFunc(r.rows, func(a, b *row) int { return strings.Compare(a.App.Repo+"/"+a.App.Dir, b.App.Repo+"/"+b.App.Dir) })
 	var b strings.Builder
 	fmt.Fprintf(&b, "# monokit on real monorepos\n\n")
 	fmt.Fprintf(&b, "Written by `go run ./hack/realworld` on %s, monokit %s: the training set in `../shared/realworld/repos.txt`, each repository at its pinned commit, against the apps it deploys itself (`hack/realworld/apps.json`: its Dockerfiles, compose files and deploy configs, with the file and line of each port and health route).\n\n", r.date.Format("2006-01-02"), r.commit)

@@ -93,14 +93,14 @@ func load(dir string) (*pnpm.Workspace, fs.FS, error) {
 	return ws, fsys, err
 }
 
-// infer runs zero-config inference as monokit init does and compares its
-// targets with the repository's deployed Node.js apps.
-func (r *run) infer(rp repo, dir string, apps []app) {
+// infer runs zero-config inference as monokit init does on the loaded
+// workspace (or its load error) and compares its targets with the
+// repository's deployed Node.js apps.
+func (r *run) infer(rp repo, ws *pnpm.Workspace, fsys fs.FS, loadErr error, apps []app) {
 	res := &repoResult{Repo: rp.name, Inferred: map[string]int{}, Date: r.date, Monokit: r.commit}
 	r.repos = append(r.repos, res)
-	ws, fsys, err := load(dir)
-	if err != nil {
-		res.Err = firstLine(err.Error())
+	if loadErr != nil {
+		res.Err = firstLine(loadErr.Error())
 		return
 	}
 	_, m, err := solver.InferManifest(ws, fsys)
@@ -158,10 +158,11 @@ func minimalManifest(dir string) ([]byte, error) {
 	return yaml.Marshal(map[string]any{"version": 1, "targets": map[string]any{"app": map[string]any{"package": dir}}})
 }
 
-func (r *run) plan(rw *row, dir string) {
-	ws, _, err := load(dir)
-	if err != nil {
-		rw.PlanErr = firstLine(err.Error())
+// plan plans the app's minimal manifest on the loaded workspace (or records
+// its load error).
+func (r *run) plan(rw *row, ws *pnpm.Workspace, loadErr error) {
+	if loadErr != nil {
+		rw.PlanErr = firstLine(loadErr.Error())
 		return
 	}
 	data, err := minimalManifest(rw.App.Dir)
