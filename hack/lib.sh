@@ -24,15 +24,14 @@ mkdir -p "$STATE" "$BIN" "$RUN"
 
 log() { printf '\033[1m[monokit hack]\033[0m %s\n' "$*" >&2; }
 
+# alive NAME: whether the process whose pid is in $RUN/NAME.pid is alive.
+alive() { [ -f "$RUN/$1.pid" ] && kill -0 "$(cat "$RUN/$1.pid")" 2>/dev/null; }
+
 # running NAME: whether the process whose pid is in $RUN/NAME.pid is alive and is
 # still ours (a pid file can outlive its process, and the pid be reused).
 running() {
-	local f=$RUN/$1.pid pid
-	[ -f "$f" ] || return 1
-	pid=$(cat "$f")
-	kill -0 "$pid" 2>/dev/null || return 1
-	case $1 in
-	registry) grep -qa "registry" "/proc/$pid/cmdline" ;;
-	*) grep -qa "$1" "/proc/$pid/cmdline" ;;
-	esac
+	local pid
+	alive "$1" || return 1
+	pid=$(cat "$RUN/$1.pid")
+	grep -qa "$1" "/proc/$pid/cmdline"
 }
