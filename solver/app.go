@@ -1,6 +1,7 @@
 package solver
 
 import (
+	"encoding/json"
 	"fmt"
 	"path"
 	"slices"
@@ -13,20 +14,23 @@ import (
 )
 
 func (b *builder) app() error {
-	var run, title []string
-	// What generate: commands write, wherever it is, is kept for the
-	// production tree (see keepGenerated); Next.js's standalone output
-	// already holds what its server needs.
-	keep := len(b.t.Generate) > 0 && b.plan.Preset != manifest.PresetNext
+	// The app's own lifecycle scripts (and prisma generate) run first,
+	// then the target's generate: commands; what they write, wherever it
+	// is, is kept for the production tree (see keepGenerated). Next.js's
+	// standalone output already holds what its server needs.
+	steps := b.setupSteps(b.pkg, "app:"+b.pkg.ID())
+	for _, g := range b.t.Generate {
+		steps = append(steps, g.Value)
+	}
+	keep := len(steps) > 0 && b.plan.Preset != manifest.PresetNext
+	var run []string
 	if keep {
 		run = append(run, "touch "+plan.GenerateMarker)
 	}
-	for _, g := range b.t.Generate {
-		run = append(run, g.Value)
-		title = append(title, g.Value)
-	}
+	run = append(run, steps...)
+	title := slices.Clone(steps)
 	if keep {
-		run = append(run, fmt.Sprintf("node %s collect %s %s %s", helpers.GeneratedScript, plan.GenerateMarker, plan.BuildRoot, plan.GeneratedOut))
+		run = append(run, "node "+helpers.GeneratedScript+" collect "+helpers.CollectData)
 	}
 	cmd, pos := b.buildCommand(b.pkg, b.t.Build)
 	if cmd == "" {
@@ -39,17 +43,20 @@ func (b *builder) app() error {
 	}
 	s := b.packageStage(b.pkg, plan.KindApp, run)
 	s.Collect = b.appCollect()
-	if keep {
-		b.keepGenerated(&s)
-		s.Title = "RUN " + strings.Join(title, " && ")
-	}
-	if len(s.Collect) > 0 {
-		s.Mounts = append(s.Mounts, plan.Mount{Target: plan.CollectMount, Keep: plan.KeepCollect})
-	}
 	if cmd == "" {
 		// Without a build, what would be outputs are sources.
 		s.Excludes = slices.DeleteFunc(s.Excludes, func(e string) bool { return slices.Contains(s.Outputs, e) })
 		s.Outputs = nil
+	}
+	if keep {
+		if err := b.keepGenerated(&s); err != nil {
+			return err
+		}
+		b.generate = s.ID
+		s.Title = "RUN " + strings.Join(title, " && ")
+	}
+	if len(s.Collect) > 0 {
+		s.Mounts = append(s.Mounts, plan.Mount{Target: plan.CollectMount, Keep: plan.KeepCollect})
 	}
 	if b.plan.Preset == manifest.PresetNext {
 		if err := b.nextApp(&s); err != nil {
@@ -61,23 +68,34 @@ func (b *builder) app() error {
 	return nil
 }
 
-// keepGenerated makes the app's exec keep every file its generate: commands
-// write, wherever it is: beside the sources of a dependency without a build
-// (packages/database/generated), in node_modules (@prisma/client's
-// .prisma/client). The prune lays that onto the production tree, where pnpm
-// deploy drops git-ignored files and rebuilds node_modules. So the deploy
-// waits for the app's exec, but an app edit re-runs it only when what
-// generate writes changes: BuildKit keys the copy by content.
-func (b *builder) keepGenerated(s *plan.Stage) {
-	s.Helpers = []string{helpers.GeneratedScript, helpers.StoreScript}
+// keepGenerated makes a package's exec keep every file its setup steps
+// (lifecycle scripts, prisma generate) and the target's generate: commands
+// write, wherever it is, but its build outputs: beside the sources of a
+// package without a build (packages/database/generated), in node_modules
+// (@prisma/client's .prisma/client). The builds that need the stage lay
+// it onto their sources, and the workspace stage onto the production tree,
+// where pnpm deploy drops git-ignored files and rebuilds node_modules. An
+// edit re-runs what reads it only when what the steps write changes:
+// BuildKit keys the copies by content.
+func (b *builder) keepGenerated(s *plan.Stage) error {
+	in := helpers.CollectInput{Since: plan.GenerateMarker, Root: plan.BuildRoot, Dest: plan.GeneratedOut}
+	for _, o := range s.Outputs {
+		in.Skip = append(in.Skip, path.Join(plan.BuildRoot, o))
+	}
+	data, err := json.Marshal(in)
+	if err != nil {
+		return err
+	}
+	s.Helpers = append(s.Helpers, helpers.GeneratedScript, helpers.StoreScript)
+	s.Files = append(s.Files, plan.File{Path: helpers.CollectData, Data: string(data)})
 	s.Mounts = append(s.Mounts, plan.Mount{Target: plan.GeneratedOut, Keep: plan.KeepExtra})
-	b.generate = s.ID
+	return nil
 }
 
 // generatedInput is generated.js's input for the production tree of the
 // app's production closure, whose registry packages are prod.
 func (b *builder) generatedInput(closure []*pnpm.Package, prod []string) helpers.GeneratedInput {
-	in := helpers.GeneratedInput{Generated: path.Join(plan.GeneratedMount, plan.BuildRoot), Tree: plan.ShippedTreeDir, Out: plan.OverlayDir, App: b.pkg.Dir,
+	in := helpers.GeneratedInput{Tree: plan.ShippedTreeDir, Out: plan.OverlayDir, App: b.pkg.Dir,
 		Entries: b.ws.StoreEntries(prod, b.plan.PNPM.Major)}
 	for _, p := range closure {
 		if p != b.pkg && p != b.ws.Root {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/monokit/monokit/internal/diag"
+	"github.com/monokit/monokit/solver/helpers"
 	"github.com/monokit/monokit/solver/manifest"
 	"github.com/monokit/monokit/solver/plan"
 	"github.com/monokit/monokit/solver/pnpm"
@@ -29,10 +30,15 @@ func (b *builder) builds(levels [][]*pnpm.Package) error {
 				continue
 			}
 			cmd, pos := b.buildCommand(p, manifest.String{})
-			if cmd == "" {
+			id := string(plan.KindBuild) + ":" + p.ID()
+			steps := b.setupSteps(p, id)
+			if cmd == "" && len(steps) == 0 {
 				continue
 			}
-			s := b.packageStage(p, plan.KindBuild, []string{cmd})
+			s, err := b.buildStage(p, cmd, steps)
+			if err != nil {
+				return err
+			}
 			s.Pos = pos
 			for _, need := range s.Needs[1:] { // after deps
 				s.Level = max(s.Level, level[need]+1)
@@ -57,6 +63,35 @@ func (b *builder) builds(levels [][]*pnpm.Package) error {
 		b.add(s)
 	}
 	return nil
+}
+
+// buildStage is p's build: its setup steps, then its build command. What
+// the steps write is kept (keepGenerated) for the builds that need this one
+// and, when p ships, for the production tree. A package with setup steps
+// but no build has no outputs: its sources ship, with what the steps wrote.
+func (b *builder) buildStage(p *pnpm.Package, cmd string, steps []string) (plan.Stage, error) {
+	if len(steps) == 0 {
+		return b.packageStage(p, plan.KindBuild, []string{cmd}), nil
+	}
+	if cmd == "" {
+		b.outputsOf[p] = []string{}
+	}
+	run := append([]string{"touch " + plan.GenerateMarker}, steps...)
+	run = append(run, "node "+helpers.GeneratedScript+" collect "+helpers.CollectData)
+	title := slices.Clone(steps)
+	if cmd != "" {
+		run = append(run, cmd)
+		title = append(title, cmd)
+	}
+	s := b.packageStage(p, plan.KindBuild, run)
+	s.Title = "RUN " + strings.Join(title, " && ")
+	if err := b.keepGenerated(&s); err != nil {
+		return plan.Stage{}, err
+	}
+	if slices.Contains(b.ws.ProdClosure(b.pkg), p) {
+		b.setupKept = append(b.setupKept, s.ID)
+	}
+	return s, nil
 }
 
 // buildCommand is the package's build: the manifest's override, else its build
@@ -102,9 +137,6 @@ func (b *builder) outputs(p *pnpm.Package) []string {
 	var full []string
 	for _, o := range outs {
 		full = append(full, path.Join(p.Dir, o))
-	}
-	if b.outputsOf == nil {
-		b.outputsOf = map[*pnpm.Package][]string{}
 	}
 	full = slices.Clip(full) // a caller's append copies
 	b.outputsOf[p] = full
@@ -164,8 +196,9 @@ func (b *builder) packageStage(p *pnpm.Package, kind plan.Kind, run []string) pl
 }
 
 // contributions are what the workspace packages in pkgs (but self) give a stage
-// that needs them: the builds whose outputs it merges, and the source
-// directories of packages that have no build.
+// that needs them: the builds whose outputs (and what their setup steps
+// wrote) it merges, and the source directories of packages that have no
+// build command.
 func (b *builder) contributions(self *pnpm.Package, pkgs []*pnpm.Package) (needs, sources []string) {
 	for _, d := range pkgs {
 		if d == self {
@@ -173,6 +206,9 @@ func (b *builder) contributions(self *pnpm.Package, pkgs []*pnpm.Package) (needs
 		}
 		if id := b.built[d]; id != "" {
 			needs = append(needs, id)
+			if len(b.outputs(d)) == 0 { // setup steps alone: its sources ship
+				sources = append(sources, d.Dir)
+			}
 		} else {
 			sources = append(sources, d.Dir)
 		}

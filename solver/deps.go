@@ -1,15 +1,18 @@
 package solver
 
 import (
+	"encoding/json"
 	"fmt"
 	"path"
+	"slices"
 
+	"github.com/monokit/monokit/solver/helpers"
 	"github.com/monokit/monokit/solver/plan"
 	"github.com/monokit/monokit/solver/pnpm"
 )
 
 // deps installs from metadata files only, so no source edit re-runs it.
-func (b *builder) deps(closure []*pnpm.Package) {
+func (b *builder) deps(closure []*pnpm.Package) error {
 	inputs := []string{pnpm.LockFile, pnpm.RootManifest}
 	for _, f := range []string{pnpm.WorkspaceFile, ".npmrc", ".pnpmfile.cjs", ".pnpmfile.mjs"} {
 		if b.ws.Present[f] {
@@ -37,7 +40,7 @@ func (b *builder) deps(closure []*pnpm.Package) {
 	b.plan.Notes = append(b.plan.Notes, notes...)
 	filter := fmt.Sprintf("--filter=%s...", shellQuote(b.pkg.Selector()))
 	install := fmt.Sprintf("pnpm install --frozen-lockfile --prefer-offline --store-dir=%s %s --filter=.", plan.StoreDir, filter)
-	b.add(plan.Stage{
+	s := plan.Stage{
 		ID:            "deps",
 		Kind:          plan.KindDeps,
 		Needs:         []string{"toolchain"},
@@ -50,7 +53,41 @@ func (b *builder) deps(closure []*pnpm.Package) {
 		Platform:      plan.OnBuild,
 		Caches:        lockedCaches(plan.StoreDir, plan.CacheDir),
 		Secrets:       len(b.plan.Secrets) > 0,
-	})
+	}
+	if strip := b.installScripts(closure); len(strip.Manifests) > 0 {
+		data, err := json.Marshal(strip)
+		if err != nil {
+			return err
+		}
+		s.Helpers = []string{helpers.ScriptsScript}
+		s.Files = []plan.File{{Path: helpers.ScriptsData, Data: string(data)}}
+		s.Run = append([]string{"node " + helpers.ScriptsScript + " " + helpers.ScriptsData}, s.Run...)
+	}
+	b.add(s)
+	return nil
+}
+
+// installScripts are the lifecycle scripts the install must not run: the
+// closure's workspace projects' own (their build stages run them, beside
+// their files), and the root's repository hygiene (husky, only-allow),
+// which does nothing for a build and may fail in one.
+func (b *builder) installScripts(closure []*pnpm.Package) helpers.ScriptsInput {
+	in := helpers.ScriptsInput{Root: plan.BuildRoot}
+	// The install runs the root's scripts whether or not the closure holds it.
+	projects := append([]*pnpm.Package{b.ws.Root}, slices.DeleteFunc(slices.Clone(closure), func(p *pnpm.Package) bool { return p == b.ws.Root })...)
+	for _, p := range projects {
+		var names []string
+		for _, name := range projectScripts {
+			script, ok := p.JSON.Scripts[name]
+			if ok && (p != b.ws.Root || hygiene(script)) {
+				names = append(names, name)
+			}
+		}
+		if len(names) > 0 {
+			in.Manifests = append(in.Manifests, helpers.ManifestScripts{File: p.JSON.File, Remove: names})
+		}
+	}
+	return in
 }
 
 // LockfileRefusedExit is the install's exit status when pnpm refused the

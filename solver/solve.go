@@ -154,9 +154,11 @@ func planTarget(m *manifest.Manifest, ws *pnpm.Workspace, t *manifest.Target, o 
 	if err := checkSystemPackages(m, rt.libc); err != nil {
 		return nil, err
 	}
-	b := &builder{m: m, ws: ws, t: t, plan: pl, pkg: pkg, rt: rt}
+	b := &builder{m: m, ws: ws, t: t, plan: pl, pkg: pkg, rt: rt, outputsOf: map[*pnpm.Package][]string{}}
 	b.toolchain()
-	b.deps(closure)
+	if err := b.deps(closure); err != nil {
+		return nil, err
+	}
 	if nodeNote != "" {
 		pl.Notes = append(pl.Notes, nodeNote)
 	}
@@ -199,9 +201,12 @@ type builder struct {
 	// built maps a package to its build stage's ID; packages without a build
 	// contribute their sources instead.
 	built map[*pnpm.Package]string
-	// generate is the ID of the stage that keeps what the target's
-	// generate: commands write, if it has any.
-	generate string
+	// generate is the ID of the app stage when it keeps what its setup and
+	// the target's generate: commands write; setupKept are the builds of
+	// the production closure that keep what their setup steps write. The
+	// workspace stage lays both onto the production tree.
+	generate  string
+	setupKept []string
 	// tree is the ID of the last stage that writes the production tree
 	// (prune, select or native), which the runtime copies; overlay is the
 	// workspace stage's, whose files the runtime lays onto it, if any.

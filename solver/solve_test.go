@@ -306,7 +306,8 @@ func TestAdvisoryEnginesNode(t *testing.T) {
 }
 
 // TestRootInstallScriptFiles: the files the root's install scripts name are
-// in the install, which runs those scripts; the plan says so.
+// in the install, which runs those scripts; the plan says so. Hygiene
+// (husky install) is taken out of the install, and the plan says that too.
 func TestRootInstallScriptFiles(t *testing.T) {
 	fsys := testkit.Workspace("packages: ['apps/*']\n", testkit.Pkg{Dir: "apps/api", Name: "api"})
 	fsys["package.json"] = &fstest.MapFile{Data: []byte(`{"name":"root","private":true,"scripts":{"postinstall":"sh clone.sh && node scripts/gen.mjs --out gen/x.json && npx only-allow@1.2.1 pnpm","prepare":"husky install","build":"node scripts/build.mjs"}}`)}
@@ -325,9 +326,12 @@ func TestRootInstallScriptFiles(t *testing.T) {
 	if deps := p.Stage("deps"); !slices.Equal(deps.ContextInputs, []string{"clone.sh", "scripts/gen.mjs", "gen/x.json"}) {
 		t.Errorf("the install's context inputs are %q, want the postinstall's file words (not the build script's, nor only-allow@1.2.1)", deps.ContextInputs)
 	}
-	for _, want := range []string{`the root's postinstall script "sh clone.sh && node scripts/gen.mjs --out gen/x.json && npx only-allow@1.2.1 pnpm" runs in the install, with clone.sh, scripts/gen.mjs, gen/x.json`, `the root's prepare script "husky install" runs in the install`} {
+	for _, want := range []string{`the root's postinstall script "sh clone.sh && node scripts/gen.mjs --out gen/x.json && npx only-allow@1.2.1 pnpm" runs in the install, with clone.sh, scripts/gen.mjs, gen/x.json`, `the root's prepare script "husky install" is repository hygiene (git hooks, package manager checks): the install skips it`} {
 		if !slices.Contains(p.Notes, want) {
 			t.Errorf("notes %q lack %q", p.Notes, want)
 		}
+	}
+	if data := p.Stage("deps").Files; len(data) != 1 || !strings.Contains(data[0].Data, `{"file":"package.json","remove":["prepare"]}`) {
+		t.Errorf("the install's scripts input is %+v, want the root's prepare (hygiene) taken out, and its postinstall kept", data)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"path"
 	"slices"
+	"strconv"
 
 	"github.com/monokit/monokit/solver/helpers"
 	"github.com/monokit/monokit/solver/plan"
@@ -14,7 +15,7 @@ import (
 // closure, at their places in the tree, from their builds (their outputs)
 // and the context (the sources of those without a build), choosing each
 // package's files as pnpm deploy does (npm-packlist); then what the
-// target's generate: commands wrote. It reads the tree and writes only
+// target's generate: commands and packages' setup steps wrote. It reads the tree and writes only
 // those files, which the runtime lays onto the tree as a layer of their
 // own: editing a workspace package re-runs only this, a copy, and the
 // tree's layer stays as it was. It reads the tree in that layer, not in the
@@ -32,8 +33,12 @@ func (b *builder) workspace(prod []string) error {
 			in.Packages = append(in.Packages, wp)
 		}
 	}
-	gen := b.generate
-	if len(in.Packages) == 0 && gen == "" {
+	// What setup steps and generate: commands wrote, in the order they ran.
+	gens := slices.Clone(b.setupKept)
+	if b.generate != "" {
+		gens = append(gens, b.generate)
+	}
+	if len(in.Packages) == 0 && len(gens) == 0 {
 		return nil
 	}
 	needs, sources := b.contributions(b.pkg, closure)
@@ -50,15 +55,19 @@ func (b *builder) workspace(prod []string) error {
 		s.Files = append(s.Files, plan.File{Path: helpers.WorkspaceData, Data: string(data)})
 		s.Run = append(s.Run, "node "+helpers.WorkspaceScript+" "+helpers.WorkspaceData)
 	}
-	if gen != "" {
-		// What the target's generate: commands wrote, laid onto the
-		// deployed tree where pnpm deploy left it out.
-		data, err := json.Marshal(b.generatedInput(closure, prod))
+	if len(gens) > 0 {
+		// Laid onto the deployed tree, where pnpm deploy left it out.
+		gin := b.generatedInput(closure, prod)
+		for i, gen := range gens {
+			mount := path.Join(plan.GeneratedMount, strconv.Itoa(i))
+			gin.Generated = append(gin.Generated, path.Join(mount, plan.BuildRoot))
+			s.Needs = dedupe(append(s.Needs, gen))
+			s.Mounts = append(s.Mounts, plan.Mount{Stage: gen, Extra: true, Target: mount})
+		}
+		data, err := json.Marshal(gin)
 		if err != nil {
 			return err
 		}
-		s.Needs = append(s.Needs, gen)
-		s.Mounts = append(s.Mounts, plan.Mount{Stage: gen, Extra: true, Target: plan.GeneratedMount})
 		s.Helpers = append(s.Helpers, helpers.GeneratedScript)
 		s.Files = append(s.Files, plan.File{Path: helpers.GeneratedData, Data: string(data)})
 		s.Run = append(s.Run, "node "+helpers.GeneratedScript+" place "+helpers.GeneratedData)

@@ -57,6 +57,8 @@ func (b *graph) base(s plan.Stage) (llb.State, error) {
 }
 
 // packageBuild runs a package's build in its directory on top of its base.
+// A build's dependents copy its result for them: what its setup steps wrote
+// (its KeepExtra mount) and its outputs.
 func (b *graph) packageBuild(ctx context.Context, s plan.Stage) error {
 	base, err := b.base(s)
 	if err != nil {
@@ -72,7 +74,12 @@ func (b *graph) packageBuild(ctx context.Context, s plan.Stage) error {
 	}
 	b.states[s.ID] = run
 	if s.Kind == plan.KindBuild {
+		// What its setup steps wrote (at their paths in the build), then
+		// its outputs, which its build wrote last.
 		out := llb.Scratch()
+		if extra, ok := b.extras[s.ID]; ok {
+			out = extra
+		}
 		for _, o := range s.Outputs {
 			p := path.Join(plan.BuildRoot, o)
 			out = out.File(llb.Copy(run, p, p, &llb.CopyInfo{CopyDirContentsOnly: true, CreateDestPath: true, CreatedTime: b.o.Epoch}), b.constraints(s, "COPY output "+o)...)

@@ -170,7 +170,7 @@ func TestBackendGraph(t *testing.T) {
 			}
 			gen := -1
 			for _, m := range g.ops[lays[0]].GetExec().Mounts {
-				if m.Dest == plan.GeneratedMount {
+				if m.Dest == plan.GeneratedMount+"/0" {
 					gen = int(m.Input)
 				}
 			}

@@ -25,6 +25,11 @@ func (b *graph) deps(ctx context.Context, s plan.Stage) error {
 	if err != nil {
 		return err
 	}
+	// The helper that takes lifecycle scripts out of the manifests, first:
+	// no metadata edit writes it again.
+	if tc, err = b.withFiles(tc, s); err != nil {
+		return err
+	}
 	fa := llb.Copy(b.metadata(), "/", plan.BuildRoot+"/", contextCopy(s.Inputs, s.Excludes, b.o.Epoch))
 	if len(s.ContextInputs) > 0 {
 		fa = fa.Copy(b.o.Context, "/", plan.BuildRoot+"/", contextCopy(s.ContextInputs, s.Excludes, b.o.Epoch))

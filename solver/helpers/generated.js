@@ -5,19 +5,21 @@
 // workspace packages without their git-ignored files, so both are lost from the
 // production tree unless laid onto it again.
 //
-// usage: node generated.js collect <since> <root> <dest>
-//   copies every file and symlink under root changed since the file since was
-//   (the generate commands' writes) to dest, at its absolute path.
+// usage: node generated.js collect <collect.json>
+//   collect.json is helpers.CollectInput: copies every file and symlink under
+//   root changed since the file since was (the commands' writes), but those
+//   under skip, to dest, at its absolute path.
 // usage: node generated.js place <input.json>
-//   input.json is helpers.GeneratedInput: {"generated": dir (what collect wrote,
-//   for the repository root), "tree": the deployed production tree (read
-//   only), "out": where the files go, at their paths in the tree (the runtime
-//   lays out onto the tree), "packages": [{"name", "dir"}] (the workspace
-//   packages in it, dir relative to the repository root), "app": the app's
-//   directory, whose files reach the image through its build, "entries": each
-//   production package's virtual store entries}. A file in a
-//   package's directory goes to each copy of that package in the tree; a file
-//   in node_modules/.pnpm/<name>@<version>… to each directory of that
+//   input.json is helpers.GeneratedInput: {"generated": dirs (what collect
+//   wrote, each for the repository root; a later one's file wins), "tree":
+//   the deployed production tree (read only), "out": where the files go, at
+//   their paths in the tree (the runtime lays out onto the tree),
+//   "packages": [{"name", "dir"}] (the workspace packages in it, dir
+//   relative to the repository root), "app": the app's directory, whose
+//   files reach the image through its build, "entries": each production
+//   package's virtual store entries}. A file in a package's directory goes
+//   to each copy of that package in the tree; a file in
+//   node_modules/.pnpm/<name>@<version>… to each directory of that
 //   package@version in the tree.
 // @ts-check
 'use strict';
@@ -26,19 +28,22 @@ const path = require('path');
 const { entryOwners, copiesOf, workspaceCopies, overlayPath } = require('./pnpm-store.js');
 
 const [cmd, ...args] = process.argv.slice(2);
-if (cmd === 'collect') collect(...args);
+if (cmd === 'collect') collect(JSON.parse(fs.readFileSync(args[0], 'utf8')));
 else if (cmd === 'place') place(JSON.parse(fs.readFileSync(args[0], 'utf8')));
 else {
   console.error(`monokit: generated.js: unknown command ${cmd}`);
   process.exit(2);
 }
 
-function collect(since, root, dest) {
+/** @param {import('./inputs').CollectInput} input */
+function collect({ since, root, dest, skip }) {
   const t = fs.statSync(since).mtimeMs;
+  const skipped = new Set(skip || []);
   let n = 0;
   const walk = (dir) => {
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
       const p = path.join(dir, e.name);
+      if (skipped.has(p)) continue;
       if (e.isDirectory()) {
         walk(p);
         continue;
@@ -78,10 +83,11 @@ function copy(from, to) {
 
 /** @param {import('./inputs').GeneratedInput} input */
 function place(input) {
-  const { generated, tree } = input; // tree is read; the files go to input.out
+  const { tree } = input; // tree is read; the files go to input.out
   // The production package each virtual store entry holds, as the plan named them.
   const owners = entryOwners(input.entries);
-  if (!fs.existsSync(generated)) {
+  const generated = (input.generated || []).filter((d) => fs.existsSync(d));
+  if (!generated.length) {
     console.log('monokit: generate wrote nothing to carry into the production tree');
     return;
   }
@@ -90,8 +96,7 @@ function place(input) {
   const targets = new Map(); // cache: key -> directories in the tree
   let placed = 0;
   const unplaced = [];
-  for (const rel of files(generated)) {
-    const from = path.join(generated, rel);
+  for (const [rel, from] of generated.flatMap((g) => files(g).map((rel) => [rel, path.join(g, rel)]))) {
     let dirs = [];
     let rest = '';
     const store = /^node_modules\/\.pnpm\/([^/]+)\/node_modules\/(.+)$/.exec(rel);

@@ -38,13 +38,39 @@ type PinnedPackage struct {
 	Fetched string `json:"fetched,omitempty"`
 }
 
+// CollectInput is what generated.js collect reads: the file touched before
+// the commands ran, the tree they wrote into, where their files go (at their
+// absolute paths), and the paths under Root left out (the stage's build
+// outputs, which its build writes after).
+type CollectInput struct {
+	Since string   `json:"since"`
+	Root  string   `json:"root"`
+	Dest  string   `json:"dest"`
+	Skip  []string `json:"skip,omitempty"`
+}
+
+// ScriptsInput is what scripts.js reads: the package.json files (relative
+// to Root) to take lifecycle scripts out of before the install, and which.
+type ScriptsInput struct {
+	Root      string            `json:"root"`
+	Manifests []ManifestScripts `json:"manifests"`
+}
+
+// ManifestScripts are the scripts to remove from one package.json.
+type ManifestScripts struct {
+	File   string   `json:"file"`
+	Remove []string `json:"remove"`
+}
+
 // GeneratedInput is what generated.js place reads: where the files generate:
 // wrote are (mirroring the repository root), the deployed tree, the workspace
 // packages the tree holds, and the app's directory (its files reach the image
 // through its build, not the tree).
 type GeneratedInput struct {
-	Generated string `json:"generated"`
-	Tree      string `json:"tree"`
+	// Generated are where collect wrote, each for the repository root, in
+	// the order the stages ran: a later one's file wins.
+	Generated []string `json:"generated"`
+	Tree      string   `json:"tree"`
 	// Out is where the files go, at their paths in Tree.
 	Out      string             `json:"out"`
 	Packages []WorkspacePackage `json:"packages"`
@@ -117,6 +143,13 @@ const (
 	// GeneratedInput.
 	GeneratedScript = "/usr/local/lib/monokit/generated.js"
 	GeneratedData   = "/usr/local/lib/monokit/generated.json"
+	// CollectData is generated.js collect's input, a CollectInput.
+	CollectData = "/usr/local/lib/monokit/collect.json"
+	// ScriptsScript takes workspace projects' lifecycle scripts out of
+	// their package.json files before the install; ScriptsData is its
+	// input, a ScriptsInput.
+	ScriptsScript = "/usr/local/lib/monokit/scripts.js"
+	ScriptsData   = "/usr/local/lib/monokit/scripts.json"
 	// SelectScript fits a traced production tree to the target platform.
 	SelectScript = "/usr/local/lib/monokit/select-platform.js"
 	// StoreScript is what SelectScript and GeneratedScript share about pnpm's

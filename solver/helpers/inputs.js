@@ -39,8 +39,16 @@
  */
 
 /**
+ * @typedef {object} CollectInput
+ * @property {string} since
+ * @property {string} root
+ * @property {string} dest
+ * @property {string[]} [skip]
+ */
+
+/**
  * @typedef {object} GeneratedInput
- * @property {string} generated
+ * @property {string[] | null} generated
  * @property {string} tree
  * @property {string} out
  * @property {WorkspacePackage[] | null} packages
@@ -64,6 +72,18 @@
  * @property {string} storeName
  * @property {string} storePath
  * @property {boolean} [manifest]
+ */
+
+/**
+ * @typedef {object} ScriptsInput
+ * @property {string} root
+ * @property {ManifestScripts[] | null} manifests
+ */
+
+/**
+ * @typedef {object} ManifestScripts
+ * @property {string} file
+ * @property {string[] | null} remove
  */
 
 module.exports = {};

@@ -24,9 +24,11 @@ var helperInputs = map[string]any{
 		Entries: map[string][]string{"sharp@1.0.0": {"sharp@1.0.0"}}},
 	"workspace.json": WorkspaceInput{Tree: "/out/prune", Out: "/monokit/overlay/prune", Root: "/repo", Packlist: "/usr/local/lib/node_modules/npm-packlist",
 		Packages: []WorkspacePackage{{Name: "@w/types", Dir: "packages/types", StoreName: "@w+types", StorePath: "packages+types"}}},
-	"generated.json": GeneratedInput{Generated: "/monokit/generated/repo", Tree: "/out/prune", Out: "/monokit/overlay/prune", App: "apps/api",
+	"generated.json": GeneratedInput{Generated: []string{"/monokit/generated/0/repo", "/monokit/generated/1/repo"}, Tree: "/out/prune", Out: "/monokit/overlay/prune", App: "apps/api",
 		Packages: []WorkspacePackage{{Name: "@pg/db", Dir: "packages/db", StoreName: "@pg+db", StorePath: "packages+db"}},
 		Entries:  map[string][]string{"@prisma/client@6.1.0": {"@prisma+client@6.1.0_prisma@6.1.0"}}},
+	"collect.json": CollectInput{Since: "/tmp/marker", Root: "/repo", Dest: "/out/gen", Skip: []string{"/repo/packages/db/dist"}},
+	"scripts.json": ScriptsInput{Root: "/repo", Manifests: []ManifestScripts{{File: "packages/db/package.json", Remove: []string{"postinstall", "prepare"}}}},
 }
 
 // TestHelperInputs keeps test/inputs equal to what the planner's
@@ -55,7 +57,7 @@ func TestHelperInputs(t *testing.T) {
 // TestHelpersEmbedded: every helper script the planner can name is embedded,
 // and a name it cannot is an error, not an empty file.
 func TestHelpersEmbedded(t *testing.T) {
-	for _, name := range []string{NativeScript, SelectScript, GeneratedScript, StoreScript, WorkspaceScript} {
+	for _, name := range []string{NativeScript, SelectScript, GeneratedScript, StoreScript, WorkspaceScript, ScriptsScript} {
 		if data, err := Script(name); err != nil || !bytes.Contains(data, []byte("'use strict'")) {
 			t.Errorf("%s: %d bytes, %v", name, len(data), err)
 		}

@@ -45,6 +45,9 @@ type PackageJSON struct {
 	}
 	// VoltaNode is volta's pin of Node.js ("volta": {"node": "20.11.0"}).
 	VoltaNode string
+	// PrismaSchema is where the prisma CLI finds the package's schema when
+	// it is not in a default place ("prisma": {"schema": "db/schema.prisma"}).
+	PrismaSchema string
 	// Resolutions are Yarn-style overrides, which pnpm reads too.
 	Resolutions      map[string]string
 	PublishConfig    json.RawMessage
@@ -115,6 +118,12 @@ func parsePackageJSON(file string, data []byte) (*PackageJSON, error) {
 		sub := manifestFields{file: file, keys: prefixed(p.keys, "volta/")}
 		if json.Unmarshal(v, &sub.raw) == nil {
 			p.VoltaNode = sub.str("node")
+		}
+	}
+	if v, ok := raw["prisma"]; ok {
+		sub := manifestFields{file: file, keys: prefixed(p.keys, "prisma/")}
+		if json.Unmarshal(v, &sub.raw) == nil {
+			p.PrismaSchema = sub.str("schema")
 		}
 	}
 	if pn, ok := raw["pnpm"]; ok {

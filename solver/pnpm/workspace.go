@@ -29,6 +29,7 @@ const (
 var MetadataPatterns = []string{
 	WorkspaceFile, LockFile, RootManifest, ".npmrc", ".pnpmfile.cjs", ".pnpmfile.mjs",
 	".nvmrc", ".node-version", ".tool-versions", "**/package.json", "**/next.config.*", "**/*.patch",
+	"turbo.json", "**/schema.prisma", "**/prisma.config.*",
 }
 
 // MetadataExcludes keep dependency trees out of every transfer.
@@ -111,6 +112,14 @@ type Workspace struct {
 	// npmrc are the lines of the root .npmrc, read once: settings and
 	// registries are looked up in it per package.
 	npmrc []string
+}
+
+// Exists reports whether the file at rel (relative to the root) is in the
+// metadata: only paths MetadataPatterns match are, so that the frontend,
+// which has the metadata alone, and the CLI plan alike.
+func (ws *Workspace) Exists(rel string) bool {
+	st, err := fs.Stat(ws.fsys, rel)
+	return err == nil && !st.IsDir()
 }
 
 // Load reads the workspace at the root of fsys.

@@ -1,0 +1,116 @@
+package solver
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/monokit/monokit/internal/testkit"
+	"github.com/monokit/monokit/solver/plan"
+	"github.com/monokit/monokit/solver/pnpm"
+)
+
+func TestHygiene(t *testing.T) {
+	for script, want := range map[string]bool{
+		"husky":                                 true,
+		"husky install":                         true,
+		"is-ci || husky install":                true,
+		"cd .. && husky install .husky":         true,
+		"npx only-allow pnpm":                   true,
+		"npx --yes only-allow@1.2.1 pnpm":       true,
+		"pnpm dlx only-allow pnpm":              true,
+		"node .husky/install.mjs":               true,
+		"lefthook install":                      true,
+		"husky install && prisma generate":      false,
+		"prisma generate":                       false,
+		"node scripts/sync.js":                  false,
+		"npx prisma generate":                   false,
+		"echo done":                             false,
+		"$HUSKY install":                        false,
+		"npx":                                   false,
+		"husky install; node scripts/x.js":      false,
+		"[ -n \"$CI\" ] || husky":               true,
+		"git config core.hooksPath .githooks ]": false,
+	} {
+		if got := hygiene(script); got != want {
+			t.Errorf("hygiene(%q) = %v, want %v", script, got, want)
+		}
+	}
+}
+
+// TestSetupSteps: a workspace project's install lifecycle scripts, the
+// same-package tasks turbo.json's build depends on, and prisma generate for
+// a package with a schema run in its build stage, before its build; the
+// install runs none of them (scripts.js takes them out), and hygiene runs
+// nowhere. A package with setup steps and no build gets a stage all the
+// same, with no outputs, and keeps what the steps wrote for its dependents
+// and the production tree.
+func TestSetupSteps(t *testing.T) {
+	fsys := testkit.Workspace("packages: ['apps/*', 'packages/*']\n",
+		testkit.Pkg{Dir: "apps/api", Name: "api", Deps: []string{"packages/db", "packages/lib"}},
+		testkit.Pkg{Dir: "packages/db", Name: "db"},
+		testkit.Pkg{Dir: "packages/lib", Name: "lib"})
+	fsys["package.json"] = &fstest.MapFile{Data: []byte(`{"name":"root","private":true,"scripts":{"prepare":"husky"},"devDependencies":{"prisma":"7.0.0"}}`)}
+	fsys["apps/api/package.json"] = &fstest.MapFile{Data: []byte(`{"name":"api","scripts":{"preinstall":"npx only-allow pnpm","postinstall":"node scripts/env.js","build":"node build.js"},"dependencies":{"db":"workspace:*","lib":"workspace:*"}}`)}
+	fsys["packages/db/package.json"] = &fstest.MapFile{Data: []byte(`{"name":"db","main":"index.js","scripts":{"postinstall":"node scripts/sync.js"},"dependencies":{"@prisma/client":"7.0.0"}}`)}
+	fsys["packages/db/prisma/schema.prisma"] = &fstest.MapFile{Data: []byte("generator client {\n  provider = \"prisma-client-js\"\n}\n")}
+	fsys["packages/lib/package.json"] = &fstest.MapFile{Data: []byte(`{"name":"lib","main":"dist/index.js","scripts":{"codegen":"node gen.js","build":"node build.js"}}`)}
+	fsys["turbo.json"] = &fstest.MapFile{Data: []byte("{\n  // turbo 2\n  \"tasks\": {\"build\": {\"dependsOn\": [\"^build\", \"codegen\", \"other#gen\",],},},\n}\n")}
+	ws, err := pnpm.Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := SolveTarget(parse(t, apiManifest), ws, "api")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := p.Stage("build:db")
+	if db == nil {
+		t.Fatalf("no build stage for db, which has setup steps and no build; stages %+v", p.Stages)
+	}
+	if len(db.Outputs) != 0 || !slices.Contains(db.Run, "pnpm run postinstall") || !slices.Contains(db.Run, "pnpm exec prisma generate") {
+		t.Errorf("build:db runs %q with outputs %q; want its postinstall and prisma generate, and no outputs", db.Run, db.Outputs)
+	}
+	lib := p.Stage("build:lib")
+	if i, j := slices.Index(lib.Run, "pnpm run codegen"), slices.Index(lib.Run, "pnpm run build"); i < 0 || j < i {
+		t.Errorf("build:lib runs %q; want turbo.json's codegen before its build", lib.Run)
+	}
+	app := p.Stage("app:api")
+	if i, j := slices.Index(app.Run, "pnpm run postinstall"), slices.Index(app.Run, "pnpm run build"); i < 0 || j < i || slices.Contains(app.Run, "pnpm run preinstall") {
+		t.Errorf("app:api runs %q; want its postinstall before its build, and not its preinstall (hygiene)", app.Run)
+	}
+	for _, s := range []string{"build:db", "build:lib", "app:api"} {
+		if !slices.ContainsFunc(p.Stage(s).Mounts, func(m plan.Mount) bool { return m.Keep == plan.KeepExtra }) {
+			t.Errorf("%s keeps nothing of what its setup wrote", s)
+		}
+	}
+	ws2 := p.Stage("workspace")
+	for _, s := range []string{"build:db", "build:lib", "app:api"} {
+		if !slices.ContainsFunc(ws2.Mounts, func(m plan.Mount) bool { return m.Stage == s && m.Extra }) {
+			t.Errorf("the workspace stage does not lay what %s's setup wrote onto the production tree (mounts %+v)", s, ws2.Mounts)
+		}
+	}
+	if !slices.Contains(ws2.Inputs, "packages/db") {
+		t.Errorf("the workspace stage's inputs %q lack packages/db, whose sources ship (it has setup steps, no build)", ws2.Inputs)
+	}
+	deps := p.Stage("deps")
+	if len(deps.Files) != 1 {
+		t.Fatalf("deps files %+v", deps.Files)
+	}
+	for _, want := range []string{`{"file":"package.json","remove":["prepare"]}`, `{"file":"apps/api/package.json","remove":["preinstall","postinstall"]}`, `{"file":"packages/db/package.json","remove":["postinstall"]}`} {
+		if !strings.Contains(deps.Files[0].Data, want) {
+			t.Errorf("the install's scripts input %s lacks %s", deps.Files[0].Data, want)
+		}
+	}
+	for _, want := range []string{
+		`packages/db/package.json: the postinstall script "node scripts/sync.js" runs in build:db, before its build`,
+		`packages/db/package.json: prisma generate, for its Prisma schema (prisma/schema.prisma) runs in build:db, before its build`,
+		`packages/lib/package.json: the codegen script "node gen.js", which turbo.json's build task depends on runs in build:lib, before its build`,
+		`apps/api/package.json: the preinstall script "npx only-allow pnpm" is repository hygiene (git hooks, package manager checks): skipped`,
+	} {
+		if !slices.Contains(p.Notes, want) {
+			t.Errorf("notes %q lack %q", p.Notes, want)
+		}
+	}
+}
