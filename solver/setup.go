@@ -50,7 +50,7 @@ func (b *builder) setup(p *pnpm.Package) (steps []setupStep, notes []string) {
 			continue
 		}
 		ran = append(ran, script)
-		steps = append(steps, setupStep{cmd: "pnpm run " + shellQuote(task), note: fmt.Sprintf("%s: the %s script %q, which turbo.json's build task depends on", file, task, script)})
+		steps = append(steps, setupStep{cmd: "pnpm run " + shellQuote(task), note: fmt.Sprintf("%s: the %s script %q (turbo.json's build task depends on it)", file, task, script)})
 	}
 	if build, ok := p.JSON.Scripts["build"]; ok {
 		ran = append(ran, build)
@@ -109,7 +109,7 @@ func (b *builder) prismaGenerate(p *pnpm.Package, ran []string) (cmd, note strin
 	case !p.JSON.HasDep("prisma") && !b.ws.Root.JSON.HasDep("prisma"):
 		return "", fmt.Sprintf("%s uses Prisma (%s) but neither it nor the root depends on the prisma CLI: nothing generates its client (add prisma to its devDependencies)", p.ID(), schema)
 	}
-	return "pnpm exec prisma generate", fmt.Sprintf("%s: prisma generate, for its Prisma schema (%s)", p.JSON.File, schema)
+	return "pnpm exec prisma generate", fmt.Sprintf("%s: prisma generate (it has a Prisma schema, %s)", p.JSON.File, schema)
 }
 
 // turboBuildDeps are the same-package tasks turbo.json's build task depends

@@ -105,8 +105,8 @@ func TestSetupSteps(t *testing.T) {
 	}
 	for _, want := range []string{
 		`packages/db/package.json: the postinstall script "node scripts/sync.js" runs in build:db, before its build`,
-		`packages/db/package.json: prisma generate, for its Prisma schema (prisma/schema.prisma) runs in build:db, before its build`,
-		`packages/lib/package.json: the codegen script "node gen.js", which turbo.json's build task depends on runs in build:lib, before its build`,
+		`packages/db/package.json: prisma generate (it has a Prisma schema, prisma/schema.prisma) runs in build:db, before its build`,
+		`packages/lib/package.json: the codegen script "node gen.js" (turbo.json's build task depends on it) runs in build:lib, before its build`,
 		`apps/api/package.json: the preinstall script "npx only-allow pnpm" is repository hygiene (git hooks, package manager checks): skipped`,
 	} {
 		if !slices.Contains(p.Notes, want) {
