@@ -12,7 +12,8 @@ import (
 )
 
 // merge keeps, from the previous JSON, the rows and repositories this run
-// does not measure, and a row's build when this run did not build: the
+// does not measure, a row's plan when this run did not plan, and its build
+// when this run did not build: the
 // scoreboard is filled over several sessions, a row dated when it was
 // measured.
 func (r *run) merge(jsonOut string, steps map[string]bool) error {
@@ -36,10 +37,14 @@ func (r *run) merge(jsonOut string, steps map[string]bool) error {
 	}
 	for _, p := range prev.Apps {
 		rw, ok := have[p.App.Repo+"/"+p.App.Dir]
-		switch {
-		case !ok:
+		if !ok {
 			r.rows = append(r.rows, p)
-		case !steps["build"] && (p.Built || p.FailStep != "" || p.FailError != ""):
+			continue
+		}
+		if !steps["plan"] {
+			rw.Planned, rw.PlanErr = p.Planned, p.PlanErr
+		}
+		if !steps["build"] && (p.Built || p.FailStep != "" || p.FailError != "") {
 			rw.Built, rw.Wall, rw.Size, rw.FailStep, rw.FailError, rw.BuildDate, rw.BuildMonokit = p.Built, p.Wall, p.Size, p.FailStep, p.FailError, p.buildDate(), p.buildMonokit()
 		}
 	}
