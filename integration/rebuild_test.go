@@ -104,7 +104,7 @@ func TestIncrementalRebuilds(t *testing.T) {
 			collectUnusedSince(ctx, t, last, "pnpm --filter=@nexus/backend deploy", "native-build.js")
 		}
 		appendFile(t, filepath.Join(dir, s.file), fmt.Sprintf("\nexport const edited%d_%d = 1;\n", stamp, i))
-		last = time.Now()
+		last = settled(ctx, t)
 		res, err := backend.run(ctx, t, inProcess)
 		if err != nil {
 			t.Fatalf("%s: %v", s.name, err)
@@ -113,6 +113,30 @@ func TestIncrementalRebuilds(t *testing.T) {
 			t.Errorf("%s: ran %q, want %q", s.name, got, s.want)
 		}
 	}
+}
+
+// settled waits until the daemon has marked nothing used for a second
+// (it marks what a build used as it releases it, which can be after the
+// build returned), up to 15 s, and returns the time then: what a build
+// started after it uses is all marked later.
+func settled(ctx context.Context, t *testing.T) time.Time {
+	t.Helper()
+	for end := time.Now().Add(15 * time.Second); time.Now().Before(end); time.Sleep(250 * time.Millisecond) {
+		du, err := bkClient.DiskUsage(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var newest time.Time
+		for _, u := range du {
+			if u.LastUsedAt != nil && u.LastUsedAt.After(newest) {
+				newest = *u.LastUsedAt
+			}
+		}
+		if time.Since(newest) > time.Second {
+			break
+		}
+	}
+	return time.Now()
 }
 
 // collectUnusedSince drops every result no build has used since start, as
@@ -166,7 +190,7 @@ func TestSharedNativeLibEdit(t *testing.T) {
 	// An app edit, then the collection: the daemon keeps what that build
 	// used, the install among it, and drops the deploy's and the native
 	// stage's results.
-	start := time.Now()
+	start := settled(ctx, t)
 	before := edit("apps/api/server.js", "\n// edited %d\n")
 	collectUnusedSince(ctx, t, start, "pnpm --filter=@native/api deploy", "native-build.js")
 	res := edit("packages/db/src/index.ts", "\nexport const edited%d = 1;\n")

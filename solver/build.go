@@ -1,6 +1,7 @@
 package solver
 
 import (
+	"fmt"
 	"maps"
 	"path"
 	"slices"
@@ -67,29 +68,39 @@ func (b *builder) builds(levels [][]*pnpm.Package) error {
 
 // buildStage is p's build: its setup steps, then its build command. What
 // the steps write is kept (keepGenerated) for the builds that need this one
-// and, when p ships, for the production tree. A package with setup steps
-// but no build has no outputs: its sources ship, with what the steps wrote.
+// and, when p ships, for the production tree; so is package.json when the
+// build rewrites it (a switch:prod script pointing main at dist): it costs
+// an empty directory when the build leaves it as it was. A package with
+// setup steps but no build has no outputs: its sources ship, with what the
+// steps wrote.
 func (b *builder) buildStage(p *pnpm.Package, cmd string, steps []string) (plan.Stage, error) {
-	if len(steps) == 0 {
-		return b.packageStage(p, plan.KindBuild, []string{cmd}), nil
-	}
 	if cmd == "" {
 		b.outputsOf[p] = []string{}
 	}
-	run := append([]string{"touch " + plan.GenerateMarker}, steps...)
-	run = append(run, "node "+helpers.GeneratedScript+" collect "+helpers.CollectData)
-	title := slices.Clone(steps)
+	var run, title []string
+	if len(steps) > 0 {
+		run = append(run, "touch "+plan.GenerateMarker)
+		run = append(run, steps...)
+		run = append(run, "node "+helpers.GeneratedScript+" collect "+helpers.CollectData)
+		title = slices.Clone(steps)
+	}
 	if cmd != "" {
-		run = append(run, cmd)
+		kept := shellQuote(path.Join(plan.GeneratedOut, plan.BuildRoot, p.Dir))
+		run = append(run, "cp package.json "+plan.ManifestBefore, cmd,
+			fmt.Sprintf("cmp -s package.json %s || { mkdir -p %s && cp package.json %s/; }", plan.ManifestBefore, kept, kept))
 		title = append(title, cmd)
 	}
 	s := b.packageStage(p, plan.KindBuild, run)
 	s.Title = "RUN " + strings.Join(title, " && ")
-	if err := b.keepGenerated(&s); err != nil {
-		return plan.Stage{}, err
+	if len(steps) > 0 {
+		if err := b.keepGenerated(&s); err != nil {
+			return plan.Stage{}, err
+		}
+	} else {
+		s.Mounts = append(s.Mounts, plan.Mount{Target: plan.GeneratedOut, Keep: plan.KeepExtra})
 	}
 	if slices.Contains(b.ws.ProdClosure(b.pkg), p) {
-		b.setupKept = append(b.setupKept, s.ID)
+		b.kept = append(b.kept, s.ID)
 	}
 	return s, nil
 }

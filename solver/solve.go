@@ -202,11 +202,12 @@ type builder struct {
 	// contribute their sources instead.
 	built map[*pnpm.Package]string
 	// generate is the ID of the app stage when it keeps what its setup and
-	// the target's generate: commands write; setupKept are the builds of
-	// the production closure that keep what their setup steps write. The
-	// workspace stage lays both onto the production tree.
-	generate  string
-	setupKept []string
+	// the target's generate: commands write; kept are the builds of the
+	// production closure, which keep what their setup steps write and a
+	// package.json their build rewrites. The workspace stage lays both onto
+	// the production tree.
+	generate string
+	kept     []string
 	// tree is the ID of the last stage that writes the production tree
 	// (prune, select or native), which the runtime copies; overlay is the
 	// workspace stage's, whose files the runtime lays onto it, if any.

@@ -245,7 +245,7 @@ func TestPackageOverrides(t *testing.T) {
 	y := "version: 1\ninputs: [scripts/*.ts]\npackages:\n  libs/ui:\n    build: pnpm run build:lib\n    inputs: [.env.build]\n    outputs: [lib, styles.css]\ntargets:\n  api: {package: api, start: [x.js]}\n"
 	p := mustPlan(t, fsys, y, "api")
 	ui := p.Stage("build:@acme/ui")
-	if ui == nil || ui.Run[0] != "pnpm run build:lib" || !slices.Equal(ui.Outputs, []string{"libs/ui/lib", "libs/ui/styles.css"}) {
+	if ui == nil || !slices.Contains(ui.Run, "pnpm run build:lib") || !slices.Equal(ui.Outputs, []string{"libs/ui/lib", "libs/ui/styles.css"}) {
 		t.Fatalf("ui = %+v", ui)
 	}
 	for _, in := range []string{"scripts/*.ts", ".env.build", "tsconfig*.json"} {
@@ -253,9 +253,13 @@ func TestPackageOverrides(t *testing.T) {
 			t.Errorf("ui inputs %v lack %q", ui.Inputs, in)
 		}
 	}
-	// The build command, then monokit's check of the declared outputs.
-	if len(ui.Run) != 2 || ui.Run[0] != "pnpm run build:lib" || !strings.HasPrefix(ui.Run[1], "for o in lib styles.css;") || ui.Title != "RUN pnpm run build:lib" {
-		t.Errorf("ui run = %q title %q, want the build command and the output check", ui.Run, ui.Title)
+	// A copy of package.json, the build command, the keeping of
+	// package.json if the build rewrote it, then monokit's check of the
+	// declared outputs.
+	if len(ui.Run) != 4 || ui.Run[0] != "cp package.json "+plan.ManifestBefore || ui.Run[1] != "pnpm run build:lib" ||
+		ui.Run[2] != "cmp -s package.json /tmp/monokit-package.json || { mkdir -p /monokit/generate-out/repo/libs/ui && cp package.json /monokit/generate-out/repo/libs/ui/; }" ||
+		!strings.HasPrefix(ui.Run[3], "for o in lib styles.css;") || ui.Title != "RUN pnpm run build:lib" {
+		t.Errorf("ui run = %q title %q, want the build command between the package.json keeping, and the output check", ui.Run, ui.Title)
 	}
 }
 

@@ -34,7 +34,7 @@ func (b *builder) workspace(prod []string) error {
 		}
 	}
 	// What setup steps and generate: commands wrote, in the order they ran.
-	gens := slices.Clone(b.setupKept)
+	gens := slices.Clone(b.kept)
 	if b.generate != "" {
 		gens = append(gens, b.generate)
 	}

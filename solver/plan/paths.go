@@ -44,10 +44,13 @@ const (
 	FetchRoot = "/monokit/fetch"
 	StoreDir  = "/pnpm/store"
 	CacheDir  = "/root/.cache/pnpm"
-	// GenerateMarker is touched before generate: commands run; GeneratedOut
-	// is where the app's exec collects what they wrote, and GeneratedMount
-	// where the prune sees it.
+	// GenerateMarker is touched before setup steps and generate: commands
+	// run; GeneratedOut is where a build's exec keeps what they wrote (and
+	// its package.json when its build rewrote it), at their absolute paths,
+	// and GeneratedMount where the workspace stage sees each build's.
 	GenerateMarker = "/tmp/monokit-generate.start"
 	GeneratedOut   = "/monokit/generate-out"
 	GeneratedMount = "/monokit/generated"
+	// ManifestBefore is a package's package.json as its build found it.
+	ManifestBefore = "/tmp/monokit-package.json"
 )
