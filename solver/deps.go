@@ -54,14 +54,21 @@ func (b *builder) deps(closure []*pnpm.Package) error {
 		Caches:        lockedCaches(plan.StoreDir, plan.CacheDir),
 		Secrets:       len(b.plan.Secrets) > 0,
 	}
-	if strip := b.installScripts(closure); len(strip.Manifests) > 0 {
+	strip := b.installScripts(closure)
+	if v, pos := b.ws.UseNodeVersion(); v != "" {
+		// The image's Node.js is that release (resolveNode); pnpm would
+		// download it from nodejs.org all the same.
+		strip.Settings = append(strip.Settings, helpers.FileLine{File: pos.File, Line: pos.Line})
+		b.plan.Notes = append(b.plan.Notes, fmt.Sprintf("%s: use-node-version %s is the build image's Node.js release and the runtime's line; the install does not download it (monokit comments the line out)", pos, v))
+	}
+	if len(strip.Manifests) > 0 || len(strip.Settings) > 0 {
 		data, err := json.Marshal(strip)
 		if err != nil {
 			return err
 		}
-		s.Helpers = []string{helpers.ScriptsScript}
-		s.Files = []plan.File{{Path: helpers.ScriptsData, Data: string(data)}}
-		s.Run = append([]string{"node " + helpers.ScriptsScript + " " + helpers.ScriptsData}, s.Run...)
+		s.Helpers = []string{helpers.MetadataScript}
+		s.Files = []plan.File{{Path: helpers.MetadataData, Data: string(data)}}
+		s.Run = append([]string{"node " + helpers.MetadataScript + " " + helpers.MetadataData}, s.Run...)
 	}
 	b.add(s)
 	return nil
@@ -71,8 +78,8 @@ func (b *builder) deps(closure []*pnpm.Package) error {
 // closure's workspace projects' own (their build stages run them, beside
 // their files), and the root's repository hygiene (husky, only-allow),
 // which does nothing for a build and may fail in one.
-func (b *builder) installScripts(closure []*pnpm.Package) helpers.ScriptsInput {
-	in := helpers.ScriptsInput{Root: plan.BuildRoot}
+func (b *builder) installScripts(closure []*pnpm.Package) helpers.MetadataInput {
+	in := helpers.MetadataInput{Root: plan.BuildRoot}
 	// The install runs the root's scripts whether or not the closure holds it.
 	projects := append([]*pnpm.Package{b.ws.Root}, slices.DeleteFunc(slices.Clone(closure), func(p *pnpm.Package) bool { return p == b.ws.Root })...)
 	for _, p := range projects {

@@ -1,6 +1,7 @@
 package solver
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -42,7 +43,7 @@ func TestHygiene(t *testing.T) {
 // TestSetupSteps: a workspace project's install lifecycle scripts, the
 // same-package tasks turbo.json's build depends on, and prisma generate for
 // a package with a schema run in its build stage, before its build; the
-// install runs none of them (scripts.js takes them out), and hygiene runs
+// install runs none of them (metadata.js takes them out), and hygiene runs
 // nowhere. A package with setup steps and no build gets a stage all the
 // same, with no outputs, and keeps what the steps wrote for its dependents
 // and the production tree.
@@ -112,5 +113,39 @@ func TestSetupSteps(t *testing.T) {
 		if !slices.Contains(p.Notes, want) {
 			t.Errorf("notes %q lack %q", p.Notes, want)
 		}
+	}
+}
+
+// TestUseNodeVersion: pnpm's use-node-version (pnpm-workspace.yaml's
+// useNodeVersion first, as pnpm 10 reads it) chooses the images' Node.js,
+// and the install comments out the line, so pnpm does not download it.
+func TestUseNodeVersion(t *testing.T) {
+	for _, tc := range []struct {
+		name, file, data string
+		line             int
+	}{
+		{"npmrc", ".npmrc", "auto-install-peers=true\nuse-node-version=22.11.0\n", 2},
+		{"workspace yaml", "pnpm-workspace.yaml", "packages: ['apps/*']\nuseNodeVersion: 22.11.0\n", 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fsys := testkit.Workspace("packages: ['apps/*']\n", testkit.Pkg{Dir: "apps/api", Name: "api"})
+			fsys[tc.file] = &fstest.MapFile{Data: []byte(tc.data)}
+			fsys[".nvmrc"] = &fstest.MapFile{Data: []byte("24\n")}
+			ws, err := pnpm.Load(fsys)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := SolveTarget(parse(t, apiManifest), ws, "api")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Node.Version != "22.11.0" {
+				t.Errorf("node %s (%s), want 22.11.0 from use-node-version, not .nvmrc's 24", p.Node.Version, p.Node.Source)
+			}
+			deps := p.Stage("deps")
+			if want := fmt.Sprintf(`"settings":[{"file":%q,"line":%d}]`, tc.file, tc.line); len(deps.Files) != 1 || !strings.Contains(deps.Files[0].Data, want) {
+				t.Errorf("the install's metadata input %+v lacks %s", deps.Files, want)
+			}
+		})
 	}
 }

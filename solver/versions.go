@@ -25,14 +25,22 @@ const DefaultPNPM = "10"
 // nodePreference orders the Node.js lines tried against a range: LTS lines first.
 var nodePreference = []int{24, 22, 26, 20, 25, 23, 21, 18}
 
-// resolveNode picks the Node.js version: the manifest, .nvmrc, .node-version,
-// .tool-versions, package.json's volta.node, devEngines.runtime, engines.node,
-// else the LTS.
+// resolveNode picks the Node.js version: the manifest, pnpm's
+// use-node-version (the Node.js pnpm itself runs scripts with), .nvmrc,
+// .node-version, .tool-versions, package.json's volta.node,
+// devEngines.runtime, engines.node, else the LTS.
 func resolveNode(m *manifest.Manifest, ws *pnpm.Workspace) (plan.Version, error) {
 	if v := m.Node.Value; v != "" {
 		ver, err := exactOrMajor(v, "monokit.yaml node", m.Node.Pos)
 		if err != nil {
 			return plan.Version{}, diag.Errorf(m.Node.Pos, "node: want a Node.js version such as \"24\" or \"24.11.1\", got %q", v)
+		}
+		return ver, nil
+	}
+	if v, pos := ws.UseNodeVersion(); v != "" {
+		ver, err := exactOrMajor(v, "use-node-version", pos)
+		if err != nil {
+			return plan.Version{}, diag.Errorf(pos, "use-node-version %q is not a Node.js release monokit can use (such as 24.11.1); set node: in monokit.yaml", v)
 		}
 		return ver, nil
 	}

@@ -49,11 +49,20 @@ type CollectInput struct {
 	Skip  []string `json:"skip,omitempty"`
 }
 
-// ScriptsInput is what scripts.js reads: the package.json files (relative
-// to Root) to take lifecycle scripts out of before the install, and which.
-type ScriptsInput struct {
+// MetadataInput is what metadata.js reads: the package.json files (relative
+// to Root) to take lifecycle scripts out of before the install, and which;
+// and the lines of pnpm settings to comment out (use-node-version: the
+// image's Node.js is that version, which pnpm would download again).
+type MetadataInput struct {
 	Root      string            `json:"root"`
 	Manifests []ManifestScripts `json:"manifests"`
+	Settings  []FileLine        `json:"settings,omitempty"`
+}
+
+// FileLine is a line (from 1) of a file relative to the root.
+type FileLine struct {
+	File string `json:"file"`
+	Line int    `json:"line"`
 }
 
 // ManifestScripts are the scripts to remove from one package.json.
@@ -145,11 +154,12 @@ const (
 	GeneratedData   = "/usr/local/lib/monokit/generated.json"
 	// CollectData is generated.js collect's input, a CollectInput.
 	CollectData = "/usr/local/lib/monokit/collect.json"
-	// ScriptsScript takes workspace projects' lifecycle scripts out of
-	// their package.json files before the install; ScriptsData is its
-	// input, a ScriptsInput.
-	ScriptsScript = "/usr/local/lib/monokit/scripts.js"
-	ScriptsData   = "/usr/local/lib/monokit/scripts.json"
+	// MetadataScript prepares the install's metadata: it takes workspace
+	// projects' lifecycle scripts out of their package.json files, and
+	// comments out pnpm settings monokit has acted on; MetadataData is its
+	// input, a MetadataInput.
+	MetadataScript = "/usr/local/lib/monokit/metadata.js"
+	MetadataData   = "/usr/local/lib/monokit/metadata.json"
 	// SelectScript fits a traced production tree to the target platform.
 	SelectScript = "/usr/local/lib/monokit/select-platform.js"
 	// StoreScript is what SelectScript and GeneratedScript share about pnpm's

@@ -75,15 +75,22 @@
  */
 
 /**
- * @typedef {object} ScriptsInput
+ * @typedef {object} MetadataInput
  * @property {string} root
  * @property {ManifestScripts[] | null} manifests
+ * @property {FileLine[]} [settings]
  */
 
 /**
  * @typedef {object} ManifestScripts
  * @property {string} file
  * @property {string[] | null} remove
+ */
+
+/**
+ * @typedef {object} FileLine
+ * @property {string} file
+ * @property {number} line
  */
 
 module.exports = {};

@@ -28,7 +28,8 @@ var helperInputs = map[string]any{
 		Packages: []WorkspacePackage{{Name: "@pg/db", Dir: "packages/db", StoreName: "@pg+db", StorePath: "packages+db"}},
 		Entries:  map[string][]string{"@prisma/client@6.1.0": {"@prisma+client@6.1.0_prisma@6.1.0"}}},
 	"collect.json": CollectInput{Since: "/tmp/marker", Root: "/repo", Dest: "/out/gen", Skip: []string{"/repo/packages/db/dist"}},
-	"scripts.json": ScriptsInput{Root: "/repo", Manifests: []ManifestScripts{{File: "packages/db/package.json", Remove: []string{"postinstall", "prepare"}}}},
+	"metadata.json": MetadataInput{Root: "/repo", Manifests: []ManifestScripts{{File: "packages/db/package.json", Remove: []string{"postinstall", "prepare"}}},
+		Settings: []FileLine{{File: ".npmrc", Line: 2}}},
 }
 
 // TestHelperInputs keeps test/inputs equal to what the planner's
@@ -57,7 +58,7 @@ func TestHelperInputs(t *testing.T) {
 // TestHelpersEmbedded: every helper script the planner can name is embedded,
 // and a name it cannot is an error, not an empty file.
 func TestHelpersEmbedded(t *testing.T) {
-	for _, name := range []string{NativeScript, SelectScript, GeneratedScript, StoreScript, WorkspaceScript, ScriptsScript} {
+	for _, name := range []string{NativeScript, SelectScript, GeneratedScript, StoreScript, WorkspaceScript, MetadataScript} {
 		if data, err := Script(name); err != nil || !bytes.Contains(data, []byte("'use strict'")) {
 			t.Errorf("%s: %d bytes, %v", name, len(data), err)
 		}

@@ -84,6 +84,20 @@ func (ws *Workspace) EngineStrict() bool {
 	return v
 }
 
+// UseNodeVersion is pnpm's use-node-version setting (useNodeVersion in
+// pnpm-workspace.yaml, else use-node-version in .npmrc), where it is set
+// (the line the install must not act on), or "". pnpm runs scripts with
+// that Node.js, which it downloads from nodejs.org.
+func (ws *Workspace) UseNodeVersion() (string, diag.Pos) {
+	if v := ws.Config.UseNodeVersion; v != "" {
+		return v, ws.ConfigPos("useNodeVersion")
+	}
+	if v, line := ws.npmrcValue("use-node-version"); v != "" {
+		return v, diag.Pos{File: ".npmrc", Line: line, Col: 1}
+	}
+	return "", diag.Pos{}
+}
+
 // npmrcValue returns the value of key in the root .npmrc and its line, or "".
 func (ws *Workspace) npmrcValue(key string) (string, int) {
 	for i, line := range ws.npmrc {

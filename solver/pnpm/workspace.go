@@ -96,6 +96,9 @@ type WorkspaceConfig struct {
 	VirtualStoreDirMaxLength int `yaml:"virtualStoreDirMaxLength"`
 	// EngineStrict makes pnpm refuse a Node.js outside engines.node.
 	EngineStrict *bool `yaml:"engineStrict"`
+	// UseNodeVersion is the Node.js pnpm 10 runs scripts with (and
+	// downloads), as use-node-version in .npmrc.
+	UseNodeVersion string `yaml:"useNodeVersion"`
 }
 
 // Workspace is a solved pnpm workspace.

@@ -5,15 +5,17 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { tmp, write, input, run } = require('./lib');
 
-test('scripts.js removes the named lifecycle scripts and leaves the rest of package.json as pnpm reads it', (t) => {
+test('metadata.js removes the named lifecycle scripts and leaves the rest of package.json as pnpm reads it', (t) => {
   const dir = tmp(t);
   const repo = path.join(dir, 'repo');
   const db = { name: '@pg/db', version: '1.0.0', scripts: { postinstall: 'prisma generate', prepare: 'node sync.js', build: 'tsc' }, dependencies: { a: '1.0.0' } };
   write(path.join(repo, 'packages/db/package.json'), '\uFEFF' + JSON.stringify(db));
   const untouched = JSON.stringify({ name: 'x', scripts: { build: 'tsc' } });
   write(path.join(repo, 'packages/x/package.json'), untouched);
-  const r = run('scripts.js', [input(dir, 'scripts.json', {
+  write(path.join(repo, '.npmrc'), 'auto-install-peers=true\nuse-node-version=20.11.1\n');
+  const r = run('metadata.js', [input(dir, 'metadata.json', {
     root: repo,
+    settings: [{ file: '.npmrc', line: 2 }],
     manifests: [
       { file: 'packages/db/package.json', remove: ['postinstall', 'prepare', 'preinstall'] },
       { file: 'packages/x/package.json', remove: ['postinstall'] },
@@ -25,4 +27,5 @@ test('scripts.js removes the named lifecycle scripts and leaves the rest of pack
   assert.deepStrictEqual(got.dependencies, db.dependencies);
   assert.strictEqual(fs.readFileSync(path.join(repo, 'packages/x/package.json'), 'utf8'), untouched, 'a package.json without those scripts was rewritten');
   assert.match(r.out, /packages\/db\/package.json: postinstall, prepare run outside the install/);
+  assert.strictEqual(fs.readFileSync(path.join(repo, '.npmrc'), 'utf8'), 'auto-install-peers=true\n# use-node-version=20.11.1\n');
 });
