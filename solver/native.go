@@ -43,8 +43,7 @@ func (b *builder) platforms(prod []string) plan.Platforms {
 		if lp.Optional {
 			pl.Optional = append(pl.Optional, key)
 		}
-		if b.plan.PNPM.Major >= 10 && matchAny(allow, lp) && !matchAny(never, lp) ||
-			b.plan.PNPM.Major < 10 && lp.RequiresBuild && !matchAny(never, lp) {
+		if b.runsBuild(lp, allow, never) {
 			pl.Native = append(pl.Native, key)
 		}
 	}
@@ -147,7 +146,7 @@ func (b *builder) native(pf plan.Platforms) error {
 		return err
 	}
 	b.add(plan.Stage{ID: "native", Kind: plan.KindNative, Image: b.rt.buildImage, Needs: []string{b.tree, "deps"}, Platform: plan.OnTarget,
-		Run: run, Env: toolchainEnv, Outputs: []string{plan.PruneRoot, plan.LibsRoot}, Pos: pf.Pos,
+		Run: run, Env: toolchainEnv, Caches: b.systemCaches(), Outputs: []string{plan.PruneRoot, plan.LibsRoot}, Pos: pf.Pos,
 		Files: []plan.File{{Path: helpers.NativeData, Data: string(data)}}, Helpers: []string{helpers.NativeScript},
 		Workdir: plan.TreeDir, Mounts: []plan.Mount{{Image: b.rt.image, Target: plan.RuntimeImageMount}, {Stage: b.tree, Target: plan.TreeMount, Keep: plan.KeepResult}},
 		OnBuildPlatform: &plan.Variant{From: "deps", Run: []string{script}}})

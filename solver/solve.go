@@ -155,7 +155,7 @@ func planTarget(m *manifest.Manifest, ws *pnpm.Workspace, t *manifest.Target, o 
 		return nil, err
 	}
 	b := &builder{m: m, ws: ws, t: t, plan: pl, pkg: pkg, rt: rt, outputsOf: map[*pnpm.Package][]string{}}
-	b.toolchain()
+	b.toolchain(closure)
 	if err := b.deps(closure); err != nil {
 		return nil, err
 	}
@@ -208,6 +208,8 @@ type builder struct {
 	// the production tree.
 	generate string
 	kept     []string
+	// sysPkgs are the build image's system packages (buildPackages).
+	sysPkgs []string
 	// tree is the ID of the last stage that writes the production tree
 	// (prune, select or native), which the runtime copies; overlay is the
 	// workspace stage's, whose files the runtime lays onto it, if any.

@@ -10,18 +10,18 @@ import (
 	"github.com/monokit/monokit/solver/helpers"
 	"github.com/monokit/monokit/solver/manifest"
 	"github.com/monokit/monokit/solver/plan"
+	"github.com/monokit/monokit/solver/pnpm"
 )
 
-// systemPackages installs the manifest's system packages on the build image:
+// systemPackages installs the build image's system packages (buildPackages):
 // every stage that may compile native code runs it first.
 func (b *builder) systemPackages() []string {
-	pk := b.m.SystemPackages
-	if len(pk) == 0 {
+	if len(b.sysPkgs) == 0 {
 		return nil
 	}
 	var names []string
-	for _, p := range pk {
-		names = append(names, shellQuote(p.Value)) // checked by checkSystemPackages; quoted all the same
+	for _, p := range b.sysPkgs {
+		names = append(names, shellQuote(p)) // checked by checkSystemPackages, or monokit's own; quoted all the same
 	}
 	if b.rt.libc == manifest.LibcMusl {
 		return []string{"apk add --no-cache " + strings.Join(names, " ")}
@@ -29,7 +29,8 @@ func (b *builder) systemPackages() []string {
 	return []string{"apt-get update && apt-get install -y --no-install-recommends " + strings.Join(names, " ") + " && rm -rf /var/lib/apt/lists/*"}
 }
 
-func (b *builder) toolchain() {
+func (b *builder) toolchain(closure []*pnpm.Package) {
+	b.sysPkgs = b.buildPackages(closure)
 	run := b.systemPackages()
 	// npm-packlist chooses the workspace packages' files for the production
 	// tree, as pnpm deploy does (see workspace).
@@ -47,13 +48,7 @@ func (b *builder) toolchain() {
 	}
 	run = append(run, install)
 	caches := []plan.CacheMount{{Name: "npm", Target: "/root/.npm", Sharing: plan.CacheLocked}}
-	if len(b.m.SystemPackages) > 0 {
-		// apt's downloads and lists, kept between builds (the command
-		// removes the lists from the layer, not from the cache).
-		caches = append(caches,
-			plan.CacheMount{Name: "apt-cache", Target: "/var/cache/apt", Sharing: plan.CacheLocked},
-			plan.CacheMount{Name: "apt-lists", Target: "/var/lib/apt/lists", Sharing: plan.CacheLocked})
-	}
+	caches = append(caches, b.systemCaches()...)
 	b.add(plan.Stage{
 		ID:       "toolchain",
 		Kind:     plan.KindToolchain,
@@ -65,6 +60,17 @@ func (b *builder) toolchain() {
 		Inputs:   inputs,
 		Secrets:  len(b.plan.Secrets) > 0,
 	})
+}
+
+// systemCaches keep apt's downloads and lists between builds, for a stage
+// that installs system packages (the command removes the lists from the
+// layer, not from the cache).
+func (b *builder) systemCaches() []plan.CacheMount {
+	if len(b.sysPkgs) == 0 {
+		return nil
+	}
+	return []plan.CacheMount{{Name: "apt-cache", Target: "/var/cache/apt", Sharing: plan.CacheLocked},
+		{Name: "apt-lists", Target: "/var/lib/apt/lists", Sharing: plan.CacheLocked}}
 }
 
 // toolchainEnv is set for every step on the build image. CI makes pnpm

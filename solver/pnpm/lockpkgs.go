@@ -176,8 +176,25 @@ func snapshotKey(name, ref string) string {
 // of the given importers holds, with every platform's optional variants: the
 // dependencies and optionalDependencies of each, transitively.
 func (lf *Lockfile) ProdPackages(importers []string) []string {
+	return slices.Sorted(maps.Keys(lf.reach(importers, []string{"dependencies", "optionalDependencies"})))
+}
+
+// InstallPackages are the registry packages an install of importers holds,
+// their devDependencies' included, each ("name@version") with the names of
+// its own dependencies.
+func (lf *Lockfile) InstallPackages(importers []string) map[string][]string {
+	out := map[string][]string{}
+	for key, deps := range lf.reach(importers, DepKinds) {
+		out[key] = slices.Sorted(maps.Keys(deps))
+	}
+	return out
+}
+
+// reach walks the snapshots from the importers' dependencies of kinds: each
+// package reached ("name@version") with the names of its dependencies.
+func (lf *Lockfile) reach(importers, kinds []string) map[string]map[string]bool {
 	seen := map[string]bool{}
-	out := map[string]bool{}
+	out := map[string]map[string]bool{}
 	var visit func(name, ref string)
 	visit = func(name, ref string) {
 		key := snapshotKey(name, ref)
@@ -186,12 +203,16 @@ func (lf *Lockfile) ProdPackages(importers []string) []string {
 		}
 		seen[key] = true
 		n, v := SplitKey(key)
-		out[n+"@"+StripPeers(v)] = true
+		pkg := n + "@" + StripPeers(v)
+		if out[pkg] == nil {
+			out[pkg] = map[string]bool{}
+		}
 		s, ok := lf.snapshots[key]
 		if !ok && !strings.HasPrefix(lf.Version, "9.") {
 			s = lf.snapshots[StripPeers(key)]
 		}
 		for dn, dv := range s {
+			out[pkg][dn] = true
 			visit(dn, dv)
 		}
 	}
@@ -200,13 +221,13 @@ func (lf *Lockfile) ProdPackages(importers []string) []string {
 		if im == nil {
 			continue
 		}
-		for _, kind := range []string{"dependencies", "optionalDependencies"} {
+		for _, kind := range kinds {
 			for n, d := range im.Deps[kind] {
 				visit(n, d.Version)
 			}
 		}
 	}
-	return slices.Sorted(maps.Keys(out))
+	return out
 }
 
 // PlatformSpecific reports whether the package declares the platforms it runs on
