@@ -17,6 +17,12 @@ import (
 // in an install, in the order it runs them.
 var projectScripts = []string{"preinstall", "install", "postinstall", "preprepare", "prepare", "postprepare"}
 
+// lifecycleRun runs one lifecycle script, as an install runs it: alone.
+// pnpm run would also run its pre and post scripts (pnpm run install runs
+// preinstall and postinstall), which are lifecycle scripts of their own,
+// and hygiene among them would run after all.
+const lifecycleRun = "pnpm run --config.enable-pre-post-scripts=false "
+
 // setupStep is a command a package's build stage runs before its build, and
 // what the plan's notes say of it.
 type setupStep struct {
@@ -42,7 +48,7 @@ func (b *builder) setup(p *pnpm.Package) (steps []setupStep, notes []string) {
 			continue
 		}
 		ran = append(ran, script)
-		steps = append(steps, setupStep{cmd: "pnpm run " + name, note: fmt.Sprintf("%s: the %s script %q", file, name, script)})
+		steps = append(steps, setupStep{cmd: lifecycleRun + name, note: fmt.Sprintf("%s: the %s script %q", file, name, script)})
 	}
 	for _, task := range b.turboBuildDeps(p) {
 		script, ok := p.JSON.Scripts[task]

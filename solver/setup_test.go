@@ -70,7 +70,7 @@ func TestSetupSteps(t *testing.T) {
 	if db == nil {
 		t.Fatalf("no build stage for db, which has setup steps and no build; stages %+v", p.Stages)
 	}
-	if len(db.Outputs) != 0 || !slices.Contains(db.Run, "pnpm run postinstall") || !slices.Contains(db.Run, "pnpm exec prisma generate") {
+	if len(db.Outputs) != 0 || !slices.Contains(db.Run, lifecycleRun+"postinstall") || !slices.Contains(db.Run, "pnpm exec prisma generate") {
 		t.Errorf("build:db runs %q with outputs %q; want its postinstall and prisma generate, and no outputs", db.Run, db.Outputs)
 	}
 	lib := p.Stage("build:lib")
@@ -78,7 +78,7 @@ func TestSetupSteps(t *testing.T) {
 		t.Errorf("build:lib runs %q; want turbo.json's codegen before its build", lib.Run)
 	}
 	app := p.Stage("app:api")
-	if i, j := slices.Index(app.Run, "pnpm run postinstall"), slices.Index(app.Run, "pnpm run build"); i < 0 || j < i || slices.Contains(app.Run, "pnpm run preinstall") {
+	if i, j := slices.Index(app.Run, lifecycleRun+"postinstall"), slices.Index(app.Run, "pnpm run build"); i < 0 || j < i || slices.Contains(app.Run, lifecycleRun+"preinstall") {
 		t.Errorf("app:api runs %q; want its postinstall before its build, and not its preinstall (hygiene)", app.Run)
 	}
 	for _, s := range []string{"build:db", "build:lib", "app:api"} {
