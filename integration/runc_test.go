@@ -3,7 +3,6 @@ package integration
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
@@ -12,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/monokit/monokit/internal/testkit"
 )
 
 // container is an image running under runc as its configured user, with a
@@ -28,27 +29,7 @@ type container struct {
 // start runs the bundle; tmpfs lists writable directories the app needs.
 func start(t *testing.T, bundle string, tmpfs ...string) *container {
 	t.Helper()
-	cfgPath := filepath.Join(bundle, "config.json")
-	var cfg map[string]any
-	readJSON(t, cfgPath, &cfg)
-	cfg["root"].(map[string]any)["readonly"] = true
-	proc := cfg["process"].(map[string]any)
-	proc["terminal"] = false
-	linux := cfg["linux"].(map[string]any)
-	var ns []any
-	for _, n := range linux["namespaces"].([]any) {
-		if n.(map[string]any)["type"] != "network" {
-			ns = append(ns, n)
-		}
-	}
-	linux["namespaces"] = ns
-	mounts := cfg["mounts"].([]any)
-	for _, d := range tmpfs {
-		mounts = append(mounts, map[string]any{"destination": d, "type": "tmpfs", "source": "tmpfs", "options": []string{"nosuid", "nodev", "mode=1777"}})
-	}
-	cfg["mounts"] = mounts
-	data, _ := json.Marshal(cfg)
-	if err := os.WriteFile(cfgPath, data, 0o644); err != nil {
+	if err := testkit.RunBundle(filepath.Join(bundle, "config.json"), nil, tmpfs); err != nil {
 		t.Fatal(err)
 	}
 	c := &container{id: fmt.Sprintf("monokit-%d", time.Now().UnixNano()), bundle: bundle, done: make(chan error, 1)}

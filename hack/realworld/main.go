@@ -15,7 +15,10 @@
 //   - plan: a minimal manifest (the target and its package) planned;
 //   - build: docker buildx build with the frontend image, linux/amd64, on
 //     the monokit builder (hack/up), to an OCI tarball: wall time, image
-//     size, and the first failing step with its first error line.
+//     size, and the first failing step with its first error line;
+//   - run (with build): the image under runc, as its user, read-only, with
+//     the app's runEnv, probed on its health route, else its port, else
+//     alive after 10 s: what answered, or the container's last lines.
 //
 // It writes docs/realworld.md (-o) and the rows as JSON (-json).
 package main
@@ -42,6 +45,12 @@ type app struct {
 	HealthSource string   `json:"healthSource"`
 	Env          []string `json:"env"`
 	Services     []string `json:"services"`
+	// RunEnv is the environment the run step gives the image: what the
+	// repository documents (Env), with fake URLs and secrets.
+	RunEnv map[string]string `json:"runEnv,omitempty"`
+	// RunServices are what the run step starts on loopback first, from
+	// Debian's packages: "redis" (redis-server on 6379).
+	RunServices []string `json:"runServices,omitempty"`
 	// Note explains a failure that is not monokit's, or what monokit lacks.
 	Note string `json:"note,omitempty"`
 }
@@ -56,7 +65,7 @@ func main() {
 		src      = flag.String("src", "/work/rw", "where each repository is extracted, as <src>/<NAME>")
 		keyFile  = flag.String("key", filepath.Join(root, "hack", "realworld", "apps.json"), "the answer key")
 		only     = flag.String("apps", "", "comma-separated repositories or repo/dir apps to measure (default all)")
-		steps    = flag.String("steps", "init,plan", "steps to run: init, plan, build")
+		steps    = flag.String("steps", "init,plan", "steps to run: init, plan, build, run")
 		out      = flag.String("o", filepath.Join(root, "docs", "realworld.md"), "the scoreboard")
 		jsonOut  = flag.String("json", filepath.Join(root, "docs", "realworld.json"), "the rows as JSON; rows of apps this run does not measure are kept from it")
 		frontend = flag.String("frontend", "docker.io/monokit/monokit:1", "the frontend image builds use (# syntax=)")
@@ -120,7 +129,7 @@ func main() {
 				r.plan(row, ws, loadErr)
 			}
 			if want["build"] && a.Runtime == "node" && row.PlanErr == "" {
-				r.build(row, dir)
+				r.build(row, dir, want["run"])
 			}
 			r.rows = append(r.rows, row)
 		}

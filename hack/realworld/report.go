@@ -47,6 +47,9 @@ func (r *run) merge(jsonOut string, steps map[string]bool) error {
 		if !steps["build"] && (p.Built || p.FailStep != "" || p.FailError != "") {
 			rw.Built, rw.Wall, rw.Size, rw.FailStep, rw.FailError, rw.BuildDate, rw.BuildMonokit = p.Built, p.Wall, p.Size, p.FailStep, p.FailError, p.buildDate(), p.buildMonokit()
 		}
+		if !steps["run"] {
+			rw.Answered, rw.RunNote, rw.RunError, rw.RunDate = p.Answered, p.RunNote, p.RunError, p.RunDate
+		}
 	}
 	seen := map[string]bool{}
 	for _, res := range r.repos {
@@ -70,7 +73,7 @@ func (r *run) write(out, jsonOut string) error {
 		b.WriteString(r.inferenceTable())
 	}
 	b.WriteString("## Apps\n\nEach deployed app with a minimal manifest (the target and its package): planned, then built with `docker buildx build` and the frontend image for linux/amd64 when the build step ran. Apps that do not run on Node.js (Bun, Deno) are listed and not built: monokit makes Node.js images.\n\n")
-	b.WriteString("| repository | app | runtime | port (source) | plan | build | image | failing step: first error | cause |\n|---|---|---|---|---|---|---:|---|---|\n")
+	b.WriteString("| repository | app | runtime | port (source) | plan | build | image | failing step: first error | runs | cause |\n|---|---|---|---|---|---|---:|---|---|---|\n")
 	for _, rw := range r.rows {
 		a := rw.App
 		plan := "ok"
@@ -93,7 +96,14 @@ func (r *run) write(out, jsonOut string) error {
 		if a.Port != 0 {
 			port = fmt.Sprintf("%d (%s)", a.Port, cell(a.PortSource))
 		}
-		fmt.Fprintf(&b, "| %s | `%s` | %s | %s | %s | %s | %s | %s | %s |\n", a.Repo, a.Dir, a.Runtime, port, plan, build, size, fail, cell(a.Note))
+		runs := "not run"
+		switch {
+		case rw.Answered:
+			runs = fmt.Sprintf("answers (%s): %s", rw.RunDate.Format("2006-01-02"), cell(rw.RunNote))
+		case rw.RunError != "":
+			runs = fmt.Sprintf("fails (%s): %s", rw.RunDate.Format("2006-01-02"), cell(rw.RunError))
+		}
+		fmt.Fprintf(&b, "| %s | `%s` | %s | %s | %s | %s | %s | %s | %s | %s |\n", a.Repo, a.Dir, a.Runtime, port, plan, build, size, fail, runs, cell(a.Note))
 	}
 	if len(r.missing) > 0 {
 		fmt.Fprintf(&b, "\nNot extracted under the source directory, so not measured: %s.\n", strings.Join(r.missing, ", "))
@@ -131,8 +141,11 @@ func (r *run) inferenceTable() string {
 }
 
 func (r *run) summary() string {
-	var planned, built, node int
+	var planned, built, answered, node int
 	for _, rw := range r.rows {
+		if rw.Answered {
+			answered++
+		}
 		if rw.App.Runtime == "node" {
 			node++
 		}
@@ -143,7 +156,7 @@ func (r *run) summary() string {
 			built++
 		}
 	}
-	return fmt.Sprintf("%d apps (%d on Node.js): %d planned, %d built\n", len(r.rows), node, planned, built)
+	return fmt.Sprintf("%d apps (%d on Node.js): %d planned, %d built, %d answer\n", len(r.rows), node, planned, built, answered)
 }
 
 func pct(n, d int) string {

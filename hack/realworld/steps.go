@@ -68,6 +68,12 @@ type row struct {
 	// earlier run's build is kept.
 	BuildDate    time.Time `json:"buildDate,omitzero"`
 	BuildMonokit string    `json:"buildMonokit,omitempty"`
+	// Run: whether the image answered its probe, what answered, or why
+	// not; on RunDate.
+	Answered bool      `json:"answered,omitempty"`
+	RunNote  string    `json:"runNote,omitempty"`
+	RunError string    `json:"runError,omitempty"`
+	RunDate  time.Time `json:"runDate,omitzero"`
 }
 
 func (rw *row) buildDate() time.Time {
@@ -182,8 +188,9 @@ func (r *run) plan(rw *row, ws *pnpm.Workspace, loadErr error) {
 }
 
 // build runs docker buildx build with the frontend image on the app's
-// minimal manifest, written outside the repository.
-func (r *run) build(rw *row, dir string) {
+// minimal manifest, written outside the repository; then, with run, runs
+// the image (runImage).
+func (r *run) build(rw *row, dir string, run bool) {
 	tmp, err := os.MkdirTemp("", "realworld-")
 	if err != nil {
 		rw.FailError = err.Error()
@@ -221,6 +228,10 @@ func (r *run) build(rw *row, dir string) {
 	rw.Size, err = imageSize(tarPath, filepath.Join(tmp, "oci"))
 	if err != nil {
 		rw.FailError = "image: " + err.Error()
+		return
+	}
+	if run {
+		runImage(rw, filepath.Join(tmp, "oci"))
 	}
 }
 
@@ -257,8 +268,29 @@ func failure(stream []byte) (step, msg string) {
 		return "", firstLine(string(rest))
 	}
 	if b := logs[failed.Digest.String()]; b != nil {
+		if dir, err := os.MkdirTemp("", "realworld-failed-"); err == nil {
+			f := filepath.Join(dir, "step.log")
+			if os.WriteFile(f, []byte(b.String()), 0o644) == nil {
+				fmt.Fprintf(os.Stderr, "%s: the failing step's whole log is in %s\n", failed.Name, f)
+			}
+		}
+		// A warning block (webpack's "WARNING in …" up to a blank line)
+		// reads like an error and is none.
+		warning := false
 		for _, l := range strings.Split(b.String(), "\n") {
-			if lower := strings.ToLower(l); strings.Contains(l, "ERR") || strings.Contains(lower, "error") || strings.Contains(lower, "failed") || strings.Contains(lower, "cannot") || strings.Contains(lower, "not found") {
+			t := strings.TrimSpace(l)
+			lower := strings.ToLower(t)
+			switch {
+			case t == "":
+				warning = false
+				continue
+			case strings.HasPrefix(lower, "warning") || strings.HasPrefix(lower, "warn "):
+				warning = true
+				continue
+			case warning:
+				continue
+			}
+			if strings.Contains(l, "ERR") || strings.Contains(lower, "error") || strings.Contains(lower, "failed") || strings.Contains(lower, "cannot") || strings.Contains(lower, "not found") {
 				return failed.Name, firstLine(l)
 			}
 		}

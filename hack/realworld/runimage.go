@@ -1,0 +1,162 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"maps"
+	"net"
+	"net/http"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/google/go-containerregistry/pkg/v1/layout"
+	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+
+	"github.com/monokit/monokit/internal/testkit"
+)
+
+// runImage runs the image the build wrote (its OCI layout at ociDir) under
+// runc as the image's own user, on a read-only root with a tmpfs /tmp, in the
+// host's network namespace, with the app's RunEnv (fake URLs and secrets are
+// fine), and probes it: its health route (any answer below 500), else its
+// port (a TCP connection), else that it is still running after 10 s (a
+// worker). It records what answered, or the container's last output lines.
+func runImage(rw *row, ociDir string) {
+	rw.RunDate = time.Now().UTC()
+	fail := func(format string, args ...any) { rw.RunError = firstLine(fmt.Sprintf(format, args...)) }
+	img, err := testkit.OnlyImage(ociDir)
+	if err != nil {
+		fail("image: %v", err)
+		return
+	}
+	// umoci unpacks by tag: point one at the image's manifest.
+	d := img.Descriptor
+	d.Annotations = map[string]string{ocispecs.AnnotationRefName: "run"}
+	if err := layout.Path(ociDir).AppendDescriptor(d); err != nil {
+		fail("layout: %v", err)
+		return
+	}
+	bundle := filepath.Join(filepath.Dir(ociDir), "bundle")
+	if out, err := exec.Command("umoci", "unpack", "--image", ociDir+":run", bundle).CombinedOutput(); err != nil {
+		fail("umoci unpack: %v %s", err, out)
+		return
+	}
+	var env []string
+	for _, k := range slices.Sorted(maps.Keys(rw.App.RunEnv)) {
+		env = append(env, k+"="+rw.App.RunEnv[k])
+	}
+	if err := testkit.RunBundle(filepath.Join(bundle, "config.json"), env, []string{"/tmp"}); err != nil {
+		fail("bundle: %v", err)
+		return
+	}
+	for _, svc := range rw.App.RunServices {
+		stop, err := startService(svc)
+		if err != nil {
+			fail("service %s: %v", svc, err)
+			return
+		}
+		defer stop()
+	}
+	id := fmt.Sprintf("realworld-%d", time.Now().UnixNano())
+	var out bytes.Buffer
+	cmd := exec.Command("runc", "run", "--bundle", bundle, id)
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		fail("runc: %v", err)
+		return
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	defer func() {
+		exec.Command("runc", "kill", id, "KILL").Run()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+		}
+		exec.Command("runc", "delete", "--force", id).Run()
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	began := time.Now()
+	for {
+		if what, ok := probeApp(ctx, rw.App, began); ok {
+			rw.Answered, rw.RunNote = true, what
+			return
+		}
+		select {
+		case err := <-done:
+			fail("exited (%v): %s", err, lastLines(out.String(), 3))
+			return
+		case <-ctx.Done():
+			fail("no answer in 90 s: %s", lastLines(out.String(), 3))
+			return
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+}
+
+// probeApp asks the app once: its health route, else its port, else (a
+// worker) whether 10 s have passed since it began.
+func probeApp(ctx context.Context, a app, began time.Time) (string, bool) {
+	switch {
+	case a.Port != 0 && a.Health != "":
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, fmt.Sprintf("http://127.0.0.1:%d%s", a.Port, a.Health), nil)
+		if err != nil {
+			return "", false
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return "", false
+		}
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, 200))
+		resp.Body.Close()
+		return fmt.Sprintf("GET %s: %d %s", a.Health, resp.StatusCode, strings.Join(strings.Fields(string(body)), " ")), resp.StatusCode < 500
+	case a.Port != 0:
+		c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", a.Port), time.Second)
+		if err != nil {
+			return "", false
+		}
+		c.Close()
+		return fmt.Sprintf("port %d accepts connections", a.Port), true
+	}
+	return "still running after 10 s (no port)", time.Since(began) > 10*time.Second
+}
+
+// startService starts a service the app needs on loopback, from Debian's
+// packages, and returns what stops it.
+func startService(name string) (func(), error) {
+	var cmd *exec.Cmd
+	switch name {
+	case "redis":
+		cmd = exec.Command("redis-server", "--port", "6379", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no")
+	default:
+		return nil, fmt.Errorf("unknown service (hack/realworld starts redis)")
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("%w (apt-get install %s-server)", err, name)
+	}
+	for i := 0; i < 50; i++ {
+		if c, err := net.DialTimeout("tcp", "127.0.0.1:6379", 200*time.Millisecond); err == nil {
+			c.Close()
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return func() { cmd.Process.Kill(); cmd.Wait() }, nil
+}
+
+// lastLines are the last n non-empty lines of s, joined by " / ".
+func lastLines(s string, n int) string {
+	var lines []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	return strings.Join(lines[max(0, len(lines)-n):], " / ")
+}
