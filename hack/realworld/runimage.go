@@ -101,7 +101,8 @@ func runImage(rw *row, ociDir string) {
 }
 
 // probeApp asks the app once: its health route, else its port, else (a
-// worker) whether 10 s have passed since it began.
+// worker) whether it still runs 10 s after it began, connected to its
+// redis when it has one.
 func probeApp(ctx context.Context, a app, began time.Time) (string, bool) {
 	switch {
 	case a.Port != 0 && a.Health != "":
@@ -124,7 +125,22 @@ func probeApp(ctx context.Context, a app, began time.Time) (string, bool) {
 		c.Close()
 		return fmt.Sprintf("port %d accepts connections", a.Port), true
 	}
-	return "still running after 10 s (no port)", time.Since(began) > 10*time.Second
+	if time.Since(began) < 10*time.Second {
+		return "", false
+	}
+	if slices.Contains(a.RunServices, "redis") {
+		// A worker that says nothing on a port: it answers when it holds
+		// a connection to its redis.
+		out, err := exec.Command("redis-cli", "-p", "6379", "CLIENT", "LIST").Output()
+		n := 0
+		for _, l := range strings.Split(string(out), "\n") {
+			if strings.TrimSpace(l) != "" && !strings.Contains(l, "cmd=client|list") {
+				n++
+			}
+		}
+		return fmt.Sprintf("still running after 10 s, with %d connection(s) to its redis", n), err == nil && n > 0
+	}
+	return "still running after 10 s (no port)", true
 }
 
 // startService starts a service the app needs on loopback, from Debian's
