@@ -265,15 +265,15 @@ func TestPackageOverrides(t *testing.T) {
 
 // TestAdvisoryEnginesNode: engines.node "18.x" under distroless, which
 // publishes no Node.js 18: pnpm only warns without engine-strict, so the plan
-// takes the current LTS and says so; with engine-strict, or a pin, it does
-// not.
+// takes the nearest line distroless publishes above it (22) and says so;
+// with engine-strict, or a pin, it does not.
 func TestAdvisoryEnginesNode(t *testing.T) {
 	for _, tc := range []struct {
 		name, npmrc, nvmrc, manifest string
 		want                         string // the node version, or a fragment of the error
 		note                         bool
 	}{
-		{name: "advisory", want: "24", note: true},
+		{name: "advisory", want: "22", note: true},
 		{name: "engine-strict", npmrc: "engine-strict=true\n", want: "distroless publishes Node.js 22, 24, 26 only, not 18"},
 		{name: "pinned", nvmrc: "18\n", want: "distroless publishes Node.js 22, 24, 26 only, not 18"},
 		{name: "alpine", manifest: "runtime: alpine\n", want: "18"},

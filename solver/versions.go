@@ -113,15 +113,25 @@ func pinOrRange(v, source string, pos diag.Pos) (plan.Version, bool) {
 // fitAdvisoryNode: engines.node is advice to pnpm unless engine-strict is on
 // (it warns and installs). When the only lines it admits are ones the
 // distroless runtime does not publish (engines.node "18.x", where the
-// repository's own images use a newer Node.js), the image takes the current
-// LTS and the plan says so, instead of refusing what pnpm builds. A pin
-// (monokit.yaml, .nvmrc and the other version files) is never overridden.
+// repository's own images use a newer Node.js), the image takes the
+// nearest line distroless publishes above it (22 for 18: the least change
+// for code and addons written for 18; jitsu's isolated-vm 5 compiles for
+// 22, not for 24), else the current LTS, and the plan says so, instead of
+// refusing what pnpm builds. A pin (monokit.yaml, .nvmrc and the other
+// version files) is never overridden.
 func fitAdvisoryNode(m *manifest.Manifest, t *manifest.Target, ws *pnpm.Workspace, node plan.Version) (plan.Version, string) {
 	if runtimeName(m, t).Value != manifest.RuntimeDistroless || !strings.HasPrefix(node.Source, "engines.node") ||
 		slices.Contains(distrolessNode, node.Major) || ws.EngineStrict() {
 		return node, ""
 	}
-	return defaultNode(), fmt.Sprintf("%s admits only Node.js %d, which distroless does not publish; pnpm only warns about engines without engine-strict, so the build and the image use Node.js %d (set node: in monokit.yaml, or runtime: alpine, to choose)", node.Source, node.Major, DefaultNodeMajor)
+	fit := defaultNode()
+	for _, major := range distrolessNode { // ascending
+		if major > node.Major {
+			fit = plan.Version{Version: strconv.Itoa(major), Major: major, Source: fmt.Sprintf("the nearest line distroless publishes above %s", node.Source)}
+			break
+		}
+	}
+	return fit, fmt.Sprintf("%s admits only Node.js %d, which distroless does not publish; pnpm only warns about engines without engine-strict, so the build and the image use Node.js %d (set node: in monokit.yaml, or runtime: alpine, to choose)", node.Source, node.Major, fit.Major)
 }
 
 // exactOrMajor reads a Node.js major ("24") or one exact release ("24.11.1",
