@@ -90,10 +90,10 @@ func runImage(rw *row, ociDir string) {
 		}
 		select {
 		case err := <-done:
-			fail("exited (%v): %s", err, lastLines(out.String(), 3))
+			fail("exited (%v): %s", err, failLines(out.String()))
 			return
 		case <-ctx.Done():
-			fail("no answer in 90 s: %s", lastLines(out.String(), 3))
+			fail("no answer in 90 s: %s", failLines(out.String()))
 			return
 		case <-time.After(500 * time.Millisecond):
 		}
@@ -166,13 +166,19 @@ func startService(name string) (func(), error) {
 	return func() { cmd.Process.Kill(); cmd.Wait() }, nil
 }
 
-// lastLines are the last n non-empty lines of s, joined by " / ".
-func lastLines(s string, n int) string {
+// failLines are the first line of out that names an error, and its last
+// line; else its last three lines (joined by " / ").
+func failLines(out string) string {
 	var lines []string
-	for _, l := range strings.Split(s, "\n") {
+	for _, l := range strings.Split(out, "\n") {
 		if l = strings.TrimSpace(l); l != "" {
 			lines = append(lines, l)
 		}
 	}
-	return strings.Join(lines[max(0, len(lines)-n):], " / ")
+	for _, l := range lines {
+		if strings.Contains(l, "Error") || strings.Contains(l, "error:") {
+			return l + " / " + lines[len(lines)-1]
+		}
+	}
+	return strings.Join(lines[max(0, len(lines)-3):], " / ")
 }
