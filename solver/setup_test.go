@@ -149,3 +149,34 @@ func TestUseNodeVersion(t *testing.T) {
 		})
 	}
 }
+
+// TestUnpinnedPNPM: with nothing pinning pnpm, a lockfile 9.0 without a
+// build allowlist gets pnpm 9, which runs every dependency's install script
+// as the repository's own install did; with an allowlist, which pnpm 10
+// asks for, pnpm 10.
+func TestUnpinnedPNPM(t *testing.T) {
+	for _, tc := range []struct {
+		name, yaml string
+		want       int
+	}{
+		{"no allowlist", "packages: ['apps/*']\n", 9},
+		{"onlyBuiltDependencies", "packages: ['apps/*']\nonlyBuiltDependencies: [esbuild]\n", 10},
+		{"allowBuilds", "packages: ['apps/*']\nallowBuilds: {esbuild: true}\n", 10},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fsys := testkit.Workspace(tc.yaml, testkit.Pkg{Dir: "apps/api", Name: "api"})
+			fsys["package.json"] = &fstest.MapFile{Data: []byte(`{"name":"root","private":true}`)}
+			ws, err := pnpm.Load(fsys)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := SolveTarget(parse(t, apiManifest), ws, "api")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.PNPM.Major != tc.want {
+				t.Errorf("pnpm %s (%s), want %d", p.PNPM.Version, p.PNPM.Source, tc.want)
+			}
+		})
+	}
+}

@@ -176,7 +176,8 @@ func lineSatisfies(c *semver.Constraints, major uint64) bool {
 }
 
 // resolvePNPM picks pnpm: the manifest, packageManager, devEngines.packageManager,
-// the lockfile's env document, else DefaultPNPM. The manifest and packageManager
+// the lockfile's env document, else pnpm 9 for a lockfile 9.0 without a build
+// allowlist, else DefaultPNPM. The manifest and packageManager
 // must agree: one version in CI and in the image avoids lockfile mismatches.
 func resolvePNPM(m *manifest.Manifest, ws *pnpm.Workspace, node plan.Version) (plan.Version, error) {
 	root := ws.Root.JSON
@@ -226,6 +227,14 @@ func resolvePNPM(m *manifest.Manifest, ws *pnpm.Workspace, node plan.Version) (p
 		}
 	case fromRepo.Source != "":
 		out = fromRepo
+	case strings.HasPrefix(ws.Lockfile.Version, "9.") && !ws.HasBuildSettings():
+		// pnpm 9 and 10 both write lockfile 9.0. pnpm 9 runs every
+		// dependency's install script; pnpm 10 runs none it is not told
+		// to, and asks until it is told (pnpm approve-builds writes the
+		// allowlist). A repository with neither was installed with pnpm 9,
+		// or needs no install script: pnpm 9 builds both as their own
+		// install did (jitsu's rotor needs zstd-napi's addon built).
+		out = plan.Version{Version: "9", Major: 9, Source: "pnpm 9: nothing pins pnpm, and pnpm-lock.yaml 9.0 comes with no build allowlist, as pnpm 9 wrote it (pin it with packageManager in package.json)"}
 	default:
 		major, _ := strconv.Atoi(DefaultPNPM)
 		out = plan.Version{Version: DefaultPNPM, Major: major, Source: "default (pin it with packageManager in package.json)"}

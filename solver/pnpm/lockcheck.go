@@ -84,6 +84,25 @@ func (ws *Workspace) EngineStrict() bool {
 	return v
 }
 
+// HasBuildSettings reports whether the repository tells pnpm which
+// dependencies may run install scripts (allowBuilds, onlyBuiltDependencies,
+// neverBuiltDependencies or dangerouslyAllowAllBuilds, in
+// pnpm-workspace.yaml, package.json's pnpm field or .npmrc): what pnpm 10
+// asks for before it runs any.
+func (ws *Workspace) HasBuildSettings() bool {
+	c, pj := ws.Config, ws.Root.JSON.PNPM
+	if len(c.AllowBuilds) > 0 || len(c.OnlyBuiltDependencies) > 0 || len(c.NeverBuiltDependencies) > 0 || c.DangerouslyAllowAllBuilds ||
+		len(pj.OnlyBuiltDependencies) > 0 || len(pj.NeverBuiltDependencies) > 0 {
+		return true
+	}
+	for _, k := range []string{"only-built-dependencies[]", "only-built-dependencies", "never-built-dependencies[]", "dangerously-allow-all-builds"} {
+		if v, _ := ws.npmrcValue(k); v != "" {
+			return true
+		}
+	}
+	return false
+}
+
 // UseNodeVersion is pnpm's use-node-version setting (useNodeVersion in
 // pnpm-workspace.yaml, else use-node-version in .npmrc), where it is set
 // (the line the install must not act on), or "". pnpm runs scripts with
