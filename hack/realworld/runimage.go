@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -166,9 +167,13 @@ func startService(name string) (func(), error) {
 	return func() { cmd.Process.Kill(); cmd.Wait() }, nil
 }
 
+// ansi matches terminal color sequences, which apps print in their logs.
+var ansi = regexp.MustCompile(`\x1b\[[0-9;]*m`)
+
 // failLines are the first line of out that names an error, and its last
 // line; else its last three lines (joined by " / ").
 func failLines(out string) string {
+	out = ansi.ReplaceAllString(out, "")
 	var lines []string
 	for _, l := range strings.Split(out, "\n") {
 		if l = strings.TrimSpace(l); l != "" {
