@@ -23,14 +23,9 @@ func (b *builder) app() error {
 		steps = append(steps, g.Value)
 	}
 	keep := len(steps) > 0 && b.plan.Preset != manifest.PresetNext
-	var run []string
+	run, title := slices.Clone(steps), slices.Clone(steps)
 	if keep {
-		run = append(run, "touch "+plan.GenerateMarker)
-	}
-	run = append(run, steps...)
-	title := slices.Clone(steps)
-	if keep {
-		run = append(run, "node "+helpers.GeneratedScript+" collect "+helpers.CollectData)
+		run = setupRun(steps)
 	}
 	cmd, pos := b.buildCommand(b.pkg, b.t.Build)
 	if cmd == "" {

@@ -77,13 +77,7 @@ func (b *builder) buildStage(p *pnpm.Package, cmd string, steps []string) (plan.
 	if cmd == "" {
 		b.outputsOf[p] = []string{}
 	}
-	var run, title []string
-	if len(steps) > 0 {
-		run = append(run, "touch "+plan.GenerateMarker)
-		run = append(run, steps...)
-		run = append(run, "node "+helpers.GeneratedScript+" collect "+helpers.CollectData)
-		title = slices.Clone(steps)
-	}
+	run, title := setupRun(steps), slices.Clone(steps)
 	if cmd != "" {
 		kept := shellQuote(path.Join(plan.GeneratedOut, plan.BuildRoot, p.Dir))
 		run = append(run, "cp package.json "+plan.ManifestBefore, cmd,
@@ -99,10 +93,18 @@ func (b *builder) buildStage(p *pnpm.Package, cmd string, steps []string) (plan.
 	} else {
 		s.Mounts = append(s.Mounts, plan.Mount{Target: plan.GeneratedOut, Keep: plan.KeepExtra})
 	}
-	if slices.Contains(b.ws.ProdClosure(b.pkg), p) {
-		b.kept = append(b.kept, s.ID)
-	}
 	return s, nil
+}
+
+// setupRun is what runs steps and keeps what they write (keepGenerated):
+// a marker first, then the steps, then the collection of every file newer
+// than the marker. None without steps.
+func setupRun(steps []string) []string {
+	if len(steps) == 0 {
+		return nil
+	}
+	run := append([]string{"touch " + plan.GenerateMarker}, steps...)
+	return append(run, "node "+helpers.GeneratedScript+" collect "+helpers.CollectData)
 }
 
 // buildCommand is the package's build: the manifest's override, else its build

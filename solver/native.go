@@ -93,6 +93,19 @@ func (b *builder) buildSettings() (allow, never []string, pos diag.Pos, src stri
 	return allow, never, pos, src
 }
 
+// runsBuild reports whether pnpm runs the package's install script: one
+// the build settings allow (pnpm 10+), or, before pnpm 10, one lockfile
+// 6.0 marks requiresBuild; never one they deny.
+func (b *builder) runsBuild(lp *pnpm.LockPackage, allow, never []string) bool {
+	if matchAny(never, lp) {
+		return false
+	}
+	if b.plan.PNPM.Major >= 10 {
+		return matchAny(allow, lp)
+	}
+	return lp.RequiresBuild
+}
+
 func matchAny(selectors []string, p *pnpm.LockPackage) bool {
 	for _, s := range selectors {
 		if pnpm.MatchPackage(s, p.Name, p.Version) {

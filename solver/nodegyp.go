@@ -43,22 +43,9 @@ func (b *builder) nodeGypBuilders(closure []*pnpm.Package) []string {
 	return out
 }
 
-// runsBuild reports whether pnpm runs the package's install script: one
-// the build settings allow (pnpm 10+), or, before pnpm 10, one lockfile
-// 6.0 marks requiresBuild; never one they deny.
-func (b *builder) runsBuild(lp *pnpm.LockPackage, allow, never []string) bool {
-	if matchAny(never, lp) {
-		return false
-	}
-	if b.plan.PNPM.Major >= 10 {
-		return matchAny(allow, lp)
-	}
-	return lp.RequiresBuild
-}
-
 // buildPackages are the system packages of the build image: the manifest's,
-// then node-gyp's toolchain when an install script may compile (the plan
-// notes why), each once.
+// then node-gyp's toolchain when an addon of the install may compile (the
+// plan notes why), each once.
 func (b *builder) buildPackages(closure []*pnpm.Package) []string {
 	var names []string
 	for _, p := range b.m.SystemPackages {

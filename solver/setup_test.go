@@ -9,7 +9,6 @@ import (
 
 	"github.com/monokit/monokit/internal/testkit"
 	"github.com/monokit/monokit/solver/plan"
-	"github.com/monokit/monokit/solver/pnpm"
 )
 
 func TestHygiene(t *testing.T) {
@@ -58,14 +57,7 @@ func TestSetupSteps(t *testing.T) {
 	fsys["packages/db/prisma/schema.prisma"] = &fstest.MapFile{Data: []byte("generator client {\n  provider = \"prisma-client-js\"\n}\n")}
 	fsys["packages/lib/package.json"] = &fstest.MapFile{Data: []byte(`{"name":"lib","main":"dist/index.js","scripts":{"codegen":"node gen.js","build":"node build.js"}}`)}
 	fsys["turbo.json"] = &fstest.MapFile{Data: []byte("{\n  // turbo 2\n  \"tasks\": {\"build\": {\"dependsOn\": [\"^build\", \"codegen\", \"other#gen\",],},},\n}\n")}
-	ws, err := pnpm.Load(fsys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := SolveTarget(parse(t, apiManifest), ws, "api")
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := mustPlan(t, fsys, apiManifest, "api")
 	db := p.Stage("build:db")
 	if db == nil {
 		t.Fatalf("no build stage for db, which has setup steps and no build; stages %+v", p.Stages)
@@ -131,14 +123,7 @@ func TestUseNodeVersion(t *testing.T) {
 			fsys := testkit.Workspace("packages: ['apps/*']\n", testkit.Pkg{Dir: "apps/api", Name: "api"})
 			fsys[tc.file] = &fstest.MapFile{Data: []byte(tc.data)}
 			fsys[".nvmrc"] = &fstest.MapFile{Data: []byte("24\n")}
-			ws, err := pnpm.Load(fsys)
-			if err != nil {
-				t.Fatal(err)
-			}
-			p, err := SolveTarget(parse(t, apiManifest), ws, "api")
-			if err != nil {
-				t.Fatal(err)
-			}
+			p := mustPlan(t, fsys, apiManifest, "api")
 			if p.Node.Version != "22.11.0" {
 				t.Errorf("node %s (%s), want 22.11.0 from use-node-version, not .nvmrc's 24", p.Node.Version, p.Node.Source)
 			}
@@ -166,14 +151,7 @@ func TestUnpinnedPNPM(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			fsys := testkit.Workspace(tc.yaml, testkit.Pkg{Dir: "apps/api", Name: "api"})
 			fsys["package.json"] = &fstest.MapFile{Data: []byte(`{"name":"root","private":true}`)}
-			ws, err := pnpm.Load(fsys)
-			if err != nil {
-				t.Fatal(err)
-			}
-			p, err := SolveTarget(parse(t, apiManifest), ws, "api")
-			if err != nil {
-				t.Fatal(err)
-			}
+			p := mustPlan(t, fsys, apiManifest, "api")
 			if p.PNPM.Major != tc.want {
 				t.Errorf("pnpm %s (%s), want %d", p.PNPM.Version, p.PNPM.Source, tc.want)
 			}

@@ -202,12 +202,9 @@ type builder struct {
 	// contribute their sources instead.
 	built map[*pnpm.Package]string
 	// generate is the ID of the app stage when it keeps what its setup and
-	// the target's generate: commands write; kept are the builds of the
-	// production closure, which keep what their setup steps write and a
-	// package.json their build rewrites. The workspace stage lays both onto
-	// the production tree.
+	// the target's generate: commands write, which the workspace stage lays
+	// onto the production tree.
 	generate string
-	kept     []string
 	// sysPkgs are the build image's system packages (buildPackages).
 	sysPkgs []string
 	// tree is the ID of the last stage that writes the production tree

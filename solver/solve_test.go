@@ -49,14 +49,7 @@ func TestLevelsAndClosure(t *testing.T) {
 		testkit.Pkg{Dir: "libs/d", Name: "d", Deps: []string{"libs/a"}, Build: true},
 		testkit.Pkg{Dir: "libs/e", Name: "e", Build: true},
 	)
-	ws, err := pnpm.Load(fsys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := SolveTarget(parse(t, apiManifest), ws, "api")
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := mustPlan(t, fsys, apiManifest, "api")
 	// b has no build: it is not a stage, and its dependents read its sources.
 	want := [][]string{{"build:a"}, {"build:c", "build:d"}}
 	if fmt.Sprint(p.Levels) != fmt.Sprint(want) {
@@ -80,14 +73,7 @@ func TestCycle(t *testing.T) {
 		testkit.Pkg{Dir: "libs/b", Name: "b", Deps: []string{"libs/a"}, Build: true},
 		testkit.Pkg{Dir: "libs/c", Name: "c", Build: true},
 	)
-	ws, err := pnpm.Load(fsys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := SolveTarget(parse(t, apiManifest), ws, "api")
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := mustPlan(t, fsys, apiManifest, "api")
 	if want := "[[build:c] [build:a build:b]]"; fmt.Sprint(p.Levels) != want {
 		t.Errorf("levels = %v, want %s", p.Levels, want)
 	}
@@ -318,14 +304,7 @@ func TestRootInstallScriptFiles(t *testing.T) {
 	fsys["clone.sh"] = &fstest.MapFile{Data: []byte("exit 0\n")}
 	fsys["scripts/gen.mjs"] = &fstest.MapFile{Data: []byte("\n")}
 	fsys["scripts/build.mjs"] = &fstest.MapFile{Data: []byte("\n")}
-	ws, err := pnpm.Load(fsys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := SolveTarget(parse(t, apiManifest), ws, "api")
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := mustPlan(t, fsys, apiManifest, "api")
 	// gen/x.json is not a file of the context: its copy copies nothing.
 	if deps := p.Stage("deps"); !slices.Equal(deps.ContextInputs, []string{"clone.sh", "scripts/gen.mjs", "gen/x.json"}) {
 		t.Errorf("the install's context inputs are %q, want the postinstall's file words (not the build script's, nor only-allow@1.2.1)", deps.ContextInputs)

@@ -33,8 +33,17 @@ func (b *builder) workspace(prod []string) error {
 			in.Packages = append(in.Packages, wp)
 		}
 	}
-	// What setup steps and generate: commands wrote, in the order they ran.
-	gens := slices.Clone(b.kept)
+	// What the closure's builds kept (their setup steps' files, a
+	// package.json the build rewrote) and what the app's generate: commands
+	// wrote, in the order they ran: a dependent's file wins.
+	var gens []string
+	for _, lvl := range b.plan.Levels {
+		for _, id := range lvl {
+			if slices.ContainsFunc(closure, func(p *pnpm.Package) bool { return b.built[p] == id }) {
+				gens = append(gens, id)
+			}
+		}
+	}
 	if b.generate != "" {
 		gens = append(gens, b.generate)
 	}
