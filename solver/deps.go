@@ -20,7 +20,12 @@ func (b *builder) deps(closure []*pnpm.Package) error {
 		}
 	}
 	inputs = append(inputs, b.ws.PatchFiles()...)
-	var bins []string
+	// Local tarballs and directories are not metadata: they come from the
+	// context, like bins.
+	bins, err := b.localFiles(closure)
+	if err != nil {
+		return err
+	}
 	for _, p := range closure {
 		if p.Dir != "." {
 			inputs = append(inputs, path.Join(p.Dir, pnpm.RootManifest))

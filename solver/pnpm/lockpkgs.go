@@ -20,8 +20,10 @@ type LockPackage struct {
 	// warns when its install script fails instead of failing the install.
 	Optional bool
 	// Integrity and Tarball are its resolution: the tarball's hash, and its
-	// URL when it is not the registry's.
+	// URL when it is not the registry's (file:<path> for a local tarball).
 	Integrity, Tarball string
+	// Directory is a file: directory's resolution, relative to the root.
+	Directory string
 }
 
 // snapshot is one installed instance of a package (a peer-resolved variant): its
@@ -63,6 +65,9 @@ func (e *lockEntries) add(section string, k, v *node) {
 			}
 			if n := get(r, "tarball"); n != nil {
 				p.Tarball = n.Value
+			}
+			if n := get(r, "directory"); n != nil {
+				p.Directory = n.Value
 			}
 		}
 		if rb := get(v, "requiresBuild"); rb != nil {
@@ -186,6 +191,26 @@ func (lf *Lockfile) InstallPackages(importers []string) map[string][]string {
 	out := map[string][]string{}
 	for key, deps := range lf.reach(importers, DepKinds) {
 		out[key] = slices.Sorted(maps.Keys(deps))
+	}
+	return out
+}
+
+// LocalFiles are the tarballs and directories of file: dependencies an
+// install of importers holds, as the lockfile names them (relative to the
+// root; a workspace project's injected copy among them), each with the
+// package ("name@version") that names it. pnpm reads them at install.
+func (lf *Lockfile) LocalFiles(importers []string) map[string]string {
+	out := map[string]string{}
+	for key := range lf.reach(importers, DepKinds) {
+		p := lf.Packages[key]
+		if p == nil {
+			continue
+		}
+		if rel, ok := strings.CutPrefix(p.Tarball, "file:"); ok {
+			out[rel] = key
+		} else if p.Directory != "" {
+			out[p.Directory] = key
+		}
 	}
 	return out
 }

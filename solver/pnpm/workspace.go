@@ -356,6 +356,9 @@ func (ws *Workspace) Find(name string) *Package {
 	return nil
 }
 
+// ByDir is the project at dir (relative to the root), or nil.
+func (ws *Workspace) ByDir(dir string) *Package { return ws.byDir[dir] }
+
 // All returns the root followed by every other project.
 func (ws *Workspace) All() []*Package { return append([]*Package{ws.Root}, ws.Packages...) }
 
