@@ -128,6 +128,8 @@ unwrapped:
 	case cmd == "node" || strings.HasSuffix(cmd, "/node"):
 		args, why := nodeArgs(words[1:])
 		return startCommand{args: args, env: env}, why
+	case cmd == "tsx":
+		return tsxStart(pj, words[1:], env)
 	case cmd == "nest" && len(words) >= 2 && words[1] == "start":
 		return startCommand{args: []string{"dist/main.js"}, env: env}, ""
 	case (cmd == "npm" || cmd == "pnpm" || cmd == "yarn") && len(words) >= 2:
@@ -147,6 +149,25 @@ unwrapped:
 		return sc, why
 	}
 	return startCommand{}, fmt.Sprintf("runs %s, not node", cmd)
+}
+
+// tsxStart runs `tsx [node flags] file` as node with tsx's loader
+// (`node --import tsx`, tsx 4 on Node.js 20.6 and later), which the
+// production tree holds when tsx is one of the app's dependencies. tsx
+// caches what it compiles in the temporary directory, which a read-only
+// root lacks: TSX_DISABLE_CACHE keeps it in memory.
+func tsxStart(pj *pnpm.PackageJSON, words, env []string) (startCommand, string) {
+	if len(words) > 0 && words[0] == "watch" {
+		return startCommand{}, "runs tsx watch, a development server"
+	}
+	if _, ok := pj.Dependencies["tsx"]; !ok {
+		return startCommand{}, "runs tsx, which is not among its dependencies, so the production tree lacks it: move tsx to dependencies, or build to JavaScript and start with node"
+	}
+	args, why := nodeArgs(words)
+	if why != "" {
+		return startCommand{}, why
+	}
+	return startCommand{args: append([]string{"--import", "tsx"}, args...), env: append(env, "TSX_DISABLE_CACHE=1")}, ""
 }
 
 // minimistPositionals are the words dotenv-cli runs when no "--" separates

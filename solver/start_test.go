@@ -12,6 +12,7 @@ func TestInferStart(t *testing.T) {
 	for _, tc := range []struct {
 		scripts map[string]string
 		main    string
+		deps    map[string]string
 		args    []string
 		env     []string
 		err     string // a fragment of the examined list
@@ -31,7 +32,10 @@ func TestInferStart(t *testing.T) {
 		{scripts: map[string]string{"start": "NODE_OPTIONS=--enable-source-maps node -r dotenv/config dist/main.js"}, args: []string{"-r", "dotenv/config", "dist/main.js"}, env: []string{"NODE_OPTIONS=--enable-source-maps"}},
 		{scripts: map[string]string{"start": "pnpm run serve", "serve": "node build/server.mjs"}, args: []string{"build/server.mjs"}},
 		{scripts: map[string]string{"start": "tsx src/index.ts"}, main: "dist/index.js", args: []string{"dist/index.js"}},
-		{scripts: map[string]string{"start": "tsx src/index.ts"}, err: `scripts["start"] "tsx src/index.ts" runs tsx, not node; no main field`},
+		{scripts: map[string]string{"start": "tsx src/index.ts"}, err: `scripts["start"] "tsx src/index.ts" runs tsx, which is not among its dependencies`},
+		{scripts: map[string]string{"start": "tsx watch index.ts", "start:prod": "tsx index.ts"}, deps: map[string]string{"tsx": "^4.8.1"}, args: []string{"--import", "tsx", "index.ts"}, env: []string{"TSX_DISABLE_CACHE=1"}},
+		{scripts: map[string]string{"start": "NODE_ENV=production tsx --env-file=.env src/main.ts"}, deps: map[string]string{"tsx": "^4.8.1"}, args: []string{"--import", "tsx", "src/main.ts"}, env: []string{"NODE_ENV=production", "TSX_DISABLE_CACHE=1"}},
+		{scripts: map[string]string{"start": "tsx watch index.ts"}, deps: map[string]string{"tsx": "^4.8.1"}, err: "runs tsx watch, a development server"},
 		{scripts: map[string]string{"start": "prisma migrate deploy && node dist/main.js"}, err: "runs more than one command"},
 		{scripts: map[string]string{"start": "node dist/main.js --port $PORT"}, err: `expands "$PORT"`},
 		{scripts: map[string]string{"start": "node --watch src/index.js"}, err: "development server"},
@@ -39,7 +43,7 @@ func TestInferStart(t *testing.T) {
 		{scripts: map[string]string{"start": "npm run start"}, err: "too deep"},
 		{err: "no main field"},
 	} {
-		pj := &pnpm.PackageJSON{File: "apps/api/package.json", Scripts: tc.scripts, Main: tc.main}
+		pj := &pnpm.PackageJSON{File: "apps/api/package.json", Scripts: tc.scripts, Main: tc.main, Dependencies: tc.deps}
 		sc, examined := inferStart(pj)
 		if tc.err != "" {
 			if got := strings.Join(examined, "; "); !strings.Contains(got, tc.err) {

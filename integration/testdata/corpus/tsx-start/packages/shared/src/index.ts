@@ -1,0 +1,6 @@
+export interface Greeting {
+  text: string;
+  lang: "ts";
+}
+
+export const greeting: Greeting = { text: "hello from typescript", lang: "ts" };
