@@ -15,12 +15,9 @@ import (
 // extension.
 var fileLike = regexp.MustCompile(`/|\.[A-Za-z0-9]+$`)
 
-// installScripts are the root project's scripts pnpm runs in an install
-// that includes it (--filter=.), in the order it runs them.
-var installScripts = []string{"preinstall", "install", "postinstall", "prepare"}
-
 // rootScriptFiles are the repository files the root project's install
-// scripts name as arguments (sh clone-marketing.sh, node scripts/setup.mjs):
+// scripts (projectScripts: an install that includes the root, --filter=.,
+// runs them for it as for any project) name as arguments (sh clone-marketing.sh, node scripts/setup.mjs):
 // the install runs those scripts, so it has those files beside the metadata.
 // A literal word that looks like a relative file path (a "/" or an
 // extension; no glob character, "@", ":" or leading "-") counts; the copy
@@ -29,7 +26,7 @@ var installScripts = []string{"preinstall", "install", "postinstall", "prepare"}
 // and the frontend must plan alike. The notes say which script runs in the
 // install, and with what.
 func rootScriptFiles(ws *pnpm.Workspace) (files, notes []string) {
-	for _, name := range installScripts {
+	for _, name := range projectScripts {
 		script, ok := ws.Root.JSON.Scripts[name]
 		if !ok {
 			continue

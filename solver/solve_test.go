@@ -300,14 +300,15 @@ func TestAdvisoryEnginesNode(t *testing.T) {
 // (husky install) is taken out of the install, and the plan says that too.
 func TestRootInstallScriptFiles(t *testing.T) {
 	fsys := testkit.Workspace("packages: ['apps/*']\n", testkit.Pkg{Dir: "apps/api", Name: "api"})
-	fsys["package.json"] = &fstest.MapFile{Data: []byte(`{"name":"root","private":true,"scripts":{"postinstall":"sh clone.sh && node scripts/gen.mjs --out gen/x.json && npx only-allow@1.2.1 pnpm","prepare":"husky install","build":"node scripts/build.mjs"}}`)}
+	fsys["package.json"] = &fstest.MapFile{Data: []byte(`{"name":"root","private":true,"scripts":{"postinstall":"sh clone.sh && node scripts/gen.mjs --out gen/x.json && npx only-allow@1.2.1 pnpm","prepare":"husky install","postprepare":"node scripts/post.mjs","build":"node scripts/build.mjs"}}`)}
 	fsys["clone.sh"] = &fstest.MapFile{Data: []byte("exit 0\n")}
 	fsys["scripts/gen.mjs"] = &fstest.MapFile{Data: []byte("\n")}
 	fsys["scripts/build.mjs"] = &fstest.MapFile{Data: []byte("\n")}
 	p := mustPlan(t, fsys, apiManifest, "api")
 	// gen/x.json is not a file of the context: its copy copies nothing.
-	if deps := p.Stage("deps"); !slices.Equal(deps.ContextInputs, []string{"clone.sh", "scripts/gen.mjs", "gen/x.json"}) {
-		t.Errorf("the install's context inputs are %q, want the postinstall's file words (not the build script's, nor only-allow@1.2.1)", deps.ContextInputs)
+	// postprepare runs too: pnpm runs all six lifecycle scripts for the root.
+	if deps := p.Stage("deps"); !slices.Equal(deps.ContextInputs, []string{"clone.sh", "scripts/gen.mjs", "gen/x.json", "scripts/post.mjs"}) {
+		t.Errorf("the install's context inputs are %q, want the postinstall's and postprepare's file words (not the build script's, nor only-allow@1.2.1)", deps.ContextInputs)
 	}
 	for _, want := range []string{`the root's postinstall script "sh clone.sh && node scripts/gen.mjs --out gen/x.json && npx only-allow@1.2.1 pnpm" runs in the install, with clone.sh, scripts/gen.mjs, gen/x.json`, `the root's prepare script "husky install" is repository hygiene (git hooks, package manager checks): the install skips it`} {
 		if !slices.Contains(p.Notes, want) {
