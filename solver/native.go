@@ -160,7 +160,7 @@ func (b *builder) native(pf plan.Platforms) error {
 	}
 	b.add(plan.Stage{ID: "native", Kind: plan.KindNative, Image: b.rt.buildImage, Needs: []string{b.tree, "deps"}, Platform: plan.OnTarget,
 		Run: run, Env: toolchainEnv, Caches: b.systemCaches(), Outputs: []string{plan.PruneRoot, plan.LibsRoot}, Pos: pf.Pos,
-		Files: []plan.File{{Path: helpers.NativeData, Data: string(data)}}, Helpers: []string{helpers.NativeScript},
+		Files: []plan.File{{Path: helpers.NativeData, Data: string(data)}}, Helpers: []string{helpers.NativeScript, helpers.StoreScript},
 		Workdir: plan.TreeDir, Mounts: []plan.Mount{{Image: b.rt.image, Target: plan.RuntimeImageMount}, {Stage: b.tree, Target: plan.TreeMount, Keep: plan.KeepResult}},
 		OnBuildPlatform: &plan.Variant{From: "deps", Run: []string{script}}})
 	b.tree = "native"

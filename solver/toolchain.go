@@ -24,10 +24,18 @@ func (b *builder) systemPackages() []string {
 		names = append(names, shellQuote(p)) // checked by checkSystemPackages, or monokit's own; quoted all the same
 	}
 	if b.rt.libc == manifest.LibcMusl {
-		return []string{"apk add --no-cache " + strings.Join(names, " ")}
+		return []string{"apk add --no-cache " + strings.Join(names, " "), gypHeaders}
 	}
-	return []string{"apt-get update && apt-get install -y --no-install-recommends " + strings.Join(names, " ") + " && rm -rf /var/lib/apt/lists/*"}
+	return []string{"apt-get update && apt-get install -y --no-install-recommends " + strings.Join(names, " ") + " && rm -rf /var/lib/apt/lists/*", gypHeaders}
 }
+
+// gypHeaders puts the image's Node.js headers where node-gyp looks before it
+// downloads them from nodejs.org (its cache, ~/.cache/node-gyp/<version>,
+// marked with the installVersion node-gyp 10 to 12 write): npm_config_nodedir
+// says the same, but not every pnpm passes it to dependencies' install
+// scripts (pnpm 11.2.1 drops it; karakeep's better-sqlite3 went to
+// nodejs.org and failed).
+const gypHeaders = `d="$HOME/.cache/node-gyp/$(node -p process.versions.node)" && mkdir -p "$d/include" && ln -sfn /usr/local/include/node "$d/include/node" && echo 11 >"$d/installVersion"`
 
 func (b *builder) toolchain(closure []*pnpm.Package) {
 	b.sysPkgs = b.buildPackages(closure)

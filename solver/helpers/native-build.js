@@ -30,6 +30,7 @@
 const fs = require('fs');
 const path = require('path');
 const cp = require('child_process');
+const { entryOwners } = require('./pnpm-store');
 
 const [tree, inputFile] = process.argv.slice(2);
 /** @type {import('./inputs').NativeInput} */
@@ -42,6 +43,18 @@ const npmDir = path.join(path.dirname(process.execPath), '..', 'lib', 'node_modu
 const platform = `${process.platform}/${process.arch}`;
 // The install's store, when this stage starts from the install (see above).
 const built = input.built && fs.existsSync(input.built) ? input.built : null;
+
+const owners = entryOwners(input.entries);
+
+// idOf is the lockfile's key for the package pj, found in the store entry
+// entry: name@version, or the key the plan named that entry for when it is
+// the same package's (a file: dependency's key is name@file:<path>, whatever
+// its package.json's version says).
+/** @param {string} entry @param {{name: string, version: string}} pj */
+function idOf(entry, pj) {
+  const key = owners.get(entry);
+  return key && key.startsWith(`${pj.name}@`) ? key : `${pj.name}@${pj.version}`;
+}
 
 function packagesIn(nm) {
   const out = [];
@@ -86,7 +99,7 @@ for (const entry of input.ran ? [] : storeEntries()) {
   for (const dir of packagesIn(nm)) { // the package itself; its dependencies are symlinks
     let pj;
     try { pj = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')); } catch { continue; }
-    const id = `${pj.name}@${pj.version}`;
+    const id = idOf(entry, pj);
     if (wanted.length && !wanted.includes(id)) continue;
     const scripts = { ...(pj.scripts || {}) };
     if (!scripts.install && !scripts.preinstall && fs.existsSync(path.join(dir, 'binding.gyp'))) {
@@ -148,7 +161,7 @@ function copyBuilt(entry, dir, id) {
   const src = path.join(built, path.relative(store, dir));
   let pj;
   try { pj = JSON.parse(fs.readFileSync(path.join(src, 'package.json'), 'utf8')); } catch { return false; }
-  if (`${pj.name}@${pj.version}` !== id) return false;
+  if (idOf(entry, pj) !== id) return false;
   // An addon the package ships, not one its scripts wrote, stays one the
   // scripts did not write (see collectLibs).
   const shipped = addons(dir).filter((f) => {

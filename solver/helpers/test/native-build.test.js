@@ -149,6 +149,19 @@ test('reads only the store entries the plan names for the wanted packages, and e
   assert.doesNotMatch(r.out, /not installed/);
 });
 
+test('a file: dependency is the package in the entry the plan names for its lockfile key, whatever its version says', (t) => {
+  const dir = tmp(t);
+  const tree = path.join(dir, 'tree');
+  const key = 'tiny-addon@file:vendor/tiny-addon-1.0.0.tgz';
+  const entry = 'tiny-addon@file+vendor+tiny-addon-1.0.0.tgz';
+  const addon = pkg(tree, entry, { name: 'tiny-addon', version: '1.0.0', scripts: { install: 'echo built > built.txt' } });
+  const r = run('native-build.js', [tree, input(dir, 'native.json', { ran: false, libs: '', runtime: '', optional: [], packages: [key], entries: { [key]: [entry] } })]);
+  assert.strictEqual(r.status, 0, r.out);
+  assert.match(r.out, /tiny-addon@file:vendor\/tiny-addon-1\.0\.0\.tgz install/);
+  assert.ok(exists(path.join(addon, 'built.txt')), r.out);
+  assert.doesNotMatch(r.out, /not installed/);
+});
+
 test('after a pnpm deploy that ran the scripts (pnpm before 10.14), no script runs again', (t) => {
   const dir = tmp(t);
   const tree = path.join(dir, 'tree');
