@@ -38,10 +38,15 @@ func (b *builder) app() error {
 	}
 	s := b.packageStage(b.pkg, plan.KindApp, run)
 	s.Collect = b.appCollect()
-	if cmd == "" {
-		// Without a build, what would be outputs are sources.
+	if cmd == "" || b.startsSources() {
+		// Without a build, what would be outputs are sources; a start
+		// that runs sources (tsx index.ts) needs them beside what the
+		// build writes.
 		s.Excludes = slices.DeleteFunc(s.Excludes, func(e string) bool { return slices.Contains(s.Outputs, e) })
 		s.Outputs = nil
+		if cmd != "" {
+			b.plan.Notes = append(b.plan.Notes, fmt.Sprintf("%s starts from its TypeScript sources (tsx): they ship with what its build writes", b.pkg.JSON.File))
+		}
 	}
 	if keep {
 		if err := b.keepGenerated(&s); err != nil {
@@ -61,6 +66,17 @@ func (b *builder) app() error {
 	s.Pos = pos
 	b.add(s)
 	return nil
+}
+
+// startsSources reports whether the inferred start runs the app's sources
+// (tsx), so the image needs them even when the app has a build. The
+// karakeep workers' start:prod is tsx index.ts beside a tsdown build.
+func (b *builder) startsSources() bool {
+	if len(b.t.Start) > 0 || b.plan.Preset == manifest.PresetNext {
+		return false
+	}
+	sc, examined := inferStart(b.pkg.JSON)
+	return examined == nil && sc.sources
 }
 
 // keepGenerated makes a package's exec keep every file its setup steps

@@ -17,6 +17,9 @@ type startCommand struct {
 	args []string
 	env  []string
 	from string // what it was inferred from, for the plan
+	// sources: it runs TypeScript sources (tsx), which the image must
+	// hold whatever the app's build writes.
+	sources bool
 }
 
 // startScripts are the package.json scripts that may say how the app starts,
@@ -167,7 +170,7 @@ func tsxStart(pj *pnpm.PackageJSON, words, env []string) (startCommand, string) 
 	if why != "" {
 		return startCommand{}, why
 	}
-	return startCommand{args: append([]string{"--import", "tsx"}, args...), env: append(env, "TSX_DISABLE_CACHE=1")}, ""
+	return startCommand{args: append([]string{"--import", "tsx"}, args...), env: append(env, "TSX_DISABLE_CACHE=1"), sources: true}, ""
 }
 
 // minimistPositionals are the words dotenv-cli runs when no "--" separates

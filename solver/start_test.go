@@ -4,7 +4,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 
+	"github.com/monokit/monokit/internal/testkit"
 	"github.com/monokit/monokit/solver/pnpm"
 )
 
@@ -54,5 +56,20 @@ func TestInferStart(t *testing.T) {
 		if examined != nil || !slices.Equal(sc.args, tc.args) || !slices.Equal(sc.env, tc.env) {
 			t.Errorf("%v: start %q env %q (examined %q), want %q env %q", tc.scripts, sc.args, sc.env, examined, tc.args, tc.env)
 		}
+	}
+}
+
+// TestTSXStartShipsSources: an app whose start runs tsx on its sources ships
+// them beside what its build writes; with start: given, only the outputs.
+func TestTSXStartShipsSources(t *testing.T) {
+	fsys := testkit.Workspace("packages: ['apps/*']\n", testkit.Pkg{Dir: "apps/api", Name: "api", Build: true})
+	fsys["apps/api/package.json"] = &fstest.MapFile{Data: []byte(`{"name":"api","version":"1.0.0","scripts":{"build":"tsdown","start:prod":"tsx index.ts"},"dependencies":{"tsx":"^4.8.1"}}`)}
+	p := mustPlan(t, fsys, "version: 1\ntargets:\n  api:\n    package: apps/api\n", "api")
+	if app := p.Stage("app:api"); app.Outputs != nil || !slices.Contains(p.Notes, "apps/api/package.json starts from its TypeScript sources (tsx): they ship with what its build writes") {
+		t.Errorf("app outputs %q, notes %q: want the whole app shipped, and a note", app.Outputs, p.Notes)
+	}
+	p = mustPlan(t, fsys, "version: 1\ntargets:\n  api:\n    package: apps/api\n    start: [dist/index.js]\n", "api")
+	if app := p.Stage("app:api"); len(app.Outputs) == 0 {
+		t.Errorf("with start: given, app outputs %q: want the build's", app.Outputs)
 	}
 }
