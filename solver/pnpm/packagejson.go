@@ -220,7 +220,7 @@ func (p *PackageJSON) DefaultOutputs() (outs []string, guessed bool) {
 		if !nested && !(topLevelDirs && !strings.Contains(dir, ".")) {
 			return
 		}
-		if dir == "." || dir == ".." || dir == "src" || strings.ContainsAny(dir, "*?[{") || seen[dir] {
+		if dir == "." || dir == ".." || dir == "src" || strings.ContainsAny(dir, "*?[{") || seen[dir] || tsSource(e) {
 			return
 		}
 		seen[dir] = true
@@ -237,6 +237,23 @@ func (p *PackageJSON) DefaultOutputs() (outs []string, guessed bool) {
 	}
 	slices.Sort(out)
 	return out, false
+}
+
+// tsSource reports whether an entry point names a TypeScript source
+// (./schema/index.ts), which a build reads, not writes; declarations
+// (dist/index.d.ts) are what a build writes.
+func tsSource(e string) bool {
+	for _, d := range []string{".d.ts", ".d.mts", ".d.cts"} {
+		if strings.HasSuffix(e, d) {
+			return false
+		}
+	}
+	for _, x := range []string{".ts", ".tsx", ".mts", ".cts"} {
+		if strings.HasSuffix(e, x) {
+			return true
+		}
+	}
+	return false
 }
 
 // Repo returns the repository URL, from either form of the field.

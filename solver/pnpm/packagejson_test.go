@@ -14,6 +14,11 @@ func TestDefaultOutputs(t *testing.T) {
 		`{"main":"src/index.ts","types":"src/index.ts"}`:          {"dist"},
 		`{"main":"src/index.ts","files":["lib","README.md"]}`:     {"lib"},
 		`{"bin":{"x":"./bin/x.js"},"exports":"./build/index.js"}`: {"bin", "build"},
+		// Entry points at TypeScript sources in directories are sources
+		// (homarr's packages/db exports ./schema/index.ts); declarations
+		// are outputs.
+		`{"main":"./index.ts","exports":{".":"./index.ts","./schema":"./schema/index.ts","./queries":"./queries/index.mts"}}`: {"dist"},
+		`{"exports":{".":{"types":"./types/index.d.ts","default":"./src/index.ts"}}}`:                                         {"types"},
 	}
 	for src, want := range tests {
 		pj, err := parsePackageJSON("package.json", []byte(src))
