@@ -174,6 +174,7 @@ func (b *builder) packageStage(p *pnpm.Package, kind plan.Kind, run []string) pl
 			inputs = append(inputs, in.Value)
 		}
 	}
+	inputs = append(inputs, b.tsconfigPathInputs(p)...)
 	// The whole closure's sources, and the outputs of those with a build:
 	// many workspace packages export TypeScript source (main or types →
 	// src/index.ts), which their dependents compile. Outputs come from the

@@ -29,7 +29,7 @@ const (
 var MetadataPatterns = []string{
 	WorkspaceFile, LockFile, RootManifest, ".npmrc", ".pnpmfile.cjs", ".pnpmfile.mjs",
 	".nvmrc", ".node-version", ".tool-versions", "**/package.json", "**/next.config.*", "**/*.patch",
-	"turbo.json", "**/schema.prisma", "**/prisma.config.*",
+	"turbo.json", "**/schema.prisma", "**/prisma.config.*", "**/tsconfig.json",
 }
 
 // MetadataExcludes keep dependency trees out of every transfer.

@@ -3,12 +3,14 @@
 // second's build output.
 import { createServer } from "node:http";
 import { service } from "@ts/contracts";
+import { schemaVersion } from "@ts/contracts/schema";
 import { health } from "@ts/hybrid";
+import buildInfo from "@static-data/build-info.json";
 
 const server = createServer((req, res) => {
   if (req.url === "/health") {
     res.writeHead(200, { "content-type": "application/json" });
-    res.end(JSON.stringify(health(service)));
+    res.end(JSON.stringify({ ...health(service), schemaVersion, release: buildInfo.release }));
     return;
   }
   res.writeHead(404).end();
