@@ -51,6 +51,10 @@ type app struct {
 	// RunServices are what the run step starts on loopback first, from
 	// Debian's packages: "redis" (redis-server on 6379).
 	RunServices []string `json:"runServices,omitempty"`
+	// GoogleFonts are the Google Fonts stylesheet URLs the app's Next.js
+	// build fetches, which this machine cannot reach: the build step
+	// answers them from a stand-in (googleFontMocks), as the issue allows.
+	GoogleFonts []string `json:"googleFonts,omitempty"`
 	// Note explains a failure that is not monokit's, or what monokit lacks.
 	Note string `json:"note,omitempty"`
 }

@@ -164,6 +164,16 @@ func minimalManifest(dir string) ([]byte, error) {
 	return yaml.Marshal(map[string]any{"version": 1, "targets": map[string]any{"app": map[string]any{"package": dir}}})
 }
 
+// standInManifest is minimalManifest with the build environment the
+// harness's stand-ins for unreachable hosts need (buildEnv), which a user
+// whose builder reaches them would not write.
+func standInManifest(dir string, buildEnv map[string]string) ([]byte, error) {
+	if len(buildEnv) == 0 {
+		return minimalManifest(dir)
+	}
+	return yaml.Marshal(map[string]any{"version": 1, "build-env": buildEnv, "targets": map[string]any{"app": map[string]any{"package": dir}}})
+}
+
 // plan plans the app's minimal manifest on the loaded workspace (or records
 // its load error).
 func (r *run) plan(rw *row, ws *pnpm.Workspace, loadErr error) {
@@ -197,7 +207,13 @@ func (r *run) build(rw *row, dir string, run bool) {
 		return
 	}
 	defer os.RemoveAll(tmp)
-	data, err := minimalManifest(rw.App.Dir)
+	buildEnv, cleanup, err := googleFontMocks(dir, rw.App)
+	if err != nil {
+		rw.FailError = err.Error()
+		return
+	}
+	defer cleanup()
+	data, err := standInManifest(rw.App.Dir, buildEnv)
 	if err != nil {
 		rw.FailError = err.Error()
 		return
