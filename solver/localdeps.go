@@ -1,8 +1,6 @@
 package solver
 
 import (
-	"maps"
-	"slices"
 	"strings"
 
 	"github.com/monokit/monokit/internal/diag"
@@ -15,12 +13,9 @@ import (
 // outside the build context is an error at the dependency that names it:
 // nothing is read from there.
 func (b *builder) localFiles(closure []*pnpm.Package) ([]string, error) {
-	importers := []string{"."}
-	for _, p := range closure {
-		importers = append(importers, p.Dir)
-	}
+	importers := installImporters(closure)
 	var out []string
-	for _, rel := range slices.Sorted(maps.Keys(b.ws.Lockfile.LocalFiles(importers))) {
+	for _, rel := range b.ws.Lockfile.LocalFiles(importers) {
 		if b.ws.ByDir(rel) != nil {
 			continue // an injected workspace project: its manifest is an input already
 		}
@@ -31,6 +26,16 @@ func (b *builder) localFiles(closure []*pnpm.Package) ([]string, error) {
 		out = append(out, clean)
 	}
 	return out, nil
+}
+
+// installImporters are the lockfile importers the install holds: the root
+// (pnpm installs it with --filter=.) and the closure's projects.
+func installImporters(closure []*pnpm.Package) []string {
+	importers := []string{"."}
+	for _, p := range closure {
+		importers = append(importers, p.Dir)
+	}
+	return importers
 }
 
 // localDepPos is where an importer of the install names the local file rel,

@@ -29,12 +29,8 @@ var gypToolchain = []string{"python3", "make", "g++"}
 // build image then carries gypToolchain, for the install, the builds and
 // the native stage, never the runtime.
 func (b *builder) nodeGypBuilders(closure []*pnpm.Package) []string {
-	importers := []string{"."}
-	for _, p := range closure {
-		importers = append(importers, p.Dir)
-	}
 	var out []string
-	for key, deps := range b.ws.Lockfile.InstallPackages(importers) {
+	for key, deps := range b.ws.Lockfile.InstallPackages(installImporters(closure)) {
 		if slices.ContainsFunc(deps, func(d string) bool { return addonHelpers[d] }) {
 			out = append(out, key)
 		}

@@ -1,14 +1,13 @@
 package solver
 
 import (
-	"encoding/json"
 	"fmt"
 	"path"
 	"regexp"
 	"slices"
 	"strings"
 
-	"github.com/tailscale/hujson" // turbo.json is JSON with comments and trailing commas
+	// turbo.json is JSON with comments and trailing commas
 
 	"github.com/monokit/monokit/solver/pnpm"
 )
@@ -124,22 +123,11 @@ func (b *builder) prismaGenerate(p *pnpm.Package, ran []string) (cmd, note strin
 // or pipeline (turbo 1). None when turbo.json is absent or unreadable: it
 // only adds steps.
 func (b *builder) turboBuildDeps(p *pnpm.Package) []string {
-	if !b.ws.Exists("turbo.json") {
-		return nil
-	}
-	data, err := b.ws.ReadFile("turbo.json")
-	if err != nil {
-		return nil
-	}
-	std, err := hujson.Standardize(data)
-	if err != nil {
-		return nil
-	}
 	var cfg struct {
 		Tasks    map[string]struct{ DependsOn []string } `json:"tasks"`
 		Pipeline map[string]struct{ DependsOn []string } `json:"pipeline"`
 	}
-	if json.Unmarshal(std, &cfg) != nil {
+	if !b.readJSONC("turbo.json", &cfg) {
 		return nil
 	}
 	tasks := cfg.Tasks

@@ -1,12 +1,9 @@
 package solver
 
 import (
-	"encoding/json"
 	"path"
 	"slices"
 	"strings"
-
-	"github.com/tailscale/hujson" // tsconfig.json is JSON with comments and trailing commas
 
 	"github.com/monokit/monokit/solver/pnpm"
 )
@@ -19,25 +16,13 @@ import (
 // goes, leaving its directory. Paths into node_modules, outside the build
 // context or unreadable come to nothing: they only add inputs.
 func (b *builder) tsconfigPathInputs(p *pnpm.Package) []string {
-	file := path.Join(p.Dir, "tsconfig.json")
-	if !b.ws.Exists(file) {
-		return nil
-	}
-	data, err := b.ws.ReadFile(file)
-	if err != nil {
-		return nil
-	}
-	std, err := hujson.Standardize(data)
-	if err != nil {
-		return nil
-	}
 	var cfg struct {
 		CompilerOptions struct {
 			BaseURL string              `json:"baseUrl"`
 			Paths   map[string][]string `json:"paths"`
 		} `json:"compilerOptions"`
 	}
-	if json.Unmarshal(std, &cfg) != nil {
+	if !b.readJSONC(path.Join(p.Dir, "tsconfig.json"), &cfg) {
 		return nil
 	}
 	base := pnpm.CleanJoin(p.Dir, cfg.CompilerOptions.BaseURL)

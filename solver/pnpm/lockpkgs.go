@@ -197,22 +197,23 @@ func (lf *Lockfile) InstallPackages(importers []string) map[string][]string {
 
 // LocalFiles are the tarballs and directories of file: dependencies an
 // install of importers holds, as the lockfile names them (relative to the
-// root; a workspace project's injected copy among them), each with the
-// package ("name@version") that names it. pnpm reads them at install.
-func (lf *Lockfile) LocalFiles(importers []string) map[string]string {
-	out := map[string]string{}
+// root; a workspace project's injected copy among them), sorted. pnpm reads
+// them at install.
+func (lf *Lockfile) LocalFiles(importers []string) []string {
+	var out []string
 	for key := range lf.reach(importers, DepKinds) {
 		p := lf.Packages[key]
 		if p == nil {
 			continue
 		}
 		if rel, ok := strings.CutPrefix(p.Tarball, "file:"); ok {
-			out[rel] = key
+			out = append(out, rel)
 		} else if p.Directory != "" {
-			out[p.Directory] = key
+			out = append(out, p.Directory)
 		}
 	}
-	return out
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // reach walks the snapshots from the importers' dependencies of kinds: each
