@@ -72,6 +72,15 @@ func (b *builder) deploy(pf plan.Platforms) plan.Stage {
 	// packages; --legacy keeps the pnpm 9 behaviour for everyone else.
 	if b.plan.PNPM.Major >= 10 && !b.ws.Lockfile.InjectWorkspacePackages && !b.ws.Config.InjectWorkspacePackages {
 		cmd += " --legacy"
+		// pnpm 10's legacy deploy installs the closure alone and stops
+		// with ERR_PNPM_UNUSED_PATCH on a patch for a package outside it.
+		// The install before it applied every patch against the whole
+		// lockfile, so an unused one here is outside the closure by
+		// construction. allowNonAppliedPatches is the setting's name
+		// before pnpm 10.7.
+		if len(b.ws.PatchFiles()) > 0 {
+			cmd += " --config.allow-unused-patches=true --config.allow-non-applied-patches=true"
+		}
 	}
 	if pf.CrossSelect {
 		s.PerTarget = true
