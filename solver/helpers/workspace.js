@@ -17,7 +17,69 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
+const { builtinModules } = require('module');
 const { workspaceCopies, overlayPath } = require('./pnpm-store.js');
+
+// Files whose imports are checked, and the most read of each.
+const CODE = /\.(?:[cm]?js|jsx|[cm]?ts|tsx)$/;
+const MAX_CODE_BYTES = 2 << 20;
+const MAX_WARNINGS = 20;
+// A static import, export-from, dynamic import or require of a string.
+const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)(['"])([^'"\n]+)\1/g;
+const TYPE_ONLY = /^\s*(?:import|export)\s+type\b/;
+
+/**
+ * bareName is the package a specifier loads, or '' for a relative or
+ * absolute path, a builtin, a URL-like or a subpath import.
+ * @param {string} spec
+ */
+function bareName(spec) {
+  if (/^[./#]/.test(spec) || spec.includes(':') || builtinModules.includes(spec.split('/')[0])) return '';
+  const parts = spec.split('/');
+  return spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+
+/**
+ * resolvable: node's lookup from dir up to the tree's root finds name.
+ * @param {string} tree @param {string} dir @param {string} name
+ */
+function resolvable(tree, dir, name) {
+  for (let d = dir; ; d = path.dirname(d)) {
+    if (path.basename(d) !== 'node_modules' && fs.existsSync(path.join(d, 'node_modules', name))) return true;
+    if (d === tree || path.dirname(d) === d) return false;
+  }
+}
+
+/**
+ * phantomImports are the imports in a package's shipped files of packages it
+ * does not declare and its copy in the tree cannot resolve, as
+ * "file:line imports name" lines.
+ * @param {string} tree @param {string} copy @param {string} src
+ * @param {string} dir @param {string[]} files
+ */
+function phantomImports(tree, copy, src, dir, files) {
+  const pj = JSON.parse(fs.readFileSync(path.join(src, 'package.json'), 'utf8'));
+  const declared = new Set([pj.name, ...['dependencies', 'optionalDependencies', 'peerDependencies'].flatMap((f) => (pj[f] && typeof pj[f] === 'object' ? Object.keys(pj[f]) : []))]);
+  const dev = pj.devDependencies && typeof pj.devDependencies === 'object' ? pj.devDependencies : {};
+  const found = [];
+  for (const f of files) {
+    if (!CODE.test(f) || /\.d\.[cm]?ts$/.test(f)) continue;
+    const file = path.join(src, f);
+    if (fs.statSync(file).size > MAX_CODE_BYTES) continue;
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    lines.forEach((line, i) => {
+      const t = line.trimStart();
+      if (t.startsWith('//') || t.startsWith('*') || TYPE_ONLY.test(line)) return;
+      for (const m of line.matchAll(SPECIFIER)) {
+        const name = bareName(m[2]);
+        if (!name || declared.has(name) || resolvable(tree, copy, name)) continue;
+        const where = `${path.posix.join(dir, f.split(path.sep).join('/'))}:${i + 1}`;
+        found.push(`${where} imports "${name}", which ${pj.name} ${Object.hasOwn(dev, name) ? 'lists only in devDependencies' : 'does not declare'}`);
+      }
+    });
+  }
+  return [...new Set(found)];
+}
 
 function copy(from, to) {
   fs.mkdirSync(path.dirname(to), { recursive: true });
@@ -46,6 +108,11 @@ async function main(input) {
       }
     }
     console.log(`monokit: ${pkg.name}: ${files.length} file(s) into ${dests.length} ${dests.length === 1 ? 'copy' : 'copies'} in the production tree`);
+    const phantoms = phantomImports(input.tree, dests[0], src, pkg.dir, files);
+    for (const p of phantoms.slice(0, MAX_WARNINGS)) {
+      console.warn(`monokit: warning: ${p}, and the production tree does not hold it: the app fails if it loads that file. Add it to ${path.posix.join(pkg.dir, 'package.json')}'s dependencies (the repository's own install finds it because another package declares it and pnpm hoists it)`);
+    }
+    if (phantoms.length > MAX_WARNINGS) console.warn(`monokit: warning: ${pkg.name}: ${phantoms.length - MAX_WARNINGS} more such import(s)`);
   }
 }
 

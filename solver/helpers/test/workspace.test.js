@@ -57,3 +57,34 @@ test('a registry package of the same name is left alone, and a build that rewrit
   assert.strictEqual(fs.readFileSync(path.join(laid, 'index.js'), 'utf8'), 'module.exports = "workspace";');
   assert.strictEqual(JSON.parse(fs.readFileSync(path.join(laid, 'package.json'), 'utf8')).main, 'index.js', 'the built package.json was not shipped');
 });
+
+test('warns about imports of packages that the package does not declare and its copy in the tree cannot resolve, with file and line', (t) => {
+  const dir = tmp(t);
+  const packlist = path.join(dir, 'packlist.js');
+  write(packlist, `module.exports = async () => ['package.json', 'index.js', 'lib/csv.ts', 'types.d.ts'];`);
+  const root = path.join(dir, 'repo');
+  write(path.join(root, 'packages/shared/package.json'), JSON.stringify({ name: '@w/shared', version: '1.0.0', dependencies: { '@w/declared': '1.0.0' }, peerDependencies: { react: '*' }, devDependencies: { 'dev-only': '1.0.0' } }));
+  write(path.join(root, 'packages/shared/index.js'), [
+    "const fs = require('fs'); const p = require('node:path');",
+    "const d = require('@w/declared/sub'); const r = require('react');",
+    "const self = require('@w/shared/lib'); const rel = require('./lib/csv');",
+    "// const c = require('commented-out');",
+    "const h = require('hoisted-in-tree');",
+    "module.exports = () => import('@scope/phantom/deep');",
+    "const dev = require(\"dev-only\");",
+  ].join('\n'));
+  write(path.join(root, 'packages/shared/lib/csv.ts'), "import type { X } from 'types-only';\nimport { parse } from 'csv-parse/sync';\nexport { parse };\n");
+  write(path.join(root, 'packages/shared/types.d.ts'), "import 'declared-in-types';\n");
+  const tree = path.join(dir, 'tree');
+  pkg(tree, '@w+shared@file+packages+shared', { name: '@w/shared', version: '1.0.0' });
+  write(path.join(tree, 'node_modules/hoisted-in-tree/package.json'), '{"name":"hoisted-in-tree"}');
+  const { status, out } = run('workspace.js', [input(dir, 'workspace.json', { tree, out: path.join(dir, 'overlay'), root, packlist, packages: [{ name: '@w/shared', dir: 'packages/shared', storeName: '@w+shared', storePath: 'packages+shared' }] })]);
+  assert.strictEqual(status, 0, out);
+  const warned = [...out.matchAll(/monokit: warning: (\S+) imports "([^"]+)", which @w\/shared (does not declare|lists only in devDependencies)/g)].map((m) => `${m[1]} ${m[2]} ${m[3]}`);
+  assert.deepStrictEqual(warned, [
+    'packages/shared/index.js:6 @scope/phantom does not declare',
+    'packages/shared/index.js:7 dev-only lists only in devDependencies',
+    'packages/shared/lib/csv.ts:2 csv-parse does not declare',
+  ]);
+  assert.match(out, /Add it to packages\/shared\/package\.json's dependencies/);
+});

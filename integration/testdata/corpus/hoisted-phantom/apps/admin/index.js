@@ -1,0 +1,2 @@
+const shared = require("@hp/shared");
+console.log(shared.greeting(), shared.duration("1h"));
