@@ -57,6 +57,11 @@ type app struct {
 	GoogleFonts []string `json:"googleFonts,omitempty"`
 	// Note explains a failure that is not monokit's, or what monokit lacks.
 	Note string `json:"note,omitempty"`
+	// BlockedBy names what this machine lacks that the app needs to build
+	// or answer (a package version the registry here does not serve, an
+	// unreachable host, a service Debian does not package), when the Note
+	// shows that the repository's own install or app fails the same way.
+	BlockedBy string `json:"blockedBy,omitempty"`
 }
 
 func main() {

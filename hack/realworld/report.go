@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -105,6 +106,7 @@ func (r *run) write(out, jsonOut string) error {
 		}
 		fmt.Fprintf(&b, "| %s | `%s` | %s | %s | %s | %s | %s | %s | %s | %s |\n", a.Repo, a.Dir, a.Runtime, port, plan, build, size, fail, runs, cell(a.Note))
 	}
+	b.WriteString(r.targetSection())
 	if len(r.missing) > 0 {
 		fmt.Fprintf(&b, "\nNot extracted under the source directory, so not measured: %s.\n", strings.Join(r.missing, ", "))
 	}
@@ -157,6 +159,38 @@ func (r *run) summary() string {
 		}
 	}
 	return fmt.Sprintf("%d apps (%d on Node.js): %d planned, %d built, %d answer\n", len(r.rows), node, planned, built, answered)
+}
+
+// targetSection measures the issue's target (80% of the deployed Node.js
+// apps build and answer): over all of them, and over those this machine
+// does not block (BlockedBy), with what blocks the others.
+func (r *run) targetSection() string {
+	var node, answered, free, freeAnswered int
+	blocked := map[string][]string{}
+	for _, rw := range r.rows {
+		if rw.App.Runtime != "node" {
+			continue
+		}
+		node++
+		if rw.Answered {
+			answered++
+		}
+		if rw.App.BlockedBy != "" && !rw.Answered {
+			blocked[rw.App.BlockedBy] = append(blocked[rw.App.BlockedBy], rw.App.Repo+" "+rw.App.Dir)
+			continue
+		}
+		free++
+		if rw.Answered {
+			freeAnswered++
+		}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n## Against the target\n\n%d of the %d deployed Node.js apps build and answer here (%s; the target is 80%%). %d are blocked by this machine, each shown in its cause above; of the %d that are not, %d answer (%s).\n\n",
+		answered, node, pct(answered, node), node-free, free, freeAnswered, pct(freeAnswered, free))
+	for _, why := range slices.Sorted(maps.Keys(blocked)) {
+		fmt.Fprintf(&b, "- %s: %s\n", why, strings.Join(blocked[why], ", "))
+	}
+	return b.String()
 }
 
 func pct(n, d int) string {
