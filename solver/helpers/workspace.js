@@ -27,6 +27,9 @@ const MAX_WARNINGS = 20;
 // A static import, export-from, dynamic import or require of a string.
 const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)(['"])([^'"\n]+)\1/g;
 const TYPE_ONLY = /^\s*(?:import|export)\s+type\b/;
+// Tests, their fixtures and tools' configs, which the app never loads and
+// which import devDependencies by design (karakeep's *.test.ts import vitest).
+const NOT_RUN = /(?:^|\/)(?:__tests__|__mocks__|tests?|e2e|fixtures?|stories)\/|\.(?:test|spec|stories|bench)\.[^/]+$|(?:^|\/)[^/]+\.config\.[cm]?[jt]s$/;
 
 /**
  * bareName is the package a specifier loads, or '' for a relative or
@@ -63,7 +66,7 @@ function phantomImports(tree, copy, src, dir, files) {
   const dev = pj.devDependencies && typeof pj.devDependencies === 'object' ? pj.devDependencies : {};
   const found = [];
   for (const f of files) {
-    if (!CODE.test(f) || /\.d\.[cm]?ts$/.test(f)) continue;
+    if (!CODE.test(f) || /\.d\.[cm]?ts$/.test(f) || NOT_RUN.test(f.split(path.sep).join('/'))) continue;
     const file = path.join(src, f);
     if (fs.statSync(file).size > MAX_CODE_BYTES) continue;
     const lines = fs.readFileSync(file, 'utf8').split('\n');
@@ -110,7 +113,7 @@ async function main(input) {
     console.log(`monokit: ${pkg.name}: ${files.length} file(s) into ${dests.length} ${dests.length === 1 ? 'copy' : 'copies'} in the production tree`);
     const phantoms = phantomImports(input.tree, dests[0], src, pkg.dir, files);
     for (const p of phantoms.slice(0, MAX_WARNINGS)) {
-      console.warn(`monokit: warning: ${p}, and the production tree does not hold it: the app fails if it loads that file. Add it to ${path.posix.join(pkg.dir, 'package.json')}'s dependencies (the repository's own install finds it because another package declares it and pnpm hoists it)`);
+      console.warn(`monokit: warning: ${p}, and the production tree does not hold it: the app fails if it loads that file (an install of the whole workspace can find it where another project declares it). Declare it in ${path.posix.join(pkg.dir, 'package.json')}'s dependencies`);
     }
     if (phantoms.length > MAX_WARNINGS) console.warn(`monokit: warning: ${pkg.name}: ${phantoms.length - MAX_WARNINGS} more such import(s)`);
   }

@@ -61,7 +61,7 @@ test('a registry package of the same name is left alone, and a build that rewrit
 test('warns about imports of packages that the package does not declare and its copy in the tree cannot resolve, with file and line', (t) => {
   const dir = tmp(t);
   const packlist = path.join(dir, 'packlist.js');
-  write(packlist, `module.exports = async () => ['package.json', 'index.js', 'lib/csv.ts', 'types.d.ts'];`);
+  write(packlist, `module.exports = async () => ['package.json', 'index.js', 'lib/csv.ts', 'types.d.ts', 'lib/csv.test.ts', '__tests__/a.js', 'vitest.config.ts'];`);
   const root = path.join(dir, 'repo');
   write(path.join(root, 'packages/shared/package.json'), JSON.stringify({ name: '@w/shared', version: '1.0.0', dependencies: { '@w/declared': '1.0.0' }, peerDependencies: { react: '*' }, devDependencies: { 'dev-only': '1.0.0' } }));
   write(path.join(root, 'packages/shared/index.js'), [
@@ -75,6 +75,8 @@ test('warns about imports of packages that the package does not declare and its 
   ].join('\n'));
   write(path.join(root, 'packages/shared/lib/csv.ts'), "import type { X } from 'types-only';\nimport { parse } from 'csv-parse/sync';\nexport { parse };\n");
   write(path.join(root, 'packages/shared/types.d.ts'), "import 'declared-in-types';\n");
+  // Tests and tools' configs import devDependencies by design.
+  for (const f of ['lib/csv.test.ts', '__tests__/a.js', 'vitest.config.ts']) write(path.join(root, 'packages/shared', f), "import { test } from 'vitest';\n");
   const tree = path.join(dir, 'tree');
   pkg(tree, '@w+shared@file+packages+shared', { name: '@w/shared', version: '1.0.0' });
   write(path.join(tree, 'node_modules/hoisted-in-tree/package.json'), '{"name":"hoisted-in-tree"}');
@@ -86,5 +88,5 @@ test('warns about imports of packages that the package does not declare and its 
     'packages/shared/index.js:7 dev-only lists only in devDependencies',
     'packages/shared/lib/csv.ts:2 csv-parse does not declare',
   ]);
-  assert.match(out, /Add it to packages\/shared\/package\.json's dependencies/);
+  assert.match(out, /Declare it in packages\/shared\/package\.json's dependencies/);
 });
