@@ -377,3 +377,48 @@ func TestZeroConfig(t *testing.T) {
 		t.Errorf("the inferred HEALTHCHECK %q failed: %v %s", test, err, out)
 	}
 }
+
+// TestZeroConfigHostileNames: a main field and a source file name that hold
+// YAML reach the manifest a zero-config build infers only as comments:
+// --call targets lists the one target, and no target, base image or user
+// that the text spells.
+func TestZeroConfigHostileNames(t *testing.T) {
+	needDaemon(t)
+	ctx, cancel := deadline(context.Background(), 5*time.Minute)
+	defer cancel()
+	const evil = "x\n  evil:\n    package: \"@hz/api\"\n    runtime: evil.example/x\n    user: \"0\"\n#"
+	mainJSON, err := json.Marshal(evil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for name, data := range map[string]string{
+		"package.json":          `{"name":"root","private":true,"packageManager":"pnpm@10.34.9"}`,
+		"pnpm-workspace.yaml":   "packages: [apps/*]\n",
+		"pnpm-lock.yaml":        "lockfileVersion: '9.0'\n\nimporters:\n\n  .: {}\n\n  apps/api: {}\n",
+		"apps/api/package.json": `{"name":"@hz/api","version":"1.0.0","main":` + string(mainJSON) + `}`,
+		"apps/api/src/x\n  evil:\n    runtime: evil.example/x\n#.js": "require('http').createServer().listen(4999);\n",
+	} {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, err := exec.CommandContext(ctx, "docker", "buildx", "build", "--builder", builder, "--call", "targets", "-f", filepath.Join(dir, "package.json"),
+		"--build-arg", "BUILDKIT_SYNTAX="+frontendRef, dir).CombinedOutput()
+	if err != nil {
+		t.Fatalf("--call targets: %v\n%s", err, out)
+	}
+	var names []string
+	for _, line := range strings.Split(string(out), "\n") {
+		if f := strings.Fields(line); len(f) > 0 && (f[0] == "api" || f[0] == "evil" || strings.HasPrefix(f[0], "evil")) {
+			names = append(names, f[0])
+		}
+	}
+	if !slices.Equal(names, []string{"api"}) || !strings.Contains(string(out), "evil.example") {
+		t.Fatalf("targets %q, want api alone, with the hostile text in its description:\n%s", names, out)
+	}
+}
