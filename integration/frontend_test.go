@@ -358,6 +358,25 @@ func TestZeroConfig(t *testing.T) {
 	if err != nil || !strings.Contains(string(out), "api") || !strings.Contains(string(out), "apps/api: nothing in the workspace depends on it") {
 		t.Fatalf("--call targets (%v):\n%s", err, out)
 	}
+	// monokit bake without monokit.yaml writes a bake file for the same
+	// targets, which hands package.json to monokit through BUILDKIT_SYNTAX.
+	var hcl, notice bytes.Buffer
+	cmd := exec.CommandContext(ctx, "go", "run", "../cmd/monokit", "bake", dir)
+	cmd.Stdout, cmd.Stderr = &hcl, &notice
+	if err := cmd.Run(); err != nil || !strings.Contains(notice.String(), "inferred target(s) api") {
+		t.Fatalf("monokit bake: %v\n%s", err, notice.String())
+	}
+	if err := os.WriteFile(filepath.Join(dir, "docker-bake.hcl"), hcl.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bake := exec.CommandContext(ctx, "docker", "buildx", "bake", "--builder", builder, "--call", "targets")
+	bake.Dir = dir
+	if bout, err := bake.CombinedOutput(); err != nil || !strings.Contains(string(bout), "apps/api: nothing in the workspace depends on it") {
+		t.Fatalf("docker buildx bake --call targets with monokit bake's file (%v):\n%s\n%s", err, hcl.String(), bout)
+	}
+	if err := os.Remove(filepath.Join(dir, "docker-bake.hcl")); err != nil {
+		t.Fatal(err)
+	}
 	res, err := build{dir: dir, file: "package.json", target: "api", buildxArgs: syntax}.run(ctx, t, buildx)
 	if err != nil {
 		t.Fatal(err)

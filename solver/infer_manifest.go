@@ -25,6 +25,10 @@ func quoteAll(s []string) []string {
 	return out
 }
 
+// FrontendImage is the monokit image an inferred manifest's syntax line and
+// a zero-config bake file name.
+const FrontendImage = "docker.io/monokit/monokit:1"
+
 // InferredYAML is the manifest for the inferred targets, with a comment on
 // every value saying why; skipped lists targets left out, with the reason.
 // It is a YAML node tree that the encoder writes: repository text (a main
@@ -60,7 +64,7 @@ func InferredYAML(targets []InferredTarget, skipped map[string]string) ([]byte, 
 	doc.FootComment = strings.Join(foot, "\n")
 	var b bytes.Buffer
 	// The syntax line must be the file's first, for BuildKit.
-	b.WriteString("# syntax=docker.io/monokit/monokit:1\n")
+	b.WriteString("# syntax=" + FrontendImage + "\n")
 	b.WriteString("# Inferred from the workspace by monokit: each value says why it was chosen.\n")
 	b.WriteString("# What this file sets is used as is; edit it freely.\n")
 	enc := yaml.NewEncoder(&b)

@@ -269,7 +269,9 @@ var badCases = []badCase{
 	{name: "msg/workspace-control", edits: []edit{appendTo(wsFile, "x: \"\x7f\"\n")}, want: "control character U+007F", at: "pnpm-workspace.yaml:11"},
 	{name: "msg/lockfile-utf8", edits: []edit{replace(lockfile, "lockfileVersion: '9.0'", "lockfileVersion: '9.0'\n# \xfe")}, want: "byte 0xfe is not UTF-8", at: "pnpm-lock.yaml:2"},
 	{name: "msg/manifest-two-docs", edits: []edit{appendTo("monokit.yaml", "---\nversion: 1\n")}, want: "a manifest is one YAML document", at: "monokit.yaml:6"},
-	{name: "msg/manifest-missing", edits: []edit{remove("monokit.yaml")}, want: "not found in", at: "monokit.yaml"},
+	{name: "msg/manifest-missing", args: []string{"plan", "-f", "missing.yaml", "--target", "backend"}, want: "not found in", at: "missing.yaml"},
+	// Without monokit.yaml and -f the manifest is inferred, as in a zero-config build.
+	{name: "msg/manifest-inferred", edits: []edit{remove("monokit.yaml")}, out: "@nexus/backend"},
 	{name: "msg/manifest-empty", edits: []edit{write("monokit.yaml", "")}, want: "the manifest is empty", at: "monokit.yaml:1"},
 	{name: "msg/unknown-target", args: []string{"plan", "--target", "api"}, want: `target "api" is not in monokit.yaml: the targets are backend`, at: "monokit.yaml:1"},
 	{name: "msg/package-missing", edits: []edit{replace("monokit.yaml", "package: services/backend", "package: services/backnd")}, want: `no workspace package is named or lives in "services/backnd" (did you mean "services/backend"?)`, at: "monokit.yaml:4"},

@@ -10,14 +10,15 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/monokit/monokit/solver"
 	"github.com/monokit/monokit/solver/manifest"
 )
 
 // bakeCmd prints a bake file with a target for every target of the manifest,
 // and a default group of them all: docker buildx bake then builds every
 // image in one invocation, sharing one build graph.
-func bakeCmd(args []string, w io.Writer) error {
-	f := newFlags("bake", false)
+func bakeCmd(args []string, w, stderr io.Writer) error {
+	f := newFlags("bake", false, stderr)
 	if err := f.fs.Parse(args); err != nil {
 		return usageError{fmt.Sprintf("monokit bake: %v", err)}
 	}
@@ -29,7 +30,14 @@ func bakeCmd(args []string, w io.Writer) error {
 	if err != nil || strings.HasPrefix(rel, "..") {
 		return fmt.Errorf("monokit bake: the manifest %s is outside %s; bake reads it from the context", file, dir)
 	}
-	_, err = io.WriteString(w, bakeFile(m, filepath.ToSlash(rel)))
+	syntax := ""
+	if zeroConfig(dir, f.file) {
+		// The file is the workspace's package.json: the Dockerfile frontend
+		// hands it to monokit through BUILDKIT_SYNTAX, as
+		// `docker buildx build -f package.json --build-arg BUILDKIT_SYNTAX=…`.
+		syntax = solver.FrontendImage
+	}
+	_, err = io.WriteString(w, bakeFile(m, filepath.ToSlash(rel), syntax))
 	return err
 }
 
@@ -38,8 +46,9 @@ func bakeCmd(args []string, w io.Writer) error {
 var bakeName = regexp.MustCompile(`[^a-zA-Z0-9_-]`)
 
 // bakeFile is the HCL bake file for m, whose manifest is at dockerfile in
-// the context (the bake file's directory).
-func bakeFile(m *manifest.Manifest, dockerfile string) string {
+// the context (the bake file's directory); a syntax is the frontend image a
+// zero-config build names as BUILDKIT_SYNTAX.
+func bakeFile(m *manifest.Manifest, dockerfile, syntax string) string {
 	var b strings.Builder
 	names := slices.Sorted(maps.Keys(m.Targets))
 	var blocks []string
@@ -51,6 +60,9 @@ func bakeFile(m *manifest.Manifest, dockerfile string) string {
 	for i, name := range names {
 		fmt.Fprintf(&b, "\ntarget %s {\n", hclString(blocks[i]))
 		fmt.Fprintf(&b, "  context    = \".\"\n  dockerfile = %s\n  target     = %s\n", hclString(dockerfile), hclString(name))
+		if syntax != "" {
+			fmt.Fprintf(&b, "  args       = { BUILDKIT_SYNTAX = %s }\n", hclString(syntax))
+		}
 		if len(m.Platforms) > 0 {
 			var ps []string
 			for _, p := range m.Platforms {

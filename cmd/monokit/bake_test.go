@@ -12,7 +12,7 @@ func TestBakeFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := bakeFile(m, "deploy/${x}.yaml")
+	got := bakeFile(m, "deploy/${x}.yaml", "")
 	for _, want := range []string{
 		`targets = ["api_v2", "web"]`,
 		"target \"api_v2\" {\n  context    = \".\"\n  dockerfile = \"deploy/$${x}.yaml\"\n  target     = \"api.v2\"\n  platforms  = [\"linux/amd64\", \"linux/arm64\"]\n}",

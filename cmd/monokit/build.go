@@ -46,7 +46,7 @@ type buildFlags struct {
 // $BUILDKIT_HOST), so no registry needs to serve the frontend image, and shows
 // BuildKit's progress display.
 func buildCmd(ctx context.Context, args []string, stderr io.Writer) error {
-	f := &buildFlags{repoFlags: newFlags("build", true)}
+	f := &buildFlags{repoFlags: newFlags("build", true, stderr)}
 	fs := f.fs
 	fs.StringVar(&f.addr, "addr", os.Getenv("BUILDKIT_HOST"), "buildkitd address (default $BUILDKIT_HOST, else "+defaultBuildkitHost+")")
 	fs.StringVar(&f.platform, "platform", "", "target platforms, comma-separated (default: the manifest's, else buildkitd's)")
@@ -102,7 +102,12 @@ func buildCmd(ctx context.Context, args []string, stderr io.Writer) error {
 // secrets and registry credentials as session attachables, and the exports.
 func (f *buildFlags) solveOpt(dir string, stderr io.Writer) (client.SolveOpt, error) {
 	file := ManifestPath(dir, f.file)
-	if _, err := ReadManifest(file); err != nil {
+	if zeroConfig(dir, f.file) {
+		// The frontend infers the manifest when the file it is given is
+		// package.json, as for docker buildx build -f package.json.
+		file = filepath.Join(dir, "package.json")
+		fmt.Fprintf(stderr, "monokit: %s has no monokit.yaml: the frontend infers the targets, as a zero-config build does; `monokit init -o - %s` prints them with why each was chosen\n", dir, dir)
+	} else if _, err := ReadManifest(file); err != nil {
 		return client.SolveOpt{}, err
 	}
 	ctxFS, err := fsutil.NewFS(dir)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"io"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -57,7 +58,7 @@ func TestBuildExports(t *testing.T) {
 }
 
 func TestBuildSolveOpt(t *testing.T) {
-	f := &buildFlags{repoFlags: newFlags("build", true), outputs: list{"type=cacheonly"},
+	f := &buildFlags{repoFlags: newFlags("build", true, io.Discard), outputs: list{"type=cacheonly"},
 		buildContext: list{"node:24-trixie-slim=docker-image://mirror.example/node:24-trixie-slim", "shared=" + nexus + "/packages"}}
 	f.target = "backend"
 	f.args["SENTRY_RELEASE"] = "1.2.3"
@@ -86,7 +87,14 @@ func TestBuildSolveOpt(t *testing.T) {
 	if _, err := f.solveOpt(nexus, io.Discard); err == nil || !strings.Contains(err.Error(), "want NAME=DIR") {
 		t.Errorf("a --build-context without = gave %v", err)
 	}
-	if _, err := f.solveOpt(t.TempDir(), io.Discard); err == nil || !strings.Contains(err.Error(), "monokit.yaml") {
-		t.Errorf("a directory without a manifest gave %v", err)
+	f.buildContext = nil
+	// Without a manifest the frontend infers one from package.json, as for
+	// docker buildx build -f package.json.
+	if opt, err := f.solveOpt(t.TempDir(), io.Discard); err != nil || opt.FrontendAttrs["filename"] != "package.json" {
+		t.Errorf("a directory without a manifest gave %v, filename %q", err, opt.FrontendAttrs["filename"])
+	}
+	f.file = filepath.Join(t.TempDir(), "monokit.yaml")
+	if _, err := f.solveOpt(nexus, io.Discard); err == nil || !strings.Contains(err.Error(), "monokit.yaml: not found") {
+		t.Errorf("-f naming no file gave %v", err)
 	}
 }

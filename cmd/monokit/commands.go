@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"maps"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -29,6 +30,8 @@ type repoFlags struct {
 	file   string
 	target string
 	args   buildArgs
+	// notice is where the command says it inferred the manifest.
+	notice io.Writer
 }
 
 // buildArgs collects --build-arg NAME=value flags, as docker buildx takes them.
@@ -45,10 +48,10 @@ func (a buildArgs) Set(v string) error {
 	return nil
 }
 
-func newFlags(name string, withTarget bool) *repoFlags {
-	f := &repoFlags{fs: flag.NewFlagSet(name, flag.ContinueOnError), args: buildArgs{}}
+func newFlags(name string, withTarget bool, notice io.Writer) *repoFlags {
+	f := &repoFlags{fs: flag.NewFlagSet(name, flag.ContinueOnError), args: buildArgs{}, notice: notice}
 	f.fs.SetOutput(io.Discard)
-	f.fs.StringVar(&f.file, "f", "", "manifest file (default DIR/monokit.yaml)")
+	f.fs.StringVar(&f.file, "f", "", "manifest file (default DIR/monokit.yaml; without one, the manifest is inferred)")
 	if withTarget {
 		f.fs.StringVar(&f.target, "target", "", "target to plan (default: the only one)")
 		f.fs.Var(f.args, "build-arg", "NAME=value for a build argument the manifest declares (repeatable)")
@@ -65,7 +68,7 @@ func (f *repoFlags) load(args []string) (*manifest.Manifest, *pnpm.Workspace, er
 	if err != nil {
 		return nil, nil, err
 	}
-	return Open(dir, f.file)
+	return Open(dir, f.file, f.notice)
 }
 
 // dirArg is the command's DIR argument: "." when none is given.
@@ -89,8 +92,8 @@ func openWorkspace(dir string) (*pnpm.Workspace, fs.FS, error) {
 	return ws, fsys, err
 }
 
-func planCmd(args []string, w io.Writer) error {
-	f := newFlags("plan", true)
+func planCmd(args []string, w, stderr io.Writer) error {
+	f := newFlags("plan", true, stderr)
 	asJSON := f.fs.Bool("json", false, "print the plan as JSON")
 	m, ws, err := f.load(args)
 	if err != nil {
@@ -122,8 +125,8 @@ func planCmd(args []string, w io.Writer) error {
 	return nil
 }
 
-func graphCmd(args []string, w io.Writer) error {
-	f := newFlags("graph", false)
+func graphCmd(args []string, w, stderr io.Writer) error {
+	f := newFlags("graph", false, stderr)
 	dot := f.fs.Bool("dot", false, "print Graphviz dot")
 	if err := f.fs.Parse(args); err != nil {
 		return usageError{fmt.Sprintf("monokit graph: %v", err)}
@@ -161,8 +164,8 @@ func graphCmd(args []string, w io.Writer) error {
 	return nil
 }
 
-func llbCmd(ctx context.Context, args []string, w io.Writer) error {
-	f := newFlags("llb", true)
+func llbCmd(ctx context.Context, args []string, w, stderr io.Writer) error {
+	f := newFlags("llb", true, stderr)
 	platform := f.fs.String("platform", "", "target platform (default: this machine's)")
 	noMerge := f.fs.Bool("no-merge", false, "use copies instead of merge ops, as for Docker's classic store")
 	m, ws, err := f.load(args)
@@ -203,8 +206,8 @@ func llbCmd(ctx context.Context, args []string, w io.Writer) error {
 	return llb.WriteTo(def, w)
 }
 
-func targetsCmd(args []string, w io.Writer) error {
-	f := newFlags("targets", false)
+func targetsCmd(args []string, w, stderr io.Writer) error {
+	f := newFlags("targets", false, stderr)
 	if err := f.fs.Parse(args); err != nil {
 		return usageError{fmt.Sprintf("monokit targets: %v", err)}
 	}
@@ -220,11 +223,21 @@ func targetsCmd(args []string, w io.Writer) error {
 }
 
 // manifest reads the manifest alone (-f, else DIR/monokit.yaml), after the
-// flags were parsed, and returns it with DIR and its path.
+// flags were parsed, and returns it with DIR and its path. Without either it
+// infers the manifest from DIR's workspace; the path is then DIR/package.json,
+// the file a zero-config build names (-f package.json).
 func (f *repoFlags) manifest() (m *manifest.Manifest, dir, file string, err error) {
-	dir = "."
-	if f.fs.NArg() > 0 {
-		dir = f.fs.Arg(0)
+	dir, err = dirArg(f.fs)
+	if err != nil {
+		return nil, "", "", err
+	}
+	if zeroConfig(dir, f.file) {
+		ws, fsys, err := openWorkspace(dir)
+		if err != nil {
+			return nil, "", "", err
+		}
+		m, err := inferManifest(dir, ws, fsys, f.notice)
+		return m, dir, filepath.Join(dir, "package.json"), err
 	}
 	file = ManifestPath(dir, f.file)
 	m, err = ReadManifest(file)

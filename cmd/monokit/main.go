@@ -77,7 +77,9 @@ commands:
   schema     print the JSON Schema of monokit.yaml, for editors
   version    print the version
 
-DIR is the monorepo root (default "."); -f names the manifest (default DIR/monokit.yaml);
+DIR is the monorepo root (default "."); -f names the manifest (default DIR/monokit.yaml;
+without one, plan, llb, targets, bake and build infer it, as init and a zero-config
+build do, and say so);
 plan and llb take --target NAME and --build-arg NAME=value, as docker buildx does.`
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -89,15 +91,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		// No -version flag parsing: BuildKit starts the image with no arguments.
 		return grpcclient.RunFromEnvironment(ctx, frontend.Build)
 	case "plan":
-		return planCmd(rest, stdout)
+		return planCmd(rest, stdout, stderr)
 	case "graph":
-		return graphCmd(rest, stdout)
+		return graphCmd(rest, stdout, stderr)
 	case "llb":
-		return llbCmd(ctx, rest, stdout)
+		return llbCmd(ctx, rest, stdout, stderr)
 	case "targets":
-		return targetsCmd(rest, stdout)
+		return targetsCmd(rest, stdout, stderr)
 	case "bake":
-		return bakeCmd(rest, stdout)
+		return bakeCmd(rest, stdout, stderr)
 	case "build":
 		return buildCmd(ctx, rest, stderr)
 	case "init":

@@ -207,3 +207,51 @@ func TestInitCommand(t *testing.T) {
 		}
 	}
 }
+
+// TestZeroConfigCommands: without monokit.yaml (and without -f), plan,
+// targets, llb and bake infer the manifest that init writes, say so,
+// and bake's file hands the workspace's package.json to the frontend as a
+// zero-config build does.
+func TestZeroConfigCommands(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(testkit.CorpusDir("express-tsc-refs"))); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(dir, "monokit.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	run2 := func(args ...string) (string, string) {
+		t.Helper()
+		var out, errOut bytes.Buffer
+		if err := run(context.Background(), args, &out, &errOut); err != nil {
+			t.Fatalf("monokit %s: %v\n%s", strings.Join(args, " "), err, errOut.String())
+		}
+		return out.String(), errOut.String()
+	}
+	want, _ := run2("init", "-o", "-", dir)
+	if !strings.Contains(want, "\n  api:\n") {
+		t.Fatalf("init infers no api target:\n%s", want)
+	}
+	for _, cmd := range []string{"targets", "plan", "llb", "bake"} {
+		out, notice := run2(cmd, dir)
+		if !strings.Contains(notice, "has no monokit.yaml: inferred target(s) api") || !strings.Contains(notice, "monokit init -o -") {
+			t.Errorf("monokit %s says %q, want that it inferred api and where the reasons are", cmd, notice)
+		}
+		if out == "" {
+			t.Errorf("monokit %s printed nothing", cmd)
+		}
+	}
+	if out, _ := run2("targets", dir); strings.Fields(out)[0] != "api" {
+		t.Errorf("targets: %q", out)
+	}
+	if out, _ := run2("bake", dir); !strings.Contains(out, `dockerfile = "package.json"`) || !strings.Contains(out, `args       = { BUILDKIT_SYNTAX = "docker.io/monokit/monokit:1" }`) {
+		t.Errorf("bake file:\n%s", out)
+	}
+	// With a manifest, nothing is inferred and nothing is said.
+	if err := os.WriteFile(filepath.Join(dir, "monokit.yaml"), []byte(want), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, notice := run2("bake", dir); notice != "" || !strings.Contains(out, `dockerfile = "monokit.yaml"`) || strings.Contains(out, "BUILDKIT_SYNTAX") {
+		t.Errorf("with monokit.yaml, bake says %q and writes:\n%s", notice, out)
+	}
+}
