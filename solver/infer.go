@@ -39,15 +39,21 @@ type InferredTarget struct {
 // InferSources are the context patterns inference reads: the sources of
 // every package that could be an app, and of the workspace packages each
 // depends on (a port or a health route may live there).
-func InferSources(ws *pnpm.Workspace) []string { return closureSources(ws, appCandidates(ws)) }
+func InferSources(ws *pnpm.Workspace) []string {
+	return append(closureSources(ws, appCandidates(ws)), dockerfilePatterns...)
+}
 
 // appCandidates are the workspace packages nothing else in the workspace
-// depends on (the root aside, unless it is the only one).
+// depends on (the root aside, unless it is the only one). A devDependency
+// does not count: a frontend that lists its backend for the types, or an
+// e2e package that lists the app it tests, does not make it a library.
 func appCandidates(ws *pnpm.Workspace) []*pnpm.Package {
 	used := map[*pnpm.Package]bool{}
 	for _, p := range ws.All() {
 		for _, e := range p.Deps {
-			used[e.To] = true
+			if e.Kind != "devDependencies" {
+				used[e.To] = true
+			}
 		}
 	}
 	var out []*pnpm.Package
@@ -66,8 +72,12 @@ func appCandidates(ws *pnpm.Workspace) []*pnpm.Package {
 // depends on that is a Next.js app, or has a start script, a bin or a main.
 // sources holds the files InferSources names; ports and health paths come
 // from them.
-func Infer(ws *pnpm.Workspace, sources fs.FS) []InferredTarget {
-	var out []InferredTarget
+//
+// skipped says, for each candidate that is not a target, why: a mobile or
+// desktop app, a start on Bun or Deno, a CLI or library (a bin or a main,
+// no start script, no port in its sources).
+func Infer(ws *pnpm.Workspace, sources fs.FS) (out []InferredTarget, skipped map[string]string) {
+	skipped = map[string]string{}
 	taken := map[string]bool{}
 	for _, p := range appCandidates(ws) {
 		j := p.JSON
@@ -77,6 +87,16 @@ func Infer(ws *pnpm.Workspace, sources fs.FS) []InferredTarget {
 			if j.Scripts[s] != "" {
 				start = s
 				break
+			}
+		}
+		if f := notServer(j); f != "" {
+			skipped[p.Dir] = fmt.Sprintf("it depends on %s: a mobile or desktop app", f)
+			continue
+		}
+		if start != "" {
+			if why := startWhy(j, start); otherRuntime.MatchString(why) {
+				skipped[p.Dir] = fmt.Sprintf("scripts[%q] %s", start, why)
+				continue
 			}
 		}
 		next := nextAppReason(ws, p)
@@ -90,6 +110,7 @@ func Infer(ws *pnpm.Workspace, sources fs.FS) []InferredTarget {
 		case j.Main != "":
 			t.Why = fmt.Sprintf("it has main (%s)", j.Main)
 		default:
+			skipped[p.Dir] = "no start script, bin or main, and not a Next.js app"
 			continue
 		}
 		t.Why = fmt.Sprintf("%s: nothing in the workspace depends on it, and %s", displayDir(p), t.Why)
@@ -107,13 +128,64 @@ func Infer(ws *pnpm.Workspace, sources fs.FS) []InferredTarget {
 		}
 		read := sourceReader(sources)
 		t.Port, t.PortWhy = inferPort(read, own, j.Scripts[start], t.Preset)
+		if t.Port == 0 && next == "" && start == "" {
+			// A bin or a main alone is a CLI or a library, unless its
+			// own sources listen on a port.
+			skipped[p.Dir] = "a CLI or a library: a bin or a main, no start script, and no port in its sources"
+			continue
+		}
 		if t.Port == 0 {
 			t.Port, t.PortWhy = inferPort(read, deps, "", t.Preset)
 		}
 		t.Health, t.HealthOK = inferHealth(read, files, t.Preset)
 		out = append(out, t)
 	}
-	return out
+	// When the repository's Dockerfiles deploy some of the targets, the
+	// others are apps it deploys elsewhere (a Next.js site on a host of
+	// its own) or not at all.
+	ev := readDockerEvidence(sources, appCandidates(ws))
+	if len(ev.at) == 0 {
+		return out, skipped
+	}
+	kept := out[:0]
+	for _, t := range out {
+		if at, ok := ev.at[t.Package.Dir]; ok {
+			t.Why += ", and a Dockerfile deploys it (" + at + ")"
+			if e, ok := ev.ports[t.Package.Dir]; ok && t.Preset != manifest.PresetNext {
+				// What its own Dockerfile exposes beats a guess from
+				// its sources.
+				t.Port, t.PortWhy = e.port, e.at
+			}
+			kept = append(kept, t)
+			continue
+		}
+		skipped[t.Package.Dir] = "the repository's Dockerfiles (" + dockerfileNames(ev) + ") deploy other packages, not this one"
+	}
+	return kept, skipped
+}
+
+// otherRuntime matches why a start is not node's when it runs Bun or Deno:
+// such an app is not a Node.js image, whatever its main says.
+var otherRuntime = regexp.MustCompile(`^runs (?:bun|bunx|deno), not node$`)
+
+// startWhy is why the start script s cannot run as node, or "".
+func startWhy(j *pnpm.PackageJSON, s string) string {
+	_, why := startFromScript(j, j.Scripts[s], 0)
+	return why
+}
+
+// clientFrameworks are dependencies of apps that run on phones and desktops,
+// never in a server image.
+var clientFrameworks = []string{"react-native", "expo", "electron", "@tauri-apps/api", "@tauri-apps/cli", "@capacitor/core"}
+
+// notServer names the mobile or desktop framework p is built on, if any.
+func notServer(j *pnpm.PackageJSON) string {
+	for _, f := range clientFrameworks {
+		if j.HasDep(f) {
+			return f
+		}
+	}
+	return ""
 }
 
 func displayDir(p *pnpm.Package) string {

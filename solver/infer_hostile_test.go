@@ -88,7 +88,7 @@ func TestInitHostileNames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	targets := Infer(ws, fsys)
+	targets, _ := Infer(ws, fsys)
 	if len(targets) != 1 || !strings.Contains(targets[0].Why, "evil") || !strings.Contains(targets[0].PortWhy, "evil") {
 		t.Fatalf("the hostile text did not reach inference's reasons, so this test proves nothing: %+v", targets)
 	}

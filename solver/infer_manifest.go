@@ -109,8 +109,7 @@ func oneLine(s string) string { return diag.Clip(strings.Join(strings.Fields(s),
 // InferManifest infers the targets, keeps those that plan, and returns the
 // manifest's YAML and the manifest parsed from it.
 func InferManifest(ws *pnpm.Workspace, sources fs.FS) ([]byte, *manifest.Manifest, error) {
-	targets := Infer(ws, sources)
-	skipped := map[string]string{}
+	targets, skipped := Infer(ws, sources)
 	for {
 		if len(targets) == 0 {
 			data, _ := InferredYAML(targets, skipped)

@@ -3,6 +3,7 @@ package solver
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -12,6 +13,10 @@ import (
 	"github.com/monokit/monokit/internal/testkit"
 	"github.com/monokit/monokit/solver/pnpm"
 )
+
+// ruleSkip matches the reasons Infer's rules give for a candidate that is
+// not a target.
+var ruleSkip = regexp.MustCompile(`: (a mobile or desktop app|a CLI or a library: .*|no start script, bin or main, and not a Next\.js app|scripts\["[^"]+"\] runs (bun|bunx|deno), not node)$`)
 
 // TestInferCorpus infers the manifest of the example and of every corpus
 // fixture, as a zero-config build or `monokit init` does: each target the
@@ -33,8 +38,12 @@ func TestInferCorpus(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%v\n%s", err, data)
 			}
-			if strings.Contains(string(data), "# not a target:") {
-				t.Errorf("a target was left out:\n%s", data)
+			// Candidates that inference's rules leave out say why; one
+			// left out because it did not plan is a failure.
+			for _, line := range strings.Split(string(data), "\n") {
+				if strings.HasPrefix(line, "# not a target:") && !ruleSkip.MatchString(line) {
+					t.Errorf("a target was left out: %s\n%s", line, data)
+				}
 			}
 			for name, want := range m.Targets {
 				pkg := ws.Find(want.Package.Value)
@@ -90,20 +99,17 @@ func TestInferValues(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := Infer(ws, fsys)
+	got, _ := Infer(ws, fsys)
 	var names []string
 	for _, it := range got {
 		names = append(names, it.Name)
 	}
-	if !slices.Equal(names, []string{"api", "cli", "web"}) {
-		t.Fatalf("targets %q, want api, cli and web (not the library apps/api depends on)", names)
+	if !slices.Equal(names, []string{"api", "web"}) {
+		t.Fatalf("targets %q, want api and web (not the library apps/api depends on, nor the CLI)", names)
 	}
-	api, cli, web := got[0], got[1], got[2]
+	api, web := got[0], got[1]
 	if api.Port != 8080 || !strings.Contains(api.PortWhy, "process.env.PORT, apps/api/server.js:1") || api.Health != "/healthz" || !strings.Contains(api.Why, `scripts["start"]`) {
 		t.Errorf("api: %+v", api)
-	}
-	if cli.Port != 0 || cli.Health != "" || !strings.Contains(cli.Why, "it has a bin") {
-		t.Errorf("cli: %+v", cli)
 	}
 	if web.Preset != "next" || web.Port != 4200 || web.Health != "/api/health" || !strings.Contains(web.HealthOK, "route.ts") {
 		t.Errorf("web: %+v", web)

@@ -11,6 +11,16 @@ import (
 	"github.com/monokit/monokit/solver/pnpm"
 )
 
+// notAppDirs and notAppFile are sources the app does not run: tests,
+// examples, fixtures, stories and minified bundles. A port or a route there
+// says nothing of the app (openstatus's server had its port from a test's
+// fixture, apps/server/src/routes/v1/monitors/post_tcp.test.ts:22).
+var (
+	notAppDirs = map[string]bool{"__tests__": true, "__mocks__": true, "test": true, "tests": true, "e2e": true,
+		"fixtures": true, "__fixtures__": true, "examples": true, "example": true, "stories": true}
+	notAppFile = regexp.MustCompile(`\.(?:test|spec|e2e|stories|story|min)\.[cm]?[jt]sx?$`)
+)
+
 // sourceExts are the source files inference and the health route rule read.
 var sourceExts = []string{".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx"}
 
@@ -50,9 +60,9 @@ func sourceFiles(sources fs.FS, pkgs []*pnpm.Package) []string {
 			switch {
 			case err != nil || len(files) > maxHealthSources:
 				return fs.SkipDir
-			case d.IsDir() && (d.Name() == "node_modules" || name != p.Dir && strings.HasPrefix(d.Name(), ".")):
+			case d.IsDir() && (d.Name() == "node_modules" || name != p.Dir && (strings.HasPrefix(d.Name(), ".") || notAppDirs[d.Name()])):
 				return fs.SkipDir
-			case !d.IsDir() && slices.Contains(sourceExts, path.Ext(name)):
+			case !d.IsDir() && slices.Contains(sourceExts, path.Ext(name)) && !notAppFile.MatchString(d.Name()):
 				files = append(files, name)
 			}
 			return nil
