@@ -417,6 +417,8 @@ func TestZeroConfigHostileNames(t *testing.T) {
 		"pnpm-lock.yaml":        "lockfileVersion: '9.0'\n\nimporters:\n\n  .: {}\n\n  apps/api: {}\n",
 		"apps/api/package.json": `{"name":"@hz/api","version":"1.0.0","main":` + string(mainJSON) + `}`,
 		"apps/api/src/x\n  evil:\n    runtime: evil.example/x\n#.js": "require('http').createServer().listen(4999);\n",
+		// A main alone is a library unless the package's sources listen.
+		"apps/api/server.js": "require('http').createServer().listen(4999);\n",
 	} {
 		p := filepath.Join(dir, name)
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
