@@ -13,8 +13,10 @@ const module = "github.com/monokit/monokit/"
 // layers is the one direction data flows: the manifest and the pnpm
 // workspace model → the solver → the plan IR → plan2llb → frontend → CLI.
 // Each package may import only the monokit packages listed for it, and
-// BuildKit packages only under the prefixes listed: the model and the solver
-// none, the converter client/llb, the LLB protobufs and BuildKit's defaults
+// BuildKit packages only under the prefixes listed: the model none, the
+// solver BuildKit's Dockerfile parser alone (inference reads the
+// repository's Dockerfiles as BuildKit does; it is text in, syntax tree
+// out), the converter client/llb, the LLB protobufs and BuildKit's defaults
 // (util/system) but never the gateway.
 // The converter reads the plan and the helper scripts, and nothing that
 // decides.
@@ -25,7 +27,7 @@ var layers = map[string]struct{ monokit, buildkit []string }{
 	"solver/pnpm":     {[]string{"internal/diag", "internal/ctxfs"}, nil},
 	"solver/helpers":  {nil, nil},
 	"solver/plan":     {[]string{"internal/diag"}, nil},
-	"solver":          {[]string{"internal/diag", "internal/ctxfs", "solver/manifest", "solver/pnpm", "solver/plan", "solver/helpers"}, nil},
+	"solver":          {[]string{"internal/diag", "internal/ctxfs", "solver/manifest", "solver/pnpm", "solver/plan", "solver/helpers"}, []string{"frontend/dockerfile/parser"}},
 	"llb/plan2llb":    {[]string{"solver/plan", "solver/helpers"}, []string{"client/llb", "solver/pb", "util/system"}},
 	"frontend":        {[]string{"internal/diag", "internal/ctxfs", "solver/manifest", "solver/pnpm", "solver", "solver/plan", "llb/plan2llb"}, []string{""}},
 	"cmd/monokit":     {[]string{"internal/diag", "internal/ctxfs", "solver/manifest", "solver/pnpm", "solver", "solver/plan", "llb/plan2llb", "frontend"}, []string{""}},
