@@ -2,15 +2,12 @@ package solver
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/monokit/monokit/internal/ctxfs"
 	"github.com/monokit/monokit/solver/manifest"
 	"github.com/monokit/monokit/solver/pnpm"
 )
@@ -60,34 +57,18 @@ func TestInferredManifestIsData(t *testing.T) {
 // go through inference (init and a zero-config build share InferManifest)
 // and come out as one target and nothing else.
 func TestInitHostileNames(t *testing.T) {
-	dir := t.TempDir()
-	write := func(name, data string) {
-		t.Helper()
-		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write("package.json", `{"name":"root","private":true,"packageManager":"pnpm@10.34.9"}`)
-	write("pnpm-workspace.yaml", "packages: [apps/*]\n")
-	write("pnpm-lock.yaml", "lockfileVersion: '9.0'\nimporters:\n  .: {}\n  apps/api: {}\n")
 	mainJSON, err := json.Marshal(hostile)
 	if err != nil {
 		t.Fatal(err)
 	}
-	write("apps/api/package.json", `{"name":"@x/api","main":`+string(mainJSON)+`}`)
-	// The port is read from a file whose name holds the same YAML.
-	write("apps/api/src/x\n  evil:\n    runtime: evil.example/x\n#.js", "require('http').createServer().listen(3000);\n")
-	fsys, err := ctxfs.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ws, err := pnpm.Load(fsys)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ws, fsys := loadDir(t, map[string]string{
+		"package.json":          `{"name":"root","private":true,"packageManager":"pnpm@10.34.9"}`,
+		"pnpm-workspace.yaml":   "packages: [apps/*]\n",
+		"pnpm-lock.yaml":        "lockfileVersion: '9.0'\nimporters:\n  .: {}\n  apps/api: {}\n",
+		"apps/api/package.json": `{"name":"@x/api","main":` + string(mainJSON) + `}`,
+		// The port is read from a file whose name holds the same YAML.
+		"apps/api/src/x\n  evil:\n    runtime: evil.example/x\n#.js": "require('http').createServer().listen(3000);\n",
+	})
 	targets, _ := Infer(ws, fsys)
 	if len(targets) != 1 || !strings.Contains(targets[0].Why, "evil") || !strings.Contains(targets[0].PortWhy, "evil") {
 		t.Fatalf("the hostile text did not reach inference's reasons, so this test proves nothing: %+v", targets)

@@ -1,6 +1,7 @@
 package solver
 
 import (
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,9 +12,9 @@ import (
 	"github.com/monokit/monokit/solver/pnpm"
 )
 
-// inferDir infers the targets of a workspace written into a temporary
-// directory from files.
-func inferDir(t *testing.T, files map[string]string) ([]InferredTarget, map[string]string) {
+// loadDir writes files into a temporary directory and loads the workspace
+// there as the CLI does, with the directory as the sources.
+func loadDir(t *testing.T, files map[string]string) (*pnpm.Workspace, fs.FS) {
 	t.Helper()
 	dir := t.TempDir()
 	for name, data := range files {
@@ -33,7 +34,14 @@ func inferDir(t *testing.T, files map[string]string) ([]InferredTarget, map[stri
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Infer(ws, fsys)
+	return ws, fsys
+}
+
+// inferDir infers the targets of a workspace written into a temporary
+// directory from files.
+func inferDir(t *testing.T, files map[string]string) ([]InferredTarget, map[string]string) {
+	t.Helper()
+	return Infer(loadDir(t, files))
 }
 
 const rulesLock = `lockfileVersion: '9.0'

@@ -1,7 +1,6 @@
 package solver
 
 import (
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -71,34 +70,18 @@ func TestInferCorpus(t *testing.T) {
 
 // TestInferValues: what inference reads, and why it says it chose it.
 func TestInferValues(t *testing.T) {
-	dir := t.TempDir()
-	write := func(name, data string) {
-		t.Helper()
-		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write("package.json", `{"name":"root","private":true,"packageManager":"pnpm@10.34.9"}`)
-	write("pnpm-workspace.yaml", "packages: [apps/*, packages/*]\n")
-	write("pnpm-lock.yaml", "lockfileVersion: '9.0'\nimporters:\n  .: {}\n  apps/api:\n    dependencies:\n      '@x/lib':\n        specifier: workspace:*\n        version: link:../../packages/lib\n  apps/web: {}\n  apps/cli: {}\n  packages/lib: {}\n")
-	write("apps/api/package.json", `{"name":"@x/api","scripts":{"start":"node server.js"},"dependencies":{"@x/lib":"workspace:*"}}`)
-	write("apps/api/server.js", "const port = process.env.PORT ?? \"8080\";\nrequire('http').createServer().listen(port);\n// '/healthz'\n")
-	write("apps/web/package.json", `{"name":"@x/web","scripts":{"start":"next start -p 4200"},"dependencies":{"next":"15.5.9"}}`)
-	write("apps/web/src/app/(ops)/api/health/route.ts", "export const GET = () => new Response('ok');\n")
-	write("apps/cli/package.json", `{"name":"@x/cli","bin":{"x":"cli.js"}}`)
-	write("apps/cli/cli.js", "console.log(1)\n")
-	write("packages/lib/package.json", `{"name":"@x/lib","main":"index.js"}`)
-	fsys, err := ctxfs.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ws, err := pnpm.Load(fsys)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ws, fsys := loadDir(t, map[string]string{
+		"package.json":                               `{"name":"root","private":true,"packageManager":"pnpm@10.34.9"}`,
+		"pnpm-workspace.yaml":                        "packages: [apps/*, packages/*]\n",
+		"pnpm-lock.yaml":                             "lockfileVersion: '9.0'\nimporters:\n  .: {}\n  apps/api:\n    dependencies:\n      '@x/lib':\n        specifier: workspace:*\n        version: link:../../packages/lib\n  apps/web: {}\n  apps/cli: {}\n  packages/lib: {}\n",
+		"apps/api/package.json":                      `{"name":"@x/api","scripts":{"start":"node server.js"},"dependencies":{"@x/lib":"workspace:*"}}`,
+		"apps/api/server.js":                         "const port = process.env.PORT ?? \"8080\";\nrequire('http').createServer().listen(port);\n// '/healthz'\n",
+		"apps/web/package.json":                      `{"name":"@x/web","scripts":{"start":"next start -p 4200"},"dependencies":{"next":"15.5.9"}}`,
+		"apps/web/src/app/(ops)/api/health/route.ts": "export const GET = () => new Response('ok');\n",
+		"apps/cli/package.json":                      `{"name":"@x/cli","bin":{"x":"cli.js"}}`,
+		"apps/cli/cli.js":                            "console.log(1)\n",
+		"packages/lib/package.json":                  `{"name":"@x/lib","main":"index.js"}`,
+	})
 	got, _ := Infer(ws, fsys)
 	var names []string
 	for _, it := range got {
