@@ -79,7 +79,8 @@ func appCandidates(ws *pnpm.Workspace) []*pnpm.Package {
 func Infer(ws *pnpm.Workspace, sources fs.FS) (out []InferredTarget, skipped map[string]string) {
 	skipped = map[string]string{}
 	taken := map[string]bool{}
-	for _, p := range appCandidates(ws) {
+	candidates := appCandidates(ws)
+	for _, p := range candidates {
 		j := p.JSON
 		t := InferredTarget{Package: p, Preset: manifest.PresetNode}
 		start := ""
@@ -143,7 +144,7 @@ func Infer(ws *pnpm.Workspace, sources fs.FS) (out []InferredTarget, skipped map
 	// When the repository's Dockerfiles deploy some of the targets, the
 	// others are apps it deploys elsewhere (a Next.js site on a host of
 	// its own) or not at all.
-	ev := readDockerEvidence(sources, appCandidates(ws))
+	ev := readDockerEvidence(sources, candidates)
 	if len(ev.at) == 0 {
 		return out, skipped
 	}
