@@ -38,12 +38,14 @@ func TestCorpus(t *testing.T) {
 			t.Fatalf("%s: %v", dir, err)
 		}
 		// expect.json may name, by target, paths an image must hold or lack,
-		// text its health route answers, and, by stage, text that stage's
+		// text its health route answers, text other paths answer (probes),
+		// and, by stage, text that stage's
 		// log says when it ran (a daemon that built the stage before, as
 		// one that ran the suite earlier has, prints nothing for it).
 		var expect map[string]struct {
 			MustHave, Absent []string
 			Health           string
+			Probes           map[string]string
 			Logs             map[string][]string
 		}
 		if _, err := os.Stat(filepath.Join(dir, "expect.json")); err == nil {
@@ -96,6 +98,12 @@ func TestCorpus(t *testing.T) {
 					body := c.get(t, fmt.Sprintf("http://127.0.0.1:%d%s", port, hc.Path.Value), 60*time.Second)
 					if !strings.Contains(body, expect[name].Health) {
 						t.Errorf("health answered %s, want %s in it", body, expect[name].Health)
+					}
+					for _, path := range slices.Sorted(maps.Keys(expect[name].Probes)) {
+						body := c.get(t, fmt.Sprintf("http://127.0.0.1:%d%s", port, path), 10*time.Second)
+						if !strings.Contains(body, expect[name].Probes[path]) {
+							t.Errorf("%s answered %s, want %s in it", path, body, expect[name].Probes[path])
+						}
 					}
 					test := p.Image.Healthcheck.Test[1:]
 					if out, err := c.exec(p.Image.User, test...); err != nil {

@@ -22,7 +22,8 @@ func (b *builder) app() error {
 	for _, g := range b.t.Generate {
 		steps = append(steps, g.Value)
 	}
-	keep := len(steps) > 0 && b.plan.Preset != manifest.PresetNext
+	// A static site ships only what its build writes.
+	keep := len(steps) > 0 && b.plan.Preset == manifest.PresetNode
 	run, title := slices.Clone(steps), slices.Clone(steps)
 	if keep {
 		run = setupRun(steps)
@@ -72,7 +73,7 @@ func (b *builder) app() error {
 // (tsx), so the image needs them even when the app has a build. The
 // karakeep workers' start:prod is tsx index.ts beside a tsdown build.
 func (b *builder) startsSources() bool {
-	if len(b.t.Start) > 0 || b.plan.Preset == manifest.PresetNext {
+	if len(b.t.Start) > 0 || b.plan.Preset != manifest.PresetNode {
 		return false
 	}
 	sc, examined := inferStart(b.pkg.JSON)
@@ -122,8 +123,11 @@ func (b *builder) generatedInput(closure []*pnpm.Package, prod []string) helpers
 // it; a missing entry is skipped, so a plain copy from the build would fail).
 func (b *builder) appCollect() []plan.Copy {
 	dir := path.Join(plan.BuildRoot, b.pkg.Dir)
-	if b.plan.Preset == manifest.PresetNext {
+	switch b.plan.Preset {
+	case manifest.PresetNext:
 		return []plan.Copy{{Src: path.Join(dir, "public"), Dest: path.Join(b.pkg.Dir, "public")}}
+	case manifest.PresetStatic:
+		return nil // the site is its build's output
 	}
 	seen := map[string]bool{}
 	var collect []plan.Copy

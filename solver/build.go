@@ -137,6 +137,8 @@ func (b *builder) outputs(p *pnpm.Package) []string {
 		}
 	} else if p == b.pkg && b.plan.Preset == manifest.PresetNext {
 		outs = []string{".next"}
+	} else if p == b.pkg && b.plan.Preset == manifest.PresetStatic {
+		outs = []string{b.staticRoot()}
 	} else {
 		var guessed bool
 		outs, guessed = p.JSON.DefaultOutputs()

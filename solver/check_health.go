@@ -115,7 +115,7 @@ func nextRouteServes(file string, segs []string) bool {
 
 // healthRouteFinding is the HealthRouteNotFound finding for the target, if any.
 func healthRouteFinding(t *manifest.Target, pl *plan.Plan, ws *pnpm.Workspace, sources fs.FS) (Finding, bool) {
-	if sources == nil || t.Healthcheck == nil {
+	if sources == nil || t.Healthcheck == nil || pl.Preset == manifest.PresetStatic {
 		return Finding{}, false
 	}
 	pkg := ws.Find(t.Package.Value)

@@ -17,7 +17,7 @@ import (
 // through which node resolves a start of "." (else index.js).
 func startNotShipped(t *manifest.Target, pl *plan.Plan, main string) (Finding, bool) {
 	app := pl.Stage("app:" + pl.Package)
-	if app == nil || pl.Preset == manifest.PresetNext {
+	if app == nil || pl.Preset == manifest.PresetNext || pl.Preset == manifest.PresetStatic {
 		return Finding{}, false
 	}
 	var shipped []string

@@ -101,9 +101,12 @@ func Infer(ws *pnpm.Workspace, sources fs.FS) (out []InferredTarget, skipped map
 			}
 		}
 		next := nextAppReason(ws, p)
+		site, static := staticApp(ws, p)
 		switch {
 		case next != "":
 			t.Preset, t.Why = manifest.PresetNext, "it is a Next.js app ("+next+")"
+		case static:
+			t.Preset, t.Why = manifest.PresetStatic, "it is a static site ("+site.from+")"
 		case start != "":
 			t.Why = fmt.Sprintf("it has scripts[%q]", start)
 		case len(j.BinFiles()) > 0:
@@ -116,6 +119,14 @@ func Infer(ws *pnpm.Workspace, sources fs.FS) (out []InferredTarget, skipped map
 		}
 		t.Why = fmt.Sprintf("%s: nothing in the workspace depends on it, and %s", displayDir(p), t.Why)
 		t.Name = targetName(p, taken)
+		if static {
+			t.Port, t.PortWhy = staticPort(site)
+			if site.spa {
+				t.Health, t.HealthOK = "/", "a single-page app: monokit-serve answers index.html"
+			}
+			out = append(out, t)
+			continue
+		}
 		files := sourceFiles(sources, ws.Closure(p))
 		// The app's own files first: a port there wins over a
 		// workspace dependency's.
@@ -152,7 +163,7 @@ func Infer(ws *pnpm.Workspace, sources fs.FS) (out []InferredTarget, skipped map
 	for _, t := range out {
 		if at, ok := ev.at[t.Package.Dir]; ok {
 			t.Why += ", and a Dockerfile deploys it (" + at + ")"
-			if e, ok := ev.ports[t.Package.Dir]; ok && t.Preset != manifest.PresetNext {
+			if e, ok := ev.ports[t.Package.Dir]; ok && t.Preset == manifest.PresetNode {
 				// What its own Dockerfile exposes beats a guess from
 				// its sources.
 				t.Port, t.PortWhy = e.port, e.at

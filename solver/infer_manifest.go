@@ -39,8 +39,8 @@ func InferredYAML(targets []InferredTarget, skipped map[string]string) ([]byte, 
 	for _, t := range targets {
 		body := &yaml.Node{Kind: yaml.MappingNode}
 		body.Content = append(body.Content, key("package", ""), str(t.Package.Selector()))
-		if t.Preset == manifest.PresetNext {
-			body.Content = append(body.Content, key("preset", ""), str(manifest.PresetNext))
+		if t.Preset == manifest.PresetNext || t.Preset == manifest.PresetStatic {
+			body.Content = append(body.Content, key("preset", ""), str(t.Preset))
 		}
 		if t.Port > 0 {
 			body.Content = append(body.Content, key("port", t.PortWhy), &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(t.Port)})

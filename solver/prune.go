@@ -24,6 +24,9 @@ import (
 // flags: its deploy runs the scripts, for the build platform only, and the
 // native stage then only adds the shared libraries the addons link.
 func (b *builder) prune() error {
+	if b.plan.Preset == manifest.PresetStatic {
+		return nil // a static site has no production tree
+	}
 	prod := b.prodPackages()
 	pf := b.platforms(prod)
 	b.plan.Platforms = pf

@@ -40,16 +40,23 @@ func runtimeName(m *manifest.Manifest, t *manifest.Target) manifest.String {
 	return rt
 }
 
-func resolveRuntime(m *manifest.Manifest, t *manifest.Target, node plan.Version) (runtimeChoice, error) {
+func resolveRuntime(m *manifest.Manifest, t *manifest.Target, node plan.Version, preset string) (runtimeChoice, error) {
 	rt := runtimeName(m, t)
 	var c runtimeChoice
-	switch rt.Value {
-	case manifest.RuntimeDistroless:
+	switch {
+	case preset == manifest.PresetStatic:
+		// A static site runs no Node.js: the manifest's runtime is for its
+		// node targets, and a target's own is a mistake.
+		if t.Runtime.Value != "" {
+			return c, diag.Errorf(t.Runtime.Pos, "target %q is a static site (preset static): monokit-serve on distroless/static (%s) serves it, and runtime: %s does not apply; remove runtime: from the target", t.Name, ServeImage, t.Runtime.Value)
+		}
+		c = runtimeChoice{kind: manifest.PresetStatic, image: ServeImage, libc: manifest.LibcGlibc, user: "65532:65532"}
+	case rt.Value == manifest.RuntimeDistroless:
 		if !slices.Contains(distrolessNode, node.Major) {
 			return c, diag.Errorf(node.Pos, "target %q: distroless publishes Node.js %s only, not %s (%s); pick one of those or set runtime: alpine", t.Name, joinInts(distrolessNode), node.Version, node.Source)
 		}
 		c = runtimeChoice{kind: rt.Value, image: fmt.Sprintf("gcr.io/distroless/nodejs%d-debian13", node.Major), libc: manifest.LibcGlibc, user: "65532:65532", node: "/nodejs/bin/node"}
-	case manifest.RuntimeAlpine:
+	case rt.Value == manifest.RuntimeAlpine:
 		c = runtimeChoice{kind: rt.Value, image: fmt.Sprintf("node:%s-alpine", node.Version), libc: manifest.LibcMusl, user: "1000:1000", node: "/usr/local/bin/node"}
 	default:
 		libc := t.Libc.Value
@@ -88,6 +95,10 @@ func joinInts(v []int) string {
 // need; the workspace packages' files in it; then (for node apps) the app's
 // own files from its build.
 func (b *builder) runtimeStage() {
+	if b.plan.Preset == manifest.PresetStatic {
+		b.add(b.staticRuntime())
+		return
+	}
 	deps := b.dependenciesLayer()
 	rt := plan.Stage{ID: "runtime", Kind: plan.KindRuntime, Image: b.rt.image, Needs: copySources(deps), Platform: plan.OnTarget, Copies: deps}
 	if b.overlay != "" {
@@ -131,9 +142,16 @@ func copySources(cs []plan.Copy) []string {
 // runtime fills in the image config of the runtime stage prune added: the image is
 // assembled on the target platform with file operations only.
 func (b *builder) runtime() error {
+	ports := b.t.Ports
 	ic := plan.ImageConfig{User: b.rt.user, WorkingDir: plan.AppRoot, Entrypoint: []string{b.rt.node}, StopSignal: "SIGTERM"}
 	ic.Env = []string{"NODE_ENV=production"}
-	if b.plan.Preset != manifest.PresetNext {
+	if b.plan.Preset == manifest.PresetStatic {
+		if len(ports) == 0 {
+			port, _ := staticPort(b.site)
+			ports = []manifest.Port{{Number: port, Protocol: "tcp"}}
+		}
+		ic = b.staticImage(ports)
+	} else if b.plan.Preset != manifest.PresetNext {
 		start, err := b.start()
 		if err != nil {
 			return err
@@ -143,7 +161,6 @@ func (b *builder) runtime() error {
 		ic.Cmd = start.args
 		ic.Env = plan.SetEnv(ic.Env, start.env...)
 	}
-	ports := b.t.Ports
 	if b.plan.Preset == manifest.PresetNext {
 		if len(ports) == 0 {
 			ports = []manifest.Port{{Number: 3000, Protocol: "tcp"}}
@@ -172,8 +189,12 @@ func (b *builder) runtime() error {
 		if port == 0 {
 			port = ports[0].Number
 		}
+		test := []string{"CMD", b.rt.node, "-e", healthScript(port, h.Path.Value, h.Timeout)}
+		if b.plan.Preset == manifest.PresetStatic {
+			test = []string{"CMD", ServeBinary, "probe", fmt.Sprintf("http://127.0.0.1:%d%s", port, h.Path.Value)}
+		}
 		ic.Healthcheck = &plan.Healthcheck{
-			Test:        []string{"CMD", b.rt.node, "-e", healthScript(port, h.Path.Value, h.Timeout)},
+			Test:        test,
 			Interval:    h.Interval,
 			Timeout:     h.Timeout,
 			StartPeriod: h.StartPeriod,
@@ -211,6 +232,9 @@ func (b *builder) start() (startCommand, error) {
 	sc, examined := inferStart(b.pkg.JSON)
 	if examined != nil {
 		return sc, diag.Errorf(b.t.Pos, "target %q: cannot tell how to start %s: %s; add start: [dist/main.js] (node's arguments) to the target", b.t.Name, b.pkg.ID(), strings.Join(examined, "; "))
+	}
+	if sc.site != nil {
+		return sc, diag.Errorf(b.t.Preset.Pos, "target %q: preset %s, but %s serves static files (%s), which no Node.js process does in the image; remove preset: (a static site runs on monokit-serve) or add start: with node's arguments", b.t.Name, b.plan.Preset, b.pkg.ID(), sc.site.from)
 	}
 	b.plan.Notes = append(b.plan.Notes, fmt.Sprintf("start: node %s, from %s", strings.Join(sc.args, " "), sc.from))
 	return sc, nil

@@ -119,16 +119,10 @@ func planTarget(m *manifest.Manifest, ws *pnpm.Workspace, t *manifest.Target, o 
 		return nil, errors.Join(bad...)
 	}
 	levels, cycles := pnpm.Levels(closure)
-	rt, err := resolveRuntime(m, t, node)
+	preset, site := targetPreset(ws, t, pkg)
+	rt, err := resolveRuntime(m, t, node, preset)
 	if err != nil {
 		return nil, err
-	}
-	preset := t.Preset.Value
-	if preset == "" {
-		preset = manifest.PresetNode
-		if nextAppReason(ws, pkg) != "" {
-			preset = manifest.PresetNext
-		}
 	}
 	pl := &plan.Plan{
 		Target:  t.Name,
@@ -154,7 +148,7 @@ func planTarget(m *manifest.Manifest, ws *pnpm.Workspace, t *manifest.Target, o 
 	if err := checkSystemPackages(m, rt.libc); err != nil {
 		return nil, err
 	}
-	b := &builder{m: m, ws: ws, t: t, plan: pl, pkg: pkg, rt: rt, outputsOf: map[*pnpm.Package][]string{}}
+	b := &builder{m: m, ws: ws, t: t, plan: pl, pkg: pkg, rt: rt, site: site, outputsOf: map[*pnpm.Package][]string{}}
 	b.toolchain(closure)
 	if err := b.deps(closure); err != nil {
 		return nil, err
@@ -198,6 +192,8 @@ type builder struct {
 	plan *plan.Plan
 	pkg  *pnpm.Package
 	rt   runtimeChoice
+	// site is a static app's site (preset static).
+	site staticSite
 	// built maps a package to its build stage's ID; packages without a build
 	// contribute their sources instead.
 	built map[*pnpm.Package]string

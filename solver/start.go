@@ -20,6 +20,9 @@ type startCommand struct {
 	// sources: it runs TypeScript sources (tsx), which the image must
 	// hold whatever the app's build writes.
 	sources bool
+	// site: it serves the files its build wrote with a static server
+	// (serve -s dist), which monokit-serve replaces.
+	site *staticSite
 }
 
 // startScripts are the package.json scripts that may say how the app starts,
@@ -126,6 +129,9 @@ func startFromWords(pj *pnpm.PackageJSON, words []string, depth int) (startComma
 		}
 	}
 unwrapped:
+	if site, ok := staticFromWords(words); ok {
+		return startCommand{env: env, site: &site}, ""
+	}
 	cmd := words[0]
 	switch {
 	case cmd == "node" || strings.HasSuffix(cmd, "/node"):

@@ -107,7 +107,7 @@ func TestParseErrors(t *testing.T) {
 		{"windows platform", "version: 1\nplatforms: [windows/amd64]\ntargets: {api: {package: api}}\n",
 			`only linux images are supported`, at(2, 13)},
 		{"unknown preset", "version: 1\ntargets:\n  web:\n    package: web\n    preset: nxet\n",
-			`unknown preset "nxet": want node or next (did you mean "next"?)`, at(5, 13)},
+			`unknown preset "nxet": want node, next or static (did you mean "next"?)`, at(5, 13)},
 		{"missing version", "targets: {api: {package: api}}\n",
 			`version is missing`, at(1, 1)},
 		{"no targets", "version: 1\n",

@@ -82,7 +82,8 @@ type Target struct {
 	Name        string
 	// Package is the workspace package name or directory.
 	Package String
-	// Preset is next or node; inferred from the package's dependencies when empty.
+	// Preset is node, next or static; inferred from the package's scripts and
+	// dependencies when empty.
 	Preset String
 	// Build replaces the package's build command.
 	Build String
@@ -172,6 +173,9 @@ const (
 const (
 	PresetNode = "node"
 	PresetNext = "next"
+	// PresetStatic: the build writes a static site, which monokit-serve
+	// serves; no Node.js runs in the image.
+	PresetStatic = "static"
 )
 
 // Libc values.

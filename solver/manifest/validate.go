@@ -104,9 +104,9 @@ func (t *Target) validate() []error {
 		add(t.Pos, "package is missing: name the workspace package (its name or directory)")
 	}
 	switch t.Preset.Value {
-	case "", PresetNode, PresetNext:
+	case "", PresetNode, PresetNext, PresetStatic:
 	default:
-		add(t.Preset.Pos, "unknown preset %q: want node or next%s", t.Preset.Value, diag.Suggest(t.Preset.Value, []string{PresetNode, PresetNext}))
+		add(t.Preset.Pos, "unknown preset %q: want node, next or static%s", t.Preset.Value, diag.Suggest(t.Preset.Value, []string{PresetNode, PresetNext, PresetStatic}))
 	}
 	for _, s := range t.Start {
 		if s.Value == "" {

@@ -28,7 +28,7 @@ const (
 // only these from the build context before planning.
 var MetadataPatterns = []string{
 	WorkspaceFile, LockFile, RootManifest, ".npmrc", ".pnpmfile.cjs", ".pnpmfile.mjs",
-	".nvmrc", ".node-version", ".tool-versions", "**/package.json", "**/next.config.*", "**/*.patch",
+	".nvmrc", ".node-version", ".tool-versions", "**/package.json", "**/next.config.*", "**/vite.config.*", "**/angular.json", "**/*.patch",
 	"turbo.json", "**/schema.prisma", "**/prisma.config.*", "**/tsconfig.json",
 }
 

@@ -1,0 +1,3 @@
+import { greeting } from "@ss/greeting";
+
+document.querySelector("#app").textContent = greeting("admin");
