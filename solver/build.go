@@ -142,6 +142,16 @@ func (b *builder) outputs(p *pnpm.Package) []string {
 	} else {
 		var guessed bool
 		outs, guessed = p.JSON.DefaultOutputs()
+		if guessed && p == b.pkg && b.plan.Preset == manifest.PresetNode {
+			// Nothing in package.json names them: the directory the
+			// start runs from is what the build writes (SvelteKit's
+			// build/, React Router's build/server, Nitro's .output).
+			if sc, err := b.start(); err == nil && len(b.t.Start) == 0 {
+				if o := startOutput(sc); o != "" {
+					outs, guessed = []string{o}, false
+				}
+			}
+		}
 		if guessed {
 			if b.guessed == nil {
 				b.guessed = map[*pnpm.Package]bool{}

@@ -36,7 +36,7 @@ func startNotShipped(t *manifest.Target, pl *plan.Plan, main string) (Finding, b
 		}
 	}
 	file := startFile(pl.Image.Cmd)
-	if len(shipped) == 0 || file == "" || file == "package.json" {
+	if len(shipped) == 0 || file == "" || file == "package.json" || strings.HasPrefix(file, "node_modules/") {
 		return Finding{}, false
 	}
 	file = path.Clean(file)

@@ -94,14 +94,20 @@ func Infer(ws *pnpm.Workspace, sources fs.FS) (out []InferredTarget, skipped map
 			skipped[p.Dir] = fmt.Sprintf("it depends on %s: a mobile or desktop app", f)
 			continue
 		}
+		next := nextAppReason(ws, p)
 		if start != "" {
-			if why := startWhy(j, start); otherRuntime.MatchString(why) {
+			sc, why := startFromScript(j, j.Scripts[start], 0)
+			if otherRuntime.MatchString(why) {
 				skipped[p.Dir] = fmt.Sprintf("scripts[%q] %s", start, why)
 				continue
 			}
+			if _, known := serverBins[sc.bin]; sc.bin != "" && !known && next == "" {
+				skipped[p.Dir] = fmt.Sprintf("scripts[%q] runs %s, a dependency's bin that monokit does not know as a server", start, sc.bin)
+				continue
+			}
 		}
-		next := nextAppReason(ws, p)
 		site, static := staticApp(ws, p)
+		fw, framework := frameworkStart(j)
 		switch {
 		case next != "":
 			t.Preset, t.Why = manifest.PresetNext, "it is a Next.js app ("+next+")"
@@ -109,6 +115,8 @@ func Infer(ws *pnpm.Workspace, sources fs.FS) (out []InferredTarget, skipped map
 			t.Preset, t.Why = manifest.PresetStatic, "it is a static site ("+site.from+")"
 		case start != "":
 			t.Why = fmt.Sprintf("it has scripts[%q]", start)
+		case framework:
+			t.Why = "it is a server framework's app: it starts with " + fw.from
 		case len(j.BinFiles()) > 0:
 			t.Why = "it has a bin"
 		case j.Main != "":
@@ -149,6 +157,9 @@ func Infer(ws *pnpm.Workspace, sources fs.FS) (out []InferredTarget, skipped map
 		if t.Port == 0 {
 			t.Port, t.PortWhy = inferPort(read, deps, "", t.Preset)
 		}
+		if t.Port == 0 {
+			t.Port, t.PortWhy = serverPort(j)
+		}
 		t.Health, t.HealthOK = inferHealth(read, files, t.Preset)
 		out = append(out, t)
 	}
@@ -179,12 +190,6 @@ func Infer(ws *pnpm.Workspace, sources fs.FS) (out []InferredTarget, skipped map
 // otherRuntime matches why a start is not node's when it runs Bun or Deno:
 // such an app is not a Node.js image, whatever its main says.
 var otherRuntime = regexp.MustCompile(`^runs (?:bun|bunx|deno), not node$`)
-
-// startWhy is why the start script s cannot run as node, or "".
-func startWhy(j *pnpm.PackageJSON, s string) string {
-	_, why := startFromScript(j, j.Scripts[s], 0)
-	return why
-}
 
 // clientFrameworks are dependencies of apps that run on phones and desktops,
 // never in a server image.

@@ -15,7 +15,7 @@ import (
 
 // ruleSkip matches the reasons Infer's rules give for a candidate that is
 // not a target.
-var ruleSkip = regexp.MustCompile(`: (a mobile or desktop app|a CLI or a library: .*|no start script, bin or main, and not a Next\.js app|scripts\["[^"]+"\] runs (bun|bunx|deno), not node)$`)
+var ruleSkip = regexp.MustCompile(`: (a mobile or desktop app|a CLI or a library: .*|no start script, bin or main, and not a Next\.js app|scripts\["[^"]+"\] runs (bun|bunx|deno), not node|scripts\["[^"]+"\] runs \S+, a dependency's bin that monokit does not know as a server)$`)
 
 // TestInferCorpus infers the manifest of the example and of every corpus
 // fixture, as a zero-config build or `monokit init` does: each target the

@@ -27,6 +27,11 @@ func (b *builder) prune() error {
 	if b.plan.Preset == manifest.PresetStatic {
 		return nil // a static site has no production tree
 	}
+	if b.plan.Preset == manifest.PresetNode && b.startsNitro() {
+		// Nitro traced every module its server loads into .output.
+		b.plan.Notes = append(b.plan.Notes, "Nitro's .output holds the modules its server loads: the image ships it alone, with no production tree")
+		return nil
+	}
 	prod := b.prodPackages()
 	pf := b.platforms(prod)
 	b.plan.Platforms = pf
@@ -49,6 +54,12 @@ func (b *builder) prune() error {
 		b.plan.Notes = append(b.plan.Notes, fmt.Sprintf("%s: install scripts run on the build platform; for another target platform, pnpm 10.14 or later runs them there", pf.Source))
 	}
 	return b.workspace(prod)
+}
+
+// startsNitro reports whether the app starts Nitro's output.
+func (b *builder) startsNitro() bool {
+	sc, err := b.start()
+	return err == nil && sc.nitro()
 }
 
 // standalone gathers a Next.js app's standalone output, its static files and

@@ -99,7 +99,10 @@ func (b *builder) runtimeStage() {
 		b.add(b.staticRuntime())
 		return
 	}
-	deps := b.dependenciesLayer()
+	var deps []plan.Copy
+	if b.tree != "" {
+		deps = b.dependenciesLayer()
+	}
 	rt := plan.Stage{ID: "runtime", Kind: plan.KindRuntime, Image: b.rt.image, Needs: copySources(deps), Platform: plan.OnTarget, Copies: deps}
 	if b.overlay != "" {
 		rt.Needs = append(rt.Needs, b.overlay)
@@ -158,7 +161,7 @@ func (b *builder) runtime() error {
 		}
 		// Environment the start script set (cross-env A=1 node ...) comes
 		// before the manifest's, which wins.
-		ic.Cmd = start.args
+		ic.Cmd = start.nodeArgs()
 		ic.Env = plan.SetEnv(ic.Env, start.env...)
 	}
 	if b.plan.Preset == manifest.PresetNext {
@@ -222,6 +225,19 @@ func healthScript(port int, p string, timeout interface{ Milliseconds() int64 })
 // start is what node runs: the manifest's start, else what inferStart reads
 // from the package's scripts or main, with the environment a script set.
 func (b *builder) start() (startCommand, error) {
+	if b.started == nil {
+		sc, err := b.readStart()
+		b.started = &startResult{sc, err}
+	}
+	return b.started.sc, b.started.err
+}
+
+type startResult struct {
+	sc  startCommand
+	err error
+}
+
+func (b *builder) readStart() (startCommand, error) {
 	if len(b.t.Start) > 0 {
 		var sc startCommand
 		for _, s := range b.t.Start {
@@ -235,6 +251,10 @@ func (b *builder) start() (startCommand, error) {
 	}
 	if sc.site != nil {
 		return sc, diag.Errorf(b.t.Preset.Pos, "target %q: preset %s, but %s serves static files (%s), which no Node.js process does in the image; remove preset: (a static site runs on monokit-serve) or add start: with node's arguments", b.t.Name, b.plan.Preset, b.pkg.ID(), sc.site.from)
+	}
+	if sc.bin != "" {
+		b.plan.Notes = append(b.plan.Notes, fmt.Sprintf("start: %s %s, from %s: node runs the bin's file, which the workspace stage links at %s", sc.bin, strings.Join(sc.args, " "), sc.from, path.Join(BinDir, sc.bin)))
+		return sc, nil
 	}
 	b.plan.Notes = append(b.plan.Notes, fmt.Sprintf("start: node %s, from %s", strings.Join(sc.args, " "), sc.from))
 	return sc, nil

@@ -194,6 +194,8 @@ type builder struct {
 	rt   runtimeChoice
 	// site is a static app's site (preset static).
 	site staticSite
+	// started is the app's start, read once (start).
+	started *startResult
 	// built maps a package to its build stage's ID; packages without a build
 	// contribute their sources instead.
 	built map[*pnpm.Package]string

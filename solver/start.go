@@ -23,6 +23,9 @@ type startCommand struct {
 	// site: it serves the files its build wrote with a static server
 	// (serve -s dist), which monokit-serve replaces.
 	site *staticSite
+	// bin: it runs a dependency's bin (react-router-serve) with args; the
+	// workspace stage links the bin's file at BinDir.
+	bin string
 }
 
 // startScripts are the package.json scripts that may say how the app starts,
@@ -51,6 +54,12 @@ func inferStart(pj *pnpm.PackageJSON) (startCommand, []string) {
 	}
 	if pj.Main != "" {
 		return startCommand{args: []string{path.Clean(pj.Main)}, from: "main in " + pj.File}, nil
+	}
+	if len(examined) == 0 {
+		if sc, ok := frameworkStart(pj); ok {
+			sc.from += ", as " + pj.File + " has no start script"
+			return sc, nil
+		}
 	}
 	examined = append(examined, "no main field")
 	return startCommand{}, examined
@@ -157,7 +166,7 @@ unwrapped:
 		sc.env = append(env, sc.env...)
 		return sc, why
 	}
-	return startCommand{}, fmt.Sprintf("runs %s, not node", cmd)
+	return dependencyBin(pj, words, env)
 }
 
 // tsxStart runs `tsx [node flags] file` as node with tsx's loader

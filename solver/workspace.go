@@ -2,6 +2,7 @@ package solver
 
 import (
 	"encoding/json"
+	"maps"
 	"path"
 	"slices"
 	"strconv"
@@ -47,7 +48,17 @@ func (b *builder) workspace(prod []string) error {
 	if b.generate != "" {
 		gens = append(gens, b.generate)
 	}
-	if len(in.Packages) == 0 && len(gens) == 0 {
+	// A start through a dependency's bin: the link node runs. An error
+	// in the start is the runtime's to report.
+	if sc, err := b.start(); err == nil && sc.bin != "" {
+		deps := slices.Sorted(maps.Keys(b.pkg.JSON.Dependencies))
+		deps = append(deps, slices.Sorted(maps.Keys(b.pkg.JSON.OptionalDependencies))...)
+		if p, ok := serverBins[sc.bin]; ok && slices.Contains(deps, p) {
+			deps = append([]string{p}, slices.DeleteFunc(deps, func(d string) bool { return d == p })...)
+		}
+		in.Bins = []helpers.BinLink{{Name: sc.bin, Deps: deps, Link: path.Join(BinDir, sc.bin)}}
+	}
+	if len(in.Packages) == 0 && len(gens) == 0 && len(in.Bins) == 0 {
 		return nil
 	}
 	needs, sources := b.contributions(b.pkg, closure)
@@ -56,7 +67,7 @@ func (b *builder) workspace(prod []string) error {
 		Needs: append(append([]string{"deps"}, needs...), copySources(b.dependenciesLayer())...), Inputs: sources, Excludes: []string{plan.NodeModules},
 		Mounts:  []plan.Mount{{Layer: plan.LayerDependencies, Target: plan.LayerMount}, {Target: plan.OverlayMount, Keep: plan.KeepResult}},
 		Helpers: []string{helpers.WorkspaceScript, helpers.StoreScript}}
-	if len(in.Packages) > 0 {
+	if len(in.Packages) > 0 || len(in.Bins) > 0 {
 		data, err := json.Marshal(in)
 		if err != nil {
 			return err

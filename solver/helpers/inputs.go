@@ -115,6 +115,19 @@ type WorkspaceInput struct {
 	Root     string             `json:"root"`
 	Packlist string             `json:"packlist"`
 	Packages []WorkspacePackage `json:"packages"`
+	// Bins are the app's starts through a dependency's bin (at most one).
+	Bins []BinLink `json:"bins,omitempty"`
+}
+
+// BinLink is a start through a dependency's bin (react-router-serve):
+// workspace.js links Link, relative to the tree, to the file that bin names
+// in the package.json of the first of Deps (the app's dependencies, as the
+// tree holds them in node_modules) that has it, as pnpm links
+// node_modules/.bin; node then runs that file, with no shell.
+type BinLink struct {
+	Name string   `json:"name"`
+	Deps []string `json:"deps"`
+	Link string   `json:"link"`
 }
 
 // NativeInput is what native-build.js reads: the packages whose install

@@ -63,6 +63,7 @@
  * @property {string} root
  * @property {string} packlist
  * @property {WorkspacePackage[] | null} packages
+ * @property {BinLink[]} [bins]
  */
 
 /**
@@ -72,6 +73,13 @@
  * @property {string} storeName
  * @property {string} storePath
  * @property {boolean} [manifest]
+ */
+
+/**
+ * @typedef {object} BinLink
+ * @property {string} name
+ * @property {string[] | null} deps
+ * @property {string} link
  */
 
 /**

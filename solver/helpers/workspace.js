@@ -12,7 +12,8 @@
 //   only), "out": where the files go, "root": the repository in the build,
 //   "packlist": where npm-packlist is, "packages": [{"name", "dir",
 //   "manifest"}] (dir relative to the root; manifest: the build rewrites
-//   package.json)}.
+//   package.json), "bins": [{"name", "deps", "link"}] (a start through a
+//   dependency's bin: link, in the tree, to the file that bin names)}.
 // @ts-check
 'use strict';
 const fs = require('fs');
@@ -90,9 +91,51 @@ function copy(from, to) {
   fs.copyFileSync(from, to);
 }
 
+/**
+ * linkBin links bin.link in the tree (through out) to the file that the bin
+ * names in the first of the app's dependencies that has it, as pnpm links
+ * node_modules/.bin, but to the JavaScript file itself: the runtime has node
+ * and no shell to run .bin's shim.
+ * @param {string} tree
+ * @param {string} out
+ * @param {import('./inputs').BinLink} bin
+ */
+function linkBin(tree, out, bin) {
+  for (const dep of bin.deps || []) {
+    const dir = path.join(tree, 'node_modules', dep);
+    let pj;
+    try {
+      pj = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+    } catch {
+      continue;
+    }
+    let file = '';
+    if (typeof pj.bin === 'string') {
+      if (String(pj.name).replace(/^@[^/]+\//, '') === bin.name) file = pj.bin;
+    } else if (pj.bin && typeof pj.bin === 'object' && typeof pj.bin[bin.name] === 'string') {
+      file = pj.bin[bin.name];
+    }
+    if (!file) continue;
+    const target = path.join(dir, file);
+    if (path.relative(dir, target).startsWith('..') || !fs.existsSync(target)) {
+      throw new Error(`${dep}'s bin ${bin.name} is ${file}, which its package does not hold`);
+    }
+    const link = path.join(tree, bin.link);
+    const to = overlayPath(tree, out, link);
+    if (!to) throw new Error(`${bin.link} leads out of the production tree`);
+    fs.mkdirSync(path.dirname(to), { recursive: true });
+    fs.rmSync(to, { force: true });
+    fs.symlinkSync(path.relative(path.dirname(link), target), to);
+    console.log(`monokit: start: node ${bin.link}, ${dep}'s bin ${bin.name} (${file})`);
+    return;
+  }
+  throw new Error(`the start script runs ${bin.name}, and none of the app's dependencies (${(bin.deps || []).join(', ') || 'none'}) has a bin of that name in the production tree: move the package that provides it from devDependencies to dependencies, or start with node`);
+}
+
 /** @param {import('./inputs').WorkspaceInput} input */
 async function main(input) {
-  const packlist = require(input.packlist);
+  for (const bin of input.bins || []) linkBin(input.tree, input.out, bin);
+  const packlist = input.packages && input.packages.length ? require(input.packlist) : null;
   for (const pkg of input.packages || []) {
     const dests = workspaceCopies(input.tree, pkg);
     if (dests.length === 0) {

@@ -90,3 +90,28 @@ test('warns about imports of packages that the package does not declare and its 
   ]);
   assert.match(out, /Declare it in packages\/shared\/package\.json's dependencies/);
 });
+
+test('a start through a dependency\'s bin links the bin\'s JavaScript file, as pnpm finds it, and names a missing one', (t) => {
+  const dir = tmp(t);
+  const tree = path.join(dir, 'tree');
+  const serve = pkg(tree, '@react-router+serve@8.5.3', { name: '@react-router/serve', version: '8.5.3', bin: { 'react-router-serve': 'bin.js' } });
+  write(path.join(serve, 'bin.js'), '#!/usr/bin/env node\n');
+  fs.mkdirSync(path.join(tree, 'node_modules/@react-router'), { recursive: true });
+  fs.symlinkSync(path.relative(path.join(tree, 'node_modules/@react-router'), serve), path.join(tree, 'node_modules/@react-router/serve'));
+  pkg(tree, 'isbot@5.1.0', { name: 'isbot', version: '5.1.0' });
+  const overlay = path.join(dir, 'overlay');
+  const bins = [{ name: 'react-router-serve', deps: ['isbot', 'react-router', '@react-router/serve'], link: 'node_modules/.monokit/bin/react-router-serve' }];
+  let { status, out } = run('workspace.js', [input(dir, 'workspace.json', { tree, out: overlay, packages: [], bins })]);
+  assert.strictEqual(status, 0, out);
+  const link = path.join(overlay, 'node_modules/.monokit/bin/react-router-serve');
+  assert.strictEqual(fs.readlinkSync(link), '../../@react-router/serve/bin.js');
+  // Where the runtime lays the overlay, the link reaches the file.
+  fs.mkdirSync(path.join(tree, 'node_modules/.monokit/bin'), { recursive: true });
+  fs.symlinkSync(fs.readlinkSync(link), path.join(tree, 'node_modules/.monokit/bin/react-router-serve'));
+  assert.strictEqual(fs.readFileSync(path.join(tree, 'node_modules/.monokit/bin/react-router-serve'), 'utf8'), '#!/usr/bin/env node\n');
+  assert.match(out, /start: node node_modules\/\.monokit\/bin\/react-router-serve, @react-router\/serve's bin react-router-serve \(bin\.js\)/);
+
+  ({ status, out } = run('workspace.js', [input(dir, 'workspace.json', { tree, out: path.join(dir, 'overlay2'), packages: [], bins: [{ name: 'remix-serve', deps: ['@react-router/serve'], link: 'node_modules/.monokit/bin/remix-serve' }] })]));
+  assert.notStrictEqual(status, 0);
+  assert.match(out, /runs remix-serve, and none of the app's dependencies \(@react-router\/serve\) has a bin of that name/);
+});
