@@ -47,11 +47,9 @@ func healthRouteMissing(fsys fs.FS, closure []*pnpm.Package, route string, next 
 	if len(files) > maxHealthSources {
 		return "", false
 	}
-	if next {
-		for _, f := range files {
-			if nextRouteServes(f, segs) {
-				return "", true
-			}
+	for _, f := range files {
+		if next && nextRouteServes(f, segs) || fileRouteServes(f, segs) {
+			return "", true
 		}
 	}
 	found := make([]bool, len(segs))
@@ -72,6 +70,55 @@ func healthRouteMissing(fsys fs.FS, closure []*pnpm.Package, route string, next 
 		}
 	}
 	return segs[slices.Index(found, false)], true
+}
+
+// routeDirs are the directories file-based routers read routes from:
+// Nitro's routes/ and api/, SvelteKit's src/routes/, Astro's src/pages/.
+var routeDirs = []string{"routes", "api", "pages"}
+
+// routeFileNames name a route by their directory (SvelteKit's +server.js,
+// index files).
+var routeFileNames = []string{"index", "+server", "+page", "+page.server", "route"}
+
+// fileRouteServes reports whether a file is a file-based router's route
+// for the path's segments: <routes dir>/<segments>.<ext> or
+// <routes dir>/<segments>/<index|+server>.<ext>, with Nitro's method
+// suffix (health.get.ts) and [param] matching any one segment.
+func fileRouteServes(file string, segs []string) bool {
+	parts := strings.Split(file, "/")
+	i := slices.IndexFunc(parts, func(s string) bool { return slices.Contains(routeDirs, s) })
+	if i < 0 {
+		return false
+	}
+	var route []string
+	if parts[i] == "api" {
+		route = []string{"api"}
+	}
+	for _, p := range parts[i+1:] {
+		if !strings.HasPrefix(p, "(") { // SvelteKit's route groups
+			route = append(route, p)
+		}
+	}
+	if len(route) == 0 {
+		return false
+	}
+	last := strings.TrimSuffix(route[len(route)-1], path.Ext(route[len(route)-1]))
+	for _, m := range []string{".get", ".head"} {
+		last = strings.TrimSuffix(last, m)
+	}
+	route[len(route)-1] = last
+	if slices.Contains(routeFileNames, last) {
+		route = route[:len(route)-1]
+	}
+	if len(route) != len(segs) {
+		return false
+	}
+	for j, r := range route {
+		if !strings.HasPrefix(r, "[") && r != segs[j] {
+			return false
+		}
+	}
+	return true
 }
 
 // nextRouteServes reports whether a file is a Next.js route for the path's

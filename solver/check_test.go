@@ -181,3 +181,26 @@ func TestRulesDocumented(t *testing.T) {
 		}
 	}
 }
+
+// TestFileRouteServes: file-based routers' files serve the path their place
+// names.
+func TestFileRouteServes(t *testing.T) {
+	for file, want := range map[string]bool{
+		"apps/nitro/routes/health.js":                 true,
+		"apps/nitro/routes/health.get.ts":             true,
+		"apps/nitro/server/api/health.ts":             false, // serves /api/health
+		"apps/kit/src/routes/health/+server.js":       true,
+		"apps/kit/src/routes/(ops)/health/+server.ts": true,
+		"apps/astro/src/pages/health.js":              true,
+		"apps/astro/src/pages/health/index.ts":        true,
+		"apps/astro/src/pages/status.js":              false,
+		"apps/web/src/lib/health.js":                  false,
+	} {
+		if got := fileRouteServes(file, []string{"health"}); got != want {
+			t.Errorf("fileRouteServes(%s, /health) = %v, want %v", file, got, want)
+		}
+	}
+	if !fileRouteServes("apps/nitro/server/api/health.ts", []string{"api", "health"}) {
+		t.Errorf("api/health.ts does not serve /api/health")
+	}
+}

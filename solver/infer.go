@@ -148,7 +148,7 @@ func Infer(ws *pnpm.Workspace, sources fs.FS) (out []InferredTarget, skipped map
 		}
 		read := sourceReader(sources)
 		t.Port, t.PortWhy = inferPort(read, own, j.Scripts[start], t.Preset)
-		if t.Port == 0 && next == "" && start == "" {
+		if t.Port == 0 && next == "" && start == "" && !framework {
 			// A bin or a main alone is a CLI or a library, unless its
 			// own sources listen on a port.
 			skipped[p.Dir] = "a CLI or a library: a bin or a main, no start script, and no port in its sources"
@@ -300,6 +300,11 @@ func inferHealth(read func(string) []byte, files []string, preset string) (strin
 				}
 			}
 			continue
+		}
+		for _, f := range files {
+			if fileRouteServes(f, segs) {
+				return c, "the route file " + f
+			}
 		}
 		whole := regexp.MustCompile("[\"'`]" + regexp.QuoteMeta(c) + "[\"'`?]")
 		var names []*regexp.Regexp

@@ -161,7 +161,7 @@ func (b *builder) runtime() error {
 		}
 		// Environment the start script set (cross-env A=1 node ...) comes
 		// before the manifest's, which wins.
-		ic.Cmd = start.nodeArgs()
+		ic.Cmd = append([]string{"--import", stopOnSIGTERM}, start.nodeArgs()...)
 		ic.Env = plan.SetEnv(ic.Env, start.env...)
 	}
 	if b.plan.Preset == manifest.PresetNext {
@@ -208,6 +208,13 @@ func (b *builder) runtime() error {
 	b.plan.Image = ic
 	return nil
 }
+
+// stopOnSIGTERM makes node exit on SIGTERM when the app has no handler of its
+// own. Node.js as the container's PID 1 ignores SIGTERM by default, so
+// docker stop of an app without a handler (Astro's standalone server, most
+// Express apps) waits 10 s and kills it; an app with a handler (a graceful
+// shutdown) runs its own. A data: URL, so the image needs no file for it.
+const stopOnSIGTERM = "data:text/javascript,process.on('SIGTERM',()=>{if(process.listenerCount('SIGTERM')<2)process.exit(143)})"
 
 // healthScript probes the endpoint with Node's own fetch: runtime images may have
 // no shell, curl or wget.

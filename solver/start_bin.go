@@ -65,7 +65,8 @@ func frameworkStart(pj *pnpm.PackageJSON) (startCommand, bool) {
 	case pj.HasDep("@sveltejs/adapter-node"):
 		return startCommand{args: []string{"build"}, from: "SvelteKit's adapter-node build output (build/index.js)"}, true
 	case pj.HasDep("@astrojs/node"):
-		return startCommand{args: []string{"dist/server/entry.mjs"}, from: "Astro's node adapter build output (dist/server/entry.mjs)"}, true
+		// Its standalone server listens on localhost unless HOST says.
+		return startCommand{args: []string{"dist/server/entry.mjs"}, env: []string{"HOST=0.0.0.0"}, from: "Astro's node adapter build output (dist/server/entry.mjs)"}, true
 	}
 	return startCommand{}, false
 }

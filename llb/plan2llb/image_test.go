@@ -25,7 +25,7 @@ func TestImageConfig(t *testing.T) {
 	if c.User == "" || strings.HasPrefix(c.User, "0") || c.User == "root" {
 		t.Errorf("user %q is root", c.User)
 	}
-	if !slices.Equal(c.Entrypoint, []string{"/nodejs/bin/node"}) || !slices.Equal(c.Cmd, []string{"dist/main.js"}) || c.WorkingDir != "/app" {
+	if !slices.Equal(c.Entrypoint, []string{"/nodejs/bin/node"}) || !slices.Equal(c.Cmd[len(c.Cmd)-1:], []string{"dist/main.js"}) || c.Cmd[0] != "--import" || c.WorkingDir != "/app" {
 		t.Errorf("entrypoint %q cmd %q workdir %q", c.Entrypoint, c.Cmd, c.WorkingDir)
 	}
 	if !slices.Contains(c.Env, "NODE_ENV=production") || slices.Contains(c.Env, "NODE_ENV=development") || !slices.Contains(c.Env, "SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt") {

@@ -1,0 +1,3 @@
+import { health } from "@sr/msg";
+
+export const GET = () => Response.json(health("astro"));

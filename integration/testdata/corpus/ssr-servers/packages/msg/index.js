@@ -1,0 +1,1 @@
+export const health = (server) => ({ ok: true, server });
