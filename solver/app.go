@@ -64,6 +64,7 @@ func (b *builder) app() error {
 			return err
 		}
 	}
+	s.Caches = append(s.Caches, b.frameworkCaches()...)
 	s.Pos = pos
 	b.add(s)
 	return nil
