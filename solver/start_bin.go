@@ -60,7 +60,9 @@ func frameworkStart(pj *pnpm.PackageJSON) (startCommand, bool) {
 	build := pj.Scripts["build"]
 	switch {
 	case pj.HasDep("nuxt") && nuxtBuild.MatchString(build),
-		(pj.HasDep("nitropack") || pj.HasDep("nitro")) && nitroBuild.MatchString(build):
+		(pj.HasDep("nitropack") || pj.HasDep("nitro")) && nitroBuild.MatchString(build),
+		// Nitro as a Vite plugin: TanStack Start, Nitro 3's nitro/vite.
+		slices.ContainsFunc(nitroVitePlugins, pj.HasDep) && viteBuild.MatchString(build):
 		return startCommand{args: []string{nitroEntry}, from: "Nitro's build output (" + nitroEntry + ")"}, true
 	case pj.HasDep("@sveltejs/adapter-node"):
 		return startCommand{args: []string{"build"}, from: "SvelteKit's adapter-node build output (build/index.js)"}, true
@@ -74,7 +76,12 @@ func frameworkStart(pj *pnpm.PackageJSON) (startCommand, bool) {
 var (
 	nuxtBuild  = regexp.MustCompile(`\bnux[ti]\s+build\b`)
 	nitroBuild = regexp.MustCompile(`\bnitro(?:pack)?\s+build\b`)
+	viteBuild  = regexp.MustCompile(`\bvite\s+build\b`)
 )
+
+// nitroVitePlugins are the packages through which a Vite build writes
+// Nitro's .output.
+var nitroVitePlugins = []string{"nitro", "@tanstack/nitro-v2-vite-plugin"}
 
 // nitroEntry is the server Nitro builds, with every module it loads traced
 // into .output/server/node_modules: the app needs no production tree.
