@@ -17,6 +17,11 @@ FRONTEND_REF=${MONOKIT_FRONTEND_REF:-docker.io/monokit/monokit:1}
 # The Node.js release the test base images carry (the npm registry serves it).
 NODE_VERSION=${MONOKIT_NODE_VERSION:-24.21.0}
 NPM_VERSION=${MONOKIT_NPM_VERSION:-11.6.2}
+# What hack/up sets up: "demo" only what hack/demo uses (the host's
+# architecture, no test tools); "full" (default) everything the tests need.
+SETUP=${MONOKIT_SETUP:-full}
+# The docker buildx builder hack/builder points at buildkitd.
+BUILDER=${MONOKIT_BUILDX_BUILDER:-monokit}
 export NODE_EXTRA_CA_CERTS=${NODE_EXTRA_CA_CERTS:-/etc/ssl/certs/ca-certificates.crt}
 export PATH=$BIN:$PATH
 
