@@ -31,6 +31,10 @@ var notDependencyBin = []string{"bun", "bunx", "deno", "sh", "bash", "python", "
 // devCommands are development servers and tools, never an image's start.
 var devCommands = []string{"nodemon", "ts-node-dev", "vite", "webpack", "webpack-dev-server", "parcel", "concurrently", "turbo", "nx", "storybook", "start-storybook", "tsc", "ts-node"}
 
+// devStarts are bundlers' commands that start a development server under
+// another name than dev.
+var devStarts = map[string]string{"react-scripts": "start", "vue-cli-service": "serve", "ng": "serve", "gatsby": "develop"}
+
 // binName is what a bin's name can be: an npm package name's last part.
 var binName = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
 
@@ -43,7 +47,7 @@ func dependencyBin(pj *pnpm.PackageJSON, words, env []string) (startCommand, str
 		return startCommand{}, "runs " + cmd + ", not node"
 	case slices.Contains(devCommands, cmd):
 		return startCommand{}, "runs " + cmd + ", a development tool, not a server"
-	case len(words) > 1 && (words[1] == "dev" || words[1] == "watch" || words[1] == "develop"):
+	case len(words) > 1 && (words[1] == "dev" || words[1] == "watch" || words[1] == "develop" || devStarts[cmd] == words[1]):
 		return startCommand{}, "runs " + cmd + " " + words[1] + ", a development server"
 	case len(pj.Dependencies)+len(pj.OptionalDependencies) == 0:
 		return startCommand{}, "runs " + cmd + ", and the app has no dependencies to provide it"

@@ -162,7 +162,7 @@ func staticBuildSite(ws *pnpm.Workspace, p *pnpm.Package) (staticSite, bool) {
 		if !b.re.MatchString(build) || !p.JSON.HasDep(b.dep) {
 			continue
 		}
-		site := staticSite{root: b.root, spa: b.spa, from: fmt.Sprintf("its build script runs %s and it has no start script", strings.TrimSpace(b.re.FindString(build)))}
+		site := staticSite{root: b.root, spa: b.spa, from: fmt.Sprintf("its build script runs %s and no start script starts a server", strings.TrimSpace(b.re.FindString(build)))}
 		switch b.dep {
 		case "vite":
 			if dir := viteOutDir(ws, p); dir != "" {
@@ -254,17 +254,18 @@ func angularOutput(ws *pnpm.Workspace, p *pnpm.Package) (string, bool) {
 }
 
 // staticApp says whether p is a static app, and what its site is: its start
-// script runs a static server, or it has no start script and its build runs
-// a bundler that writes a site (and it is no library: no main, exports or
-// bin).
+// script runs a static server, or it has no start script that runs (none, or
+// a development server) and its build runs a bundler that writes a site (and
+// it is no library: no main, exports or bin).
 func staticApp(ws *pnpm.Workspace, p *pnpm.Package) (staticSite, bool) {
-	if sc, examined := inferStart(p.JSON); examined == nil && sc.site != nil {
+	sc, examined := inferStart(p.JSON)
+	if examined == nil && sc.site != nil {
 		return *sc.site, true
 	}
-	for _, s := range startScripts {
-		if _, ok := p.JSON.Scripts[s]; ok {
-			return staticSite{}, false
-		}
+	// A start that runs (a server) makes it no static site; one that
+	// cannot (react-scripts start, a development server) does not count.
+	if examined == nil {
+		return staticSite{}, false
 	}
 	if p.JSON.Main != "" || len(p.JSON.Exports) > 0 || len(p.JSON.BinFiles()) > 0 {
 		return staticSite{}, false

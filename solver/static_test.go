@@ -52,7 +52,7 @@ func TestStaticBuild(t *testing.T) {
 		"apps/vite/package.json":      `{"name":"vite-app","scripts":{"build":"tsc -b && vite build"},"devDependencies":{"vite":"8.4.1"}}`,
 		"apps/outdir/package.json":    `{"name":"outdir","scripts":{"build":"vite build"},"devDependencies":{"vite":"8.4.1"}}`,
 		"apps/outdir/vite.config.ts":  "export default { build: { outDir: 'www', emptyOutDir: true } }\n",
-		"apps/cra/package.json":       `{"name":"cra","scripts":{"build":"react-scripts build"},"dependencies":{"react-scripts":"5.0.1"}}`,
+		"apps/cra/package.json":       `{"name":"cra","scripts":{"start":"react-scripts start","build":"react-scripts build"},"dependencies":{"react-scripts":"5.0.1"}}`,
 		"apps/ng/package.json":        `{"name":"ng","scripts":{"build":"ng build"},"devDependencies":{"@angular/cli":"21.0.0"}}`,
 		"apps/ng/angular.json":        `{"projects":{"lib":{"projectType":"library"},"shop":{"projectType":"application","architect":{"build":{"builder":"@angular/build:application","options":{"outputPath":"dist/shop"}}}}}}`,
 		"apps/lib/package.json":       `{"name":"lib","main":"dist/index.js","scripts":{"build":"vite build"},"devDependencies":{"vite":"8.4.1"}}`,

@@ -1,0 +1,4 @@
+export default defineNuxtConfig({
+  telemetry: false,
+  devtools: { enabled: false },
+});
