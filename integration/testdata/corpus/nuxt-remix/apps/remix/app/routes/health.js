@@ -1,1 +1,3 @@
-export const loader = () => Response.json({ ok: true, server: "remix-serve" });
+import { json } from "@remix-run/node";
+
+export const loader = () => json({ ok: true, server: "remix-serve" });
