@@ -43,7 +43,7 @@ func (b *builder) deps(closure []*pnpm.Package) error {
 	scriptFiles, notes := rootScriptFiles(b.ws)
 	bins = append(bins, scriptFiles...)
 	b.plan.Notes = append(b.plan.Notes, notes...)
-	filter := fmt.Sprintf("--filter=%s...", shellQuote(b.pkg.Selector()))
+	filter := fmt.Sprintf("--filter=%s...", shellQuote(b.filter))
 	install := fmt.Sprintf("pnpm install --frozen-lockfile --prefer-offline --store-dir=%s %s --filter=.", plan.StoreDir, filter)
 	s := plan.Stage{
 		ID:            "deps",

@@ -81,7 +81,7 @@ func (b *builder) standalone() plan.Stage {
 // package.json, which is all the install holds of them.
 func (b *builder) deploy(pf plan.Platforms) plan.Stage {
 	s := plan.Stage{ID: "prune", Kind: plan.KindPrune, Platform: plan.OnBuild, Outputs: []string{plan.PruneRoot}, Workdir: plan.BuildRoot, Needs: []string{"deps"}}
-	cmd := fmt.Sprintf("pnpm --filter=%s deploy --prod --store-dir=%s", shellQuote(b.pkg.Selector()), plan.StoreDir)
+	cmd := fmt.Sprintf("pnpm --filter=%s deploy --prod --store-dir=%s", shellQuote(b.filter), plan.StoreDir)
 	// pnpm 10 deploys from the shared lockfile only with injected workspace
 	// packages; --legacy keeps the pnpm 9 behaviour for everyone else.
 	if b.plan.PNPM.Major >= 10 && !b.ws.Lockfile.InjectWorkspacePackages && !b.ws.Config.InjectWorkspacePackages {

@@ -101,6 +101,12 @@ func planTarget(m *manifest.Manifest, ws *pnpm.Workspace, t *manifest.Target, o 
 		}
 		return nil, diag.Errorf(t.Package.Pos, "target %q: no workspace package is named or lives in %q%s", t.Name, t.Package.Value, diag.Suggest(t.Package.Value, ws.Names()))
 	}
+	// The --filter that selects it, by directory and name, so that neither
+	// is read as selector syntax.
+	filter, err := pkg.Filter()
+	if err != nil {
+		return nil, diag.Errorf(t.Package.Pos, "target %q: %v", t.Name, err)
+	}
 	node, err := resolveNode(m, ws)
 	if err != nil {
 		return nil, err
@@ -148,7 +154,7 @@ func planTarget(m *manifest.Manifest, ws *pnpm.Workspace, t *manifest.Target, o 
 	if err := checkSystemPackages(m, rt.libc); err != nil {
 		return nil, err
 	}
-	b := &builder{m: m, ws: ws, t: t, plan: pl, pkg: pkg, rt: rt, site: site, outputsOf: map[*pnpm.Package][]string{}}
+	b := &builder{m: m, ws: ws, t: t, plan: pl, pkg: pkg, filter: filter, rt: rt, site: site, outputsOf: map[*pnpm.Package][]string{}}
 	b.toolchain(closure)
 	if err := b.deps(closure); err != nil {
 		return nil, err
@@ -191,7 +197,9 @@ type builder struct {
 	t    *manifest.Target
 	plan *plan.Plan
 	pkg  *pnpm.Package
-	rt   runtimeChoice
+	// filter is pnpm's --filter selector of pkg (pnpm.Package.Filter).
+	filter string
+	rt     runtimeChoice
 	// site is a static app's site (preset static).
 	site staticSite
 	// started is the app's start, read once (start).

@@ -133,10 +133,10 @@ var badCases = []badCase{
 	{name: "sys/pinned", edits: []edit{top(`system-packages: ["libpq-dev=15.1-1", "g++"]`)}, out: "apt-get install -y --no-install-recommends libpq-dev=15.1-1 g++ "},
 
 	// 2. Names of packages in commands and messages.
-	{name: "name/cmdsubst", edits: []edit{replace(backendJSON, `"name": "@nexus/backend"`, `"name": "$(pwned)"`)}, out: `--filter='$(pwned)'...`},
-	{name: "name/backticks", edits: []edit{replace(backendJSON, `"name": "@nexus/backend"`, "\"name\": \"`pwned`\"")}, out: "--filter='`pwned`'..."},
-	{name: "name/quote", edits: []edit{replace(backendJSON, `"name": "@nexus/backend"`, `"name": "a'b;pwned"`)}, out: `--filter='a'\''b;pwned'...`},
-	{name: "name/none", edits: []edit{replace(backendJSON, `"name": "@nexus/backend",`, ``)}, out: "--filter=./services/backend..."},
+	{name: "name/cmdsubst", edits: []edit{replace(backendJSON, `"name": "@nexus/backend"`, `"name": "$(pwned)"`)}, out: `--filter='$(pwned){services/backend}'...`},
+	{name: "name/backticks", edits: []edit{replace(backendJSON, `"name": "@nexus/backend"`, "\"name\": \"`pwned`\"")}, out: "--filter='`pwned`{services/backend}'..."},
+	{name: "name/quote", edits: []edit{replace(backendJSON, `"name": "@nexus/backend"`, `"name": "a'b;pwned"`)}, out: `--filter='a'\''b;pwned{services/backend}'...`},
+	{name: "name/none", edits: []edit{replace(backendJSON, `"name": "@nexus/backend",`, ``)}, out: "--filter='{services/backend}'..."},
 	{name: "name/dependency-everywhere", edits: func() []edit {
 		var out []edit
 		for _, f := range []string{"packages/ui/package.json", "packages/shared-database/package.json", "packages/shared-utils/package.json", "packages/shared-types/package.json", "apps/frontend/package.json", lockfile} {
@@ -144,7 +144,14 @@ var badCases = []badCase{
 		}
 		return out
 	}(), out: "[build:$(pwned)`pwned`] on build platform"},
-	{name: "name/dependency", edits: []edit{replace(backendJSON, `"name": "@nexus/backend"`, `"name": "x\"; pwned; \""`)}, out: `--filter='x"; pwned; "'...`},
+	// Names that are pnpm filter syntax select by the directory, never
+	// another package (pnpm 10.34.9 deployed packages/ui for the first).
+	{name: "name/filter-dir", edits: []edit{replace(backendJSON, `"name": "@nexus/backend"`, `"name": "{packages/shared-types}"`)}, out: "--filter='{services/backend}'..."},
+	{name: "name/filter-path", edits: []edit{replace(backendJSON, `"name": "@nexus/backend"`, `"name": "./packages/shared-types"`)}, out: "--filter='{services/backend}'..."},
+	{name: "name/filter-glob", edits: []edit{replace(backendJSON, `"name": "@nexus/backend"`, `"name": "@nexus/*"`)}, out: "--filter='@nexus/*{services/backend}'..."},
+	{name: "name/filter-exclude", edits: []edit{replace(backendJSON, `"name": "@nexus/backend"`, `"name": "!x"`)}, out: "--filter='{services/backend}'..."},
+	{name: "name/filter-dependents", edits: []edit{replace(backendJSON, `"name": "@nexus/backend"`, `"name": "...x"`)}, out: "--filter='{services/backend}'..."},
+	{name: "name/dependency", edits: []edit{replace(backendJSON, `"name": "@nexus/backend"`, `"name": "x\"; pwned; \""`)}, out: `--filter='x"; pwned; "{services/backend}'...`},
 
 	// 3. Lockfile keys reach helper scripts as JSON, never as arguments.
 	{name: "lock/key-semicolon", edits: []edit{replace(lockfile, "esbuild@0.25.11", "esbuild@0.25.11;pwned")}},
@@ -179,6 +186,9 @@ var badCases = []badCase{
 	{name: "user/name", edits: []edit{tgt(`user: node`)}, want: "want a numeric uid", at: "monokit.yaml:6"},
 	{name: "user/overflow", edits: []edit{tgt(`user: "4294967296"`)}, want: "want a numeric uid", at: "monokit.yaml:6"},
 	{name: "user/negative", edits: []edit{tgt(`user: "-1"`)}, want: "want a numeric uid", at: "monokit.yaml:6"},
+	{name: "user/uid-minus-1", edits: []edit{tgt(`user: "4294967295"`)}, want: "is (uid_t)-1, which setuid refuses", at: "monokit.yaml:6"},
+	{name: "user/gid-minus-1", edits: []edit{tgt(`user: "1000:4294967295"`)}, want: "is (gid_t)-1, which setgid refuses", at: "monokit.yaml:6"},
+	{name: "user/root-group", edits: []edit{tgt(`user: "1000:0"`)}, want: `"1000:0" runs in group 0, root's group`, at: "monokit.yaml:6"},
 	{name: "user/ok", edits: []edit{tgt(`user: "1001:1001"`)}, out: "image: user 1001:1001"},
 
 	// 8. Paths from the repository stay in the context.
@@ -236,6 +246,7 @@ var badCases = []badCase{
 	{name: "output/dot", edits: []edit{top("packages:\n  services/backend:\n    outputs: [.]")}, want: `"." is the package itself`, at: "monokit.yaml:8"},
 	{name: "output/dot-slash", edits: []edit{top("packages:\n  services/backend:\n    outputs: [./]")}, want: "is the package itself", at: "monokit.yaml:8"},
 	{name: "output/dir-dotdot", edits: []edit{top("packages:\n  services/backend:\n    outputs: [dist/..]")}, want: "leaves the build context", at: "monokit.yaml:8"},
+	{name: "output/nul", edits: []edit{top("packages:\n  services/backend:\n    outputs: [\"dist\\0x\"]")}, want: "holds a NUL byte", at: "monokit.yaml:8"},
 	{name: "output/glob", edits: []edit{top("packages:\n  services/backend:\n    outputs: [\"*\"]")}, want: "is a glob", at: "monokit.yaml:8"},
 	{name: "output/leaves", edits: []edit{top("packages:\n  services/backend:\n    outputs: [../x]")}, want: "leaves the build context", at: "monokit.yaml:8"},
 	{name: "nvmrc/plus", edits: []edit{write(".nvmrc", "+24\n")}, want: `"+24" is not a Node.js version`, at: ".nvmrc:1"},

@@ -14,6 +14,8 @@ func ValidateRelPath(p string) error {
 	switch {
 	case p == "":
 		return errors.New("empty path")
+	case strings.ContainsRune(p, 0):
+		return fmt.Errorf("%q holds a NUL byte, which no file name can", Clip(p))
 	case strings.HasPrefix(p, "/"):
 		return fmt.Errorf("%q is absolute; paths are relative to the repository root", Clip(p))
 	case slices.Contains(strings.FieldsFunc(p, func(r rune) bool { return strings.ContainsRune("/{},", r) }), ".."):

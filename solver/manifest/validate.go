@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"net/url"
 	"path"
 	"regexp"
@@ -273,9 +274,18 @@ func ParseUser(s string) (uint32, error) {
 		return 0, bad
 	}
 	if g != "" {
-		if _, err := strconv.ParseUint(g, 10, 32); err != nil {
+		gid, err := strconv.ParseUint(g, 10, 32)
+		switch {
+		case err != nil:
 			return 0, bad
+		case gid == math.MaxUint32:
+			return 0, fmt.Errorf("gid %d is (gid_t)-1, which setgid refuses (EINVAL); give a gid below it, such as 65532", gid)
+		case gid == 0 && uid != 0: // uid 0 is refused as root
+			return 0, fmt.Errorf("%q runs in group 0, root's group, whose files it could write; give a non-root gid, such as %s:%s", diag.Clip(s), u, u)
 		}
+	}
+	if uid == math.MaxUint32 {
+		return 0, fmt.Errorf("uid %d is (uid_t)-1, which setuid refuses (EINVAL); give a uid below it, such as 65532", uid)
 	}
 	return uint32(uid), nil
 }

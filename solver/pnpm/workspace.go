@@ -55,8 +55,8 @@ type Edge struct {
 	Pos  diag.Pos
 }
 
-// Selector is how pnpm's --filter selects the package: by name, or, for a
-// package without one, by path ("./dir"; a bare dir would be read as a name).
+// Selector is how a manifest's package: names the package: its name, or,
+// for a package without one, its path ("./dir"). --filter takes Filter.
 func (p *Package) Selector() string {
 	switch {
 	case p.Name != "":
