@@ -101,7 +101,7 @@ func TestIncrementalRebuilds(t *testing.T) {
 	var last time.Time
 	for i, s := range steps {
 		if s.collect {
-			collectUnusedSince(ctx, t, last, "pnpm --filter=@nexus/backend deploy", "native-build.js")
+			collectUnusedSince(ctx, t, last, "pnpm --filter='@nexus/backend{services/backend}' deploy", "native-build.js")
 		}
 		appendFile(t, filepath.Join(dir, s.file), fmt.Sprintf("\nexport const edited%d_%d = 1;\n", stamp, i))
 		last = settled(ctx, t)
@@ -228,7 +228,7 @@ func TestSharedNativeLibEdit(t *testing.T) {
 	// stage's results.
 	start := settled(ctx, t)
 	before := edit("apps/api/server.js", "\n// edited %d\n")
-	collectUnusedSince(ctx, t, start, "pnpm --filter=@native/api deploy", "native-build.js")
+	collectUnusedSince(ctx, t, start, "pnpm --filter='@native/api{apps/api}' deploy", "native-build.js")
 	res := edit("packages/db/src/index.ts", "\nexport const edited%d = 1;\n")
 	if got, want := ranSteps(res.progress.Vertices), []string{"build:@native/db", "workspace"}; !slices.Equal(got, want) {
 		t.Errorf("editing @native/db after the collection ran %q, want %q", got, want)
