@@ -56,7 +56,9 @@ func badYAMLByte(file string, data []byte) (Pos, string, bool) {
 	return Pos{}, "", false
 }
 
-var yamlTypeErr = regexp.MustCompile("^line (\\d+): cannot unmarshal !!(\\w+) `(.*)` into (.+)$")
+// A list or a mapping comes without its value: "cannot unmarshal !!seq into
+// map[string]string".
+var yamlTypeErr = regexp.MustCompile("^line (\\d+): cannot unmarshal !!(\\w+)(?: `(.*)`)? into (.+)$")
 
 // YAMLTypeError turns a yaml.v3 TypeError into one *Error per mismatch, each at
 // its line, naming the key whose value it is and saying, in YAML's words and
@@ -71,34 +73,47 @@ func YAMLTypeError(file string, root *yaml.Node, te *yaml.TypeError) error {
 		}
 		line, _ := strconv.Atoi(m[1])
 		pos, key := Pos{File: file, Line: line}, ""
-		if k, v := keyAtLine(root, line); v != nil {
+		kind := yaml.ScalarNode
+		switch m[2] {
+		case "map":
+			kind = yaml.MappingNode
+		case "seq":
+			kind = yaml.SequenceNode
+		}
+		if k, v := keyAtLine(root, line, kind); v != nil {
 			pos.Col, key = v.Column, k+": "
 		}
-		errs = append(errs, &Error{Pos: pos, Err: fmt.Errorf("%swant %s, got %s %q", key, yamlWant(m[4]), yamlKind(m[2]), Clip(m[3]))})
+		got := yamlKind(m[2])
+		if m[3] != "" || (m[2] != "seq" && m[2] != "map") {
+			got += fmt.Sprintf(" %q", Clip(m[3]))
+		}
+		errs = append(errs, &Error{Pos: pos, Err: fmt.Errorf("%swant %s, got %s", key, yamlWant(m[4]), got)})
 	}
 	return errors.Join(errs...)
 }
 
-// keyAtLine finds the mapping entry, at any depth, whose value starts on line,
-// and returns its key path ("a.b") and value.
-func keyAtLine(n *yaml.Node, line int) (string, *yaml.Node) {
+// keyAtLine finds the mapping entry, at any depth, whose value of that kind
+// (a mapping, a list, else a scalar) starts on line, and returns its key
+// path ("a.b") and value. A block mapping or list starts on its first
+// entry's line, which its own first key shares.
+func keyAtLine(n *yaml.Node, line int, kind yaml.Kind) (string, *yaml.Node) {
 	if n == nil {
 		return "", nil
 	}
 	if n.Kind == yaml.MappingNode {
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
-			if v.Line == line && v.Kind != yaml.MappingNode {
+			if v.Line == line && (v.Kind == kind || kind == yaml.ScalarNode && v.Kind != yaml.MappingNode) {
 				return k.Value, v
 			}
-			if sub, sv := keyAtLine(v, line); sv != nil {
+			if sub, sv := keyAtLine(v, line, kind); sv != nil {
 				return k.Value + "." + sub, sv
 			}
 		}
 	}
 	if n.Kind != yaml.MappingNode { // a document or a list: look inside
 		for _, c := range n.Content {
-			if k, v := keyAtLine(c, line); v != nil {
+			if k, v := keyAtLine(c, line, kind); v != nil {
 				return k, v
 			}
 		}

@@ -141,9 +141,25 @@ func parseLockfile(file string, data []byte, fast bool) (*Lockfile, error) {
 	if importers.Kind != yaml.MappingNode {
 		return nil, diag.Errorf(pos(file, importers), "importers: want a mapping from each project's directory (.: and apps/api: ...), got %s: the lockfile is damaged; run pnpm install and commit it", nodeKind(importers))
 	}
+	// The scanner reads duplicate keys as yaml.v3 does; pnpm refuses them.
+	if k := duplicateKey(main); k != nil {
+		return nil, duplicateKeyError(file, k)
+	}
+	if k := duplicateKey(importers); k != nil {
+		return nil, duplicateKeyError(file, k)
+	}
+	var dup *node
 	each(importers, func(k, v *node) {
 		lf.Importers[k.Value] = importer(file, k.Value, k, v)
+		for _, kind := range DepKinds {
+			if d := duplicateKey(get(v, kind)); d != nil && dup == nil {
+				dup = d
+			}
+		}
 	})
+	if dup != nil {
+		return nil, duplicateKeyError(file, dup)
+	}
 	return lf, nil
 }
 
@@ -169,6 +185,9 @@ func decodeDocuments(file string, data []byte) ([]*node, error) {
 		}
 		if err != nil {
 			return nil, diag.YAMLError(file, data, err)
+		}
+		if err := strictYAML(file, &doc); err != nil {
+			return nil, err
 		}
 		if len(doc.Content) > 0 && doc.Content[0].Kind == yaml.MappingNode {
 			docs = append(docs, fromYAML(doc.Content[0]))

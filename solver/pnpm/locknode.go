@@ -17,15 +17,30 @@ type node struct {
 	orig *yaml.Node
 }
 
-// fromYAML converts yaml.v3's tree. An alias stays an alias: the readers
-// take it for absent, as they did yaml.v3's.
+// fromYAML converts yaml.v3's tree. An alias reads as the node it names, as
+// pnpm (js-yaml) reads it: `packages/a: *x` is importer x's entry again. The
+// anchored node is converted once and shared, so nested aliases cost no more
+// than the file's own nodes.
 func fromYAML(y *yaml.Node) *node {
+	return convertYAML(y, map[*yaml.Node]*node{})
+}
+
+func convertYAML(y *yaml.Node, seen map[*yaml.Node]*node) *node {
+	if y.Kind == yaml.AliasNode && y.Alias != nil {
+		y = y.Alias
+	}
+	if n, ok := seen[y]; ok {
+		return n
+	}
 	n := &node{Kind: y.Kind, Line: int32(y.Line), Column: int32(y.Column), Value: y.Value, orig: y,
 		Quoted: y.Style&(yaml.SingleQuotedStyle|yaml.DoubleQuotedStyle) != 0}
-	if y.Kind != yaml.AliasNode && len(y.Content) > 0 {
+	if y.Anchor != "" {
+		seen[y] = n
+	}
+	if len(y.Content) > 0 {
 		n.Content = make([]*node, len(y.Content))
 		for i, c := range y.Content {
-			n.Content[i] = fromYAML(c)
+			n.Content[i] = convertYAML(c, seen)
 		}
 	}
 	return n

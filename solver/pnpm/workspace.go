@@ -1,8 +1,10 @@
 package pnpm
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"maps"
 	"path"
@@ -202,8 +204,21 @@ func (ws *Workspace) readConfig() error {
 		return err
 	}
 	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
 		return diag.YAMLError(WorkspaceFile, data, err)
+	}
+	// pnpm reads a single document (js-yaml's load): a second is an error.
+	var second yaml.Node
+	if err := dec.Decode(&second); !errors.Is(err, io.EOF) {
+		line := second.Line
+		if err != nil || line == 0 {
+			line = 1
+		}
+		return diag.Errorf(diag.Pos{File: WorkspaceFile, Line: line}, "%s holds more than one YAML document; pnpm reads a single one: remove the second '---' and what follows it, or merge the two", WorkspaceFile)
+	}
+	if err := strictYAML(WorkspaceFile, &doc); err != nil {
+		return err
 	}
 	if len(doc.Content) == 0 {
 		return nil
