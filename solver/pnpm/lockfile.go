@@ -91,6 +91,10 @@ func parseLockfile(file string, data []byte, fast bool) (*Lockfile, error) {
 	if main == nil {
 		return nil, diag.Errorf(diag.Pos{File: file, Line: 1}, "pnpm-lock.yaml holds no project graph: run pnpm install and commit the lockfile")
 	}
+	// Both parsers keep a key given twice; pnpm refuses it.
+	if k := duplicateKey(main); k != nil {
+		return nil, duplicateKeyError(file, k)
+	}
 	vn := get(main, "lockfileVersion")
 	if vn == nil {
 		return nil, diag.Errorf(pos(file, main), "pnpm-lock.yaml has no lockfileVersion: is it a pnpm lockfile?")
@@ -141,10 +145,6 @@ func parseLockfile(file string, data []byte, fast bool) (*Lockfile, error) {
 	if importers.Kind != yaml.MappingNode {
 		return nil, diag.Errorf(pos(file, importers), "importers: want a mapping from each project's directory (.: and apps/api: ...), got %s: the lockfile is damaged; run pnpm install and commit it", nodeKind(importers))
 	}
-	// The scanner reads duplicate keys as yaml.v3 does; pnpm refuses them.
-	if k := duplicateKey(main); k != nil {
-		return nil, duplicateKeyError(file, k)
-	}
 	if k := duplicateKey(importers); k != nil {
 		return nil, duplicateKeyError(file, k)
 	}
@@ -186,7 +186,7 @@ func decodeDocuments(file string, data []byte) ([]*node, error) {
 		if err != nil {
 			return nil, diag.YAMLError(file, data, err)
 		}
-		if err := strictYAML(file, &doc); err != nil {
+		if err := strictYAML(file, &doc, false); err != nil {
 			return nil, err
 		}
 		if len(doc.Content) > 0 && doc.Content[0].Kind == yaml.MappingNode {

@@ -217,7 +217,7 @@ func (ws *Workspace) readConfig() error {
 		}
 		return diag.Errorf(diag.Pos{File: WorkspaceFile, Line: line}, "%s holds more than one YAML document; pnpm reads a single one: remove the second '---' and what follows it, or merge the two", WorkspaceFile)
 	}
-	if err := strictYAML(WorkspaceFile, &doc); err != nil {
+	if err := strictYAML(WorkspaceFile, &doc, true); err != nil {
 		return err
 	}
 	if len(doc.Content) == 0 {

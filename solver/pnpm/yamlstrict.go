@@ -15,14 +15,16 @@ var jsYAMLTags = []string{"!!str", "!!int", "!!float", "!!bool", "!!null", "!!ma
 // strictYAML refuses what js-yaml refuses and yaml.v3's node tree keeps: a
 // key given twice in one mapping ("duplicated mapping key") and a tag js-yaml
 // does not know (!!python/object:list, a local !tag), each at its position.
-func strictYAML(file string, n *yaml.Node) error {
+// With dups false, only tags: the lockfile's reader checks the keys it reads
+// (duplicateKey), whichever parser read the file.
+func strictYAML(file string, n *yaml.Node, dups bool) error {
 	if n == nil {
 		return nil
 	}
 	if n.Style&yaml.TaggedStyle != 0 && !slices.Contains(jsYAMLTags, n.Tag) {
 		return diag.Errorf(diag.Pos{File: file, Line: n.Line, Col: n.Column}, "unknown tag %s: pnpm reads YAML with js-yaml, which refuses it; remove the tag", diag.Clip(n.Tag))
 	}
-	if n.Kind == yaml.MappingNode {
+	if n.Kind == yaml.MappingNode && dups {
 		seen := make(map[string]bool, len(n.Content)/2)
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k := n.Content[i]
@@ -36,7 +38,7 @@ func strictYAML(file string, n *yaml.Node) error {
 		}
 	}
 	for _, c := range n.Content {
-		if err := strictYAML(file, c); err != nil {
+		if err := strictYAML(file, c, dups); err != nil {
 			return err
 		}
 	}
@@ -61,5 +63,5 @@ func duplicateKey(n *node) *node {
 }
 
 func duplicateKeyError(file string, k *node) error {
-	return diag.Errorf(pos(file, k), "%q is a key for the second time in this mapping: pnpm refuses the lockfile (duplicated mapping key); run pnpm install and commit it", diag.Clip(k.Value))
+	return diag.Errorf(pos(file, k), "%q is a key for the second time in this mapping: pnpm refuses it (duplicated mapping key); run pnpm install and commit the lockfile", diag.Clip(k.Value))
 }
