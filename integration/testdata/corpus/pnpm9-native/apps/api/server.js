@@ -13,5 +13,5 @@ const server = http.createServer((req, res) => {
   }
   res.writeHead(404).end();
 });
-server.listen(4109);
+server.listen(4136);
 process.on("SIGTERM", () => server.close(() => process.exit(0)));
