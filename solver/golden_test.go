@@ -6,10 +6,18 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp" // a readable line diff; already in BuildKit's module graph
 
 	"github.com/monokit/monokit/internal/testkit"
 )
+
+// lineDiff is a diff of two texts by line (- the golden file, + the plan).
+func lineDiff(want, got string) string {
+	return cmp.Diff(strings.Split(want, "\n"), strings.Split(got, "\n"))
+}
 
 var update = flag.Bool("update", false, "rewrite the golden plans in testdata/plans")
 
@@ -40,19 +48,23 @@ func TestGoldenPlans(t *testing.T) {
 				t.Fatal(err)
 			}
 			golden := filepath.Join("testdata", "plans", name)
+			want, err := os.ReadFile(golden)
 			if *update {
+				if !bytes.Equal(got.Bytes(), want) {
+					// What -update writes, so the run shows it.
+					t.Logf("rewriting %s:\n%s", golden, lineDiff(string(want), got.String()))
+				}
 				if err := os.WriteFile(golden, got.Bytes(), 0o644); err != nil {
 					t.Fatal(err)
 				}
 				continue
 			}
-			want, err := os.ReadFile(golden)
 			if err != nil {
 				t.Errorf("%s: %v (run go test ./solver -run TestGoldenPlans -update)", name, err)
 				continue
 			}
 			if !bytes.Equal(got.Bytes(), want) {
-				t.Errorf("the plan of %s %s differs from %s; if the change is intended, rewrite it with -update and review the diff", dir, p.Target, golden)
+				t.Errorf("the plan of %s %s differs from %s; if the change is intended, rewrite it with -update and review the diff:\n%s", dir, p.Target, golden, lineDiff(string(want), got.String()))
 			}
 		}
 	}
