@@ -196,10 +196,28 @@ func TestInitCommand(t *testing.T) {
 		if len(names) == 0 {
 			t.Fatalf("%s: no targets", fixture)
 		}
+		// Every package the fixture's own manifest deploys is a target
+		// init wrote, as `targets` prints it (name, package, preset).
+		m, ws, err := testkit.Open(fixture)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inferred := map[string]bool{}
 		for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
-			name := strings.Fields(line)[0]
-			if _, err := runCmd(t, "plan", "--target", name, dir); err != nil {
-				t.Errorf("%s: plan --target %s: %v", fixture, name, err)
+			f := strings.Fields(line)
+			if len(f) < 2 {
+				t.Fatalf("%s: targets printed %q", fixture, line)
+			}
+			if p := ws.Find(f[1]); p != nil {
+				inferred[p.Dir] = true
+			}
+			if _, err := runCmd(t, "plan", "--target", f[0], dir); err != nil {
+				t.Errorf("%s: plan --target %s: %v", fixture, f[0], err)
+			}
+		}
+		for name, tg := range m.Targets {
+			if p := ws.Find(tg.Package.Value); p == nil || !inferred[p.Dir] {
+				t.Errorf("%s: init wrote no target for %s's package %s:\n%s", fixture, name, tg.Package.Value, out)
 			}
 		}
 		if _, err := runCmd(t, "init", dir); err == nil || !strings.Contains(err.Error(), "exists") {
