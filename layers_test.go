@@ -23,6 +23,7 @@ const module = "github.com/monokit/monokit/"
 var layers = map[string]struct{ monokit, buildkit []string }{
 	"internal/diag":     {nil, []string{"util/suggest"}},
 	"internal/ctxfs":    {[]string{"internal/diag"}, nil}, // how every reader reads a file of the context
+	"internal/testskip": {nil, nil},                       // a skip, or a failure where hack/test allows none
 	"solver/manifest":   {[]string{"internal/diag"}, nil},
 	"solver/pnpm":       {[]string{"internal/diag", "internal/ctxfs"}, nil},
 	"solver/helpers":    {nil, nil},

@@ -24,6 +24,7 @@ import (
 
 	"github.com/monokit/monokit/frontend"
 	"github.com/monokit/monokit/internal/testkit"
+	"github.com/monokit/monokit/internal/testskip"
 )
 
 var nexusDir = testkit.Example()
@@ -61,7 +62,7 @@ func TestMain(m *testing.M) {
 func needDaemon(t *testing.T) {
 	t.Helper()
 	if bkClient == nil {
-		t.Skip("BUILDKIT_HOST is unset")
+		testskip.Skip(t, "BUILDKIT_HOST is unset")
 	}
 }
 
@@ -71,7 +72,7 @@ func needRegistry(t *testing.T) string {
 	t.Helper()
 	reg := os.Getenv("MONOKIT_REGISTRY")
 	if reg == "" {
-		t.Skip("MONOKIT_REGISTRY is unset (hack/test sets it)")
+		testskip.Skip(t, "MONOKIT_REGISTRY is unset (hack/test sets it)")
 	}
 	return reg
 }

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/containerd/platforms"
+
+	"github.com/monokit/monokit/internal/testskip"
 )
 
 // canRun reports whether the daemon's worker executes platform (natively or
@@ -106,7 +108,7 @@ func TestTwoPlatformImages(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), "esbuild@0.25.11") || !strings.Contains(err.Error(), "binfmt") {
 				t.Fatalf("build without arm64 emulation: %v, want an error naming esbuild and binfmt", err)
 			}
-			t.Skip("the worker cannot run linux/arm64: checked the refusal only")
+			testskip.Skip(t, "the worker cannot run linux/arm64: checked the refusal only")
 		}
 		if err != nil {
 			t.Fatal(err)
@@ -174,7 +176,7 @@ func TestOptionalNativeFailureArm64(t *testing.T) {
 	ctx, cancel := deadline(context.Background(), 15*time.Minute)
 	defer cancel()
 	if !canRun(ctx, t, "linux/arm64") {
-		t.Skip("the worker cannot run linux/arm64")
+		testskip.Skip(t, "the worker cannot run linux/arm64")
 	}
 	// The native stage uncached, so its output (the warning) is there to read.
 	res, err := build{dir: filepath.Join(corpusDir, "optional-native"), target: "queue", platform: "linux/arm64",

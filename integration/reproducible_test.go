@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/monokit/monokit/internal/testskip"
 )
 
 // TestReproducibleExamples builds each example target for two platforms
@@ -25,7 +27,7 @@ import (
 func TestReproducibleExamples(t *testing.T) {
 	needDaemon(t)
 	if !canRun(context.Background(), t, "linux/arm64") {
-		t.Skip("the worker cannot run linux/arm64, which the example's native builds need")
+		testskip.Skip(t, "the worker cannot run linux/arm64, which the example's native builds need")
 	}
 	// --no-cache stores new results under the keys other tests' builds of
 	// the example use, and steps after an equal but new result may miss the

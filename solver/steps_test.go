@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/monokit/monokit/solver/plan"
+
+	"github.com/monokit/monokit/internal/testskip"
 )
 
 // TestOutputCheckQuotes runs the output check with sh: a package name or an
@@ -37,7 +39,7 @@ func TestOutputCheckQuotes(t *testing.T) {
 func TestHealthScriptQuotes(t *testing.T) {
 	node, err := exec.LookPath("node")
 	if err != nil {
-		t.Skip("no node on PATH")
+		testskip.Skip(t, "no node on PATH")
 	}
 	dir := t.TempDir()
 	for _, p := range []string{

@@ -9,6 +9,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/monokit/monokit/internal/testskip"
 )
 
 // inputTypes are the Go types whose JSON the scripts read, in the order
@@ -81,7 +83,7 @@ func TestTypedefs(t *testing.T) {
 func TestScripts(t *testing.T) {
 	node, err := exec.LookPath("node")
 	if err != nil {
-		t.Skip("node is not on PATH: the helper scripts' tests need Node.js 20 or later")
+		testskip.Skip(t, "node is not on PATH: the helper scripts' tests need Node.js 20 or later")
 	}
 	tests, err := filepath.Glob(filepath.Join("test", "*.test.js"))
 	if err != nil || len(tests) == 0 {
@@ -98,7 +100,7 @@ func TestScripts(t *testing.T) {
 func TestTypeCheck(t *testing.T) {
 	tsc := os.Getenv("MONOKIT_TSC")
 	if tsc == "" {
-		t.Skip("MONOKIT_TSC is unset: hack/test sets it to a tsc with @types/node beside it")
+		testskip.Skip(t, "MONOKIT_TSC is unset: hack/test sets it to a tsc with @types/node beside it")
 	}
 	scripts, err := filepath.Glob("*.js")
 	if err != nil {

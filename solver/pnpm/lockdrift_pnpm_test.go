@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/monokit/monokit/internal/testskip"
 )
 
 // A lockfile variant: a workspace that real pnpm locks, then edits written over
@@ -129,7 +131,7 @@ var lockVariants = []lockVariant{
 func TestLockfileDriftMatchesPNPM(t *testing.T) {
 	dir := os.Getenv("MONOKIT_PNPM_DIR")
 	if dir == "" {
-		t.Skip("MONOKIT_PNPM_DIR is unset (hack/test sets it)")
+		testskip.Skip(t, "MONOKIT_PNPM_DIR is unset (hack/test sets it)")
 	}
 	home := t.TempDir() // pnpm's metadata cache, shared by the variants
 	for _, v := range lockVariants {

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/monokit/monokit/internal/testskip"
 )
 
 // TestPackageJSONFormsMatchPNPM: a workspace whose package.json files hold
@@ -17,7 +19,7 @@ import (
 func TestPackageJSONFormsMatchPNPM(t *testing.T) {
 	dir := os.Getenv("MONOKIT_PNPM_DIR")
 	if dir == "" {
-		t.Skip("MONOKIT_PNPM_DIR is unset (hack/test sets it)")
+		testskip.Skip(t, "MONOKIT_PNPM_DIR is unset (hack/test sets it)")
 	}
 	home := t.TempDir()
 	for _, major := range []int{9, 10, 11} {
