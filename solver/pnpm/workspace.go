@@ -241,8 +241,9 @@ func (ws *Workspace) readConfig() error {
 }
 
 // discover finds every directory with a package.json that the packages globs
-// select, the way pnpm does: node_modules and hidden directories are never
-// projects, and a negated glob removes matches wherever it appears in the list.
+// select, the way pnpm does: node_modules, bower_components (pnpm's
+// find-packages ignores both) and hidden directories are never projects, and
+// a negated glob removes matches wherever it appears in the list.
 func (ws *Workspace) discover() error {
 	var include, exclude []string
 	for _, g := range ws.Config.Packages {
@@ -276,7 +277,7 @@ func (ws *Workspace) discover() error {
 			dirs = append(dirs, dir)
 		}
 		for _, e := range entries {
-			if name := e.Name(); !e.IsDir() || name == "node_modules" || strings.HasPrefix(name, ".") {
+			if name := e.Name(); !e.IsDir() || name == "node_modules" || name == "bower_components" || strings.HasPrefix(name, ".") {
 				continue
 			}
 			sub := path.Join(dir, e.Name())

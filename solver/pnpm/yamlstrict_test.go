@@ -48,3 +48,27 @@ func TestWorkspaceYAMLAsPnpm(t *testing.T) {
 		}
 	}
 }
+
+// TestBowerComponentsIgnored: pnpm's find-packages ignores bower_components,
+// as it does node_modules.
+func TestBowerComponentsIgnored(t *testing.T) {
+	fsys := fstest.MapFS{
+		"package.json":                           {Data: []byte(`{"name":"root"}`)},
+		"pnpm-lock.yaml":                         {Data: []byte("lockfileVersion: '9.0'\nimporters:\n  .: {}\n  apps/a: {}\n")},
+		"pnpm-workspace.yaml":                    {Data: []byte("packages: ['**']\n")},
+		"apps/a/package.json":                    {Data: []byte(`{"name":"a"}`)},
+		"bower_components/jq/package.json":       {Data: []byte(`{"name":"jq"}`)},
+		"apps/a/bower_components/x/package.json": {Data: []byte(`{"name":"x"}`)},
+	}
+	ws, err := Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dirs []string
+	for _, p := range ws.Packages {
+		dirs = append(dirs, p.Dir)
+	}
+	if len(dirs) != 1 || dirs[0] != "apps/a" {
+		t.Errorf("packages in %q, want apps/a alone", dirs)
+	}
+}
