@@ -6,6 +6,7 @@ package diag
 import (
 	"errors"
 	"fmt"
+	"golang.org/x/text/unicode/norm" // NFC, to tell names that differ only in their Unicode form
 	"slices"
 
 	"github.com/moby/buildkit/util/suggest"
@@ -94,6 +95,11 @@ func Suggest(s string, candidates []string) string {
 	best, ok := suggest.Search(s, slices.Sorted(slices.Values(candidates)), true)
 	if !ok {
 		return ""
+	}
+	if best != s && norm.NFC.String(best) == norm.NFC.String(s) {
+		// Identical on screen, not in bytes (é as one code point, or e
+		// and a combining accent): say so, with the bytes escaped.
+		return fmt.Sprintf(" (%+q looks the same but its bytes differ from %+q: Unicode normalizes them alike, file names and pnpm do not; write it as %+q)", best, s, best)
 	}
 	return fmt.Sprintf(" (did you mean %q?)", best)
 }
