@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"time"
 
@@ -131,5 +130,3 @@ func result(p *testkit.Progress) *buildResult {
 	slices.Sort(r.execRan)
 	return r
 }
-
-func numCPU() int { return runtime.NumCPU() }

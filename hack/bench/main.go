@@ -15,6 +15,16 @@
 // build does: the baseline as a Dockerfile, monokit through "# syntax=" in
 // monokit.yaml. Builds are solved without exporting (the cache is the result, as
 // with buildx's remote driver); image sizes come from one OCI export afterwards.
+//
+// The report records what was measured on what (env.go: the commit and whether
+// the tree was dirty, the CPU, the daemon's BuildKit version, Go, the flags) and
+// evaluates the targets monokit claims (goals.go), a pass or miss line each.
+// -check exits non-zero when a goal is missed; -md docs/benchmark.md
+// rewrites that file's generated section (docmd.go); -from results.json renders
+// saved results again, without a daemon:
+//
+//	hack/benchmark -reps 3 -tools baseline,gateway,monokit -md docs/benchmark.md -check
+//	go run ./hack/bench -from _out/bench.json -md docs/benchmark.md -check
 package main
 
 import (
@@ -37,25 +47,104 @@ func main() {
 		reps      = flag.Int("reps", 3, "repetitions of each scenario (the median is reported)")
 		targets   = flag.String("targets", "backend,frontend", "targets to measure")
 		scenarios = flag.String("scenarios", strings.Join(scenarioNames(), ","), "scenarios to run")
-		out       = flag.String("o", "_out/bench.json", "where to write the JSON results")
+		out       = flag.String("o", "_out/bench.json", "where to write the JSON results (with -from, only when given)")
 		example   = flag.String("example", "examples/nexus", "the example monorepo")
 		only      = flag.String("tools", "baseline,monokit", "tools to measure: baseline, monokit, and gateway (the baseline through BuildKit's Dockerfile frontend run as a gateway image; with no-op it shows what any \"# syntax=\" frontend pays). The baseline's two-platform build under QEMU takes many minutes")
+		from      = flag.String("from", "", "render saved JSON results (-o of an earlier run) instead of building: the goals are evaluated again, -md and -check apply")
+		md        = flag.String("md", "", "markdown file (docs/benchmark.md) whose generated section to replace with this report, or insert above its hand-written history")
+		name      = flag.String("section", "", "the generated section's name in -md's file (default: the example's directory name)")
+		check     = flag.Bool("check", false, "exit non-zero (status 3; go run reports 1) when a goal (goals.go) is missed, naming each with its measurement and target")
 	)
 	flag.Parse()
-	var picked []tool
-	for _, name := range split(*only) {
-		i := slices.IndexFunc(tools, func(t tool) bool { return t.name == name })
-		if i < 0 {
-			fmt.Fprintf(os.Stderr, "bench: unknown tool %q (baseline, gateway, monokit)\n", name)
-			os.Exit(2)
-		}
-		picked = append(picked, tools[i])
-	}
-	tools = picked
-	if err := run(*reps, split(*targets), split(*scenarios), *out, *example); err != nil {
+	fail := func(err error) {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
+	var report Report
+	if *from != "" {
+		r, err := readReport(*from)
+		if err != nil {
+			fail(err)
+		}
+		report = r
+		if !flagSet("o") {
+			*out = ""
+		}
+	} else {
+		var picked []tool
+		for _, name := range split(*only) {
+			i := slices.IndexFunc(tools, func(t tool) bool { return t.name == name })
+			if i < 0 {
+				fmt.Fprintf(os.Stderr, "bench: unknown tool %q (baseline, gateway, monokit)\n", name)
+				os.Exit(2)
+			}
+			picked = append(picked, tools[i])
+		}
+		tools = picked
+		r, err := run(*reps, split(*targets), split(*scenarios), *example, os.Args[1:])
+		if err != nil {
+			// Keep what was measured before the failure: -from renders it.
+			if len(r.Rows) > 0 && *out != "" {
+				r.Checks = evaluate(r, goals)
+				if werr := writeJSON(*out, r); werr == nil {
+					fmt.Fprintf(os.Stderr, "bench: the rows measured before the failure are in %s\n", *out)
+				}
+			}
+			fail(err)
+		}
+		report = r
+	}
+	report.Checks = evaluate(report, goals)
+	report.WriteMarkdown(os.Stdout)
+	if *out != "" {
+		if err := writeJSON(*out, report); err != nil {
+			fail(err)
+		}
+	}
+	if *md != "" {
+		sec := *name
+		if sec == "" {
+			sec = sectionName(report.Env.Example)
+		}
+		if err := writeSection(*md, sec, report); err != nil {
+			fail(err)
+		}
+		fmt.Fprintf(os.Stderr, "bench: wrote section %q of %s\n", sec, *md)
+	}
+	misses := missed(report.Checks)
+	for _, m := range misses {
+		fmt.Fprintln(os.Stderr, "target missed:", m)
+	}
+	if *check && len(misses) > 0 {
+		fmt.Fprintf(os.Stderr, "bench: %d of %d goals missed\n", len(misses), len(report.Checks))
+		os.Exit(3)
+	}
+}
+
+// flagSet reports whether the command line set the flag.
+func flagSet(name string) bool {
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
+
+// sectionName names a report's section by its example's directory.
+func sectionName(example string) string {
+	if example == "" {
+		return "results"
+	}
+	return filepath.Base(filepath.Clean(example))
+}
+
+func writeJSON(path string, r Report) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	data, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(data, '\n'), 0o644)
 }
 
 func split(s string) []string {
@@ -68,37 +157,39 @@ func split(s string) []string {
 	return out
 }
 
-func run(reps int, targets, scenarios []string, out, example string) error {
+func run(reps int, targets, scenarios []string, example string, args []string) (Report, error) {
+	for _, name := range scenarios {
+		if _, ok := scenarioByName(name); !ok {
+			return Report{}, fmt.Errorf("unknown scenario %q (known: %s)", name, strings.Join(scenarioNames(), ", "))
+		}
+	}
 	host := os.Getenv("BUILDKIT_HOST")
 	if host == "" {
-		return fmt.Errorf("BUILDKIT_HOST is unset: run hack/up and export BUILDKIT_HOST as hack/lib.sh sets it")
+		return Report{}, fmt.Errorf("BUILDKIT_HOST is unset: run hack/up and export BUILDKIT_HOST as hack/lib.sh sets it")
 	}
 	ctx := context.Background()
 	c, err := client.New(ctx, host)
 	if err != nil {
-		return err
+		return Report{}, err
 	}
 	defer c.Close()
 	work, err := os.MkdirTemp("", "monokit-bench-")
 	if err != nil {
-		return err
+		return Report{}, err
 	}
 	defer os.RemoveAll(work)
 	if err := testkit.CopyTree(example, work); err != nil {
-		return err
+		return Report{}, err
 	}
 	b := &bench{c: c, work: work, reps: reps, registry: os.Getenv("MONOKIT_REGISTRY")}
-	report := Report{Cores: numCPU(), Reps: reps, Date: time.Now().UTC().Format(time.RFC3339)}
+	report := Report{Env: environment(ctx, c, example, args), Reps: reps}
 	for _, target := range targets {
 		for _, name := range scenarios {
-			sc, ok := scenarioByName(name)
-			if !ok {
-				return fmt.Errorf("unknown scenario %q (known: %s)", name, strings.Join(scenarioNames(), ", "))
-			}
+			sc, _ := scenarioByName(name)
 			for _, t := range tools {
 				row, err := b.measure(ctx, t, target, sc)
 				if err != nil {
-					return fmt.Errorf("%s %s %s: %w", t.name, target, name, err)
+					return report, fmt.Errorf("%s %s %s: %w", t.name, target, name, err)
 				}
 				report.Rows = append(report.Rows, row)
 				fmt.Fprintf(os.Stderr, "%-8s %-9s %-18s %s\n", t.name, target, name, row.summary())
@@ -110,28 +201,12 @@ func run(reps int, targets, scenarios []string, out, example string) error {
 			}
 			size, err := b.imageSize(ctx, t, target)
 			if err != nil {
-				return fmt.Errorf("%s %s image: %w", t.name, target, err)
+				return report, fmt.Errorf("%s %s image: %w", t.name, target, err)
 			}
 			report.Images = append(report.Images, size)
 		}
 	}
-	report.Checks = checks(report)
-	report.WriteMarkdown(os.Stdout)
-	if out != "" {
-		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-			return err
-		}
-		data, _ := json.MarshalIndent(report, "", "  ")
-		if err := os.WriteFile(out, data, 0o644); err != nil {
-			return err
-		}
-	}
-	for _, ch := range report.Checks {
-		if !ch.Met && !ch.Skipped {
-			fmt.Fprintln(os.Stderr, "target missed:", ch.Name)
-		}
-	}
-	return nil
+	return report, nil
 }
 
 func median(d []time.Duration) time.Duration {

@@ -136,6 +136,10 @@ func (b *bench) addDependency(rep int) (func() error, error) {
 	return undo, nil
 }
 
+// noFileToEdit is a row's Skipped for a scenario that edits a file the
+// target does not have (the scenario belongs to another example).
+const noFileToEdit = "no file to edit for this target"
+
 // Row is the result of one tool, target and scenario.
 type Row struct {
 	Tool         string          `json:"tool"`
@@ -160,12 +164,12 @@ func (r Row) summary() string {
 
 func (b *bench) measure(ctx context.Context, t tool, target string, sc scenario) (Row, error) {
 	row := Row{Tool: t.name, Target: target, Scenario: sc.name}
-	if sc.platforms != "" && t.name == "baseline" && !emulates("aarch64") {
+	if sc.platforms != "" && t.name != "monokit" && !emulates("aarch64") {
 		row.Skipped = "the Dockerfiles run every step on the target platform and this machine has no arm64 emulation (binfmt)"
 		return row, nil
 	}
 	if _, ok := sc.files[target]; sc.files != nil && !ok {
-		row.Skipped = "no file to edit for this target"
+		row.Skipped = noFileToEdit
 		return row, nil
 	}
 	var ran, cached, bytes []int64
