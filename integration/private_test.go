@@ -102,9 +102,9 @@ func TestPrivateRegistry(t *testing.T) {
 }
 
 // TestProxyAndCA builds on a build image that trusts only Node.js's own CAs,
-// as the official one does, behind the machine's TLS-intercepting proxy,
-// with HTTPS_PROXY naming a CONNECT proxy on loopback. Without the CA secret
-// npm refuses the proxy's certificate; with the CA bundle passed as a secret
+// as the official one does, with HTTPS_PROXY naming a TLS-intercepting proxy
+// on loopback whose CA the test generates (mitm_test.go). Without the CA
+// secret npm refuses the proxy's certificate; with the CA passed as a secret
 // (ca: true) the build works. The proxy argument reaches npm and pnpm, stays
 // out of the image (config, history, layers), and out of the cache key: a
 // build with another proxy address installs nothing again.
@@ -118,7 +118,7 @@ func TestProxyAndCA(t *testing.T) {
 	// Cache mounts leave cache keys alone: a line only this run writes
 	// into .npmrc, which the toolchain and the install read, makes them run.
 	appendFile(t, filepath.Join(dir, ".npmrc"), "# "+ns+"\n")
-	proxy1, proxy2 := startConnectProxy(t), startConnectProxy(t)
+	proxy1, proxy2 := startMITMProxy(t), startMITMProxy(t)
 	b := func(proxy string, secret ...string) build {
 		return build{dir: dir, target: "api", buildxArgs: append([]string{
 			"--build-context", "node:24-trixie-slim=docker-image://" + registry + "/monokit-test/node-noca:24-trixie-slim",
@@ -135,14 +135,13 @@ func TestProxyAndCA(t *testing.T) {
 		t.Fatalf("HTTPS_PROXY did not reach npm: the proxy saw %q", hosts)
 	}
 
-	ca := []string{"--secret", "id=ca,src=/etc/ssl/certs/ca-certificates.crt"}
-	res, err = b(proxy1.url, ca...).run(ctx, t, buildx)
+	res, err = b(proxy1.url, "--secret", "id=ca,src="+proxy1.caFile).run(ctx, t, buildx)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, logTail(res))
 	}
 	for _, step := range []string{"toolchain", "deps"} {
-		if !slices.Contains(ranSteps(res.progress.Vertices), step) {
-			t.Errorf("the %s step did not run: %q", step, ranSteps(res.progress.Vertices))
+		if !slices.Contains(res.progress.RanStages(), step) {
+			t.Errorf("the %s step did not run: %q", step, res.progress.RanStages())
 		}
 	}
 	for _, bl := range ociBlobs(t, res.ociTar) {
@@ -156,11 +155,11 @@ func TestProxyAndCA(t *testing.T) {
 	}
 	c.kill()
 
-	res, err = b(proxy2.url, ca...).run(ctx, t, buildx)
+	res, err = b(proxy2.url, "--secret", "id=ca,src="+proxy2.caFile).run(ctx, t, buildx)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, logTail(res))
 	}
-	if ran := ranSteps(res.progress.Vertices); slices.Contains(ran, "toolchain") || slices.Contains(ran, "deps") {
+	if ran := res.progress.RanStages(); slices.Contains(ran, "toolchain") || slices.Contains(ran, "deps") {
 		t.Errorf("another HTTPS_PROXY re-ran the install: %q", ran)
 	}
 	if hosts := proxy2.hosts(); len(hosts) > 0 {
@@ -246,53 +245,6 @@ func (r *npmRegistry) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	w.Header().Set("Content-Type", resp.Header.Get("Content-Type"))
 	w.WriteHeader(resp.StatusCode)
 	w.Write(body)
-}
-
-// connectProxy is an HTTPS proxy on loopback: it tunnels CONNECT requests and
-// records their hosts.
-type connectProxy struct {
-	url, addr string
-	mu        sync.Mutex
-	seen      []string
-}
-
-func startConnectProxy(t *testing.T) *connectProxy {
-	p := &connectProxy{}
-	p.url = serve(t, p)
-	p.addr = strings.TrimPrefix(p.url, "http://")
-	return p
-}
-
-func (p *connectProxy) hosts() []string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return slices.Clone(p.seen)
-}
-
-func (p *connectProxy) ServeHTTP(w http.ResponseWriter, req *http.Request) {
-	if req.Method != http.MethodConnect {
-		http.Error(w, "CONNECT only", http.StatusMethodNotAllowed)
-		return
-	}
-	p.mu.Lock()
-	p.seen = append(p.seen, req.Host)
-	p.mu.Unlock()
-	up, err := net.DialTimeout("tcp", req.Host, 10*time.Second)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadGateway)
-		return
-	}
-	defer up.Close()
-	conn, rw, err := http.NewResponseController(w).Hijack()
-	if err != nil {
-		return
-	}
-	defer conn.Close()
-	fmt.Fprint(conn, "HTTP/1.1 200 Connection established\r\n\r\n")
-	done := make(chan struct{}, 2)
-	go func() { io.Copy(up, rw); done <- struct{}{} }()
-	go func() { io.Copy(conn, up); done <- struct{}{} }()
-	<-done
 }
 
 // serve serves h on a loopback port until the test ends and returns its URL.
