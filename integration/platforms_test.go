@@ -13,6 +13,7 @@ import (
 
 	"github.com/containerd/platforms"
 
+	"github.com/monokit/monokit/internal/testkit"
 	"github.com/monokit/monokit/internal/testskip"
 )
 
@@ -78,11 +79,12 @@ func checkBinaries(t *testing.T, bundle, platform string, want []string) {
 	}
 }
 
-// perTarget lists the stages whose RUN step ran for platform.
+// perTarget lists the stages that have a RUN step for platform, run or
+// cached: the steps the plan runs once per target platform.
 func perTarget(res *result, platform string) []string {
 	var out []string
 	for _, v := range res.progress.Vertices {
-		if stage, p, ok := runStep(v.Name); ok && p == platform && v.Completed != nil {
+		if stage, p, ok := testkit.RunStep(v.Name); ok && p == platform && v.Completed != nil {
 			out = append(out, stage)
 		}
 	}

@@ -16,31 +16,6 @@ import (
 	"github.com/monokit/monokit/internal/testkit"
 )
 
-// runStep reads a RUN vertex's name, "[prune linux/amd64] RUN ...": the stage
-// ID and the target platform, when the step runs once per target.
-func runStep(name string) (stage, platform string, ok bool) {
-	head, _, ok := strings.Cut(name, "] RUN ")
-	if !ok || !strings.HasPrefix(head, "[") {
-		return "", "", false
-	}
-	stage, platform, _ = strings.Cut(head[1:], " ")
-	return stage, platform, true
-}
-
-// ranSteps are the stage IDs of the exec steps that ran, not from the cache.
-func ranSteps(vs []*client.Vertex) []string {
-	var out []string
-	for _, v := range vs {
-		stage, _, ok := runStep(v.Name)
-		if !ok || v.Cached || v.Completed == nil {
-			continue
-		}
-		out = append(out, stage)
-	}
-	slices.Sort(out)
-	return out
-}
-
 // copyTree copies the example to a fresh directory the test may edit.
 func copyTree(t *testing.T, src string) string {
 	t.Helper()
@@ -109,7 +84,7 @@ func TestIncrementalRebuilds(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", s.name, err)
 		}
-		if got := ranSteps(res.progress.Vertices); !slices.Equal(got, s.want) {
+		if got := res.progress.RanStages(); !slices.Equal(got, s.want) {
 			t.Errorf("%s: ran %q, want %q", s.name, got, s.want)
 		}
 	}
@@ -220,7 +195,7 @@ func TestSharedNativeLibEdit(t *testing.T) {
 		}
 		return res
 	}
-	if got, want := ranSteps(edit("packages/db/src/index.ts", "\nexport const edited%d = 1;\n").progress.Vertices), []string{"build:@native/db", "workspace"}; !slices.Equal(got, want) {
+	if got, want := edit("packages/db/src/index.ts", "\nexport const edited%d = 1;\n").progress.RanStages(), []string{"build:@native/db", "workspace"}; !slices.Equal(got, want) {
 		t.Errorf("editing @native/db ran %q, want %q", got, want)
 	}
 	// An app edit, then the collection: the daemon keeps what that build
@@ -230,7 +205,7 @@ func TestSharedNativeLibEdit(t *testing.T) {
 	before := edit("apps/api/server.js", "\n// edited %d\n")
 	collectUnusedSince(ctx, t, start, "pnpm --filter='@native/api{apps/api}' deploy", "native-build.js")
 	res := edit("packages/db/src/index.ts", "\nexport const edited%d = 1;\n")
-	if got, want := ranSteps(res.progress.Vertices), []string{"build:@native/db", "workspace"}; !slices.Equal(got, want) {
+	if got, want := res.progress.RanStages(), []string{"build:@native/db", "workspace"}; !slices.Equal(got, want) {
 		t.Errorf("editing @native/db after the collection ran %q, want %q", got, want)
 	}
 	// The image's layers: the base's, then the third-party tree, the

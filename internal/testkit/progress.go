@@ -13,8 +13,7 @@ import (
 type Progress struct {
 	Vertices []*client.Vertex
 	Logs     string
-	// Output is each vertex's process output, by vertex digest: a step
-	// that ran has some, one whose result came from a cache has none.
+	// Output is each vertex's process output, by vertex digest.
 	Output map[string]string
 	// Pulled marks the vertices whose result was downloaded from an
 	// imported cache. BuildKit reports those downloads as the vertex's
@@ -70,15 +69,60 @@ func (p *Progress) ContextBytes() int64 {
 // from the Dockerfile frontend, "[build:@nexus/ui] RUN ..." from monokit.
 func IsRun(name string) bool { return strings.Contains(name, "] RUN ") }
 
-// Ran are the names of the RUN steps whose process ran: those with output.
-// A step loaded from a cache, local or imported, prints nothing.
+// Ran are the names of the RUN steps whose process ran in this build, sorted:
+// BuildKit started the vertex and completed it, did not mark it cached, and did
+// not download its result from an imported cache (which it reports as the
+// vertex's statuses, without marking it cached). It is the one definition of
+// "ran" the tests and the benchmark use.
 func (p *Progress) Ran() []string {
 	var out []string
 	for _, v := range p.Vertices {
-		if IsRun(v.Name) && p.Output[v.Digest.String()] != "" {
+		if IsRun(v.Name) && p.ran(v) {
 			out = append(out, v.Name)
 		}
 	}
 	slices.Sort(out)
 	return out
+}
+
+// Cached are the names of the RUN steps whose result came from a cache, local
+// or imported, sorted.
+func (p *Progress) Cached() []string {
+	var out []string
+	for _, v := range p.Vertices {
+		if IsRun(v.Name) && (v.Cached || p.Pulled[v.Digest.String()]) {
+			out = append(out, v.Name)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func (p *Progress) ran(v *client.Vertex) bool {
+	return v.Started != nil && v.Completed != nil && !v.Cached && !p.Pulled[v.Digest.String()]
+}
+
+// RanStages are the stage IDs of the RUN steps that ran ("build:@nexus/ui"
+// from "[build:@nexus/ui] RUN ..."; "prune" from "[prune linux/amd64] RUN
+// ..."), sorted, one entry per step.
+func (p *Progress) RanStages() []string {
+	var out []string
+	for _, name := range p.Ran() {
+		if stage, _, ok := RunStep(name); ok {
+			out = append(out, stage)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// RunStep reads a RUN vertex's name, "[prune linux/amd64] RUN ...": the stage
+// ID and the target platform, when the step runs once per target.
+func RunStep(name string) (stage, platform string, ok bool) {
+	head, _, ok := strings.Cut(name, "] RUN ")
+	if !ok || !strings.HasPrefix(head, "[") {
+		return "", "", false
+	}
+	stage, platform, _ = strings.Cut(head[1:], " ")
+	return stage, platform, true
 }
