@@ -92,6 +92,7 @@ var allWays = []way{inProcess, gatewayWay, dockerfile, buildx}
 // build describes one build.
 type build struct {
 	dir      string // context and manifest directory
+	builder  string // buildx: the builder; default the suite's
 	file     string // the manifest's name in dir; default monokit.yaml
 	target   string
 	attrs    map[string]string // extra frontend options
@@ -194,7 +195,11 @@ func (b build) runBuildx(ctx context.Context, t *testing.T, out string) (*result
 	for _, k := range slices.Sorted(maps.Keys(b.exportAttrs)) {
 		output += "," + k + "=" + b.exportAttrs[k]
 	}
-	args := []string{"buildx", "build", "--builder", builder, "--progress=rawjson",
+	bx := builder
+	if b.builder != "" {
+		bx = b.builder
+	}
+	args := []string{"buildx", "build", "--builder", bx, "--progress=rawjson",
 		"-f", filepath.Join(b.dir, b.manifest()), "--output", output}
 	if b.target != "" {
 		args = append(args, "--target", b.target)

@@ -12,13 +12,13 @@ import (
 	"github.com/moby/buildkit/client"
 )
 
-// TestRegistryCacheAppEdit is CI on an ephemeral builder: the previous
-// build's cache exported to a registry (mode=max), an empty daemon, one edit
-// of the app. Only the app's build runs; the install, the package builds,
-// the deploy and the native stage come from the registry cache: none of
-// their processes runs (BuildKit pulls their layers, or finds them still in
-// its content store). It prunes the daemon twice, so it runs late: only
-// TestReproducibleExamples, which builds from no cache, comes after it.
+// TestRegistryCacheAppEdit is CI on ephemeral builders: a first run on an
+// empty daemon exports its cache to a registry (mode=max), and the next run,
+// on another empty daemon, builds one edit of the app with that cache. Only
+// the app's build runs; the install, the package builds, the deploy and the
+// native stage come from the registry cache: none of their processes runs.
+// Both daemons are the test's own (ephemeralBuilder), so it prunes nothing and
+// test order does not matter.
 func TestRegistryCacheAppEdit(t *testing.T) {
 	needDaemon(t)
 	reg := needRegistry(t)
@@ -26,18 +26,11 @@ func TestRegistryCacheAppEdit(t *testing.T) {
 	defer cancel()
 	dir := copyTree(t, nexusDir)
 	ref := fmt.Sprintf("%s/monokit-test/cache:%d", reg, time.Now().UnixNano())
-	// The first build is cold too, as on the first CI run: exported from a
-	// warm daemon, a step whose result was never loaded may go without it.
-	if err := bkClient.Prune(ctx, nil, client.PruneAll); err != nil {
-		t.Fatal(err)
-	}
-	b := build{dir: dir, target: "backend", cacheTo: "type=registry,ref=" + ref + ",mode=max"}
+	b := build{dir: dir, target: "backend", builder: ephemeralBuilder(ctx, t, reg), cacheTo: "type=registry,ref=" + ref + ",mode=max"}
 	if _, err := b.runBuildx(ctx, t, filepath.Join(t.TempDir(), "first.tar")); err != nil {
 		t.Fatal(err)
 	}
-	if err := bkClient.Prune(ctx, nil, client.PruneAll); err != nil {
-		t.Fatal(err)
-	}
+	b.builder = ephemeralBuilder(ctx, t, reg)
 	appendFile(t, filepath.Join(dir, "services/backend/src/main.ts"), "\n// edited on the CI runner\n")
 	b.cacheTo, b.cacheFrom = "", "type=registry,ref="+ref
 	res, err := b.runBuildx(ctx, t, filepath.Join(t.TempDir(), "second.tar"))
