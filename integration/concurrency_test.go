@@ -1,7 +1,6 @@
 package integration
 
 import (
-	"context"
 	"crypto/sha256"
 	"fmt"
 	"io"
@@ -23,7 +22,7 @@ import (
 // shown file by file.
 func TestConcurrentBuilds(t *testing.T) {
 	needDaemon(t)
-	ctx, cancel := deadline(context.Background(), 30*time.Minute)
+	ctx, cancel := deadline(t, 30*time.Minute)
 	defer cancel()
 	targets := []struct{ fixture, target string }{
 		{"injected-tools", "svc"},

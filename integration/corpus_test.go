@@ -1,7 +1,6 @@
 package integration
 
 import (
-	"context"
 	"fmt"
 	"maps"
 	"os"
@@ -57,7 +56,7 @@ func TestCorpus(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				ctx, cancel := deadline(context.Background(), 20*time.Minute)
+				ctx, cancel := deadline(t, 20*time.Minute)
 				defer cancel()
 				// The stages whose log is checked run whatever the daemon
 				// holds (--no-cache-filter), so their checks always run.
@@ -134,7 +133,7 @@ func TestCorpus(t *testing.T) {
 // default is in TestCorpus).
 func TestBuildArg(t *testing.T) {
 	needDaemon(t)
-	ctx, cancel := deadline(context.Background(), 10*time.Minute)
+	ctx, cancel := deadline(t, 10*time.Minute)
 	defer cancel()
 	res, err := build{dir: filepath.Join(corpusDir, "rewrite-manifest"), target: "web", attrs: map[string]string{"build-arg:RELEASE": "9.9.9"}}.run(ctx, t, inProcess)
 	if err != nil {
@@ -151,7 +150,7 @@ func TestBuildArg(t *testing.T) {
 // text as BuildKit source info, and buildx prints that line.
 func TestLockfileRefusalPointsAtLine(t *testing.T) {
 	needDaemon(t)
-	ctx, cancel := deadline(context.Background(), 10*time.Minute)
+	ctx, cancel := deadline(t, 10*time.Minute)
 	defer cancel()
 	dir := copyTree(t, filepath.Join(corpusDir, "lockfile-overrides"))
 	pj := filepath.Join(dir, "apps/api/package.json")

@@ -26,7 +26,7 @@ import (
 // must produce the same image, byte for byte.
 func TestFrontendWays(t *testing.T) {
 	needDaemon(t)
-	ctx, cancel := deadline(context.Background(), 20*time.Minute)
+	ctx, cancel := deadline(t, 20*time.Minute)
 	defer cancel()
 	digests := map[way]string{}
 	for _, w := range allWays {
@@ -61,7 +61,7 @@ func TestFrontendWays(t *testing.T) {
 // frontend.targets subrequest with every target and its manifest line.
 func TestCallTargets(t *testing.T) {
 	needDaemon(t)
-	ctx, cancel := deadline(context.Background(), 5*time.Minute)
+	ctx, cancel := deadline(t, 5*time.Minute)
 	defer cancel()
 	src, err := fsutil.NewFS(nexusDir)
 	if err != nil {
@@ -103,7 +103,7 @@ func TestCallTargets(t *testing.T) {
 // target's build arguments (value and comment) and secrets in its own tables.
 func TestCallOutline(t *testing.T) {
 	needDaemon(t)
-	ctx, cancel := deadline(context.Background(), 5*time.Minute)
+	ctx, cancel := deadline(t, 5*time.Minute)
 	defer cancel()
 	dir := t.TempDir()
 	manifest := "# syntax=" + frontendRef + `
@@ -146,7 +146,7 @@ targets:
 // manifest's # check= line, and fails the call with error=true.
 func TestCallCheck(t *testing.T) {
 	needDaemon(t)
-	ctx, cancel := deadline(context.Background(), 5*time.Minute)
+	ctx, cancel := deadline(t, 5*time.Minute)
 	defer cancel()
 	dir := copyTree(t, nexusDir)
 	edit := func(file, old, new string) {
@@ -209,7 +209,7 @@ func TestCallCheck(t *testing.T) {
 // example: one invocation builds both targets, each through monokit.
 func TestBake(t *testing.T) {
 	needDaemon(t)
-	ctx, cancel := deadline(context.Background(), 20*time.Minute)
+	ctx, cancel := deadline(t, 20*time.Minute)
 	defer cancel()
 	dir := copyTree(t, nexusDir)
 	var hcl bytes.Buffer
@@ -248,7 +248,7 @@ func TestBake(t *testing.T) {
 // manifest's name, text and line, through every route, so buildx prints the lines.
 func TestManifestErrorHasSource(t *testing.T) {
 	needDaemon(t)
-	ctx, cancel := deadline(context.Background(), 5*time.Minute)
+	ctx, cancel := deadline(t, 5*time.Minute)
 	defer cancel()
 	dir := t.TempDir()
 	manifest := "# syntax=" + frontendRef + "\nversion: 1\ntargets:\n  backend:\n    package: services/backend\n    prot: 3001\n"
@@ -293,7 +293,7 @@ func TestManifestErrorHasSource(t *testing.T) {
 // must fail on the missing lockfile exactly when the winning file hides it.
 func TestDockerignore(t *testing.T) {
 	needDaemon(t)
-	ctx, cancel := deadline(context.Background(), 5*time.Minute)
+	ctx, cancel := deadline(t, 5*time.Minute)
 	defer cancel()
 	const missing = "pnpm-lock.yaml not found at the root of the build context"
 	for _, tc := range []struct {
@@ -353,7 +353,7 @@ func TestDockerignore(t *testing.T) {
 // inferred HEALTHCHECK passes.
 func TestZeroConfig(t *testing.T) {
 	needDaemon(t)
-	ctx, cancel := deadline(context.Background(), 15*time.Minute)
+	ctx, cancel := deadline(t, 15*time.Minute)
 	defer cancel()
 	dir := copyTree(t, filepath.Join(corpusDir, "express-tsc-refs"))
 	if err := os.Remove(filepath.Join(dir, "monokit.yaml")); err != nil {
@@ -409,7 +409,7 @@ func TestZeroConfig(t *testing.T) {
 // that the text spells.
 func TestZeroConfigHostileNames(t *testing.T) {
 	needDaemon(t)
-	ctx, cancel := deadline(context.Background(), 5*time.Minute)
+	ctx, cancel := deadline(t, 5*time.Minute)
 	defer cancel()
 	const evil = "x\n  evil:\n    package: \"@hz/api\"\n    runtime: evil.example/x\n    user: \"0\"\n#"
 	mainJSON, err := json.Marshal(evil)

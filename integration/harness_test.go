@@ -318,9 +318,20 @@ func unpack(t *testing.T, tarPath, platform string) string {
 	return bundle
 }
 
-func deadline(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(ctx, d)
+// deadline is a context that ends d from now, and never later than
+// graceBeforeTimeout before go test's -timeout: a test that hangs fails with
+// its own message, and its cleanups (containers, daemons, builders) run,
+// before the package's budget (hack/test gives it 60 minutes) runs out and
+// go test kills it with a panic.
+func deadline(t *testing.T, d time.Duration) (context.Context, context.CancelFunc) {
+	end := time.Now().Add(d)
+	if pkg, ok := t.Deadline(); ok && pkg.Add(-graceBeforeTimeout).Before(end) {
+		end = pkg.Add(-graceBeforeTimeout)
+	}
+	return context.WithDeadline(context.Background(), end)
 }
+
+const graceBeforeTimeout = 2 * time.Minute
 
 // runStatus builds in-process without exporting and returns what the status
 // stream said.

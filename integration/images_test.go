@@ -1,7 +1,6 @@
 package integration
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"slices"
@@ -76,7 +75,7 @@ func TestNexusImages(t *testing.T) {
 // nexusImage builds one example image, with merge ops or with copies, and
 // checks its config and files and runs it.
 func nexusImage(t *testing.T, tc imageCase, merge bool) {
-	ctx, cancel := deadline(context.Background(), 20*time.Minute)
+	ctx, cancel := deadline(t, 20*time.Minute)
 	defer cancel()
 	b := build{dir: nexusDir, target: tc.target}
 	if !merge {

@@ -1,7 +1,6 @@
 package integration
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
@@ -12,7 +11,7 @@ import (
 func TestNamedContextSuppliesImage(t *testing.T) {
 	needDaemon(t)
 	registry := needRegistry(t)
-	ctx, cancel := deadline(context.Background(), 10*time.Minute)
+	ctx, cancel := deadline(t, 10*time.Minute)
 	defer cancel()
 	for _, w := range []way{inProcess, gatewayWay} {
 		t.Run(string(w), func(t *testing.T) {
@@ -41,7 +40,7 @@ func TestNamedContextSuppliesImage(t *testing.T) {
 // history, so rebuilds are reproducible.
 func TestSourceDateEpoch(t *testing.T) {
 	needDaemon(t)
-	ctx, cancel := deadline(context.Background(), 10*time.Minute)
+	ctx, cancel := deadline(t, 10*time.Minute)
 	defer cancel()
 	res, err := build{dir: nexusDir, target: "backend", attrs: map[string]string{"build-arg:SOURCE_DATE_EPOCH": "1700000000"}}.run(ctx, t, inProcess)
 	if err != nil {

@@ -97,7 +97,7 @@ func perTarget(res *result, platform string) []string {
 // (sharp, esbuild) and nothing else's; esbuild's install script runs on arm64.
 func TestTwoPlatformImages(t *testing.T) {
 	needDaemon(t)
-	ctx, cancel := deadline(context.Background(), 25*time.Minute)
+	ctx, cancel := deadline(t, 25*time.Minute)
 	defer cancel()
 	emulated := canRun(ctx, t, "linux/arm64")
 	arch := map[string]string{"linux/amd64": "x64", "linux/arm64": "arm64"}
@@ -175,7 +175,7 @@ func TestTwoPlatformImages(t *testing.T) {
 // dependency, so the build warns and goes on, as pnpm does, and the app runs
 // on msgpackr's JavaScript fallback.
 func TestOptionalNativeFailureArm64(t *testing.T) {
-	ctx, cancel := deadline(context.Background(), 15*time.Minute)
+	ctx, cancel := deadline(t, 15*time.Minute)
 	defer cancel()
 	if !canRun(ctx, t, "linux/arm64") {
 		testskip.Skip(t, "the worker cannot run linux/arm64")

@@ -4,7 +4,6 @@ import (
 	"archive/tar"
 	"bytes"
 	"compress/gzip"
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -34,7 +33,7 @@ const privateFixture = "testdata/private-registry"
 func TestPrivateRegistry(t *testing.T) {
 	needDaemon(t)
 	registry := needRegistry(t)
-	ctx, cancel := deadline(context.Background(), 15*time.Minute)
+	ctx, cancel := deadline(t, 15*time.Minute)
 	defer cancel()
 	token := "npm_monokit" + randomHex(t)
 	reg := startNPMRegistry(t, token)
@@ -111,7 +110,7 @@ func TestPrivateRegistry(t *testing.T) {
 func TestProxyAndCA(t *testing.T) {
 	needDaemon(t)
 	registry := needRegistry(t)
-	ctx, cancel := deadline(context.Background(), 15*time.Minute)
+	ctx, cancel := deadline(t, 15*time.Minute)
 	defer cancel()
 	dir := copyTree(t, privateFixture)
 	ns := fmt.Sprintf("proxy-ca-%d", time.Now().UnixNano())
@@ -316,7 +315,7 @@ func ociBlobs(t *testing.T, tarPath string) []blob {
 func TestCLIBuild(t *testing.T) {
 	needDaemon(t)
 	registry := needRegistry(t)
-	ctx, cancel := deadline(context.Background(), 15*time.Minute)
+	ctx, cancel := deadline(t, 15*time.Minute)
 	defer cancel()
 	bin := filepath.Join(t.TempDir(), "monokit")
 	if out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, "../cmd/monokit").CombinedOutput(); err != nil {

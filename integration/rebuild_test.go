@@ -43,7 +43,7 @@ func appendFile(t *testing.T, path, text string) {
 // result the last build did not use.
 func TestIncrementalRebuilds(t *testing.T) {
 	needDaemon(t)
-	ctx, cancel := deadline(context.Background(), 20*time.Minute)
+	ctx, cancel := deadline(t, 20*time.Minute)
 	defer cancel()
 	dir := copyTree(t, nexusDir)
 	backend := build{dir: dir, target: "backend"}
@@ -179,7 +179,7 @@ func collectUnusedSince(ctx context.Context, t *testing.T, start time.Time, gone
 // and are not needed even once the daemon has dropped their results.
 func TestSharedNativeLibEdit(t *testing.T) {
 	needDaemon(t)
-	ctx, cancel := deadline(context.Background(), 20*time.Minute)
+	ctx, cancel := deadline(t, 20*time.Minute)
 	defer cancel()
 	dir := copyTree(t, filepath.Join(corpusDir, "native-modules"))
 	api := build{dir: dir, target: "api"}
@@ -249,7 +249,7 @@ func layerDigests(t *testing.T, tarPath string) []string {
 // backend's closure: building the backend must not send it.
 func TestContextHoldsOnlyTheClosure(t *testing.T) {
 	needDaemon(t)
-	ctx, cancel := deadline(context.Background(), 20*time.Minute)
+	ctx, cancel := deadline(t, 20*time.Minute)
 	defer cancel()
 	dir := copyTree(t, nexusDir)
 	big := make([]byte, 8<<20)

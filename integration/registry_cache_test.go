@@ -1,7 +1,6 @@
 package integration
 
 import (
-	"context"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -22,7 +21,7 @@ import (
 func TestRegistryCacheAppEdit(t *testing.T) {
 	needDaemon(t)
 	reg := needRegistry(t)
-	ctx, cancel := deadline(context.Background(), 20*time.Minute)
+	ctx, cancel := deadline(t, 20*time.Minute)
 	defer cancel()
 	dir := copyTree(t, nexusDir)
 	ref := fmt.Sprintf("%s/monokit-test/cache:%d", reg, time.Now().UnixNano())

@@ -39,7 +39,7 @@ func TestReproducibleExamples(t *testing.T) {
 	}
 	for _, target := range []string{"backend", "frontend"} {
 		t.Run(target, func(t *testing.T) {
-			ctx, cancel := deadline(context.Background(), 40*time.Minute)
+			ctx, cancel := deadline(t, 40*time.Minute)
 			defer cancel()
 			var res [2]*result
 			for i := range res {
