@@ -21,18 +21,19 @@ const module = "github.com/monokit/monokit/"
 // The converter reads the plan and the helper scripts, and nothing that
 // decides.
 var layers = map[string]struct{ monokit, buildkit []string }{
-	"internal/diag":     {nil, []string{"util/suggest"}},
-	"internal/ctxfs":    {[]string{"internal/diag"}, nil}, // how every reader reads a file of the context
-	"internal/testskip": {nil, nil},                       // a skip, or a failure where hack/test allows none
-	"solver/manifest":   {[]string{"internal/diag"}, nil},
-	"solver/pnpm":       {[]string{"internal/diag", "internal/ctxfs"}, nil},
-	"solver/helpers":    {nil, nil},
-	"solver/plan":       {[]string{"internal/diag"}, nil},
-	"solver":            {[]string{"internal/diag", "internal/ctxfs", "solver/manifest", "solver/pnpm", "solver/plan", "solver/helpers"}, []string{"frontend/dockerfile/parser"}},
-	"llb/plan2llb":      {[]string{"solver/plan", "solver/helpers"}, []string{"client/llb", "solver/pb", "util/system"}},
-	"frontend":          {[]string{"internal/diag", "internal/ctxfs", "solver/manifest", "solver/pnpm", "solver", "solver/plan", "llb/plan2llb"}, []string{""}},
-	"cmd/monokit-serve": {nil, nil}, // the static server: the standard library only
-	"cmd/monokit":       {[]string{"internal/diag", "internal/ctxfs", "solver/manifest", "solver/pnpm", "solver", "solver/plan", "llb/plan2llb", "frontend"}, []string{""}},
+	"internal/diag":          {nil, []string{"util/suggest"}},
+	"internal/ctxfs":         {[]string{"internal/diag"}, nil}, // how every reader reads a file of the context
+	"internal/testskip":      {nil, nil},                       // a skip, or a failure where hack/test allows none
+	"internal/diag/diagtest": {[]string{"internal/diag"}, nil}, // for tests: an error's positions lie inside its files
+	"solver/manifest":        {[]string{"internal/diag"}, nil},
+	"solver/pnpm":            {[]string{"internal/diag", "internal/ctxfs"}, nil},
+	"solver/helpers":         {nil, nil},
+	"solver/plan":            {[]string{"internal/diag"}, nil},
+	"solver":                 {[]string{"internal/diag", "internal/ctxfs", "solver/manifest", "solver/pnpm", "solver/plan", "solver/helpers"}, []string{"frontend/dockerfile/parser"}},
+	"llb/plan2llb":           {[]string{"solver/plan", "solver/helpers"}, []string{"client/llb", "solver/pb", "util/system"}},
+	"frontend":               {[]string{"internal/diag", "internal/ctxfs", "solver/manifest", "solver/pnpm", "solver", "solver/plan", "llb/plan2llb"}, []string{""}},
+	"cmd/monokit-serve":      {nil, nil}, // the static server: the standard library only
+	"cmd/monokit":            {[]string{"internal/diag", "internal/ctxfs", "solver/manifest", "solver/pnpm", "solver", "solver/plan", "llb/plan2llb", "frontend"}, []string{""}},
 }
 
 // TestImportDirection reads every package's imports (tests excluded) with go

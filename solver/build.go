@@ -45,11 +45,15 @@ func (b *builder) builds(levels [][]*pnpm.Package) error {
 				s.Level = max(s.Level, level[need]+1)
 			}
 			level[s.ID] = s.Level
+			if shareClosures {
+				b.shareClosure(&s, p, b.own[s.ID], lvl)
+			}
 			built[p] = s.ID
 			stages = append(stages, s)
 		}
 		maps.Copy(b.built, built)
 	}
+	b.finishSets()
 	slices.SortStableFunc(stages, func(x, y plan.Stage) int {
 		if x.Level != y.Level {
 			return x.Level - y.Level
@@ -172,7 +176,7 @@ func (b *builder) outputs(p *pnpm.Package) []string {
 // the sources of its workspace closure and the outputs of the builds among them.
 func (b *builder) packageStage(p *pnpm.Package, kind plan.Kind, run []string) plan.Stage {
 	outs := b.outputs(p)
-	inputs := []string{p.Dir}
+	inputs, aliases := packageFiles([]*pnpm.Package{p}, "")
 	excludes := []string{path.Join(p.Dir, "node_modules")}
 	excludes = append(excludes, outs...)
 	for _, in := range manifest.DefaultInputs {
@@ -191,18 +195,21 @@ func (b *builder) packageStage(p *pnpm.Package, kind plan.Kind, run []string) pl
 	// many workspace packages export TypeScript source (main or types →
 	// src/index.ts), which their dependents compile. Outputs come from the
 	// builds, never from the context.
+	own := [2]int{len(dedupe(inputs)), len(aliases)} // p's, before its closure's
 	closure := b.ws.Closure(p)
 	needs, _ := b.contributions(p, closure)
 	for _, d := range closure {
 		if d == p || d == b.ws.Root {
 			continue
 		}
-		inputs = append(inputs, d.Dir)
+		in, al := packageFiles([]*pnpm.Package{d}, "")
+		inputs, aliases = append(inputs, in...), append(aliases, al...)
 		if b.built[d] != "" {
 			excludes = append(excludes, b.outputs(d)...)
 		}
 	}
 	id := string(kind) + ":" + p.ID()
+	b.own[id] = own
 	return plan.Stage{
 		Env:      slices.Clone(b.plan.BuildEnv),
 		ID:       id,
@@ -211,6 +218,7 @@ func (b *builder) packageStage(p *pnpm.Package, kind plan.Kind, run []string) pl
 		Dir:      p.Dir,
 		Needs:    append([]string{"deps"}, needs...),
 		Inputs:   dedupe(inputs),
+		Aliases:  aliases,
 		Excludes: append(excludes, plan.NodeModules),
 		Run:      run,
 		Workdir:  path.Join(plan.BuildRoot, p.Dir),
@@ -225,7 +233,7 @@ func (b *builder) packageStage(p *pnpm.Package, kind plan.Kind, run []string) pl
 // that needs them: the builds whose outputs (and what their setup steps
 // wrote) it merges, and the source directories of packages that have no
 // build command.
-func (b *builder) contributions(self *pnpm.Package, pkgs []*pnpm.Package) (needs, sources []string) {
+func (b *builder) contributions(self *pnpm.Package, pkgs []*pnpm.Package) (needs []string, sources []*pnpm.Package) {
 	for _, d := range pkgs {
 		if d == self {
 			continue
@@ -233,10 +241,10 @@ func (b *builder) contributions(self *pnpm.Package, pkgs []*pnpm.Package) (needs
 		if id := b.built[d]; id != "" {
 			needs = append(needs, id)
 			if len(b.outputs(d)) == 0 { // setup steps alone: its sources ship
-				sources = append(sources, d.Dir)
+				sources = append(sources, d)
 			}
 		} else {
-			sources = append(sources, d.Dir)
+			sources = append(sources, d)
 		}
 	}
 	return needs, sources

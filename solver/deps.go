@@ -3,7 +3,6 @@ package solver
 import (
 	"encoding/json"
 	"fmt"
-	"path"
 	"slices"
 
 	"github.com/monokit/monokit/solver/helpers"
@@ -26,9 +25,11 @@ func (b *builder) deps(closure []*pnpm.Package) error {
 	if err != nil {
 		return err
 	}
+	var aliases []plan.Alias
 	for _, p := range closure {
 		if p.Dir != "." {
-			inputs = append(inputs, path.Join(p.Dir, pnpm.RootManifest))
+			in, al := packageFiles([]*pnpm.Package{p}, pnpm.RootManifest)
+			inputs, aliases = append(inputs, in...), append(aliases, al...)
 		}
 		// pnpm links a workspace package's bins at install only when their
 		// files are there: a build tool that is a workspace package (a
@@ -50,6 +51,7 @@ func (b *builder) deps(closure []*pnpm.Package) error {
 		Kind:          plan.KindDeps,
 		Needs:         []string{"toolchain"},
 		Inputs:        inputs,
+		Aliases:       aliases,
 		Excludes:      []string{plan.NodeModules},
 		ContextInputs: dedupe(bins),
 		Run:           reportLockfileRefusal(install),

@@ -1,12 +1,10 @@
 package solver
 
 import (
-	"bytes"
 	"fmt"
 	"io/fs"
 	"path"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -146,8 +144,15 @@ func Infer(ws *pnpm.Workspace, sources fs.FS) (out []InferredTarget, skipped map
 				deps = append(deps, f)
 			}
 		}
-		read := sourceReader(sources)
-		t.Port, t.PortWhy = inferPort(read, own, j.Scripts[start], t.Preset)
+		var facts map[string]sourceFacts // Next.js: routes are files, the port is the start's
+		read := len(files)
+		if t.Preset != manifest.PresetNext {
+			facts, read = scanSources(sources, append(own, deps...))
+		}
+		if read < len(files) {
+			t.Why += fmt.Sprintf(" (monokit read %d of its %d sources, %d MiB, the most it reads: a port or a health route in the others is not seen)", read, len(files), maxSourceBytes>>20)
+		}
+		t.Port, t.PortWhy = inferPort(facts, own, j.Scripts[start], t.Preset)
 		if t.Port == 0 && next == "" && start == "" && !framework {
 			// A bin or a main alone is a CLI or a library, unless its
 			// own sources listen on a port.
@@ -155,12 +160,12 @@ func Infer(ws *pnpm.Workspace, sources fs.FS) (out []InferredTarget, skipped map
 			continue
 		}
 		if t.Port == 0 {
-			t.Port, t.PortWhy = inferPort(read, deps, "", t.Preset)
+			t.Port, t.PortWhy = inferPort(facts, deps, "", t.Preset)
 		}
 		if t.Port == 0 {
 			t.Port, t.PortWhy = serverPort(j)
 		}
-		t.Health, t.HealthOK = inferHealth(read, files, t.Preset)
+		t.Health, t.HealthOK = inferHealth(facts, files, t.Preset)
 		out = append(out, t)
 	}
 	// When the repository's Dockerfiles deploy some of the targets, the
@@ -247,21 +252,24 @@ func targetName(p *pnpm.Package, taken map[string]bool) string {
 
 // The port patterns, strongest first: PORT's default, a number passed to
 // listen, a port property.
+// A gate is a cheap test of what every match holds: without a literal
+// prefix, a pattern costs the regexp engine about 0.1 s a MiB.
 var portPatterns = []struct {
-	re  *regexp.Regexp
-	why string
+	re   *regexp.Regexp
+	why  string
+	gate func([]byte) bool
 }{
-	{regexp.MustCompile(`process\.env\.PORT\s*(?:\|\||\?\?)\s*["'` + "`" + `]?(\d{2,5})\b`), "the default of process.env.PORT"},
-	{regexp.MustCompile(`\.listen\(\s*(\d{2,5})\b`), "the port passed to listen"},
-	{regexp.MustCompile(`\bport\s*:\s*(\d{2,5})\b`), "a port property"},
-	{regexp.MustCompile(`(?i)\b(?:const|let|var)\s+port\b[^=\n]*=\s*(\d{2,5})\b`), "a port variable"},
+	{regexp.MustCompile(`process\.env\.PORT\s*(?:\|\||\?\?)\s*["'` + "`" + `]?(\d{2,5})\b`), "the default of process.env.PORT", nil},
+	{regexp.MustCompile(`\.listen\(\s*(\d{2,5})\b`), "the port passed to listen", nil},
+	{regexp.MustCompile(`\bport\s*:\s*(\d{2,5})\b`), "a port property", wordPort},
+	{regexp.MustCompile(`(?i)\b(?:const|let|var)\s+port\b[^=\n]*=\s*(\d{2,5})\b`), "a port variable", spacePort},
 }
 
 var nextPortFlag = regexp.MustCompile(`\bnext\s+start\b.*?(?:-p|--port)[\s=]+(\d{2,5})\b`)
 
 // inferPort reads the port the app listens on from its own sources (a Next.js
 // app: its start script's -p, else Next.js's default).
-func inferPort(read func(string) []byte, files []string, startScript, preset string) (int, string) {
+func inferPort(facts map[string]sourceFacts, files []string, startScript, preset string) (int, string) {
 	if preset == manifest.PresetNext {
 		if m := nextPortFlag.FindStringSubmatch(startScript); m != nil {
 			if n, err := strconv.Atoi(m[1]); err == nil && n > 0 && n < 65536 {
@@ -270,16 +278,10 @@ func inferPort(read func(string) []byte, files []string, startScript, preset str
 		}
 		return 3000, "Next.js's default port"
 	}
-	for _, p := range portPatterns {
+	for i, p := range portPatterns {
 		for _, f := range files {
-			data := read(f)
-			if loc := p.re.FindSubmatchIndex(data); loc != nil {
-				n, err := strconv.Atoi(string(data[loc[2]:loc[3]]))
-				if err != nil || n <= 0 || n > 65535 {
-					continue
-				}
-				line := 1 + bytes.Count(data[:loc[0]], []byte("\n"))
-				return n, fmt.Sprintf("%s, %s:%d", p.why, f, line)
+			if h := facts[f].ports[i]; h.port > 0 {
+				return h.port, fmt.Sprintf("%s, %s:%d", p.why, f, h.line)
 			}
 		}
 	}
@@ -290,8 +292,8 @@ func inferPort(read func(string) []byte, files []string, startScript, preset str
 // Next.js, a route file; otherwise the whole path as a string, or each of its
 // names, as a string or a path element, in one file (NestJS's
 // @Controller('health') with @Get('live')).
-func inferHealth(read func(string) []byte, files []string, preset string) (string, string) {
-	for _, c := range healthCandidates {
+func inferHealth(facts map[string]sourceFacts, files []string, preset string) (string, string) {
+	for i, c := range healthCandidates {
 		segs := strings.Split(strings.TrimPrefix(c, "/"), "/")
 		if preset == manifest.PresetNext {
 			for _, f := range files {
@@ -306,17 +308,11 @@ func inferHealth(read func(string) []byte, files []string, preset string) (strin
 				return c, "the route file " + f
 			}
 		}
-		whole := regexp.MustCompile("[\"'`]" + regexp.QuoteMeta(c) + "[\"'`?]")
-		var names []*regexp.Regexp
-		for _, s := range segs {
-			names = append(names, mentions(s))
-		}
 		for _, f := range files {
-			data := read(f)
-			if whole.Match(data) {
+			if facts[f].whole&(1<<i) != 0 {
 				return c, fmt.Sprintf("%s names %q", f, c)
 			}
-			if !slices.ContainsFunc(names, func(re *regexp.Regexp) bool { return !re.Match(data) }) {
+			if facts[f].names&(1<<i) != 0 {
 				return c, fmt.Sprintf("%s names %s", f, strings.Join(quoteAll(segs), " and "))
 			}
 		}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/Masterminds/semver/v3"
 
+	"github.com/monokit/monokit/internal/ctxfs"
 	"github.com/monokit/monokit/internal/diag"
 	"github.com/monokit/monokit/solver/plan"
 	"github.com/monokit/monokit/solver/pnpm"
@@ -25,6 +26,13 @@ var nextStandaloneDefault = semver.MustParse("12.3.0")
 // its next.config asks for it, and fails the build clearly when the config
 // chose another output.
 func (b *builder) nextApp(s *plan.Stage) error {
+	// The build reads next.config: one that leads off the context would
+	// be the build host's file, or a dangling link.
+	for _, f := range nextConfigFiles {
+		if err := ctxfs.CheckInside(b.ws.FS(), path.Join(b.pkg.Dir, f)); err != nil {
+			return err
+		}
+	}
 	s.Env = append(s.Env, "NEXT_TELEMETRY_DISABLED=1")
 	// Next.js's build cache (webpack's, TypeScript's) persists between
 	// builds, as Next.js advises for CI; it is never part of an output.

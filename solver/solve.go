@@ -96,6 +96,9 @@ func override(m *manifest.Manifest, pkg *pnpm.Package) *manifest.Package {
 func planTarget(m *manifest.Manifest, ws *pnpm.Workspace, t *manifest.Target, o Options) (*plan.Plan, error) {
 	pkg := ws.Find(t.Package.Value)
 	if pkg == nil {
+		if ws.WorkspaceFileIsDir {
+			return nil, diag.Errorf(t.Package.Pos, "target %q: no workspace package is named or lives in %q: pnpm-workspace.yaml is a directory, not a file, so pnpm 9 and 10 see no workspace (its only package is the root) and pnpm 11 fails on it (EISDIR); replace the directory with the workspace file", t.Name, t.Package.Value)
+		}
 		if !ws.Present[pnpm.WorkspaceFile] {
 			return nil, diag.Errorf(t.Package.Pos, "target %q: no workspace package is named or lives in %q: the build context has no pnpm-workspace.yaml, so its only package is the root; pass the monorepo root as the context", t.Name, t.Package.Value)
 		}
@@ -154,7 +157,7 @@ func planTarget(m *manifest.Manifest, ws *pnpm.Workspace, t *manifest.Target, o 
 	if err := checkSystemPackages(m, rt.libc); err != nil {
 		return nil, err
 	}
-	b := &builder{m: m, ws: ws, t: t, plan: pl, pkg: pkg, filter: filter, rt: rt, site: site, outputsOf: map[*pnpm.Package][]string{}}
+	b := &builder{m: m, ws: ws, t: t, plan: pl, pkg: pkg, filter: filter, rt: rt, site: site, outputsOf: map[*pnpm.Package][]string{}, own: map[string][2]int{}}
 	b.toolchain(closure)
 	if err := b.deps(closure); err != nil {
 		return nil, err
@@ -220,7 +223,11 @@ type builder struct {
 	// outputsOf caches outputs; guessed marks the packages whose outputs
 	// are monokit's guess, which nothing in package.json names.
 	outputsOf map[*pnpm.Package][]string
-	guessed   map[*pnpm.Package]bool
+	// own counts the inputs and aliases of a package stage that are its
+	// package's, before its closure's; sets are the packages in plan.Sets.
+	own     map[string][2]int
+	sets    map[*pnpm.Package]bool
+	guessed map[*pnpm.Package]bool
 }
 
 func (b *builder) add(s plan.Stage) { b.plan.Stages = append(b.plan.Stages, s) }
@@ -270,8 +277,17 @@ func (b *builder) contextPaths() {
 	for _, s := range b.plan.Stages {
 		if s.Kind != plan.KindDeps && s.Kind != plan.KindToolchain { // theirs come with the metadata
 			add(s.Inputs)
+			for _, a := range s.Aliases {
+				add([]string{a.Src})
+			}
 		}
 		add(s.ContextInputs)
+	}
+	for _, set := range b.plan.Sets { // the closures' files, named once
+		add(set.Inputs)
+		for _, a := range set.Aliases {
+			add([]string{a.Src})
+		}
 	}
 	slices.Sort(all)
 	b.plan.ContextPaths = all

@@ -55,7 +55,7 @@ func TestLevelsAndClosure(t *testing.T) {
 	if fmt.Sprint(p.Levels) != fmt.Sprint(want) {
 		t.Errorf("levels = %v, want %v", p.Levels, want)
 	}
-	c := p.Stage("build:c")
+	c := p.Expander()(*p.Stage("build:c"))
 	if !slices.Contains(c.Inputs, "libs/b") || !slices.Equal(c.Needs, []string{"deps", "build:a"}) {
 		t.Errorf("c inputs %v needs %v", c.Inputs, c.Needs)
 	}
@@ -77,7 +77,8 @@ func TestCycle(t *testing.T) {
 	if want := "[[build:c] [build:a build:b]]"; fmt.Sprint(p.Levels) != want {
 		t.Errorf("levels = %v, want %s", p.Levels, want)
 	}
-	a, b := p.Stage("build:a"), p.Stage("build:b")
+	full := p.Expander()
+	a, b := full(*p.Stage("build:a")), full(*p.Stage("build:b"))
 	if !slices.Equal(a.Needs, []string{"deps", "build:c"}) || !slices.Equal(b.Needs, []string{"deps", "build:c"}) {
 		t.Errorf("a needs %v, b needs %v; want each the build of c alone, not of the other", a.Needs, b.Needs)
 	}

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/monokit/monokit/internal/ctxfs"
 	"github.com/monokit/monokit/solver/pnpm"
 )
 
@@ -70,18 +69,4 @@ func sourceFiles(sources fs.FS, pkgs []*pnpm.Package) []string {
 	}
 	slices.Sort(files)
 	return files
-}
-
-// sourceReader reads each source once however often the patterns ask for
-// it; a file that cannot be read reads as empty.
-func sourceReader(sources fs.FS) func(string) []byte {
-	seen := map[string][]byte{}
-	return func(name string) []byte {
-		data, ok := seen[name]
-		if !ok {
-			data, _ = ctxfs.ReadFile(sources, name)
-			seen[name] = data
-		}
-		return data
-	}
 }

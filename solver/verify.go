@@ -2,6 +2,7 @@ package solver
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
@@ -23,6 +24,17 @@ import (
 func verify(pl *plan.Plan, m *manifest.Manifest) error {
 	user := userCommands(m)
 	parser := syntax.NewParser(syntax.Variant(syntax.LangPOSIX))
+	for _, set := range pl.Sets { // each closure's paths once, not per stage
+		paths := slices.Clone(set.Inputs)
+		for _, a := range set.Aliases {
+			paths = append(paths, a.Src, a.Dest)
+		}
+		for _, p := range paths {
+			if err := diag.ValidateRelPath(p); err != nil {
+				return fmt.Errorf("monokit bug: set %s: input %v", set.ID, err)
+			}
+		}
+	}
 	for _, s := range pl.Stages {
 		cmds := s.Run
 		if s.OnBuildPlatform != nil {
@@ -36,7 +48,11 @@ func verify(pl *plan.Plan, m *manifest.Manifest) error {
 				return fmt.Errorf("monokit bug: stage %s: command %q does not parse as shell: %v", s.ID, diag.Clip(c), err)
 			}
 		}
-		for _, p := range append(append(s.Inputs[:len(s.Inputs):len(s.Inputs)], s.ContextInputs...), s.Excludes...) {
+		paths := append(append(s.Inputs[:len(s.Inputs):len(s.Inputs)], s.ContextInputs...), s.Excludes...)
+		for _, a := range s.Aliases {
+			paths = append(paths, a.Src, a.Dest)
+		}
+		for _, p := range paths {
 			if err := diag.ValidateRelPath(p); err != nil {
 				return fmt.Errorf("monokit bug: stage %s: input %v", s.ID, err)
 			}

@@ -61,10 +61,11 @@ func (b *builder) workspace(prod []string) error {
 	if len(in.Packages) == 0 && len(gens) == 0 && len(in.Bins) == 0 {
 		return nil
 	}
-	needs, sources := b.contributions(b.pkg, closure)
+	needs, srcPkgs := b.contributions(b.pkg, closure)
+	sources, aliases := packageFiles(srcPkgs, "")
 	// Once per target platform: each reads its own platform's layer.
 	s := plan.Stage{ID: "workspace", Kind: plan.KindWorkspace, Platform: plan.OnBuild, PerTarget: true, Outputs: []string{plan.PruneRoot}, Workdir: plan.BuildRoot,
-		Needs: append(append([]string{"deps"}, needs...), copySources(b.dependenciesLayer())...), Inputs: sources, Excludes: []string{plan.NodeModules},
+		Needs: append(append([]string{"deps"}, needs...), copySources(b.dependenciesLayer())...), Inputs: sources, Aliases: aliases, Excludes: []string{plan.NodeModules},
 		Mounts:  []plan.Mount{{Layer: plan.LayerDependencies, Target: plan.LayerMount}, {Target: plan.OverlayMount, Keep: plan.KeepResult}},
 		Helpers: []string{helpers.WorkspaceScript, helpers.StoreScript}}
 	if len(in.Packages) > 0 || len(in.Bins) > 0 {

@@ -11,8 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"mvdan.cc/sh/v3/syntax"
-
+	"github.com/monokit/monokit/internal/testkit"
 	"github.com/monokit/monokit/solver/plan"
 )
 
@@ -289,6 +288,28 @@ var badCases = []badCase{
 	{name: "msg/port-range", edits: []edit{replace("monokit.yaml", "port: 3001", "port: 70000")}, want: "port", at: "monokit.yaml:5"},
 	{name: "msg/packagemanager-npm", edits: []edit{replace(rootJSON, `"pnpm@10.34.9"`, `"npm@10.0.0"`)}, want: `packageManager is "npm@10.0.0"`, at: "package.json:4"},
 	{name: "msg/packagemanager-range", edits: []edit{replace(rootJSON, `"pnpm@10.34.9"`, `"pnpm@^10"`)}, want: "want pnpm@<exact version>", at: "package.json:4"},
+
+	// 18. Issue 27, round three (pnpm 10.34.9 measured; see each check's comment).
+	{name: "ws/directory", edits: []edit{remove(wsFile), func(t *testing.T, dir string) { os.Mkdir(filepath.Join(dir, wsFile), 0o755) }}, want: "pnpm-workspace.yaml is a directory, not a file, so pnpm 9 and 10 see no workspace", at: "monokit.yaml:4"},
+	{name: "ws/empty-first-document", edits: []edit{replace(wsFile, "packages:\n", "---\n---\npackages:\n")}, want: "starts with an empty YAML document (a '---' with nothing after it) and its settings are in a second one, which starts here", at: "pnpm-workspace.yaml:2"},
+	{name: "link/self-other-name", edits: []edit{replace(lockfile, "version: link:../shared-types", "version: link:.")}, want: `links @nexus/shared-types to "link:.", which is @nexus/shared-database itself`, at: "packages/shared-database/package.json:11"},
+	{name: "link/backslash", edits: []edit{replace(lockfile, "version: link:../shared-types", `version: link:..\shared-types`)}, want: `giving "packages/shared-database/..\\shared-types": no package.json there, so the install would leave a dangling link`, at: "packages/shared-database/package.json:11"},
+	{name: "link/percent", edits: []edit{replace(lockfile, "version: link:../shared-types", "version: link:%2e%2e/shared-types")}, want: `giving "packages/shared-database/%2e%2e/shared-types": no package.json there`, at: "packages/shared-database/package.json:11"},
+	{name: "link/tilde", edits: []edit{replace(lockfile, "version: link:../shared-types", "version: link:~/shared-types")}, want: `giving "packages/shared-database/~/shared-types": no package.json there`, at: "packages/shared-database/package.json:11"},
+	{name: "link/newline", edits: []edit{replace(lockfile, "version: link:../shared-types", `version: "link:../\nshared-types"`)}, want: `giving "packages/\nshared-types": no package.json there`, at: "packages/shared-database/package.json:11"},
+	{name: "link/nul", edits: []edit{replace(lockfile, "version: link:../shared-types", `version: "link:../shared-types\0"`)}, want: "which holds a NUL byte (at pnpm-lock.yaml:41:7): pnpm fails on it", at: "packages/shared-database/package.json:11"},
+	{name: "link/file-outside", edits: []edit{replace(lockfile, "version: link:../shared-types", "version: file:../x")}, want: `the file: dependency @nexus/shared-types ("../x") is outside the build context`, at: "pnpm-lock.yaml:41"},
+	{name: "link/symlinked-package", edits: []edit{func(t *testing.T, dir string) {
+		os.Mkdir(filepath.Join(dir, "vendor"), 0o755)
+		os.Rename(filepath.Join(dir, "packages/shared-types"), filepath.Join(dir, "vendor/shared-types"))
+		os.Symlink("../vendor/shared-types", filepath.Join(dir, "packages/shared-types"))
+	}}, out: "level 0: build:@nexus/shared-types"},
+	{name: "path/patch-symlink-outside", edits: []edit{appendTo(wsFile, "patchedDependencies:\n  foo: patches/x.patch\n"), func(t *testing.T, dir string) {
+		os.Mkdir(filepath.Join(dir, "patches"), 0o755)
+		os.Symlink("/etc/passwd", filepath.Join(dir, "patches/x.patch"))
+	}}, want: `patchedDependencies: "patches/x.patch" is a symlink, or lies under one, that leads outside the build context`, at: "pnpm-workspace.yaml:12"},
+	{name: "file/next-config-outside", edits: []edit{top("  web:\n    package: apps/frontend"), symlink("apps/frontend/next.config.mjs", "../../../../../etc/hostname")}, args: []string{"plan", "--target", "web"}, want: "leads outside the build context", at: "apps/frontend/next.config.mjs"},
+	{name: "name/lone-surrogate", edits: []edit{replace(backendJSON, `"name": "@nexus/backend"`, `"name": "x\ud800"`), replace("apps/frontend/package.json", `"name": "@nexus/frontend"`, `"name": "x\ufffd"`)}, out: "--filter='{services/backend}'..."},
 }
 
 func TestBadInput(t *testing.T) {
@@ -411,38 +432,9 @@ func checkSafe(t *testing.T, dir string, args []string) {
 			cmds = append(cmds, s.OnBuildPlatform.Run...)
 		}
 		for _, c := range cmds {
-			if calls := calledCommands(c); calls["pwned"] {
+			if testkit.CalledCommands(c)["pwned"] {
 				t.Errorf("stage %s runs pwned: %q", s.ID, c)
 			}
 		}
-	}
-}
-
-// calledCommands parses a command as POSIX shell and returns the names of the
-// simple commands it runs, including those in substitutions.
-func calledCommands(cmd string) map[string]bool {
-	out := map[string]bool{}
-	f, err := syntax.NewParser(syntax.Variant(syntax.LangPOSIX)).Parse(strings.NewReader(cmd), "")
-	if err != nil {
-		return out // a user's own command; /bin/sh is its judge
-	}
-	syntax.Walk(f, func(n syntax.Node) bool {
-		if call, ok := n.(*syntax.CallExpr); ok && len(call.Args) > 0 {
-			if lit := call.Args[0].Lit(); lit != "" {
-				out[lit] = true
-			}
-		}
-		return true
-	})
-	return out
-}
-
-// TestCalledCommands: the check above can see an injection.
-func TestCalledCommands(t *testing.T) {
-	if !calledCommands(`echo x; pwned`)["pwned"] || !calledCommands(`echo "$(pwned)"`)["pwned"] || !calledCommands("echo `pwned`")["pwned"] {
-		t.Error("an injected command was not seen")
-	}
-	if calledCommands(`echo '$(pwned)' 'a;pwned'`)["pwned"] {
-		t.Error("a quoted name was taken for a command")
 	}
 }

@@ -5,6 +5,7 @@
 package ctxfs
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"io/fs"
@@ -62,15 +63,18 @@ func ReadFile(fsys fs.FS, name string) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	// The size can change after Stat; never read past the limit.
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
+	// The size can change after Stat; never read past the limit. The
+	// buffer is sized from Stat: io.ReadAll's doubling would hold up to
+	// twice a large lockfile at once.
+	var buf bytes.Buffer
+	buf.Grow(int(st.Size()) + bytes.MinRead)
+	if _, err := buf.ReadFrom(io.LimitReader(f, limit+1)); err != nil {
 		return nil, err
 	}
-	if int64(len(data)) > limit {
-		return nil, tooLarge(name, int64(len(data)), limit)
+	if int64(buf.Len()) > limit {
+		return nil, tooLarge(name, int64(buf.Len()), limit)
 	}
-	return data, nil
+	return buf.Bytes(), nil
 }
 
 func tooLarge(name string, size, limit int64) error {
@@ -107,7 +111,7 @@ func kind(m fs.FileMode) string {
 func Explain(name string, err error) error {
 	// os.Root's error for it is unexported; its text is stable.
 	if err != nil && strings.Contains(err.Error(), "path escapes from parent") {
-		return diag.Errorf(diag.Pos{File: name}, "is a symlink, or lies under one, that leads outside the build context, and monokit reads nothing outside it; replace the link with the file")
+		return outside(name)
 	}
 	return err
 }

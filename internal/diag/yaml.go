@@ -1,6 +1,7 @@
 package diag
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"regexp"
@@ -27,6 +28,55 @@ func YAMLError(file string, data []byte, err error) error {
 		return &Error{Pos: pos, Err: fmt.Errorf("invalid YAML: %s; YAML text is UTF-8 without control characters", what)}
 	}
 	return &Error{Pos: Pos{File: file}, Err: errors.New("invalid YAML: " + strings.TrimPrefix(msg, "yaml: "))}
+}
+
+// YAMLLineBreaks prepares a YAML file for yaml.v3, whose line numbers must
+// be the file's. A lone \r (classic Mac OS line endings) is a line break to
+// yaml.v3 and to pnpm's js-yaml alike, and to editors: the data returned has
+// each turned into \n (a copy, of the same length, so offsets hold), and
+// positions count lines as both readers do. U+0085, U+2028 and U+2029 are
+// line breaks to yaml.v3 (YAML 1.1) but characters to js-yaml (YAML 1.2):
+// the two would read different values, so the file is refused at the first.
+// A few passes of bytes.Index: milliseconds over a 40 MB lockfile.
+func YAMLLineBreaks(file string, data []byte) ([]byte, error) {
+	off := -1
+	for _, b := range []string{"\u0085", "\u2028", "\u2029"} {
+		if j := bytes.Index(data, []byte(b)); j >= 0 && (off < 0 || j < off) {
+			off = j
+		}
+	}
+	if off >= 0 {
+		data = LoneCRToLF(data)
+		r, _ := utf8.DecodeRune(data[off:])
+		line := 1 + bytes.Count(data[:off], []byte("\n"))
+		col := 1 + utf8.RuneCount(data[bytes.LastIndexByte(data[:off], '\n')+1:off]) // YAML counts characters
+		return nil, &Error{Pos: Pos{File: file, Line: line, Col: col}, Err: fmt.Errorf("%U is a line break to yaml.v3 and not to pnpm's js-yaml, so the two read the file differently; remove it, or write it as \"\\u%04X\" in a double-quoted string", r, r)}
+	}
+	return LoneCRToLF(data), nil
+}
+
+// LoneCRToLF returns data with each \r that no \n follows turned into \n: a
+// copy when there is one, data itself otherwise.
+func LoneCRToLF(data []byte) []byte {
+	var out []byte
+	for i := 0; ; {
+		j := bytes.IndexByte(data[i:], '\r')
+		if j < 0 {
+			break
+		}
+		i += j + 1
+		if i < len(data) && data[i] == '\n' {
+			continue
+		}
+		if out == nil {
+			out = bytes.Clone(data)
+		}
+		out[i-1] = '\n'
+	}
+	if out == nil {
+		return data
+	}
+	return out
 }
 
 // badYAMLByte finds the first byte YAML does not allow in a document: invalid

@@ -37,6 +37,7 @@ func (b *graph) base(s plan.Stage) (llb.State, error) {
 	if len(s.Inputs) > 0 { // no patterns would mean the whole context
 		fa = llb.Copy(b.o.Context, "/", plan.BuildRoot+"/", contextCopy(s.Inputs, s.Excludes, b.o.Epoch))
 	}
+	fa = aliasCopies(fa, b.o.Context, s, b.o.Epoch)
 	for _, id := range s.Needs {
 		if id == depsID {
 			continue

@@ -75,7 +75,9 @@ func Build(ctx context.Context, pl *plan.Plan, o Options) (*Result, error) {
 		return nil, err
 	}
 	b := &graph{plan: pl, o: o, states: map[string]llb.State{}, outputs: map[string]llb.State{}, extras: map[string]llb.State{}, collected: map[string]llb.State{}, layers: map[string]llb.State{}}
+	full := pl.Expander() // a build's closure, as its lists
 	for _, s := range pl.Stages {
+		s = full(s)
 		var err error
 		switch s.Kind {
 		case plan.KindToolchain:

@@ -2,6 +2,7 @@ package plan2llb
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/moby/buildkit/client/llb"
@@ -51,4 +52,27 @@ func contextCopy(include, exclude []string, epoch *time.Time) *llb.CopyInfo {
 		ExcludePatterns:     exclude,
 		CreatedTime:         epoch,
 	}
+}
+
+// aliasCopies adds s's aliases (plan.Alias) from src to fa, which may be
+// nil: each copies the real directory's files, or the file, to its path.
+// The stage's excludes under Dest apply, relative to it, and every
+// node_modules is left out, as in Inputs.
+func aliasCopies(fa *llb.FileAction, src llb.State, s plan.Stage, epoch *time.Time) *llb.FileAction {
+	for _, a := range s.Aliases {
+		excludes := []string{plan.NodeModules}
+		for _, e := range s.Excludes {
+			if rel, ok := strings.CutPrefix(e, a.Dest+"/"); ok {
+				excludes = append(excludes, rel)
+			}
+		}
+		info := &llb.CopyInfo{CopyDirContentsOnly: true, CreateDestPath: true, ExcludePatterns: excludes, CreatedTime: epoch}
+		from, to := "/"+a.Src, plan.BuildRoot+"/"+a.Dest
+		if fa == nil {
+			fa = llb.Copy(src, from, to, info)
+		} else {
+			fa = fa.Copy(src, from, to, info)
+		}
+	}
+	return fa
 }

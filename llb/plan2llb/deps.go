@@ -31,6 +31,7 @@ func (b *graph) deps(ctx context.Context, s plan.Stage) error {
 		return err
 	}
 	fa := llb.Copy(b.metadata(), "/", plan.BuildRoot+"/", contextCopy(s.Inputs, s.Excludes, b.o.Epoch))
+	fa = aliasCopies(fa, b.metadata(), s, b.o.Epoch)
 	if len(s.ContextInputs) > 0 {
 		fa = fa.Copy(b.o.Context, "/", plan.BuildRoot+"/", contextCopy(s.ContextInputs, s.Excludes, b.o.Epoch))
 	}

@@ -61,6 +61,11 @@ func (d *decoder) errorf(n *yaml.Node, format string, args ...any) {
 
 func (d *decoder) decode(data []byte) *Manifest {
 	m := &Manifest{Pos: diag.Pos{File: d.file, Line: 1, Col: 1}}
+	data, err := diag.YAMLLineBreaks(d.file, data)
+	if err != nil {
+		d.errs = append(d.errs, err) // yaml.v3 and pnpm's js-yaml would disagree
+		return m
+	}
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&doc); err != nil && err != io.EOF {
@@ -71,7 +76,10 @@ func (d *decoder) decode(data []byte) *Manifest {
 	if err := dec.Decode(&extra); err == nil {
 		d.errorf(&extra, "a manifest is one YAML document; remove the second one (---)")
 	}
-	if len(doc.Content) == 0 {
+	// A document of nothing but a marker ("---") holds an empty null, which
+	// yaml.v3 places on the line after the marker, past the end of a file
+	// that ends there: it is an empty manifest, at the start.
+	if len(doc.Content) == 0 || doc.Content[0].Kind == yaml.ScalarNode && doc.Content[0].Tag == "!!null" && doc.Content[0].Value == "" {
 		d.errs = append(d.errs, diag.Errorf(m.Pos, "the manifest is empty; it needs at least version: 1 and targets"))
 		return m
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/monokit/monokit/internal/diag"
+	"github.com/monokit/monokit/internal/diag/diagtest"
 )
 
 const nexus = `# syntax=monokit
@@ -174,15 +175,39 @@ func TestParseReportsEveryError(t *testing.T) {
 	}
 }
 
-// FuzzParse checks no input panics the decoder.
+// FuzzParse: no input panics the decoder, every position an error carries
+// lies inside the file parsed (the frontend attaches the line there), and so
+// does every position of a manifest it accepts. Seeds beyond these are in
+// testdata/fuzz/FuzzParse.
 func FuzzParse(f *testing.F) {
 	f.Add([]byte(nexus))
 	f.Add([]byte("version: 1\ntargets: {a: {healthcheck: {port: x}}}"))
 	f.Add([]byte("a: &x [*x]"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		_, _ = Parse("m.yaml", data)
+		files := map[string][]byte{"m.yaml": data}
+		m, err := Parse("m.yaml", data)
+		if err := diagtest.Check(err, files); err != nil {
+			t.Fatal(err)
+		}
+		if err := diagtest.CheckValue(m, files); err != nil {
+			t.Fatal(err)
+		}
 	})
 }
 
 // at is a position in monokit.yaml.
 func at(line, col int) diag.Pos { return diag.Pos{File: "monokit.yaml", Line: line, Col: col} }
+
+// TestParseClassicMacLineEndings: a manifest saved with lone \r line endings
+// reads as pnpm's js-yaml and editors read it, and its errors name the
+// lines those show.
+func TestParseClassicMacLineEndings(t *testing.T) {
+	m, err := Parse("m.yaml", []byte("version: 1\rtargets:\r  api:\r    package: apps/api\r"))
+	if err != nil || m.Targets["api"] == nil || m.Targets["api"].Package.Value != "apps/api" {
+		t.Fatalf("m = %+v, err = %v", m, err)
+	}
+	_, err = Parse("m.yaml", []byte("version: 1\rtargets:\r  api:\r    package: apps/api\r    prot: 1\r"))
+	if err == nil || !strings.HasPrefix(err.Error(), "m.yaml:5:5: ") {
+		t.Errorf("err = %v, want it at m.yaml:5:5", err)
+	}
+}

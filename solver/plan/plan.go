@@ -21,6 +21,9 @@ type Plan struct {
 	Stages  []Stage `json:"stages"`
 	// Levels lists the package build stage IDs by topological level.
 	Levels [][]string `json:"levels"`
+	// Sets are the workspace packages of the build stages' closures, each
+	// once, in directory order (see Set).
+	Sets []Set `json:"sets,omitempty"`
 	// CacheKey namespaces the pnpm store cache mount: os, arch, libc, Node.js major.
 	CacheKey string      `json:"cacheKey"`
 	Image    ImageConfig `json:"image"`

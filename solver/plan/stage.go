@@ -65,6 +65,18 @@ type Stage struct {
 	// NodeModules.
 	Inputs   []string `json:"inputs,omitempty"`
 	Excludes []string `json:"excludes,omitempty"`
+	// Aliases put a context directory (or file) at another path of the
+	// repository, after Inputs: a workspace package whose directory is a
+	// symlink to another directory of the context gets that directory's
+	// files at its own path (BuildKit copies a symlink as a symlink, and
+	// outputs copied onto one fail). Excludes under Dest apply.
+	Aliases []Alias `json:"aliases,omitempty"`
+	// Sets name the closure of a build's package by the plan's Sets it
+	// reaches directly; Plan.Expander lists what they add to Needs, Inputs,
+	// Aliases and Excludes. Beside are sets of the closure built beside this
+	// one (a dependency cycle): neither needed nor excluded.
+	Sets   []string `json:"sets,omitempty"`
+	Beside []string `json:"beside,omitempty"`
 	// ContextInputs are inputs of the install that are not workspace
 	// metadata (the bin files of workspace packages, the files the root
 	// project's install scripts name): they come from the
@@ -243,4 +255,11 @@ const (
 type File struct {
 	Path string `json:"path"`
 	Data string `json:"data"`
+}
+
+// Alias is a copy of Src, a path of the build context, to Dest, a path of
+// the repository, both relative to the root.
+type Alias struct {
+	Src  string `json:"src"`
+	Dest string `json:"dest"`
 }

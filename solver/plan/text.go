@@ -37,6 +37,28 @@ func (p *Plan) WriteText(w io.Writer) {
 	for i, lvl := range p.Levels {
 		fmt.Fprintf(w, "  level %d: %s\n", i, strings.Join(lvl, ", "))
 	}
+	if len(p.Sets) > 0 {
+		fmt.Fprintln(w, "  closures: a build needs the builds of the sets it reaches, reads their inputs and excludes their outputs")
+	}
+	for _, set := range p.Sets {
+		fmt.Fprintf(w, "  set %s:", set.ID)
+		if set.Build != "" {
+			fmt.Fprintf(w, " %s", set.Build)
+			if len(set.Outputs) > 0 {
+				fmt.Fprintf(w, " (outputs %s)", strings.Join(set.Outputs, " "))
+			}
+		}
+		if len(set.Inputs) > 0 {
+			fmt.Fprintf(w, " inputs %s", strings.Join(set.Inputs, " "))
+		}
+		for _, a := range set.Aliases {
+			fmt.Fprintf(w, " %s from %s", a.Dest, a.Src)
+		}
+		if len(set.Sets) > 0 {
+			fmt.Fprintf(w, "; reaches %s", strings.Join(set.Sets, " "))
+		}
+		fmt.Fprintln(w)
+	}
 	for _, s := range p.Stages {
 		fmt.Fprintf(w, "\n[%s] on %s platform", s.ID, s.Platform)
 		if s.PerTarget {
@@ -57,6 +79,13 @@ func (p *Plan) WriteText(w io.Writer) {
 		}
 		if len(s.ContextInputs) > 0 {
 			fmt.Fprintf(w, "  inputs:  %s (from the context)\n", strings.Join(s.ContextInputs, " "))
+		}
+		if len(s.Sets) > 0 {
+			fmt.Fprintf(w, "  closure: sets %s and what they reach", strings.Join(s.Sets, " "))
+			if len(s.Beside) > 0 {
+				fmt.Fprintf(w, "; %s built beside it (a cycle)", strings.Join(s.Beside, " "))
+			}
+			fmt.Fprintln(w)
 		}
 		if len(s.Excludes) > 0 {
 			fmt.Fprintf(w, "  exclude: %s\n", strings.Join(s.Excludes, " "))

@@ -22,7 +22,9 @@ var filterName = regexp.MustCompile(`^[^.!{}\[\]][^{}\[\]]*$`)
 // directory alone; the root, by ".". A directory the braces cannot hold
 // (`}`) and such a name together cannot be selected.
 func (p *Package) Filter() (string, error) {
-	safe := filterName.MatchString(p.Name) && !strings.HasSuffix(p.Name, "^")
+	// A name with a lone surrogate (kept as its escape) cannot reach pnpm
+	// in an argument: Node.js reads arguments as UTF-8.
+	safe := filterName.MatchString(p.Name) && !strings.HasSuffix(p.Name, "^") && !p.surrogate
 	switch {
 	case p.Dir == "." && safe:
 		return p.Name, nil

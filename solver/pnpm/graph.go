@@ -5,8 +5,6 @@ import (
 	"path"
 	"slices"
 	"strings"
-
-	"github.com/monokit/monokit/internal/diag"
 )
 
 // link builds the workspace edges from the lockfile's importers: a dependency whose
@@ -24,6 +22,9 @@ func (ws *Workspace) link() error {
 			for _, name := range slices.Sorted(maps.Keys(deps)) {
 				d := deps[name]
 				pos := p.JSON.Pos(kind + "/" + name)
+				if _, ok := p.JSON.keys[kind+"/"+name]; !ok {
+					pos = d.Pos // a lockfile entry package.json does not name
+				}
 				if err := ws.checkLink(p, name, d, pos); err != nil {
 					p.BadLinks = append(p.BadLinks, err)
 					continue
@@ -37,27 +38,6 @@ func (ws *Workspace) link() error {
 		}
 	}
 	return nil
-}
-
-// checkLink refuses a link: dependency that a build cannot follow: one that
-// leaves the build context (the image would hold a dangling link), or one to a
-// workspace package of another name than the dependency's, unless package.json
-// names that package (an alias, "workspace:other@*"). A link to a directory
-// of the context that is no workspace package is pnpm's to install.
-func (ws *Workspace) checkLink(p *Package, name string, d LockDep, pos diag.Pos) error {
-	rel, ok := strings.CutPrefix(d.Version, "link:")
-	if !ok {
-		return nil
-	}
-	dir := LinkTarget(p.Dir, d.Version)
-	if dir == "" || path.IsAbs(rel) {
-		return diag.Errorf(pos, "%s: pnpm-lock.yaml links %s to %q, outside the build context (at %s): the image would hold a dangling link; move that package into the workspace, or depend on a published version", p.ID(), name, rel, d.Pos)
-	}
-	to := ws.byDir[dir]
-	if to == nil || to == p || to.Name == name || to.Name != "" && strings.Contains(d.Specifier, to.Name) {
-		return nil
-	}
-	return diag.Errorf(pos, "%s: pnpm-lock.yaml links %s to %s, which is the package %s (at %s): run pnpm install and commit pnpm-lock.yaml", p.ID(), name, dir, to.ID(), d.Pos)
 }
 
 func CleanJoin(dir, rel string) string {

@@ -52,7 +52,7 @@ func jsonKeys(file string, data []byte) map[string]diag.Pos {
 				stack[n-1].want = false
 				// A key's path is the keys its enclosing objects were reached by, then
 				// itself; the frame remembers it for values nested under it.
-				out[stack[n-1].prefix+t] = lines.pos(file, end-len(t)-2)
+				out[stack[n-1].prefix+t] = lines.pos(file, stringStart(data, end))
 				stack[n-1].key = t
 				continue
 			}
@@ -61,6 +61,27 @@ func jsonKeys(file string, data []byte) map[string]diag.Pos {
 			stack[n-1].want = true
 		}
 	}
+}
+
+// stringStart is the offset of the opening quote of the JSON string that
+// ends (its closing quote included) at end: the nearest quote before the
+// closing one that no backslash escapes. The decoded string is no measure of
+// it: an escape (\u0061) is longer than what it spells, and an invalid
+// UTF-8 byte shorter than the U+FFFD it decodes to.
+func stringStart(data []byte, end int) int {
+	for q := end - 2; q >= 0; q-- {
+		if data[q] != '"' {
+			continue
+		}
+		bs := 0
+		for q-bs > 0 && data[q-bs-1] == '\\' {
+			bs++
+		}
+		if bs%2 == 0 {
+			return q
+		}
+	}
+	return 0
 }
 
 // lineIndex holds the offset at which each line starts, so a position costs a

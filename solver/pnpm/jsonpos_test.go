@@ -47,3 +47,16 @@ func BenchmarkJSONKeysOneLine(b *testing.B) {
 		jsonKeys("package.json", data)
 	}
 }
+
+// TestJSONKeysEscaped: a key is where its string starts, however many bytes
+// its escapes or invalid UTF-8 take (FuzzPackageJSON found keys placed by
+// their decoded length: inside the string, or lines before it).
+func TestJSONKeysEscaped(t *testing.T) {
+	data := "{\"n\\u0061me\": \"a\",\n \"dependencies\": {\"\\\"\\\\\": \"1\",\n\"\xff\xff\xff\xff\": \"2\"}}"
+	keys := jsonKeys("package.json", []byte(data))
+	for path, want := range map[string]string{"name": "1:2", "dependencies/\"\\": "2:19", "dependencies/\ufffd\ufffd\ufffd\ufffd": "3:1"} {
+		if p := keys[path]; fmt.Sprintf("%d:%d", p.Line, p.Col) != want {
+			t.Errorf("%q at %v, want %s", path, p, want)
+		}
+	}
+}

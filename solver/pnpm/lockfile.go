@@ -65,6 +65,13 @@ func ParseLockfile(file string, data []byte) (*Lockfile, error) {
 }
 
 func parseLockfile(file string, data []byte, fast bool) (*Lockfile, error) {
+	if err := checkLineLengths(file, data); err != nil {
+		return nil, err
+	}
+	data, err := diag.YAMLLineBreaks(file, data) // lone \r as \n: the scanner's lines are yaml.v3's
+	if err != nil {
+		return nil, err // yaml.v3 and pnpm's js-yaml would disagree
+	}
 	var main *node
 	lf := &Lockfile{File: file, Importers: map[string]*Importer{}}
 	var docs []*node

@@ -10,6 +10,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/monokit/monokit/internal/diag/diagtest"
 	"github.com/monokit/monokit/internal/testkit"
 	. "github.com/monokit/monokit/solver/pnpm"
 )
@@ -133,7 +134,8 @@ func deepBlock(n int) string {
 	return b.String()
 }
 
-// FuzzScanDocuments: whatever the scanner reads, it reads as yaml.v3 does.
+// FuzzScanDocuments: whatever the scanner reads, it reads as yaml.v3 does,
+// and an error is at a position inside the file.
 func FuzzScanDocuments(f *testing.F) {
 	for _, data := range lockfiles(f) {
 		if len(data) < 20_000 {
@@ -155,6 +157,10 @@ func FuzzScanDocuments(f *testing.F) {
 		}
 		if err1 != nil && err1.Error() != err2.Error() {
 			t.Fatalf("errors differ: fast %v, yaml.v3 %v", err1, err2)
+		}
+		// The same errors: the positions of one are those of both.
+		if err := diagtest.Check(err1, map[string][]byte{"l": data}); err != nil {
+			t.Fatal(err)
 		}
 	})
 }

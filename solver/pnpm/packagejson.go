@@ -15,7 +15,9 @@ import (
 // reads them (parsePackageJSON, manifestFields), not with encoding/json's
 // case-insensitive matching.
 type PackageJSON struct {
-	Name                 string
+	Name string
+	// NameSurrogate says Name holds a lone surrogate, as its escape.
+	NameSurrogate        bool
 	Version              string
 	Description          string
 	License              string
@@ -100,6 +102,9 @@ func parsePackageJSON(file string, data []byte) (*PackageJSON, error) {
 	f := manifestFields{file: file, raw: raw, keys: p.keys}
 	var err error
 	p.Name, p.Version = f.scalar("name"), f.scalar("version")
+	if n, ok := jsonStringEscaped(raw["name"]); ok {
+		p.Name, p.NameSurrogate = n, true // see surrogates.go
+	}
 	for _, d := range []struct {
 		key string
 		to  *map[string]string

@@ -44,6 +44,13 @@ type Package struct {
 	JSON *PackageJSON
 	// Deps are the workspace packages this one links to, from the lockfile.
 	Deps []Edge
+	// RealDir is the directory of the context that holds its files when
+	// Dir is, or lies under, a symlink to it ("" otherwise): pnpm lists the
+	// package at Dir, and the plan copies its files from RealDir.
+	RealDir string
+	// surrogate says Name holds a lone UTF-16 surrogate, as its JSON
+	// escape (surrogates.go).
+	surrogate bool
 	// BadLinks are its lockfile links that no build can follow: out of the
 	// build context, or to a package of another name. Building a target
 	// whose closure holds the package fails on them; other targets build.
@@ -55,6 +62,14 @@ type Edge struct {
 	To   *Package
 	Kind string // dependencies, devDependencies or optionalDependencies
 	Pos  diag.Pos
+}
+
+// Source is the directory of the context that holds the package's files.
+func (p *Package) Source() string {
+	if p.RealDir != "" {
+		return p.RealDir
+	}
+	return p.Dir
 }
 
 // Selector is how a manifest's package: names the package: its name, or,
@@ -111,9 +126,13 @@ type Workspace struct {
 	Lockfile *Lockfile
 	// Present lists the optional root files that exist (.npmrc, .pnpmfile.cjs, ...).
 	Present map[string]bool
-	byDir   map[string]*Package
-	fsys    fs.FS
-	config  *yaml.Node // pnpm-workspace.yaml, for positions
+	// WorkspaceFileIsDir says pnpm-workspace.yaml is a directory: pnpm 9 and
+	// 10 look for a file of that name, so for them there is no workspace
+	// (pnpm 11 fails on it with EISDIR).
+	WorkspaceFileIsDir bool
+	byDir              map[string]*Package
+	fsys               fs.FS
+	config             *yaml.Node // pnpm-workspace.yaml, for positions
 	// npmrc are the lines of the root .npmrc, read once: settings and
 	// registries are looked up in it per package.
 	npmrc []string
@@ -135,6 +154,8 @@ func Load(fsys fs.FS) (*Workspace, error) {
 		switch {
 		case err == nil && !st.IsDir():
 			ws.Present[f] = true
+		case err == nil && f == WorkspaceFile:
+			ws.WorkspaceFileIsDir = true
 		case err != nil && !errors.Is(err, fs.ErrNotExist):
 			// There, but not to be read (a symlink out of the context):
 			// never taken for absent.
@@ -195,13 +216,16 @@ func readPackage(fsys fs.FS, dir string) (*Package, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Package{Name: pj.Name, Dir: dir, JSON: pj}, nil
+	return &Package{Name: pj.Name, Dir: dir, JSON: pj, surrogate: pj.NameSurrogate}, nil
 }
 
 func (ws *Workspace) readConfig() error {
 	data, err := ctxfs.ReadFile(ws.fsys, WorkspaceFile)
 	if err != nil {
 		return err
+	}
+	if data, err = diag.YAMLLineBreaks(WorkspaceFile, data); err != nil {
+		return err // yaml.v3 and pnpm's js-yaml would disagree
 	}
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
@@ -211,11 +235,17 @@ func (ws *Workspace) readConfig() error {
 	// pnpm reads a single document (js-yaml's load): a second is an error.
 	var second yaml.Node
 	if err := dec.Decode(&second); !errors.Is(err, io.EOF) {
-		line := second.Line
-		if err != nil || line == 0 {
-			line = 1
+		at := diag.Pos{File: WorkspaceFile, Line: second.Line, Col: second.Column}
+		if err != nil || at.Line == 0 {
+			at = diag.Pos{File: WorkspaceFile, Line: 1, Col: 1}
 		}
-		return diag.Errorf(diag.Pos{File: WorkspaceFile, Line: line}, "%s holds more than one YAML document; pnpm reads a single one: remove the second '---' and what follows it, or merge the two", WorkspaceFile)
+		if emptyDocument(&doc) {
+			// "---\n---\npackages: ...": the settings are in the second
+			// document, and the first is nothing; removing "the second" would
+			// remove them.
+			return diag.Errorf(at, "%s starts with an empty YAML document (a '---' with nothing after it) and its settings are in a second one, which starts here: pnpm reads a single document and refuses the file (\"expected a single document in the stream, but found more\"); delete the first '---'", WorkspaceFile)
+		}
+		return diag.Errorf(at, "%s holds more than one YAML document, and a second starts here: pnpm reads a single one and refuses the file (\"expected a single document in the stream, but found more\"); remove this '---' and what follows it, or merge the two", WorkspaceFile)
 	}
 	if err := strictYAML(WorkspaceFile, &doc, true); err != nil {
 		return err
@@ -238,6 +268,16 @@ func (ws *Workspace) readConfig() error {
 		}
 	}
 	return nil
+}
+
+// emptyDocument reports whether doc holds nothing: no node, or a null one
+// ("---" followed by another "---").
+func emptyDocument(doc *yaml.Node) bool {
+	if len(doc.Content) == 0 {
+		return true
+	}
+	n := doc.Content[0]
+	return n.Kind == yaml.ScalarNode && n.Tag == "!!null" && n.Value == ""
 }
 
 // discover finds every directory with a package.json that the packages globs
@@ -265,9 +305,13 @@ func (ws *Workspace) discover() error {
 	}
 	// Walk only where an include pattern can still match, and list each
 	// directory once: its listing says whether it holds a package.json.
+	// A symlink to a directory of the context is walked as one (see
+	// symlinks.go); reals are the real directories the walk is in, and
+	// realOf the real directory of each listed one reached through a link.
 	var dirs []string
-	var walk func(dir string) error
-	walk = func(dir string) error {
+	realOf := map[string]string{}
+	var walk func(dir string, reals []string) error
+	walk = func(dir string, reals []string) error {
 		entries, err := fs.ReadDir(ws.fsys, dir)
 		if err != nil {
 			return err
@@ -275,22 +319,33 @@ func (ws *Workspace) discover() error {
 		if dir != "." && slices.ContainsFunc(entries, func(e fs.DirEntry) bool { return e.Name() == RootManifest && !e.IsDir() }) &&
 			matches(dir, include) && !matches(dir, exclude) {
 			dirs = append(dirs, dir)
+			if real := reals[len(reals)-1]; real != dir {
+				realOf[dir] = real
+			}
 		}
 		for _, e := range entries {
-			if name := e.Name(); !e.IsDir() || name == "node_modules" || name == "bower_components" || strings.HasPrefix(name, ".") {
+			name := e.Name()
+			if name == "node_modules" || name == "bower_components" || strings.HasPrefix(name, ".") {
 				continue
 			}
-			sub := path.Join(dir, e.Name())
+			sub := path.Join(dir, name)
+			real := path.Join(reals[len(reals)-1], name)
+			if !e.IsDir() {
+				var ok bool
+				if real, ok = symlinkedDir(ws.fsys, sub, e, reals); !ok {
+					continue
+				}
+			}
 			if !slices.ContainsFunc(include, func(g string) bool { return mayHoldMatches(g, sub) }) {
 				continue
 			}
-			if err := walk(sub); err != nil {
+			if err := walk(sub, append(reals[:len(reals):len(reals)], real)); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
-	if err := walk("."); err != nil {
+	if err := walk(".", []string{"."}); err != nil {
 		return err
 	}
 	// Read and parse the manifests concurrently: a large workspace has a
@@ -310,6 +365,7 @@ func (ws *Workspace) discover() error {
 		if errs[i] != nil {
 			return errs[i] // the first in walk order, as if read one by one
 		}
+		pkg.RealDir = realOf[pkg.Dir]
 		ws.Packages = append(ws.Packages, pkg)
 		ws.byDir[pkg.Dir] = pkg
 	}
@@ -318,7 +374,9 @@ func (ws *Workspace) discover() error {
 		if p.Name == "" {
 			continue
 		}
-		if q := seen[p.Name]; q != nil {
+		// The same directory listed twice, through a symlink and as
+		// itself, is one package to pnpm: it does not complain.
+		if q := seen[p.Name]; q != nil && q.Source() != p.Source() {
 			return diag.Errorf(p.JSON.Pos("name"), "package name %q is also used by %s: pnpm needs unique names in a workspace", p.Name, q.JSON.File)
 		}
 		seen[p.Name] = p
@@ -357,6 +415,9 @@ func cleanGlob(g string) string {
 // ReadFile reads a file of the workspace, by its path from the root: a file
 // the planner looks into beyond pnpm's own (next.config, .nvmrc).
 func (ws *Workspace) ReadFile(name string) ([]byte, error) { return ctxfs.ReadFile(ws.fsys, name) }
+
+// FS is the build context's tree the workspace was read from.
+func (ws *Workspace) FS() fs.FS { return ws.fsys }
 
 // Find returns the package named name or living in directory name.
 func (ws *Workspace) Find(name string) *Package {
@@ -434,6 +495,9 @@ func (ws *Workspace) checkPatches() error {
 	for _, p := range ws.patches() {
 		if err := diag.ValidateRelPath(path.Clean(p.file)); err != nil {
 			errs = append(errs, diag.Errorf(p.pos, "patchedDependencies: %v", err))
+		} else if err := ctxfs.CheckInside(ws.fsys, path.Clean(p.file)); err != nil {
+			// The install would read the link's target, off the context.
+			errs = append(errs, diag.Errorf(p.pos, "patchedDependencies: %q %v", path.Clean(p.file), errors.Unwrap(err)))
 		}
 	}
 	return errors.Join(errs...)

@@ -32,8 +32,9 @@ func TestLockfileYAMLAsPnpm(t *testing.T) {
 // duplicate key or unknown tag, and a wrong type says what was wanted.
 func TestWorkspaceYAMLAsPnpm(t *testing.T) {
 	for data, want := range map[string]string{
-		"packages: [apps/*]\n---\npackages: [libs/*]\n": "pnpm-workspace.yaml:2: pnpm-workspace.yaml holds more than one YAML document",
-		"---\n---\n": "holds more than one YAML document",
+		"packages: [apps/*]\n---\npackages: [libs/*]\n": "pnpm-workspace.yaml:2:1: pnpm-workspace.yaml holds more than one YAML document, and a second starts here",
+		// An empty first document: the settings are in the second.
+		"---\n---\npackages: [apps/*]\n":           "pnpm-workspace.yaml:2:1: pnpm-workspace.yaml starts with an empty YAML document (a '---' with nothing after it) and its settings are in a second one, which starts here: pnpm reads a single document and refuses the file (\"expected a single document in the stream, but found more\"); delete the first '---'",
 		"packages: [apps/*]\npackages: [libs/*]\n": `pnpm-workspace.yaml:2:1: "packages" is a key for the second time`,
 		"packages: !foo [apps/*]\n":                "pnpm-workspace.yaml:1:11: unknown tag !foo",
 		"packages:\n  apps: x\n":                   "pnpm-workspace.yaml:2:3: packages: want a list of strings, got a mapping",
