@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/moby/buildkit/frontend/gateway/client"
 	"github.com/tonistiigi/fsutil"
@@ -28,6 +29,7 @@ type refFS struct {
 	mu    sync.Mutex
 	dirs  map[string][]*fstypes.Stat
 	files map[string][]byte
+	links atomic.Bool // some listing held a symlink
 }
 
 func newRefFS(ctx context.Context, ref client.Reference) *refFS {
@@ -104,15 +106,37 @@ func (f *refFS) list(dir string) ([]*fstypes.Stat, error) {
 		return nil, err
 	}
 	slices.SortFunc(l, func(a, b *fstypes.Stat) int { return strings.Compare(path.Base(a.Path), path.Base(b.Path)) })
+	if slices.ContainsFunc(l, func(st *fstypes.Stat) bool { return fs.FileMode(st.Mode)&fs.ModeSymlink != 0 }) {
+		f.links.Store(true)
+	}
 	f.mu.Lock()
 	f.dirs[dir] = l
 	f.mu.Unlock()
 	return l, nil
 }
 
-// Stat finds name in its parent's listing, so a missing path is fs.ErrNotExist
-// without interpreting gateway error strings.
+// Stat follows symlinks, as fs.Stat does, within the context: a workspace
+// package's directory may be one (ctxfs.Resolve; a link that leads outside is
+// fs.ErrNotExist here, and refused by name where a reader needs the file).
+// The context transfer holds a link as a link, and its target when the
+// transfer followed it (FollowPaths).
 func (f *refFS) Stat(name string) (fs.FileInfo, error) {
+	if !f.links.Load() {
+		return f.lstat(name) // no listing so far held a link: nothing to follow
+	}
+	real, err := ctxfs.Resolve(f, name)
+	if err != nil {
+		return nil, &fs.PathError{Op: "stat", Path: name, Err: fs.ErrNotExist}
+	}
+	return f.lstat(real)
+}
+
+// Lstat is the entry itself, a symlink unfollowed.
+func (f *refFS) Lstat(name string) (fs.FileInfo, error) { return f.lstat(name) }
+
+// lstat finds name in its parent's listing, so a missing path is
+// fs.ErrNotExist without interpreting gateway error strings.
+func (f *refFS) lstat(name string) (fs.FileInfo, error) {
 	if !fs.ValidPath(name) {
 		return nil, &fs.PathError{Op: "stat", Path: name, Err: fs.ErrInvalid}
 	}
@@ -229,4 +253,18 @@ func (d *dirFile) ReadDir(n int) ([]fs.DirEntry, error) {
 	out := d.entries[:n]
 	d.entries = d.entries[n:]
 	return out, nil
+}
+
+// ReadLink is a symlink's target, as the context recorded it: with it,
+// ctxfs.Resolve tells whether a link leads outside the context.
+func (f *refFS) ReadLink(name string) (string, error) {
+	st, err := f.lstat(name)
+	if err != nil {
+		return "", err
+	}
+	s, ok := st.Sys().(*fstypes.Stat)
+	if !ok || st.Mode()&fs.ModeSymlink == 0 {
+		return "", &fs.PathError{Op: "readlink", Path: name, Err: fs.ErrInvalid}
+	}
+	return s.Linkname, nil
 }

@@ -3,6 +3,7 @@ package frontend
 import (
 	"context"
 	"io/fs"
+	"path"
 
 	"github.com/moby/buildkit/client/llb"
 	"github.com/moby/buildkit/frontend/dockerui"
@@ -34,6 +35,26 @@ type input struct {
 func loadInput(ctx context.Context, c client.Client, bc *dockerui.Client) (*input, error) {
 	in := &input{c: c, bc: bc}
 	st, fsys, err := in.read(ctx, pnpm.MetadataPatterns, pnpm.MetadataExcludes, "monokit-metadata", "load workspace metadata")
+	if err != nil {
+		return in, err
+	}
+	in.metadata, in.files = st, fsys
+	in.ws, err = pnpm.Load(fsys)
+	if err != nil {
+		return in, err
+	}
+	// A package whose directory is a symlink does not match the patterns;
+	// its importer of the lockfile names it, and a transfer that follows
+	// that path brings the link and its target.
+	unseen := in.ws.UnseenImporters()
+	if len(unseen) == 0 {
+		return in, nil
+	}
+	follow := make([]string, len(unseen))
+	for i, dir := range unseen {
+		follow[i] = path.Join(dir, "package.json")
+	}
+	st, fsys, err = in.read(ctx, pnpm.MetadataPatterns, pnpm.MetadataExcludes, "monokit-metadata", "load workspace metadata (following symlinked packages)", llb.FollowPaths(follow))
 	if err != nil {
 		return in, err
 	}
@@ -74,8 +95,8 @@ func (in *input) contextState(ctx context.Context, include, excludes []string, o
 
 // read transfers the context's files that match include (less
 // .dockerignore's and excludes) and reads them all, concurrently.
-func (in *input) read(ctx context.Context, include, excludes []string, key, name string) (llb.State, fs.FS, error) {
-	st, err := in.contextState(ctx, include, excludes, llb.SharedKeyHint(key), dockerui.WithInternalName(name))
+func (in *input) read(ctx context.Context, include, excludes []string, key, name string, opts ...llb.LocalOption) (llb.State, fs.FS, error) {
+	st, err := in.contextState(ctx, include, excludes, append([]llb.LocalOption{llb.SharedKeyHint(key), dockerui.WithInternalName(name)}, opts...)...)
 	if err != nil {
 		return llb.State{}, nil, err
 	}
