@@ -22,8 +22,9 @@ const corpusDir = "testdata/corpus"
 
 // TestCorpus builds every target of every corpus fixture through the real
 // frontend and runs each image under runc as its non-root user on a read-only
-// root: its health route answers (when it has one), its HEALTHCHECK passes, and
-// it stops on SIGTERM. Fixtures build in parallel.
+// root, in a network namespace of its own (so fixtures may share a port): its
+// health route answers (when it has one), its HEALTHCHECK passes, and it stops
+// on SIGTERM. Fixtures build in parallel.
 func TestCorpus(t *testing.T) {
 	needDaemon(t)
 	manifests, err := filepath.Glob(filepath.Join(corpusDir, "*", "monokit.yaml"))

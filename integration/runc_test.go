@@ -16,23 +16,28 @@ import (
 )
 
 // container is an image running under runc as its configured user, with a
-// read-only root filesystem, in the host's network namespace so its port is
-// reachable on loopback.
+// read-only root filesystem, in a network namespace of its own (netns.go):
+// the port an app listens on is its own, whatever else runs, and the test
+// reaches it on the namespace's loopback.
 type container struct {
 	id     string
 	bundle string
 	cmd    *exec.Cmd
 	out    bytes.Buffer
 	done   chan error
+	net    *netns
+	client *http.Client
 }
 
 // start runs the bundle; tmpfs lists writable directories the app needs.
 func start(t *testing.T, bundle string, tmpfs ...string) *container {
 	t.Helper()
-	if err := testkit.RunBundle(filepath.Join(bundle, "config.json"), nil, tmpfs); err != nil {
+	c := &container{id: fmt.Sprintf("monokit-%d", time.Now().UnixNano()), bundle: bundle, done: make(chan error, 1)}
+	c.net = newNetns(t, c.id)
+	c.client = c.net.client()
+	if err := testkit.RunBundle(filepath.Join(bundle, "config.json"), nil, tmpfs, c.net.path); err != nil {
 		t.Fatal(err)
 	}
-	c := &container{id: fmt.Sprintf("monokit-%d", time.Now().UnixNano()), bundle: bundle, done: make(chan error, 1)}
 	c.cmd = exec.Command("runc", "run", "--bundle", bundle, c.id)
 	c.cmd.Stdout, c.cmd.Stderr = &c.out, &c.out
 	if err := c.cmd.Start(); err != nil {
@@ -53,14 +58,15 @@ func (c *container) kill() {
 	exec.Command("runc", "delete", "--force", c.id).Run()
 }
 
-// get polls url until it answers or the timeout passes, and returns the body.
+// get polls url, in the container's network namespace, until it answers or
+// the timeout passes, and returns the body.
 func (c *container) get(t *testing.T, url string, timeout time.Duration) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	for {
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := c.client.Do(req)
 		if err == nil {
 			var b bytes.Buffer
 			b.ReadFrom(resp.Body)

@@ -51,7 +51,7 @@ func runImage(rw *row, ociDir string) {
 	for _, k := range slices.Sorted(maps.Keys(rw.App.RunEnv)) {
 		env = append(env, k+"="+rw.App.RunEnv[k])
 	}
-	if err := testkit.RunBundle(filepath.Join(bundle, "config.json"), env, []string{"/tmp"}); err != nil {
+	if err := testkit.RunBundle(filepath.Join(bundle, "config.json"), env, []string{"/tmp"}, ""); err != nil {
 		fail("bundle: %v", err)
 		return
 	}

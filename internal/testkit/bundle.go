@@ -7,10 +7,11 @@ import (
 
 // RunBundle edits an OCI runtime bundle's config.json (as umoci unpack
 // writes it) so runc runs the image as the tests and hack/realworld do: as
-// its own user, with a read-only root, no terminal, in the host's network
-// namespace (its port is reachable on loopback), with env added to the
-// image's and a tmpfs at each of tmpfs.
-func RunBundle(configPath string, env, tmpfs []string) error {
+// its own user, with a read-only root, no terminal, with env added to the
+// image's and a tmpfs at each of tmpfs. It joins the network namespace at
+// netns (a path, as ip netns makes them), or with netns empty the host's,
+// where its port is reachable on loopback.
+func RunBundle(configPath string, env, tmpfs []string, netns string) error {
 	data, err := os.ReadFile(configPath)
 	if err != nil {
 		return err
@@ -33,6 +34,9 @@ func RunBundle(configPath string, env, tmpfs []string) error {
 		if n.(map[string]any)["type"] != "network" {
 			ns = append(ns, n)
 		}
+	}
+	if netns != "" {
+		ns = append(ns, map[string]any{"type": "network", "path": netns})
 	}
 	linux["namespaces"] = ns
 	mounts := cfg["mounts"].([]any)
