@@ -8,14 +8,14 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/monokit/monokit/internal/ctxfs"
 	"github.com/monokit/monokit/solver/manifest"
 	"github.com/monokit/monokit/solver/plan"
 	"github.com/monokit/monokit/solver/pnpm"
 )
 
-// maxHealthSources bounds the files the rule reads per target; past it, the
-// rule says nothing rather than read a whole monorepo.
+// maxHealthSources bounds the files the rule lists per target; past it, the
+// rule says nothing rather than walk a whole monorepo. What it reads of them
+// is bounded by maxSourceBytes, as inference's is.
 const maxHealthSources = 20000
 
 // HealthSources are the build-context patterns the health route rule reads
@@ -34,11 +34,14 @@ func HealthSources(m *manifest.Manifest, ws *pnpm.Workspace, names []string) []s
 }
 
 // healthRouteMissing looks for what could serve path in the sources of the
-// closure's packages: a Next.js route file (app/…/route.ts, pages/….ts), else
+// app's closure: a Next.js route file (app/…/route.ts, pages/….ts), else
 // every segment of the path as a literal in some source ('/health',
-// @Controller('health') with @Get('live')). It returns the first segment it
-// found nowhere, and false when it read too many files to say.
-func healthRouteMissing(fsys fs.FS, closure []*pnpm.Package, route string, next bool) (missing string, known bool) {
+// @Controller('health') with @Get('live')). It reads the sources as
+// inference does (readSources: the app's own first, each once, at most
+// maxSourceBytes). It returns the first segment it found nowhere, and false
+// when it cannot say: there are too many files to list, or the cap stopped
+// it before it found every segment.
+func healthRouteMissing(fsys fs.FS, app *pnpm.Package, closure []*pnpm.Package, route string, next bool) (missing string, known bool) {
 	segs := strings.FieldsFunc(route, func(r rune) bool { return r == '/' })
 	if len(segs) == 0 {
 		return "", true // "/" is served by whatever listens
@@ -57,17 +60,25 @@ func healthRouteMissing(fsys fs.FS, closure []*pnpm.Package, route string, next 
 	for i, s := range segs {
 		pats[i] = mentions(s)
 	}
-	for _, f := range files {
-		data, err := ctxfs.ReadFile(fsys, f)
-		if err != nil {
-			continue
-		}
+	own, deps := appFirst(app.Dir, files)
+	read := readSources(fsys, append(own, deps...), func(_ string, data []byte) bool {
 		for i, re := range pats {
-			found[i] = found[i] || re.Match(data)
+			found[i] = found[i] || matchAround(re, segs[i], data)
 		}
-		if !slices.Contains(found, false) {
-			return "", true
-		}
+		return slices.Contains(found, false)
+	})
+	if !slices.Contains(found, false) {
+		return "", true
+	}
+	if read < len(files) {
+		// The cap stopped the scan with a segment still unseen: it may sit
+		// in a file left unread, so the rule cannot tell, and says nothing.
+		// A finding fails `--call check` (and CI that runs it) on a guess,
+		// and the only way to silence it would be to rename a route that
+		// may well be served. A user expects a lint to report what it found,
+		// not what it did not read, as the rule does past maxHealthSources
+		// files.
+		return "", false
 	}
 	return segs[slices.Index(found, false)], true
 }
@@ -166,7 +177,7 @@ func healthRouteFinding(t *manifest.Target, pl *plan.Plan, ws *pnpm.Workspace, s
 		return Finding{}, false
 	}
 	pkg := ws.Find(t.Package.Value)
-	missing, known := healthRouteMissing(sources, ws.Closure(pkg), t.Healthcheck.Path.Value, pl.Preset == manifest.PresetNext)
+	missing, known := healthRouteMissing(sources, pkg, ws.Closure(pkg), t.Healthcheck.Path.Value, pl.Preset == manifest.PresetNext)
 	if !known || missing == "" {
 		return Finding{}, false
 	}

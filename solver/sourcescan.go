@@ -48,11 +48,12 @@ var healthPatterns = func() (out []struct {
 	return out
 }()
 
-// scanSources reads files in order, each once, until maxSourceBytes are
-// read, and returns what each says; read is how many it read. A file that
-// cannot be read says nothing.
-func scanSources(sources fs.FS, files []string) (facts map[string]sourceFacts, read int) {
-	facts = make(map[string]sourceFacts, len(files))
+// readSources reads files in order, each once, and gives each to see, until
+// maxSourceBytes are read or see returns false; read is how many it read (the
+// file that reaches the cap among them, so at most one file, 1 MiB by
+// ctxfs.Limit, past it). A file that cannot be read is seen empty. Inference
+// and the health route rule read through it, so both stop at the same cap.
+func readSources(sources fs.FS, files []string, see func(name string, data []byte) (more bool)) (read int) {
 	total := 0
 	for _, f := range files {
 		if total >= maxSourceBytes {
@@ -61,9 +62,49 @@ func scanSources(sources fs.FS, files []string) (facts map[string]sourceFacts, r
 		read++
 		data, _ := ctxfs.ReadFile(sources, f)
 		total += len(data)
-		facts[f] = factsOf(data)
+		if !see(f, data) {
+			break
+		}
 	}
+	return read
+}
+
+// scanSources reads files with readSources and returns what each says; read
+// is how many it read.
+func scanSources(sources fs.FS, files []string) (facts map[string]sourceFacts, read int) {
+	facts = make(map[string]sourceFacts, len(files))
+	read = readSources(sources, files, func(f string, data []byte) bool {
+		facts[f] = factsOf(data)
+		return true
+	})
 	return facts, read
+}
+
+// appFirst splits the closure's files into the app's own (under dir, or all
+// of them when the app is the root) and its dependencies', to read the own
+// first: a port or a route there wins, and under the cap they are the ones
+// read. (infer.go splits them the same way inline.)
+func appFirst(dir string, files []string) (own, deps []string) {
+	for _, f := range files {
+		if dir == "." || strings.HasPrefix(f, dir+"/") {
+			own = append(own, f)
+		} else {
+			deps = append(deps, f)
+		}
+	}
+	return own, deps
+}
+
+// matchAround reports whether re matches data, for a re every match of which
+// holds lit and starts at most one byte before it (mentions, and the
+// healthPatterns' whole): it runs re only when lit occurs, and from the byte
+// before lit's first occurrence. Both are exact: a match starts at or after
+// that byte, and re has no ^, \b or other test of what precedes it. Go's
+// regexp has no literal prefix to skip to in such a pattern and steps through
+// every byte; bytes.Index does not.
+func matchAround(re *regexp.Regexp, lit string, data []byte) bool {
+	i := bytes.Index(data, []byte(lit))
+	return i >= 0 && re.Match(data[max(i-1, 0):])
 }
 
 func factsOf(data []byte) sourceFacts {
@@ -79,12 +120,12 @@ func factsOf(data []byte) sourceFacts {
 		}
 	}
 	for i, h := range healthPatterns {
-		if bytes.Contains(data, []byte(healthCandidates[i])) && h.whole.Match(data) {
+		if matchAround(h.whole, healthCandidates[i], data) {
 			sf.whole |= 1 << i
 		}
 		all := true
 		for j, s := range h.segs {
-			all = all && bytes.Contains(data, []byte(s)) && h.names[j].Match(data)
+			all = all && matchAround(h.names[j], s, data)
 		}
 		if all {
 			sf.names |= 1 << i
