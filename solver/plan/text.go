@@ -80,6 +80,9 @@ func (p *Plan) WriteText(w io.Writer) {
 		if len(s.ContextInputs) > 0 {
 			fmt.Fprintf(w, "  inputs:  %s (from the context)\n", strings.Join(s.ContextInputs, " "))
 		}
+		for _, a := range s.Aliases {
+			fmt.Fprintf(w, "  alias:   %s -> %s\n", a.Src, a.Dest)
+		}
 		if len(s.Sets) > 0 {
 			fmt.Fprintf(w, "  closure: sets %s and what they reach", strings.Join(s.Sets, " "))
 			if len(s.Beside) > 0 {
