@@ -15,7 +15,7 @@ import (
 func (b *builder) localFiles(closure []*pnpm.Package) ([]string, error) {
 	importers := installImporters(closure)
 	var out []string
-	for _, rel := range b.ws.Lockfile.LocalFiles(importers) {
+	for _, rel := range b.ws.Lockfile.LocalFiles(b.installPackages(closure)) {
 		if b.ws.ByDir(rel) != nil {
 			continue // an injected workspace project: its manifest is an input already
 		}
@@ -26,6 +26,17 @@ func (b *builder) localFiles(closure []*pnpm.Package) ([]string, error) {
 		out = append(out, clean)
 	}
 	return out, nil
+}
+
+// installPackages is the lockfile's InstallPackages for the closure's
+// install, walked once per plan: nodeGypBuilders and localFiles both read
+// it (with the same closure), and the walk covers every snapshot the
+// install reaches, most of a large lockfile.
+func (b *builder) installPackages(closure []*pnpm.Package) map[string][]string {
+	if b.install == nil {
+		b.install = b.ws.Lockfile.InstallPackages(installImporters(closure))
+	}
+	return b.install
 }
 
 // installImporters are the lockfile importers the install holds: the root

@@ -30,7 +30,7 @@ var gypToolchain = []string{"python3", "make", "g++"}
 // the native stage, never the runtime.
 func (b *builder) nodeGypBuilders(closure []*pnpm.Package) []string {
 	var out []string
-	for key, deps := range b.ws.Lockfile.InstallPackages(installImporters(closure)) {
+	for key, deps := range b.installPackages(closure) {
 		if slices.ContainsFunc(deps, func(d string) bool { return addonHelpers[d] }) {
 			out = append(out, key)
 		}

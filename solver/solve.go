@@ -216,6 +216,8 @@ type builder struct {
 	generate string
 	// sysPkgs are the build image's system packages (buildPackages).
 	sysPkgs []string
+	// install caches installPackages: the install's registry packages.
+	install map[string][]string
 	// tree is the ID of the last stage that writes the production tree
 	// (prune, select or native), which the runtime copies; overlay is the
 	// workspace stage's, whose files the runtime lays onto it, if any.

@@ -37,10 +37,16 @@ func (b *builder) workspace(prod []string) error {
 	// What the closure's builds kept (their setup steps' files, a
 	// package.json the build rewrote) and what the app's generate: commands
 	// wrote, in the order they ran: a dependent's file wins.
+	// The closure's build ids as a set: every build is kept (df05046), so
+	// scanning the closure for each stage of the plan was stages × closure.
+	closureBuilds := map[string]bool{}
+	for _, p := range closure {
+		closureBuilds[b.built[p]] = true
+	}
 	var gens []string
 	for _, lvl := range b.plan.Levels {
 		for _, id := range lvl {
-			if slices.ContainsFunc(closure, func(p *pnpm.Package) bool { return b.built[p] == id }) {
+			if closureBuilds[id] {
 				gens = append(gens, id)
 			}
 		}
@@ -82,9 +88,12 @@ func (b *builder) workspace(prod []string) error {
 		for i, gen := range gens {
 			mount := path.Join(plan.GeneratedMount, strconv.Itoa(i))
 			gin.Generated = append(gin.Generated, path.Join(mount, plan.BuildRoot))
-			s.Needs = dedupe(append(s.Needs, gen))
 			s.Mounts = append(s.Mounts, plan.Mount{Stage: gen, Extra: true, Target: mount})
 		}
+		// Once, not per gen: deduplicating after each append rebuilt a set of
+		// every need for each of the closure's builds, quadratic in a large
+		// workspace. dedupe keeps first occurrences, so the order is the same.
+		s.Needs = dedupe(append(s.Needs, gens...))
 		data, err := json.Marshal(gin)
 		if err != nil {
 			return err

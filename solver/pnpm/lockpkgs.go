@@ -181,7 +181,7 @@ func snapshotKey(name, ref string) string {
 // of the given importers holds, with every platform's optional variants: the
 // dependencies and optionalDependencies of each, transitively.
 func (lf *Lockfile) ProdPackages(importers []string) []string {
-	return slices.Sorted(maps.Keys(lf.reach(importers, []string{"dependencies", "optionalDependencies"})))
+	return slices.Sorted(maps.Keys(lf.reach(importers, []string{"dependencies", "optionalDependencies"}, false)))
 }
 
 // InstallPackages are the registry packages an install of importers holds,
@@ -189,19 +189,20 @@ func (lf *Lockfile) ProdPackages(importers []string) []string {
 // its own dependencies.
 func (lf *Lockfile) InstallPackages(importers []string) map[string][]string {
 	out := map[string][]string{}
-	for key, deps := range lf.reach(importers, DepKinds) {
+	for key, deps := range lf.reach(importers, DepKinds, true) {
 		out[key] = slices.Sorted(maps.Keys(deps))
 	}
 	return out
 }
 
-// LocalFiles are the tarballs and directories of file: dependencies an
-// install of importers holds, as the lockfile names them (relative to the
-// root; a workspace project's injected copy among them), sorted. pnpm reads
-// them at install.
-func (lf *Lockfile) LocalFiles(importers []string) []string {
+// LocalFiles are the tarballs and directories of file: dependencies among
+// an install's packages (InstallPackages' result: the install's walk is
+// done once for this and its caller's other uses), as the lockfile names
+// them (relative to the root; a workspace project's injected copy among
+// them), sorted. pnpm reads them at install.
+func (lf *Lockfile) LocalFiles(install map[string][]string) []string {
 	var out []string
-	for key := range lf.reach(importers, DepKinds) {
+	for key := range install {
 		p := lf.Packages[key]
 		if p == nil {
 			continue
@@ -217,8 +218,11 @@ func (lf *Lockfile) LocalFiles(importers []string) []string {
 }
 
 // reach walks the snapshots from the importers' dependencies of kinds: each
-// package reached ("name@version") with the names of its dependencies.
-func (lf *Lockfile) reach(importers, kinds []string) map[string]map[string]bool {
+// package reached ("name@version") with, when deps, the names of its
+// dependencies (else nil). The walk covers the whole install, every
+// snapshot of a large lockfile: only InstallPackages reads the names, and
+// a set per package for the other callers was most of the walk's cost.
+func (lf *Lockfile) reach(importers, kinds []string, deps bool) map[string]map[string]bool {
 	seen := map[string]bool{}
 	out := map[string]map[string]bool{}
 	var visit func(name, ref string)
@@ -230,15 +234,21 @@ func (lf *Lockfile) reach(importers, kinds []string) map[string]map[string]bool 
 		seen[key] = true
 		n, v := SplitKey(key)
 		pkg := n + "@" + StripPeers(v)
-		if out[pkg] == nil {
-			out[pkg] = map[string]bool{}
+		names, ok := out[pkg]
+		if !ok {
+			if deps {
+				names = map[string]bool{}
+			}
+			out[pkg] = names
 		}
 		s, ok := lf.snapshots[key]
 		if !ok && !strings.HasPrefix(lf.Version, "9.") {
 			s = lf.snapshots[StripPeers(key)]
 		}
 		for dn, dv := range s {
-			out[pkg][dn] = true
+			if deps {
+				names[dn] = true
+			}
 			visit(dn, dv)
 		}
 	}
