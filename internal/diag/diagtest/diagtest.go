@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"fmt"
 	"maps"
+	"path"
 	"reflect"
 	"slices"
 	"strings"
@@ -21,7 +22,8 @@ import (
 // that is not inside one of files (file name → contents): its file must be
 // one of them; its line, when known, between 1 and the file's number of
 // lines (the text after the last "\n" is a line, empty at the end of a file
-// that ends with one); its column, when known, between 1 and that line's
+// that ends with one; outside *.json files a lone \r also ends a line, as
+// YAML readers count them); its column, when known, between 1 and that line's
 // length in bytes + 1 (just past its end). A column without a line is not a
 // position. yaml.v3 counts columns in characters and encoding/json in bytes;
 // bytes bound both.
@@ -46,7 +48,9 @@ func Inside(p diag.Pos, files map[string][]byte) error {
 	case p.Line == 0:
 		return nil
 	}
-	data = diag.LoneCRToLF(data) // a lone \r breaks a line, as YAML readers and editors have it
+	if path.Ext(p.File) != ".json" {
+		data = diag.LoneCRToLF(data) // a lone \r breaks a YAML line (yaml.v3, js-yaml); JSON counts \n
+	}
 	lines := bytes.Count(data, []byte("\n")) + 1
 	if p.Line < 1 || p.Line > lines {
 		return fmt.Errorf("position %s is outside the file's lines 1 to %d", p, lines)
