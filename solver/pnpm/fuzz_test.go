@@ -64,7 +64,7 @@ func lockfileFromInput(lf *Lockfile, data []byte) error {
 		if !in(s) || p.Line < 1 {
 			return // reported by need, or no position
 		}
-		if !inInput(fromLine(data, p.Line))(s) {
+		if !inInput(fromLine(diag.LoneCRToLF(data), p.Line))(s) { // a lone \r ends a YAML line
 			missing = append(missing, fmt.Sprintf("%s %q at or after line %d", what, s, p.Line))
 		}
 	}
