@@ -297,6 +297,13 @@ var badCases = []badCase{
 	{name: "link/percent", edits: []edit{replace(lockfile, "version: link:../shared-types", "version: link:%2e%2e/shared-types")}, want: `giving "packages/shared-database/%2e%2e/shared-types": no package.json there`, at: "packages/shared-database/package.json:11"},
 	{name: "link/tilde", edits: []edit{replace(lockfile, "version: link:../shared-types", "version: link:~/shared-types")}, want: `giving "packages/shared-database/~/shared-types": no package.json there`, at: "packages/shared-database/package.json:11"},
 	{name: "link/newline", edits: []edit{replace(lockfile, "version: link:../shared-types", `version: "link:../\nshared-types"`)}, want: `giving "packages/\nshared-types": no package.json there`, at: "packages/shared-database/package.json:11"},
+	// A link package.json itself declares to a directory the repository
+	// lacks: pnpm leaves it dangling and the repository's own build works
+	// (inbox-zero's "google": "link:@next/third-parties/google").
+	{name: "link/declared-dangling", edits: []edit{
+		replace("packages/shared-database/package.json", `{"@nexus/shared-types": "workspace:*"}`, `{"@nexus/shared-types": "workspace:*", "google": "link:@next/third-parties/google"}`),
+		replace(lockfile, "        version: link:../shared-types\n    devDependencies:", "        version: link:../shared-types\n      google:\n        specifier: link:@next/third-parties/google\n        version: link:@next/third-parties/google\n    devDependencies:"),
+	}, out: "target backend: @nexus/backend"},
 	{name: "link/nul", edits: []edit{replace(lockfile, "version: link:../shared-types", `version: "link:../shared-types\0"`)}, want: "which holds a NUL byte (at pnpm-lock.yaml:41:7): pnpm fails on it", at: "packages/shared-database/package.json:11"},
 	{name: "link/file-outside", edits: []edit{replace(lockfile, "version: link:../shared-types", "version: file:../x")}, want: `the file: dependency @nexus/shared-types ("../x") is outside the build context`, at: "pnpm-lock.yaml:41"},
 	{name: "link/symlinked-package", edits: []edit{func(t *testing.T, dir string) {

@@ -15,7 +15,8 @@ import (
 // link:..\x, link:%2e%2e/x, link:~/x or a path with a newline leaves a
 // dangling link, and one with a NUL byte fails. Refused: a path that
 // leaves the build context (the image would hold a dangling link), a NUL
-// byte, a link to a directory with no package.json, and one to a workspace
+// byte, a link to a directory with no package.json that package.json does
+// not itself declare (a lockfile edited or out of date), and one to a workspace
 // package of another name than the dependency's (the package itself
 // included: pnpm writes link: for a self-dependency), unless package.json
 // names that package (an alias, "workspace:other@*"). A link to a directory
@@ -46,6 +47,12 @@ func (ws *Workspace) checkLink(p *Package, name string, d LockDep, pos diag.Pos)
 	to := ws.byDir[dir]
 	switch {
 	case to == nil && ws.Exists(path.Join(dir, RootManifest)):
+		return nil
+	case to == nil && d.Specifier == d.Version && ws.Lockfile.Importers[dir] == nil:
+		// package.json itself links to a directory the repository lacks
+		// (inbox-zero's "google": "link:@next/third-parties/google"): the
+		// repository's own install leaves the same dangling link and its
+		// build works, so there is no package and no edge to lose.
 		return nil
 	case to == nil && ws.Lockfile.Importers[dir] != nil:
 		return diag.Errorf(pos, "%s: pnpm-lock.yaml links %s to %s, a project of pnpm-lock.yaml (at %s), but the build context has no package.json there (a symlink that leads outside the context is not followed): make %s a directory of the context, or run pnpm install and commit pnpm-lock.yaml", p.ID(), name, dir, d.Pos, dir)
