@@ -3,9 +3,7 @@ package solver
 import (
 	"fmt"
 	"io/fs"
-	"os"
 	"path"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -120,16 +118,7 @@ func TestHealthRouteCap(t *testing.T) {
 // candidates' whole patterns, on every source of the example and the corpus
 // and on texts written to hold the literal in and out of a match.
 func TestMatchAroundExact(t *testing.T) {
-	var texts [][]byte
-	for _, dir := range append([]string{testkit.Example()}, testkit.Corpus()...) {
-		filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-			if err == nil && !d.IsDir() && slices.Contains(sourceExts, filepath.Ext(p)) {
-				data, _ := os.ReadFile(p)
-				texts = append(texts, data)
-			}
-			return nil
-		})
-	}
+	texts := corpusSources()
 	for _, s := range []string{"", "health", "/health", "health'", "'health", "x health '/health'", "healthz '/healthz'",
 		"`/health/live`", "/api/health?x", "'/health/live", "live", "/live", "xlive/live#", "'health'\n", "ahealth/"} {
 		texts = append(texts, []byte(s))

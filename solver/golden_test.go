@@ -29,15 +29,7 @@ func TestGoldenPlans(t *testing.T) {
 	dirs := append([]string{testkit.Example()}, testkit.Corpus()...)
 	seen := map[string]bool{}
 	for _, dir := range dirs {
-		m, ws, err := testkit.Open(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		plans, err := Solve(m, ws)
-		if err != nil {
-			t.Fatalf("%s: %v", dir, err)
-		}
-		for _, p := range plans {
+		for _, p := range solveAll(t, dir, true) {
 			name := filepath.Base(dir) + "-" + p.Target + ".json"
 			seen[name] = true
 			var line, got bytes.Buffer

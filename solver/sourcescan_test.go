@@ -18,16 +18,7 @@ import (
 // every source of the example and the corpus, and a few written to pass
 // or fail them, say the same.
 func TestSourceGatesExact(t *testing.T) {
-	var sources [][]byte
-	for _, dir := range append([]string{testkit.Example()}, testkit.Corpus()...) {
-		filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-			if err == nil && !d.IsDir() && slices.Contains(sourceExts, filepath.Ext(p)) {
-				data, _ := os.ReadFile(p)
-				sources = append(sources, data)
-			}
-			return nil
-		})
-	}
+	sources := corpusSources()
 	for _, s := range []string{"export const port: 3000", "const\n\tPORT = 8080", "report: 99", "x.port : 4000", "export default {port:1234}", "let Port=77", "letport = 80"} {
 		sources = append(sources, []byte(s))
 	}
@@ -82,4 +73,20 @@ func BenchmarkSourceFacts(b *testing.B) {
 	for b.Loop() {
 		factsOf(data)
 	}
+}
+
+// corpusSources are the contents of every source file of the example and
+// the corpus, for tests that hold a fast path equal to the plain one.
+func corpusSources() [][]byte {
+	var sources [][]byte
+	for _, dir := range append([]string{testkit.Example()}, testkit.Corpus()...) {
+		filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && slices.Contains(sourceExts, filepath.Ext(p)) {
+				data, _ := os.ReadFile(p)
+				sources = append(sources, data)
+			}
+			return nil
+		})
+	}
+	return sources
 }
