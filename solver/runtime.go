@@ -94,10 +94,10 @@ func joinInts(v []int) string {
 // that wrote it, with the shared libraries the native stage found its addons
 // need; the workspace packages' files in it; then (for node apps) the app's
 // own files from its build.
-func (b *builder) runtimeStage() {
+func (b *builder) runtimeStage() error {
 	if b.plan.Preset == manifest.PresetStatic {
 		b.add(b.staticRuntime())
-		return
+		return nil
 	}
 	var deps []plan.Copy
 	if b.tree != "" {
@@ -116,7 +116,15 @@ func (b *builder) runtimeStage() {
 			rt.Copies = append(rt.Copies, c)
 		}
 	}
+	if b.traced && b.tree != "" {
+		copies, err := b.trace(rt.Copies)
+		if err != nil {
+			return err
+		}
+		rt.Copies, rt.Needs = copies, copySources(copies)
+	}
 	b.add(rt)
+	return nil
 }
 
 // dependenciesLayer are the runtime's copies into its dependencies layer: the

@@ -157,7 +157,12 @@ func planTarget(m *manifest.Manifest, ws *pnpm.Workspace, t *manifest.Target, o 
 	if err := checkSystemPackages(m, rt.libc); err != nil {
 		return nil, err
 	}
+	mode, err := pruneMode(t, o.BuildArgs)
+	if err != nil {
+		return nil, err
+	}
 	b := &builder{m: m, ws: ws, t: t, plan: pl, pkg: pkg, filter: filter, rt: rt, site: site, outputsOf: map[*pnpm.Package][]string{}, own: map[string][2]int{}}
+	b.traced = b.traces(mode)
 	b.toolchain(closure)
 	if err := b.deps(closure); err != nil {
 		return nil, err
@@ -181,7 +186,9 @@ func planTarget(m *manifest.Manifest, ws *pnpm.Workspace, t *manifest.Target, o 
 	if err := b.prune(); err != nil {
 		return nil, err
 	}
-	b.runtimeStage()
+	if err := b.runtimeStage(); err != nil {
+		return nil, err
+	}
 	if err := b.runtime(); err != nil {
 		return nil, err
 	}
@@ -222,6 +229,9 @@ type builder struct {
 	// (prune, select or native), which the runtime copies; overlay is the
 	// workspace stage's, whose files the runtime lays onto it, if any.
 	tree, overlay string
+	// traced says the runtime ships the production tree cut to what the
+	// app loads (prune: trace), from a trace stage.
+	traced bool
 	// outputsOf caches outputs; guessed marks the packages whose outputs
 	// are monokit's guess, which nothing in package.json names.
 	outputsOf map[*pnpm.Package][]string

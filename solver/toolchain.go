@@ -2,7 +2,6 @@ package solver
 
 import (
 	"errors"
-	"fmt"
 	"path"
 	"strings"
 
@@ -42,18 +41,7 @@ func (b *builder) toolchain(closure []*pnpm.Package) {
 	run := b.systemPackages()
 	// npm-packlist chooses the workspace packages' files for the production
 	// tree, as pnpm deploy does (see workspace).
-	install := fmt.Sprintf("npm install --global --no-fund --no-audit pnpm@%s npm-packlist@%s", b.plan.PNPM.Version, helpers.PacklistVersion)
-	var inputs []string
-	if b.ws.Present[".npmrc"] {
-		// From the registry the repository configures, with its
-		// credentials (its secrets are mounted): where only a private
-		// registry is reachable, npm's default is not. npm reads no
-		// project .npmrc for a global install, so the file is its global
-		// config: a secret at ~/.npmrc (user config) still counts. It is
-		// mounted, not copied, so the toolchain's layer does not hold it.
-		inputs = []string{".npmrc"}
-		install += " --globalconfig=" + path.Join(plan.BuildRoot, ".npmrc")
-	}
+	install, inputs := b.npmGlobal("pnpm@"+b.plan.PNPM.Version, "npm-packlist@"+helpers.PacklistVersion)
 	run = append(run, install)
 	caches := []plan.CacheMount{{Name: "npm", Target: "/root/.npm", Sharing: plan.CacheLocked}}
 	caches = append(caches, b.systemCaches()...)
@@ -68,6 +56,40 @@ func (b *builder) toolchain(closure []*pnpm.Package) {
 		Inputs:   inputs,
 		Secrets:  len(b.plan.Secrets) > 0,
 	})
+}
+
+// npmGlobal installs packages globally on the build image, from the
+// registry the repository configures, with its credentials (its secrets are
+// mounted): where only a private registry is reachable, npm's default is
+// not. npm reads no project .npmrc for a global install, so the file is its
+// global config (inputs: mounted, not copied, so the layer does not hold
+// it); a secret at ~/.npmrc (user config) still counts. The specs are
+// monokit's own pins.
+func (b *builder) npmGlobal(specs ...string) (cmd string, inputs []string) {
+	cmd = "npm install --global --no-fund --no-audit " + strings.Join(specs, " ")
+	if b.ws.Present[".npmrc"] {
+		inputs = []string{".npmrc"}
+		cmd += " --globalconfig=" + path.Join(plan.BuildRoot, ".npmrc")
+	}
+	return cmd, inputs
+}
+
+// tracer is the build image with @vercel/nft, for the trace stage: a stage
+// of its own, so that turning tracing on or off leaves the toolchain, and
+// every step on it, as it was.
+func (b *builder) tracer() plan.Stage {
+	install, inputs := b.npmGlobal("@vercel/nft@" + helpers.NFTVersion)
+	return plan.Stage{
+		ID:       "tracer",
+		Kind:     plan.KindToolchain,
+		Image:    b.rt.buildImage,
+		Run:      []string{install},
+		Env:      toolchainEnv,
+		Platform: plan.OnBuild,
+		Caches:   []plan.CacheMount{{Name: "npm", Target: "/root/.npm", Sharing: plan.CacheLocked}},
+		Inputs:   inputs,
+		Secrets:  len(b.plan.Secrets) > 0,
+	}
 }
 
 // systemCaches keep apt's downloads and lists between builds, for a stage

@@ -92,6 +92,8 @@ func Build(ctx context.Context, pl *plan.Plan, o Options) (*Result, error) {
 			err = b.native(ctx, s)
 		case plan.KindSelect:
 			err = b.selectPlatform(ctx, s)
+		case plan.KindTrace:
+			err = b.trace(ctx, s)
 		case plan.KindRuntime:
 			err = b.runtime(ctx, s)
 		default:

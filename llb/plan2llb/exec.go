@@ -92,6 +92,8 @@ func (b *graph) mountSource(ctx context.Context, s plan.Stage, m plan.Mount) (ll
 		return b.need(s, m.Stage)
 	case m.Layer != "":
 		return b.namedLayer(s, m.Layer)
+	case len(m.Layers) > 0:
+		return b.mergedLayers(s, m.Layers)
 	}
 	return llb.Scratch(), nil
 }

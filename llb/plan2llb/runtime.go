@@ -40,7 +40,8 @@ func (b *graph) runtime(ctx context.Context, s plan.Stage) error {
 // asking, whose Needs must hold the copies' sources.
 func (b *graph) runtimeLayer(rt, need plan.Stage, group []plan.Copy) (llb.State, error) {
 	name := group[0].Layer
-	if st, ok := b.layers[name]; ok && name != "" {
+	key := rt.ID + "/" + name // the trace's untraced layers and the runtime's share names
+	if st, ok := b.layers[key]; ok && name != "" {
 		return st, nil
 	}
 	root := &llb.ChownOpt{User: &llb.UserOpt{UID: 0}, Group: &llb.UserOpt{UID: 0}}
@@ -58,14 +59,15 @@ func (b *graph) runtimeLayer(rt, need plan.Stage, group []plan.Copy) (llb.State,
 	}
 	st := llb.Scratch().File(fa, b.constraints(rt, layerName(b.plan, group))...)
 	if name != "" {
-		b.layers[name] = st
+		b.layers[key] = st
 	}
 	return st, nil
 }
 
-// namedLayer is the runtime's layer of that name, for a stage that mounts it.
+// namedLayer is the untraced runtime's layer of that name, for a stage
+// that mounts it.
 func (b *graph) namedLayer(need plan.Stage, name string) (llb.State, error) {
-	if rt := b.runtimeStage(); rt != nil {
+	if rt := b.layerStage(); rt != nil {
 		for _, group := range runtimeLayers(*rt) {
 			if group[0].Layer == name {
 				return b.runtimeLayer(*rt, need, group)
@@ -75,14 +77,34 @@ func (b *graph) namedLayer(need plan.Stage, name string) (llb.State, error) {
 	return llb.State{}, fmt.Errorf("plan2llb: stage %s mounts the runtime's %s layer, which the plan's runtime stage does not have", need.ID, name)
 }
 
-// runtimeStage is the plan's runtime stage, nil if it has none.
-func (b *graph) runtimeStage() *plan.Stage {
+// mergedLayers are the untraced runtime's layers of those names, the later
+// on top, as one filesystem.
+func (b *graph) mergedLayers(need plan.Stage, names []string) (llb.State, error) {
+	var layers []llb.State
+	for _, name := range names {
+		l, err := b.namedLayer(need, name)
+		if err != nil {
+			return llb.State{}, err
+		}
+		layers = append(layers, l)
+	}
+	return b.layer(llb.Scratch(), layers, need, "MERGE the untraced tree"), nil
+}
+
+// layerStage is the stage whose copies define the runtime's untraced
+// layers: the trace stage, which holds them when the runtime ships its
+// cut, else the runtime stage; nil if the plan has neither.
+func (b *graph) layerStage() *plan.Stage {
+	var rt *plan.Stage
 	for i := range b.plan.Stages {
-		if b.plan.Stages[i].Kind == plan.KindRuntime {
+		switch b.plan.Stages[i].Kind {
+		case plan.KindTrace:
 			return &b.plan.Stages[i]
+		case plan.KindRuntime:
+			rt = &b.plan.Stages[i]
 		}
 	}
-	return nil
+	return rt
 }
 
 // runtimeLayers splits the runtime stage's copies into its layers: each run

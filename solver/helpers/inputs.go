@@ -154,6 +154,36 @@ type NativeInput struct {
 	Entries map[string][]string `json:"entries,omitempty"`
 }
 
+// TraceInput is what trace.js reads: the untraced production tree (Root:
+// the dependencies, workspace and app layers merged), the workspace and app
+// layers alone at Root's path in each, where the kept files go (Out, one
+// directory per layer), where @vercel/nft is, and what node loads first.
+type TraceInput struct {
+	Root      string `json:"root"`
+	Workspace string `json:"workspace"`
+	App       string `json:"app"`
+	Out       string `json:"out"`
+	NFT       string `json:"nft"`
+	// Entries are the files node runs (the start file), relative to Root;
+	// Modules the modules it preloads (-r, --import), resolved from Root;
+	// Files the files node reads itself (--env-file), kept as they are.
+	Entries []string `json:"entries"`
+	Modules []string `json:"modules,omitempty"`
+	Files   []string `json:"files,omitempty"`
+	// Include are the target's include: globs.
+	Include []TraceGlob `json:"include,omitempty"`
+}
+
+// TraceGlob is an include: glob as trace.js matches it: Regexp, a
+// JavaScript regular expression the planner built from the glob, tested
+// against paths relative to Root under Base, the glob's directory without
+// wildcards.
+type TraceGlob struct {
+	Glob   string `json:"glob"`
+	Base   string `json:"base"`
+	Regexp string `json:"regexp"`
+}
+
 // The helper scripts, where stages find them, and their inputs.
 const (
 	// NativeScript runs install scripts in the production tree (plan2llb writes it);
@@ -189,4 +219,11 @@ const (
 	// PacklistVersion globally for WorkspaceScript.
 	Packlist        = "/usr/local/lib/node_modules/npm-packlist"
 	PacklistVersion = "5.1.3"
+	// TraceScript cuts the production tree down to what the app loads;
+	// TraceData is its input, a TraceInput. NFT is @vercel/nft, which the
+	// toolchain installs at NFTVersion for it when a target traces.
+	TraceScript = "/usr/local/lib/monokit/trace.js"
+	TraceData   = "/usr/local/lib/monokit/trace.json"
+	NFT         = "/usr/local/lib/node_modules/@vercel/nft"
+	NFTVersion  = "1.11.16"
 )

@@ -101,4 +101,24 @@
  * @property {number} line
  */
 
+/**
+ * @typedef {object} TraceInput
+ * @property {string} root
+ * @property {string} workspace
+ * @property {string} app
+ * @property {string} out
+ * @property {string} nft
+ * @property {string[] | null} entries
+ * @property {string[]} [modules]
+ * @property {string[]} [files]
+ * @property {TraceGlob[]} [include]
+ */
+
+/**
+ * @typedef {object} TraceGlob
+ * @property {string} glob
+ * @property {string} base
+ * @property {string} regexp
+ */
+
 module.exports = {};

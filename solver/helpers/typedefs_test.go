@@ -15,7 +15,7 @@ import (
 
 // inputTypes are the Go types whose JSON the scripts read, in the order
 // inputs.js lists them.
-var inputTypes = []any{NativeInput{}, SelectInput{}, PinnedPackage{}, CollectInput{}, GeneratedInput{}, WorkspaceInput{}, WorkspacePackage{}, BinLink{}, MetadataInput{}, ManifestScripts{}, FileLine{}}
+var inputTypes = []any{NativeInput{}, SelectInput{}, PinnedPackage{}, CollectInput{}, GeneratedInput{}, WorkspaceInput{}, WorkspacePackage{}, BinLink{}, MetadataInput{}, ManifestScripts{}, FileLine{}, TraceInput{}, TraceGlob{}}
 
 // typedefs writes the JSDoc typedef of each input type, as encoding/json
 // marshals it: a field with omitempty may be absent, a slice without it may

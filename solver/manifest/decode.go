@@ -19,7 +19,7 @@ var Keys = map[string][]string{
 	"manifest":    {"version", "node", "pnpm", "platforms", "runtime", "images", "system-packages", "inputs", "args", "build-env", "packages", "targets"},
 	"images":      {"build"},
 	"package":     {"build", "inputs", "outputs"},
-	"target":      {"package", "preset", "build", "generate", "start", "port", "ports", "healthcheck", "env", "args", "build-env", "runtime", "libc", "user", "labels", "secrets"},
+	"target":      {"package", "preset", "build", "generate", "start", "port", "ports", "healthcheck", "env", "args", "build-env", "runtime", "libc", "user", "labels", "secrets", "prune", "include"},
 	"healthcheck": {"path", "port", "interval", "timeout", "start-period", "retries"},
 	"secret":      {"id", "env", "target", "required", "ca"},
 }
@@ -183,6 +183,10 @@ func (d *decoder) target(name string, k, v *yaml.Node) *Target {
 			t.User = d.str(v, w)
 		case "labels":
 			t.Labels = d.kvs(v, w)
+		case "prune":
+			t.Prune = d.str(v, w)
+		case "include":
+			t.Include = d.strs(v, w)
 		case "secrets":
 			for _, n := range d.seq(v, w) {
 				t.Secrets = append(t.Secrets, d.secret(n, w))

@@ -107,6 +107,13 @@ type Target struct {
 	User    String
 	Labels  []KV
 	Secrets []Secret
+	// Prune is how the production tree is cut: deploy (pnpm deploy --prod,
+	// the default) or trace (only the files the app's entry points reach).
+	Prune String
+	// Include are globs, relative to the image's /app, that a traced tree
+	// keeps whatever the trace saw: files the app reads at paths tracing
+	// cannot compute.
+	Include []String
 	Pos     diag.Pos
 }
 
@@ -176,6 +183,12 @@ const (
 	// PresetStatic: the build writes a static site, which monokit-serve
 	// serves; no Node.js runs in the image.
 	PresetStatic = "static"
+)
+
+// How a target's production tree is cut (Target.Prune).
+const (
+	PruneDeploy = "deploy"
+	PruneTrace  = "trace"
 )
 
 // Libc values.

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/bmatcuk/doublestar/v4"
 	"github.com/containerd/platforms"
 	"github.com/distribution/reference"
 	"github.com/monokit/monokit/internal/diag"
@@ -131,6 +132,7 @@ func (t *Target) validate() []error {
 			add(t.User.Pos, "user: %q is uid 0, root; monokit images run as a non-root user", t.User.Value)
 		}
 	}
+	errs = append(errs, t.validatePrune()...)
 	seenPorts := map[string]bool{}
 	for _, p := range t.Ports {
 		k := strconv.Itoa(p.Number) + "/" + p.Protocol
@@ -303,6 +305,42 @@ func validateOutput(o string) error {
 		return fmt.Errorf("%q is the package itself; name what its build writes, such as dist", diag.Clip(o))
 	case strings.ContainsAny(o, "*?[{"):
 		return fmt.Errorf("%q is a glob; outputs are paths the build writes, such as dist or lib/index.js", diag.Clip(o))
+	}
+	return nil
+}
+
+// validatePrune checks prune: and the include: globs that only a traced
+// tree reads.
+func (t *Target) validatePrune() []error {
+	var errs []error
+	add := func(pos diag.Pos, format string, args ...any) {
+		errs = append(errs, diag.Errorf(pos, "target %q: "+format, append([]any{t.Name}, args...)...))
+	}
+	switch t.Prune.Value {
+	case "", PruneDeploy, PruneTrace:
+	default:
+		add(t.Prune.Pos, "prune: want deploy or trace, got %q%s", diag.Clip(t.Prune.Value), diag.Suggest(t.Prune.Value, []string{PruneDeploy, PruneTrace}))
+	}
+	if len(t.Include) > 0 && t.Prune.Value != PruneTrace {
+		add(t.Include[0].Pos, "include: is for a traced production tree, and this target's is pnpm deploy's, which keeps every file; add prune: trace or remove include:")
+	}
+	for _, g := range t.Include {
+		if err := ValidateInclude(g.Value); err != nil {
+			add(g.Pos, "include: %v", err)
+		}
+	}
+	return errs
+}
+
+// ValidateInclude checks an include: glob: relative to the image's /app,
+// inside it, and a pattern doublestar (and picomatch, which the trace
+// matches with) can read.
+func ValidateInclude(g string) error {
+	if err := diag.ValidateRelPath(g); err != nil {
+		return fmt.Errorf("%w (include: globs are relative to the image's /app)", err)
+	}
+	if !doublestar.ValidatePattern(g) {
+		return fmt.Errorf("%q is not a valid glob (an unclosed [ or {, or a trailing \\)", diag.Clip(g))
 	}
 	return nil
 }

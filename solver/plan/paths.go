@@ -39,6 +39,16 @@ const (
 	// filesystem, node_modules included, on every rebuild of the app.
 	CollectMount = "/monokit/collect"
 	AppRoot      = "/app"
+	// TraceMount is where the trace stage writes the files it keeps, in a
+	// directory per layer (TracedDependencies, TracedWorkspace) at their
+	// paths under AppRoot; TraceTree is where it sees the untraced image's
+	// layers merged (the tree is TraceTree+AppRoot), and TraceLayers where
+	// it sees them one by one, to tell which held a file.
+	TraceMount         = "/monokit/traced"
+	TracedDependencies = "/dependencies"
+	TracedWorkspace    = "/workspace"
+	TraceTree          = "/monokit/tree"
+	TraceLayers        = "/monokit/layers"
 	// FetchRoot is where a stage sees the files BuildKit downloaded for it
 	// (a Mount's URL), each in a directory of its own.
 	FetchRoot = "/monokit/fetch"

@@ -37,9 +37,23 @@ type Plan struct {
 	// workspace metadata (pnpm.MetadataPatterns), which the install reads: the
 	// frontend transfers only these two sets.
 	ContextPaths []string `json:"contextPaths"`
+	// Trace is what the trace stage starts from, when the image ships the
+	// production tree cut to what the app loads (prune: trace).
+	Trace *Trace `json:"trace,omitempty"`
 	// Notes are defaults taken and things the user should know.
 	Notes []string `json:"notes,omitempty"`
 	Pos   diag.Pos `json:"-"`
+}
+
+// Trace is what a traced tree keeps, besides what these reach: the files
+// node runs (relative to AppRoot), the modules it preloads, the files it
+// reads itself, and the target's include: globs.
+type Trace struct {
+	Tracer  string   `json:"tracer"`
+	Entries []string `json:"entries"`
+	Modules []string `json:"modules,omitempty"`
+	Files   []string `json:"files,omitempty"`
+	Include []string `json:"include,omitempty"`
 }
 
 // ImageConfig is the runtime image's configuration.

@@ -20,6 +20,7 @@ const (
 	KindNative    Kind = "native"    // dependencies' install scripts, on the target platform
 	KindSelect    Kind = "select"    // a traced tree's prebuilt packages, for the target platform
 	KindWorkspace Kind = "workspace" // the workspace packages' files laid onto the production tree
+	KindTrace     Kind = "trace"     // the production tree cut to what the app loads
 	KindRuntime   Kind = "runtime"   // the runtime image
 )
 
@@ -199,6 +200,9 @@ type Mount struct {
 	// the result, and the deploy would then run again to remake it). The
 	// layer's copies come from stages the mounting stage needs.
 	Layer string `json:"layer,omitempty"`
+	// Layers mounts the runtime image's layers of those names merged, the
+	// later ones on top: the tree the image would ship, in one directory.
+	Layers []string `json:"layers,omitempty"`
 	// URL is fetched by BuildKit (llb.HTTP: cached, fetched in parallel with
 	// the rest of the graph), alone in the mount as File; the stage checks
 	// it. It is mounted only for the target platforms OS and CPU allow.

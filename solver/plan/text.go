@@ -163,6 +163,20 @@ func (p *Plan) WriteText(w io.Writer) {
 	} else if pf.AllNative {
 		fmt.Fprintf(w, "  native builds (%s): every dependency with an install script (%s)\n", where, pf.Source)
 	}
+	if t := p.Trace; t != nil {
+		fmt.Fprintf(w, "  traced (%s): the dependencies and workspace packages ship only the files %s loads", t.Tracer, strings.Join(t.Entries, ", "))
+		if len(t.Modules) > 0 {
+			fmt.Fprintf(w, ", with %s preloaded", strings.Join(t.Modules, ", "))
+		}
+		fmt.Fprint(w, ", each one's nearest package.json, and whole the packages with native addons it reaches")
+		if len(t.Files) > 0 {
+			fmt.Fprintf(w, "; node reads %s", strings.Join(t.Files, ", "))
+		}
+		if len(t.Include) > 0 {
+			fmt.Fprintf(w, "; include: %s", strings.Join(t.Include, " "))
+		}
+		fmt.Fprintln(w, "; the app's own files ship whole")
+	}
 	for _, s := range p.Stages {
 		for _, m := range s.Mounts {
 			if s.Kind == KindNative && m.Image != "" {
@@ -187,6 +201,8 @@ func (m Mount) describe() string {
 		from = m.Stage
 	case m.Layer != "":
 		from = "the runtime's " + m.Layer + " layer"
+	case len(m.Layers) > 0:
+		from = "the untraced tree (the " + strings.Join(m.Layers, ", ") + " layers merged)"
 	case m.URL != "":
 		from = "BuildKit's download of " + m.URL
 		if len(m.OS)+len(m.CPU) > 0 {

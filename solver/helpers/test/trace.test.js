@@ -1,0 +1,134 @@
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert');
+const fs = require('node:fs');
+const path = require('node:path');
+const { tmp, write, input, run, exists } = require('./lib');
+const { bareName, packageRoot } = require('../trace.js');
+
+// tracer writes a module with nft's interface that reports files as traced
+// (relative to the base), as nodeFileTrace does; the real one runs in the
+// integration tests' builds.
+function tracer(dir, files, warnings = []) {
+  const file = path.join(dir, 'nft.js');
+  write(file, `exports.nodeFileTrace = async (entries, opts) => {
+    require('fs').writeFileSync(${JSON.stringify(path.join(dir, 'called.json'))}, JSON.stringify({ entries, base: opts.base }));
+    return { fileList: new Set(${JSON.stringify(files)}), warnings: new Set(${JSON.stringify(warnings)}.map((m) => new Error(m))) };
+  };`);
+  return file;
+}
+
+// tree lays out a pnpm-deployed tree in root: app's dist (in the app layer
+// too), express linked from the virtual store, an unused package, a native
+// package (sharp with its platform package), and a workspace package whose
+// files are in the workspace layer.
+function tree(dir) {
+  const root = path.join(dir, 'root');
+  const app = path.join(dir, 'layers/app');
+  const ws = path.join(dir, 'layers/workspace');
+  const both = (rel, data, layer) => {
+    write(path.join(root, rel), data);
+    if (layer) write(path.join(layer, rel), data);
+  };
+  both('package.json', '{"name":"api"}');
+  both('dist/main.js', "require('express')", app);
+  const store = 'node_modules/.pnpm';
+  both(`${store}/express@5.0.0/node_modules/express/package.json`, '{"name":"express","dependencies":{"sharp":"1"}}');
+  both(`${store}/express@5.0.0/node_modules/express/index.js`, 'module.exports = 1');
+  both(`${store}/express@5.0.0/node_modules/express/README.md`, 'docs');
+  both(`${store}/typescript@5.0.0/node_modules/typescript/package.json`, '{"name":"typescript"}');
+  both(`${store}/typescript@5.0.0/node_modules/typescript/lib/tsc.js`, 'x'.repeat(1000));
+  both(`${store}/sharp@1.0.0/node_modules/sharp/package.json`, '{"name":"sharp","optionalDependencies":{"@img/sharp-linux-x64":"1"}}');
+  both(`${store}/sharp@1.0.0/node_modules/sharp/lib/index.js`, '');
+  both(`${store}/@img+sharp-linux-x64@1.0.0/node_modules/@img/sharp-linux-x64/package.json`, '{"name":"@img/sharp-linux-x64"}');
+  both(`${store}/@img+sharp-linux-x64@1.0.0/node_modules/@img/sharp-linux-x64/lib/sharp.node`, 'ELF');
+  fs.chmodSync(path.join(root, `${store}/@img+sharp-linux-x64@1.0.0/node_modules/@img/sharp-linux-x64/lib/sharp.node`), 0o755);
+  both(`${store}/file+packages+db/node_modules/@w/db/package.json`, '{"name":"@w/db"}');
+  both(`${store}/file+packages+db/node_modules/@w/db/dist/index.js`, 'db', ws);
+  both(`${store}/file+packages+db/node_modules/@w/db/src/index.ts`, 'db', ws);
+  const link = (rel, target) => {
+    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    fs.symlinkSync(target, path.join(root, rel));
+  };
+  link('node_modules/express', '.pnpm/express@5.0.0/node_modules/express');
+  link('node_modules/@w/db', '../.pnpm/file+packages+db/node_modules/@w/db');
+  link(`${store}/express@5.0.0/node_modules/sharp`, '../../sharp@1.0.0/node_modules/sharp');
+  link(`${store}/sharp@1.0.0/node_modules/@img/sharp-linux-x64`, '../../../@img+sharp-linux-x64@1.0.0/node_modules/@img/sharp-linux-x64');
+  both('templates/mail/welcome.html', 'hi');
+  both('.env', 'A=1');
+  return { root, app, ws };
+}
+
+test('keeps what the trace found, by layer, with links, package.json files and native packages whole', (t) => {
+  const dir = tmp(t);
+  const { root, app, ws } = tree(dir);
+  const store = 'node_modules/.pnpm';
+  const mtime = new Date('2020-01-02T03:04:05Z');
+  fs.utimesSync(path.join(root, `${store}/express@5.0.0/node_modules/express/index.js`), mtime, mtime);
+  const nft = tracer(dir, [
+    'dist/main.js',
+    'node_modules/express',
+    `${store}/express@5.0.0/node_modules/express/index.js`,
+    `${store}/express@5.0.0/node_modules/sharp`,
+    `${store}/sharp@1.0.0/node_modules/sharp/lib/index.js`,
+    'node_modules/@w/db',
+    `${store}/file+packages+db/node_modules/@w/db/dist/index.js`,
+  ]);
+  const out = path.join(dir, 'out');
+  const { status, out: log } = run('trace.js', [input(dir, 'trace.json', { root, app, workspace: ws, out, nft, entries: ['dist/main.js'], modules: [], files: ['.env'], include: [{ glob: 'templates/**', base: 'templates', regexp: '^templates/.*$' }] })]);
+  assert.strictEqual(status, 0, log);
+  const called = JSON.parse(fs.readFileSync(path.join(dir, 'called.json'), 'utf8'));
+  assert.deepStrictEqual(called, { entries: [path.join(root, 'dist/main.js')], base: root });
+  const deps = path.join(out, 'dependencies');
+  const wsOut = path.join(out, 'workspace');
+  // Traced, in the dependencies layer, with their package.json.
+  assert.ok(exists(path.join(deps, `${store}/express@5.0.0/node_modules/express/index.js`)));
+  assert.ok(exists(path.join(deps, `${store}/express@5.0.0/node_modules/express/package.json`)));
+  assert.ok(exists(path.join(deps, 'package.json')), "the app's package.json (from pnpm deploy) is its entry's nearest");
+  assert.strictEqual(fs.readlinkSync(path.join(deps, 'node_modules/express')), '.pnpm/express@5.0.0/node_modules/express');
+  // Untraced files are gone.
+  assert.ok(!exists(path.join(deps, `${store}/express@5.0.0/node_modules/express/README.md`)));
+  assert.ok(!exists(path.join(deps, `${store}/typescript@5.0.0`)));
+  // A native package a kept package depends on: whole, with its link, mode kept.
+  const addon = path.join(deps, `${store}/@img+sharp-linux-x64@1.0.0/node_modules/@img/sharp-linux-x64/lib/sharp.node`);
+  assert.ok(exists(addon));
+  assert.strictEqual(fs.statSync(addon).mode & 0o777, 0o755);
+  assert.ok(exists(path.join(deps, `${store}/sharp@1.0.0/node_modules/@img/sharp-linux-x64`)));
+  assert.match(log, /kept whole for their native addons: @img\/sharp-linux-x64/);
+  // The workspace package's traced file goes to the workspace layer; its
+  // package.json, which pnpm deploy wrote, stays in the dependencies one.
+  assert.ok(exists(path.join(wsOut, `${store}/file+packages+db/node_modules/@w/db/dist/index.js`)));
+  assert.ok(!exists(path.join(wsOut, `${store}/file+packages+db/node_modules/@w/db/src/index.ts`)));
+  assert.ok(exists(path.join(deps, `${store}/file+packages+db/node_modules/@w/db/package.json`)));
+  // The app's own files ship whole in its layer: none is copied.
+  assert.ok(!exists(path.join(deps, 'dist')) && !exists(path.join(wsOut, 'dist')));
+  // node's --env-file and the include: glob.
+  assert.ok(exists(path.join(deps, '.env')));
+  assert.ok(exists(path.join(deps, 'templates/mail/welcome.html')));
+  // Modification times are the tree's, so an unchanged result makes the same layer.
+  assert.strictEqual(fs.statSync(path.join(deps, `${store}/express@5.0.0/node_modules/express/index.js`)).mtime.getTime(), mtime.getTime());
+  assert.match(log, /monokit trace: kept \d+ of \d+ files/);
+});
+
+test('says what it could not keep: a missing start file, an include that matches nothing, the tracer\'s warnings', (t) => {
+  const dir = tmp(t);
+  const { root, app, ws } = tree(dir);
+  const nft = tracer(dir, [], ['Failed to resolve dependency "./plugins/" + name']);
+  const { status, out: log } = run('trace.js', [input(dir, 'trace.json', { root, app, workspace: ws, out: path.join(dir, 'out'), nft, entries: ['dist/missing.js'], modules: ['no-such-module/register'], files: [], include: [{ glob: 'views/**', base: 'views', regexp: '^views/.*$' }] })]);
+  assert.strictEqual(status, 0, log);
+  assert.match(log, /the start file dist\/missing\.js is not in the image/);
+  assert.match(log, /node preloads no-such-module\/register, which does not resolve/);
+  assert.match(log, /include: views\/\*\* matches no file/);
+  assert.match(log, /Failed to resolve dependency "\.\/plugins\/" \+ name/);
+  assert.match(log, /list it under include: in the target/);
+});
+
+test('bareName and packageRoot', () => {
+  assert.strictEqual(bareName('dotenv/config'), 'dotenv');
+  assert.strictEqual(bareName('@otel/sdk/register'), '@otel/sdk');
+  assert.strictEqual(bareName('./setup.js'), '');
+  assert.strictEqual(bareName('node:fs'), '');
+  assert.strictEqual(packageRoot('node_modules/.pnpm/a@1/node_modules/@s/n/lib/x.js'), 'node_modules/.pnpm/a@1/node_modules/@s/n');
+  assert.strictEqual(packageRoot('node_modules/.pnpm/a@1/node_modules/a/x.js'), 'node_modules/.pnpm/a@1/node_modules/a');
+  assert.strictEqual(packageRoot('dist/main.js'), '');
+});

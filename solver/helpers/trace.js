@@ -1,0 +1,459 @@
+// monokit: cuts the production tree down to the files the app can load. It
+// traces the app's entry points with @vercel/nft (the tracer Next.js uses:
+// static require and import, files read with fs at paths it can compute,
+// .node addons loaded through bindings and node-gyp-build), then adds:
+//   - the nearest package.json of every kept file (node reads its "type");
+//   - every package with a native addon or shared library that a kept
+//     package depends on, whole, with the addon's own native dependencies
+//     (an addon dlopens what its rpath names, which no tracer sees);
+//   - the files node itself reads (--env-file) and the include: globs.
+// Each kept file is copied into out/dependencies or out/workspace, by the
+// layer of the untraced image that held it, so the image keeps its layer
+// order; the app's own files are not copied: its layer ships them whole.
+// Modes, symlinks and modification times are kept, so an unchanged result
+// makes the same layer.
+//
+// usage: node trace.js <input.json>
+//   input.json is helpers.TraceInput: {"root": the untraced tree (the
+//   dependencies, workspace and app layers merged, read-only), "workspace"
+//   and "app": those layers alone, at root's path, "out", "nft": where
+//   @vercel/nft is, "entries": the files node runs first, "modules": the
+//   modules it preloads (-r, --import), "files": files node reads itself,
+//   "include": [{"glob", "base", "regexp"}] (the planner turns each glob
+//   into a JavaScript regular expression over paths relative to root)}.
+// @ts-check
+'use strict';
+const fs = require('fs');
+const path = require('path');
+
+// At most this many directory entries are visited by one walk (a native
+// scan, an include glob), so no tree makes the step run unbounded.
+const MAX_WALK = 1000000;
+// A native addon or a shared library an addon may load.
+const NATIVE = /\.node$|\.so(?:\.\d+)*$/;
+const MAX_WARNINGS = 20;
+
+/** @param {string} p */
+function lstat(p) {
+  try {
+    return fs.lstatSync(p);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * bareName is the package a bare specifier names (dotenv for
+ * dotenv/config), or '' for a path.
+ * @param {string} spec
+ */
+function bareName(spec) {
+  if (spec.startsWith('.') || spec.startsWith('/') || spec.includes(':')) return '';
+  const parts = spec.split('/');
+  return spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+
+/**
+ * packageRoot is the directory of the node_modules package that holds rel,
+ * or '' outside node_modules.
+ * @param {string} rel
+ */
+function packageRoot(rel) {
+  const parts = rel.split('/');
+  const i = parts.lastIndexOf('node_modules');
+  if (i < 0 || i + 1 >= parts.length - 1) return '';
+  const n = parts[i + 1].startsWith('@') ? 2 : 1;
+  if (i + n >= parts.length) return '';
+  return parts.slice(0, i + 1 + n).join('/');
+}
+
+/**
+ * walk visits the entries under dir (relative to root), depth first, in
+ * name order, calling visit(rel, stat); it follows directory symlinks only
+ * when follow is set, each real directory once.
+ * @param {string} root
+ * @param {string} dir
+ * @param {(rel: string, st: fs.Stats) => boolean | void} visit return false to skip a directory
+ * @param {{follow?: boolean, budget: {n: number}}} o
+ */
+function walk(root, dir, visit, o) {
+  const seen = new Set();
+  const stack = [dir];
+  while (stack.length) {
+    const d = /** @type {string} */ (stack.pop());
+    let names;
+    try {
+      names = fs.readdirSync(path.join(root, d)).sort().reverse();
+    } catch {
+      continue;
+    }
+    if (o.follow) {
+      let real;
+      try {
+        real = fs.realpathSync(path.join(root, d));
+      } catch {
+        continue;
+      }
+      if (seen.has(real)) continue;
+      seen.add(real);
+    }
+    for (const name of names) {
+      if (--o.budget.n < 0) throw new Error(`monokit: a walk of ${path.join(root, dir)} passed ${MAX_WALK} entries`);
+      const rel = d ? `${d}/${name}` : name;
+      let st = lstat(path.join(root, rel));
+      if (!st) continue;
+      if (st.isSymbolicLink() && o.follow) {
+        try {
+          const target = fs.statSync(path.join(root, rel));
+          if (target.isDirectory()) {
+            if (visit(rel, st) !== false) stack.push(rel);
+            continue;
+          }
+        } catch {
+          // a dangling link: visited as the link it is
+        }
+      }
+      if (visit(rel, st) !== false && st.isDirectory()) stack.push(rel);
+    }
+  }
+}
+
+class Tracer {
+  /** @param {import('./inputs.js').TraceInput} input */
+  constructor(input) {
+    this.input = input;
+    this.root = input.root;
+    /** @type {Set<string>} paths relative to root to keep */
+    this.keep = new Set();
+    /** @type {string[]} */
+    this.warnings = [];
+    /** @type {Map<string, boolean>} */
+    this.nativeCache = new Map();
+    /** @type {string[]} packages kept whole for their addons */
+    this.whole = [];
+    this.budget = { n: MAX_WALK };
+    this.stats = { dependencies: { files: 0, bytes: 0 }, workspace: { files: 0, bytes: 0 } };
+    /** @type {Set<string>} */
+    this.emitted = new Set();
+    /** @type {string[]} directories created, to date once filled */
+    this.dirs = [];
+  }
+
+  /** @param {string} msg */
+  warn(msg) {
+    this.warnings.push(msg);
+  }
+
+  /** @param {string} rel */
+  exists(rel) {
+    return lstat(path.join(this.root, rel)) !== null;
+  }
+
+  async trace() {
+    const { nodeFileTrace } = require(this.input.nft);
+    const entries = [];
+    for (const e of this.input.entries || []) {
+      const rel = path.posix.normalize(e);
+      if (this.exists(rel)) entries.push(path.join(this.root, rel));
+      else this.warn(`the start file ${rel} is not in the image`);
+    }
+    for (const m of this.input.modules || []) {
+      try {
+        entries.push(require.resolve(m, { paths: [this.root] }));
+      } catch (err) {
+        this.warn(`node preloads ${m}, which does not resolve from ${this.root} (${/** @type {Error} */ (err).message.split('\n')[0]}): add its files to include:`);
+      }
+      const name = bareName(m);
+      if (name) this.keep.add(`node_modules/${name}`);
+    }
+    const result = await nodeFileTrace(entries, {
+      base: this.root,
+      processCwd: this.root,
+      mixedModules: true,
+      analysis: { emitGlobs: true, computeFileReferences: true, evaluatePureExpressions: true },
+    });
+    for (const f of result.fileList) this.keep.add(f);
+    for (const w of result.warnings) {
+      const msg = String(w && w.message ? w.message : w).split('\n')[0];
+      if (!/^(?:Failed to resolve dependency "?node:|Module not found: Can't resolve 'node:)/.test(msg)) this.warn(msg);
+    }
+    for (const f of this.input.files || []) {
+      if (this.exists(f)) this.keep.add(f);
+      else this.warn(`node reads ${f}, which is not in the image`);
+    }
+  }
+
+  // packageJSONs keeps the nearest package.json of every kept file.
+  packageJSONs() {
+    for (const f of [...this.keep]) {
+      for (let d = path.posix.dirname(f); ; d = path.posix.dirname(d)) {
+        const pj = d === '.' ? 'package.json' : `${d}/package.json`;
+        if (this.exists(pj)) {
+          this.keep.add(pj);
+          break;
+        }
+        if (d === '.' || d === '/') break;
+      }
+    }
+  }
+
+  /**
+   * native reports whether a package directory holds an addon or a shared
+   * library (nested node_modules aside).
+   * @param {string} dir relative to root
+   */
+  native(dir) {
+    let v = this.nativeCache.get(dir);
+    if (v !== undefined) return v;
+    v = false;
+    walk(this.root, dir, (rel, st) => {
+      if (v) return false;
+      if (st.isDirectory()) return path.posix.basename(rel) !== 'node_modules';
+      if ((st.isFile() || st.isSymbolicLink()) && NATIVE.test(rel)) v = true;
+    }, { budget: this.budget });
+    this.nativeCache.set(dir, v);
+    return v;
+  }
+
+  /**
+   * resolveDep is the directory node finds dep in from the package at dir
+   * (its own node_modules, then each parent's), as a real path relative to
+   * root, with the link it went through; null if none.
+   * @param {string} dir
+   * @param {string} dep
+   */
+  resolveDep(dir, dep) {
+    for (let d = dir; ; d = path.posix.dirname(d)) {
+      if (path.posix.basename(d) !== 'node_modules') {
+        const link = d === '.' ? `node_modules/${dep}` : `${d}/node_modules/${dep}`;
+        if (this.exists(link)) {
+          try {
+            const real = path.relative(this.root, fs.realpathSync(path.join(this.root, link)));
+            if (!real.startsWith('..')) return { link, real: real.split(path.sep).join('/') };
+          } catch {
+            // dangling
+          }
+        }
+      }
+      if (d === '.' || d === '') return null;
+    }
+  }
+
+  // natives keeps, whole, every package with an addon that a kept package
+  // is or depends on, and the native packages those depend on in turn.
+  natives() {
+    const queue = [];
+    const seen = new Set();
+    for (const f of this.keep) {
+      const r = packageRoot(f);
+      if (r && !seen.has(r) && this.exists(`${r}/package.json`)) {
+        seen.add(r);
+        queue.push(r);
+      }
+    }
+    while (queue.length) {
+      const dir = /** @type {string} */ (queue.shift());
+      if (this.native(dir)) this.keepWhole(dir);
+      let pj;
+      try {
+        pj = JSON.parse(fs.readFileSync(path.join(this.root, dir, 'package.json'), 'utf8'));
+      } catch {
+        continue;
+      }
+      const deps = { ...(pj.dependencies || {}), ...(pj.optionalDependencies || {}) };
+      for (const dep of Object.keys(deps).sort()) {
+        const r = this.resolveDep(dir, dep);
+        if (!r || seen.has(r.real)) continue;
+        if (!this.native(r.real)) continue;
+        seen.add(r.real);
+        this.keep.add(r.link);
+        queue.push(r.real);
+      }
+    }
+  }
+
+  /** @param {string} dir */
+  keepWhole(dir) {
+    if (this.whole.includes(dir)) return;
+    this.whole.push(dir);
+    this.keep.add(`${dir}/package.json`);
+    walk(this.root, dir, (rel, st) => {
+      if (!st.isDirectory()) this.keep.add(rel);
+    }, { budget: this.budget });
+  }
+
+  // includes keeps what the include: globs match, through symlinks.
+  includes() {
+    for (const inc of this.input.include || []) {
+      const re = new RegExp(inc.regexp);
+      let n = 0;
+      const base = inc.base === '.' ? '' : inc.base;
+      if (base && re.test(base)) {
+        this.keep.add(base);
+        n++;
+      }
+      if (!base || (lstat(path.join(this.root, base)) && fs.statSync(path.join(this.root, base)).isDirectory())) {
+        walk(this.root, base, (rel, st) => {
+          if (st.isDirectory()) return;
+          if (re.test(rel)) {
+            this.keep.add(rel);
+            n++;
+          }
+        }, { follow: true, budget: this.budget });
+      }
+      if (n === 0) this.warn(`include: ${inc.glob} matches no file in the production tree`);
+    }
+  }
+
+  /**
+   * layer is where the untraced image had rel: null for the app's layer,
+   * which ships whole.
+   * @param {string} rel
+   */
+  layer(rel) {
+    if (lstat(path.join(this.input.app, rel))) return null;
+    if (this.input.workspace && lstat(path.join(this.input.workspace, rel))) return 'workspace';
+    return 'dependencies';
+  }
+
+  /**
+   * emit copies rel, following each symlink on the way as node would: the
+   * link is kept and so is what it points at.
+   * @param {string} rel
+   * @param {number} depth links followed so far
+   */
+  emit(rel, depth = 0) {
+    if (depth > 40) return this.warn(`${rel}: too many levels of symbolic links`);
+    const parts = rel.split('/').filter((p) => p && p !== '.');
+    let cur = '';
+    for (let i = 0; i < parts.length; i++) {
+      cur = cur ? `${cur}/${parts[i]}` : parts[i];
+      if (cur.split('/').includes('..')) return;
+      const st = lstat(path.join(this.root, cur));
+      if (!st) return;
+      if (st.isSymbolicLink()) {
+        this.entry(cur, st);
+        const target = path.relative(this.root, path.resolve(path.dirname(path.join(this.root, cur)), fs.readlinkSync(path.join(this.root, cur))));
+        if (target.startsWith('..') || path.isAbsolute(target)) return;
+        const rest = parts.slice(i + 1).join('/');
+        return this.emit(rest ? `${target}/${rest}` : target, depth + 1);
+      }
+      if (i === parts.length - 1) this.entry(cur, st);
+    }
+  }
+
+  /**
+   * entry writes one file, link or directory into its layer's output.
+   * @param {string} rel
+   * @param {fs.Stats} st
+   */
+  entry(rel, st) {
+    if (this.emitted.has(rel)) return;
+    this.emitted.add(rel);
+    const layer = this.layer(rel);
+    if (!layer) return;
+    const out = path.join(this.input.out, layer);
+    this.parents(out, rel);
+    const dest = path.join(out, rel);
+    if (st.isSymbolicLink()) {
+      fs.symlinkSync(fs.readlinkSync(path.join(this.root, rel)), dest);
+      fs.lutimesSync(dest, st.atime, st.mtime);
+    } else if (st.isDirectory()) {
+      if (!lstat(dest)) {
+        fs.mkdirSync(dest, { mode: st.mode & 0o7777 });
+        this.dirs.push(dest);
+      }
+      return;
+    } else if (st.isFile()) {
+      fs.copyFileSync(path.join(this.root, rel), dest);
+      fs.chmodSync(dest, st.mode & 0o7777);
+      fs.utimesSync(dest, st.atime, st.mtime);
+    } else {
+      return;
+    }
+    this.stats[layer].files++;
+    this.stats[layer].bytes += st.size;
+  }
+
+  /**
+   * parents makes rel's parent directories under out, with the modes they
+   * have in the tree.
+   * @param {string} out
+   * @param {string} rel
+   */
+  parents(out, rel) {
+    const parts = rel.split('/');
+    let cur = '';
+    for (let i = 0; i < parts.length - 1; i++) {
+      cur = cur ? `${cur}/${parts[i]}` : parts[i];
+      const dest = path.join(out, cur);
+      if (lstat(dest)) continue;
+      const st = lstat(path.join(this.root, cur));
+      fs.mkdirSync(dest, { mode: st ? st.mode & 0o7777 : 0o755 });
+      this.dirs.push(dest);
+    }
+  }
+
+  // dates gives the directories made the tree's modification times, the
+  // deepest first, once nothing more is written into them.
+  dates() {
+    for (const dest of this.dirs.sort().reverse()) {
+      const layer = path.relative(this.input.out, dest).split(path.sep)[0];
+      const rel = path.relative(path.join(this.input.out, layer), dest);
+      const st = lstat(path.join(this.root, rel));
+      if (st) fs.utimesSync(dest, st.atime, st.mtime);
+    }
+  }
+
+  // total is the untraced tree's files and bytes outside the app's layer.
+  total() {
+    const t = { files: 0, bytes: 0 };
+    walk(this.root, '', (rel, st) => {
+      if (st.isDirectory()) return;
+      if (lstat(path.join(this.input.app, rel))) return;
+      t.files++;
+      t.bytes += st.size;
+    }, { budget: { n: MAX_WALK } });
+    return t;
+  }
+}
+
+/** @param {number} n */
+const mb = (n) => `${(n / 1e6).toFixed(1)} MB`;
+
+async function main() {
+  /** @type {import('./inputs.js').TraceInput} */
+  const input = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
+  const t = new Tracer(input);
+  await t.trace();
+  t.includes();
+  t.packageJSONs();
+  t.natives();
+  for (const dir of ['dependencies', 'workspace']) fs.mkdirSync(path.join(input.out, dir), { recursive: true });
+  for (const rel of [...t.keep].sort()) t.emit(rel);
+  t.dates();
+  const total = t.total();
+  const d = t.stats.dependencies;
+  const w = t.stats.workspace;
+  console.log(`monokit trace: kept ${d.files + w.files} of ${total.files} files, ${mb(d.bytes + w.bytes)} of ${mb(total.bytes)}: third-party ${d.files} files (${mb(d.bytes)}), workspace packages ${w.files} (${mb(w.bytes)}); the app's own files ship whole`);
+  if (t.whole.length) console.log(`monokit trace: kept whole for their native addons: ${t.whole.map((d) => packageName(d)).join(', ')}`);
+  for (const w of t.warnings.slice(0, MAX_WARNINGS)) console.log(`monokit trace: note: ${w}`);
+  if (t.warnings.length > MAX_WARNINGS) console.log(`monokit trace: note: and ${t.warnings.length - MAX_WARNINGS} more`);
+  if (t.warnings.length) console.log('monokit trace: a file the app loads at a path no tracer can compute is not in the image: list it under include: in the target');
+}
+
+/** @param {string} dir */
+function packageName(dir) {
+  const parts = dir.split('/');
+  const i = parts.lastIndexOf('node_modules');
+  return parts.slice(i + 1).join('/');
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(`monokit trace: ${err && err.stack ? err.stack : err}`);
+    process.exit(1);
+  });
+}
+
+module.exports = { bareName, packageRoot };
