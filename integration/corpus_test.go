@@ -14,6 +14,8 @@ import (
 
 	"github.com/monokit/monokit/internal/testkit"
 	"github.com/monokit/monokit/solver"
+	"github.com/monokit/monokit/solver/manifest"
+	"github.com/monokit/monokit/solver/plan"
 )
 
 // corpusDir holds small monorepos, each with a lockfile written by real pnpm,
@@ -94,40 +96,96 @@ func TestCorpus(t *testing.T) {
 				if cfg.Process.User.UID == 0 {
 					t.Errorf("the image runs as uid 0")
 				}
-				c := start(t, bundle)
-				if hc := m.Targets[name].Healthcheck; hc != nil {
-					port := hc.Port
-					if port == 0 {
-						port = m.Targets[name].Ports[0].Number
-					}
-					body := c.get(t, fmt.Sprintf("http://127.0.0.1:%d%s", port, hc.Path.Value), 60*time.Second)
-					if !strings.Contains(body, expect[name].Health) {
-						t.Errorf("health answered %s, want %s in it", body, expect[name].Health)
-					}
-					for _, path := range slices.Sorted(maps.Keys(expect[name].Probes)) {
-						body := c.get(t, fmt.Sprintf("http://127.0.0.1:%d%s", port, path), 10*time.Second)
-						if !strings.Contains(body, expect[name].Probes[path]) {
-							t.Errorf("%s answered %s, want %s in it", path, body, expect[name].Probes[path])
-						}
-					}
-					test := p.Image.Healthcheck.Test[1:]
-					if out, err := c.exec(p.Image.User, test...); err != nil {
-						t.Errorf("HEALTHCHECK %q failed: %v %s", test, err, out)
-					}
-				} else {
-					// A worker without a port: it must still be running.
-					select {
-					case err := <-c.done:
-						t.Fatalf("the worker exited (%v):\n%s", err, c.out.String())
-					case <-time.After(3 * time.Second):
-					}
+				exp := corpusExpect{health: expect[name].Health, probes: expect[name].Probes}
+				exp.check(t, bundle, p, m.Targets[name])
+				// The same target with the production tree traced
+				// (prune: trace): it answers the same, with no more files.
+				tp, err := solver.SolveTarget(m, ws, name, solver.Options{BuildArgs: map[string]string{solver.PruneArg: "trace"}})
+				if err != nil || tp.Trace == nil {
+					return // Next.js, Nitro, static sites and TypeScript sources are not monokit's to trace
 				}
-				if took := c.stop(t, 10*time.Second); took > 5*time.Second {
-					t.Errorf("SIGTERM took %s to stop the app", took)
-				}
+				t.Run("traced", func(t *testing.T) {
+					tres, err := build{dir: dir, target: name, attrs: map[string]string{"build-arg:" + solver.PruneArg: "trace"}}.run(ctx, t, inProcess)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !slices.ContainsFunc(append(tres.progress.Ran(), tres.progress.Cached()...), func(v string) bool {
+						stage, _, ok := testkit.RunStep(v)
+						return ok && stage == "trace"
+					}) {
+						t.Errorf("the build has no trace step; steps that ran: %q", tres.progress.RanStages())
+					}
+					tbundle := unpack(t, tres.ociTar, "linux/amd64")
+					checkReadOnlyApp(t, tbundle, 3)
+					if traced, full := countFiles(t, filepath.Join(tbundle, "rootfs/app")), countFiles(t, filepath.Join(bundle, "rootfs/app")); traced > full {
+						t.Errorf("the traced image holds %d files under /app, the untraced one %d", traced, full)
+					} else {
+						t.Logf("files under /app: %d traced, %d untraced", traced, full)
+					}
+					exp.check(t, tbundle, tp, m.Targets[name])
+				})
 			})
 		}
 	}
+}
+
+// corpusExpect is what a corpus image must answer when it runs: text in
+// its health route's answer, and in other paths'.
+type corpusExpect struct {
+	health string
+	probes map[string]string
+}
+
+// check runs the image: its health route answers (or, for a worker, it
+// keeps running), its HEALTHCHECK passes, and it stops on SIGTERM.
+func (e corpusExpect) check(t *testing.T, bundle string, p *plan.Plan, tg *manifest.Target) {
+	t.Helper()
+	c := start(t, bundle)
+	if hc := tg.Healthcheck; hc != nil {
+		port := hc.Port
+		if port == 0 {
+			port = tg.Ports[0].Number
+		}
+		body := c.get(t, fmt.Sprintf("http://127.0.0.1:%d%s", port, hc.Path.Value), 60*time.Second)
+		if !strings.Contains(body, e.health) {
+			t.Errorf("health answered %s, want %s in it", body, e.health)
+		}
+		for _, path := range slices.Sorted(maps.Keys(e.probes)) {
+			body := c.get(t, fmt.Sprintf("http://127.0.0.1:%d%s", port, path), 10*time.Second)
+			if !strings.Contains(body, e.probes[path]) {
+				t.Errorf("%s answered %s, want %s in it", path, body, e.probes[path])
+			}
+		}
+		test := p.Image.Healthcheck.Test[1:]
+		if out, err := c.exec(p.Image.User, test...); err != nil {
+			t.Errorf("HEALTHCHECK %q failed: %v %s", test, err, out)
+		}
+	} else {
+		// A worker without a port: it must still be running.
+		select {
+		case err := <-c.done:
+			t.Fatalf("the worker exited (%v):\n%s", err, c.out.String())
+		case <-time.After(3 * time.Second):
+		}
+	}
+	if took := c.stop(t, 10*time.Second); took > 5*time.Second {
+		t.Errorf("SIGTERM took %s to stop the app", took)
+	}
+}
+
+// countFiles counts the regular files under dir.
+func countFiles(t *testing.T, dir string) int {
+	n := 0
+	err := filepath.WalkDir(dir, func(_ string, d os.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			n++
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 // TestBuildArg: a --build-arg reaches the package build that reads it (its

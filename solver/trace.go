@@ -48,11 +48,26 @@ func (b *builder) traces(mode string) bool {
 		b.plan.Notes = append(b.plan.Notes, "prune: trace: a static site has no production tree to trace")
 	case b.startsNitro():
 		b.plan.Notes = append(b.plan.Notes, "prune: trace: Nitro's .output is traced already, by its build; the image ships it as it is")
+	case b.runsSources():
+		b.plan.Notes = append(b.plan.Notes, "prune: trace: the app runs its TypeScript sources (tsx), which the tracer cannot parse, so it would miss what they import; the image ships pnpm deploy's tree")
 	default:
 		return true
 	}
 	return false
 }
+
+// runsSources reports whether the app starts from TypeScript sources.
+func (b *builder) runsSources() bool {
+	sc, err := b.start()
+	if err != nil {
+		return false
+	}
+	entries, _, _ := traceEntries(sc.nodeArgs())
+	return sc.sources || slices.ContainsFunc(entries, func(e string) bool { return tsSource.MatchString(e) })
+}
+
+// tsSource is a TypeScript file name.
+var tsSource = regexp.MustCompile(`\.[cm]?tsx?$`)
 
 // trace adds the stage that cuts the production tree down to what the app
 // loads, and returns the runtime's copies of its result. layers are the

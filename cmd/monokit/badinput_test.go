@@ -178,6 +178,16 @@ var badCases = []badCase{
 	{name: "generate/exit", edits: []edit{tgt(`generate: ["exit 0"]`)}, out: "run:     exit 0\n"},
 	{name: "generate/backslash", edits: []edit{tgt(`generate: ['echo \']`)}, out: "run:     node /usr/local/lib/monokit/generated.js collect"},
 
+	// 6b. The traced tree: prune: and include: globs, which reach trace.js
+	// only as JSON data (a quote or a regexp character is a literal).
+	{name: "prune/typo", edits: []edit{tgt(`prune: trcae`)}, want: `prune: want deploy or trace, got "trcae" (did you mean "trace"?)`, at: "monokit.yaml:6"},
+	{name: "include/without-trace", edits: []edit{tgt(`include: ["views/**"]`)}, want: "include: is for a traced production tree", at: "monokit.yaml:6"},
+	{name: "include/leaves", edits: []edit{tgt("prune: trace\ninclude: [\"../etc/**\"]")}, want: "leaves the build context", at: "monokit.yaml:7"},
+	{name: "include/absolute", edits: []edit{tgt("prune: trace\ninclude: [/etc/passwd]")}, want: "is absolute", at: "monokit.yaml:7"},
+	{name: "include/unclosed", edits: []edit{tgt("prune: trace\ninclude: [\"views/[a\"]")}, want: "is not a valid glob", at: "monokit.yaml:7"},
+	{name: "include/quote", edits: []edit{tgt("prune: trace\ninclude: [\"it's (x)/$HOME/*.t?t\"]")}, out: `"regexp":"^it's \\(x\\)/\\$HOME/[^/]*\\.t[^/]t$"`},
+	{name: "prune/build-arg", edits: []edit{tgt(`prune: trace`)}, args: []string{"plan", "--target", "backend", "--build-arg", "MONOKIT_PRUNE=yes"}, want: `--build-arg MONOKIT_PRUNE="yes": want deploy or trace`},
+
 	// 7. The runtime user.
 	{name: "user/00", edits: []edit{tgt(`user: "00"`)}, want: `user: "00" is uid 0, root`, at: "monokit.yaml:6"},
 	{name: "user/0:0", edits: []edit{tgt(`user: "0:0"`)}, want: "is uid 0, root", at: "monokit.yaml:6"},

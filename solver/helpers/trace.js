@@ -32,6 +32,8 @@ const MAX_WALK = 1000000;
 // A native addon or a shared library an addon may load.
 const NATIVE = /\.node$|\.so(?:\.\d+)*$/;
 const MAX_WARNINGS = 20;
+// The app's own files that are code node may load.
+const CODE = /\.(?:js|mjs|cjs)$/;
 
 /** @param {string} p */
 function lstat(p) {
@@ -51,20 +53,6 @@ function bareName(spec) {
   if (spec.startsWith('.') || spec.startsWith('/') || spec.includes(':')) return '';
   const parts = spec.split('/');
   return spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
-}
-
-/**
- * packageRoot is the directory of the node_modules package that holds rel,
- * or '' outside node_modules.
- * @param {string} rel
- */
-function packageRoot(rel) {
-  const parts = rel.split('/');
-  const i = parts.lastIndexOf('node_modules');
-  if (i < 0 || i + 1 >= parts.length - 1) return '';
-  const n = parts[i + 1].startsWith('@') ? 2 : 1;
-  if (i + n >= parts.length) return '';
-  return parts.slice(0, i + 1 + n).join('/');
 }
 
 /**
@@ -127,8 +115,12 @@ class Tracer {
     this.keep = new Set();
     /** @type {string[]} */
     this.warnings = [];
+    /** @type {string[]} what the tracer found no file for */
+    this.unresolved = [];
     /** @type {Map<string, boolean>} */
     this.nativeCache = new Map();
+    /** @type {Set<string>} package directories of kept files */
+    this.pkgDirs = new Set();
     /** @type {string[]} packages kept whole for their addons */
     this.whole = [];
     this.budget = { n: MAX_WALK };
@@ -153,10 +145,24 @@ class Tracer {
     const { nodeFileTrace } = require(this.input.nft);
     const entries = [];
     for (const e of this.input.entries || []) {
+      // As node finds its main entry: build is build.js, or build/index.js,
+      // or what build/package.json's main names.
       const rel = path.posix.normalize(e);
-      if (this.exists(rel)) entries.push(path.join(this.root, rel));
-      else this.warn(`the start file ${rel} is not in the image`);
+      try {
+        entries.push(require.resolve(path.join(this.root, rel)));
+        this.keep.add(rel);
+      } catch {
+        this.warn(`the start file ${rel} is not in the image`);
+      }
     }
+    // Every file of the app's own code, which its layer ships whole: a
+    // server that loads the app's build by a path it is given (react-router-
+    // serve build/server/index.js), or a module its code loads lazily, still
+    // finds what those import.
+    walk(this.input.app, '', (rel, st) => {
+      if (st.isDirectory()) return path.posix.basename(rel) !== 'node_modules';
+      if (st.isFile() && CODE.test(rel)) entries.push(path.join(this.root, rel));
+    }, { budget: this.budget });
     for (const m of this.input.modules || []) {
       try {
         entries.push(require.resolve(m, { paths: [this.root] }));
@@ -166,30 +172,45 @@ class Tracer {
       const name = bareName(m);
       if (name) this.keep.add(`node_modules/${name}`);
     }
-    const result = await nodeFileTrace(entries, {
+    const result = await nodeFileTrace([...new Set(entries)], {
       base: this.root,
       processCwd: this.root,
       mixedModules: true,
       analysis: { emitGlobs: true, computeFileReferences: true, evaluatePureExpressions: true },
     });
     for (const f of result.fileList) this.keep.add(f);
+    // nft warns of specifiers that resolve to nothing in the tree (most are
+    // optional modules the code tries and catches: include: cannot add
+    // what is not there) and of files it read but could not parse: said
+    // in one line, not one each.
+    /** @type {Set<string>} */
+    const unresolved = new Set();
     for (const w of result.warnings) {
       const msg = String(w && w.message ? w.message : w).split('\n')[0];
-      if (!/^(?:Failed to resolve dependency "?node:|Module not found: Can't resolve 'node:)/.test(msg)) this.warn(msg);
+      const m = /^Failed to resolve dependency "([^"]+)"/.exec(msg);
+      if (m) {
+        if (!m[1].startsWith('node:')) unresolved.add(m[1]);
+      } else if (!/^Failed to parse /.test(msg)) {
+        this.warn(msg);
+      }
     }
+    this.unresolved = [...unresolved].sort();
     for (const f of this.input.files || []) {
       if (this.exists(f)) this.keep.add(f);
       else this.warn(`node reads ${f}, which is not in the image`);
     }
   }
 
-  // packageJSONs keeps the nearest package.json of every kept file.
+  // packageJSONs keeps the nearest package.json of every kept file, and
+  // notes the directories that hold them under node_modules: the packages
+  // (or generated clients, such as Prisma's .prisma/client) in use.
   packageJSONs() {
     for (const f of [...this.keep]) {
       for (let d = path.posix.dirname(f); ; d = path.posix.dirname(d)) {
         const pj = d === '.' ? 'package.json' : `${d}/package.json`;
         if (this.exists(pj)) {
           this.keep.add(pj);
+          if (d.split('/').includes('node_modules')) this.pkgDirs.add(d);
           break;
         }
         if (d === '.' || d === '/') break;
@@ -205,8 +226,16 @@ class Tracer {
   native(dir) {
     let v = this.nativeCache.get(dir);
     if (v !== undefined) return v;
-    v = false;
-    walk(this.root, dir, (rel, st) => {
+    // A package for some platforms only (os, cpu: @esbuild/linux-x64,
+    // @img/sharp-linux-x64) is chosen at run time by a name computed from
+    // the platform, which no tracer follows: native too.
+    try {
+      const pj = JSON.parse(fs.readFileSync(path.join(this.root, dir, 'package.json'), 'utf8'));
+      v = (Array.isArray(pj.os) && pj.os.length > 0) || (Array.isArray(pj.cpu) && pj.cpu.length > 0);
+    } catch {
+      v = false;
+    }
+    if (!v) walk(this.root, dir, (rel, st) => {
       if (v) return false;
       if (st.isDirectory()) return path.posix.basename(rel) !== 'node_modules';
       if ((st.isFile() || st.isSymbolicLink()) && NATIVE.test(rel)) v = true;
@@ -244,9 +273,9 @@ class Tracer {
   natives() {
     const queue = [];
     const seen = new Set();
-    for (const f of this.keep) {
-      const r = packageRoot(f);
-      if (r && !seen.has(r) && this.exists(`${r}/package.json`)) {
+    for (const d of this.pkgDirs) {
+      const r = this.real(d);
+      if (r && !seen.has(r)) {
         seen.add(r);
         queue.push(r);
       }
@@ -269,6 +298,21 @@ class Tracer {
         this.keep.add(r.link);
         queue.push(r.real);
       }
+    }
+  }
+
+  /**
+   * real is rel with the symlinks on its way resolved, relative to root;
+   * '' for '' or a path that leaves root or does not exist.
+   * @param {string} rel
+   */
+  real(rel) {
+    if (!rel) return '';
+    try {
+      const r = path.relative(this.root, fs.realpathSync(path.join(this.root, rel))).split(path.sep).join('/');
+      return r.startsWith('..') ? '' : r;
+    } catch {
+      return '';
     }
   }
 
@@ -436,10 +480,15 @@ async function main() {
   const d = t.stats.dependencies;
   const w = t.stats.workspace;
   console.log(`monokit trace: kept ${d.files + w.files} of ${total.files} files, ${mb(d.bytes + w.bytes)} of ${mb(total.bytes)}: third-party ${d.files} files (${mb(d.bytes)}), workspace packages ${w.files} (${mb(w.bytes)}); the app's own files ship whole`);
-  if (t.whole.length) console.log(`monokit trace: kept whole for their native addons: ${t.whole.map((d) => packageName(d)).join(', ')}`);
+  if (t.whole.length) console.log(`monokit trace: kept whole for their native addons: ${[...new Set(t.whole.map((d) => packageName(d)))].join(', ')}`);
+  if (t.unresolved.length) {
+    const shown = t.unresolved.slice(0, MAX_WARNINGS).join(', ');
+    const more = t.unresolved.length > MAX_WARNINGS ? `, and ${t.unresolved.length - MAX_WARNINGS} more` : '';
+    console.log(`monokit trace: ${t.unresolved.length} specifier(s) the code loads resolve to no file in the production tree, as without tracing (optional modules it tries and catches, most often): ${shown}${more}`);
+  }
   for (const w of t.warnings.slice(0, MAX_WARNINGS)) console.log(`monokit trace: note: ${w}`);
   if (t.warnings.length > MAX_WARNINGS) console.log(`monokit trace: note: and ${t.warnings.length - MAX_WARNINGS} more`);
-  if (t.warnings.length) console.log('monokit trace: a file the app loads at a path no tracer can compute is not in the image: list it under include: in the target');
+  console.log('monokit trace: a file the app reads at a path no tracer can compute (require of a variable, a file read at a path built at run time) is not in the image: list it under include: in the target');
 }
 
 /** @param {string} dir */
@@ -456,4 +505,4 @@ if (require.main === module) {
   });
 }
 
-module.exports = { bareName, packageRoot };
+module.exports = { bareName };
