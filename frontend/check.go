@@ -42,9 +42,9 @@ func checkTargets(ctx context.Context, c client.Client, bc *dockerui.Client, m *
 	if bc.Target == "" {
 		names = slices.Sorted(maps.Keys(m.Targets))
 	}
-	// The health route rule reads the targets' sources: a second transfer,
-	// for --call check only.
-	code, err := in.sources(ctx, solver.HealthSources(m, ws, names), "load sources for checks")
+	// The health route and trace rules read the targets' sources: a second
+	// transfer, for --call check only.
+	code, err := in.sources(ctx, solver.CheckSources(m, ws, names, bc.BuildArgs), "load sources for checks")
 	if err != nil {
 		return nil, files, err
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -24,6 +25,42 @@ import (
 // use one instead of pruning the shared daemon, which other tests' results
 // live in.
 func ephemeralBuilder(ctx context.Context, t *testing.T, registry string) string {
+	t.Helper()
+	name := "monokit-ephemeral-" + randomHex(t)[:8]
+	t.Cleanup(func() { exec.Command("docker", "buildx", "rm", name).Run() })
+	if out, err := exec.CommandContext(ctx, "docker", "buildx", "create", "--name", name, "--driver", "remote", ephemeralDaemon(ctx, t, registry)).CombinedOutput(); err != nil {
+		t.Fatalf("docker buildx create: %v\n%s", err, out)
+	}
+	return name
+}
+
+// ephemeralNodes is a buildx builder with a node per platform, each an
+// ephemeralDaemon of its own: the first node is created for platforms[0],
+// each next one appended for its platform (--append --platform), as users
+// who outgrow one machine set up a node per architecture. Node i is named
+// <builder>-<i>.
+func ephemeralNodes(ctx context.Context, t *testing.T, registry string, platforms ...string) string {
+	t.Helper()
+	name := "monokit-nodes-" + randomHex(t)[:8]
+	t.Cleanup(func() { exec.Command("docker", "buildx", "rm", name).Run() })
+	for i, p := range platforms {
+		args := []string{"buildx", "create", "--name", name, "--node", fmt.Sprintf("%s-%d", name, i), "--platform", p}
+		if i == 0 {
+			args = append(args, "--driver", "remote")
+		} else {
+			args = append(args, "--append")
+		}
+		args = append(args, ephemeralDaemon(ctx, t, registry))
+		if out, err := exec.CommandContext(ctx, "docker", args...).CombinedOutput(); err != nil {
+			t.Fatalf("docker %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	return name
+}
+
+// ephemeralDaemon starts a buildkitd with an empty state directory of its
+// own and returns its address; it and its state go when the test ends.
+func ephemeralDaemon(ctx context.Context, t *testing.T, registry string) string {
 	t.Helper()
 	bin, err := exec.LookPath("buildkitd")
 	if err != nil {
@@ -63,9 +100,7 @@ func ephemeralBuilder(ctx context.Context, t *testing.T, registry string) string
 	}
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
-	name := "monokit-ephemeral-" + randomHex(t)[:8]
 	t.Cleanup(func() {
-		exec.Command("docker", "buildx", "rm", name).Run()
 		cmd.Process.Signal(syscall.SIGTERM)
 		select {
 		case <-exited:
@@ -82,10 +117,7 @@ func ephemeralBuilder(ctx context.Context, t *testing.T, registry string) string
 		log, _ := os.ReadFile(logf.Name())
 		t.Fatalf("the test's buildkitd did not come up: %v\n%s", err, log)
 	}
-	if out, err := exec.CommandContext(ctx, "docker", "buildx", "create", "--name", name, "--driver", "remote", "unix://"+sock).CombinedOutput(); err != nil {
-		t.Fatalf("docker buildx create: %v\n%s", err, out)
-	}
-	return name
+	return "unix://" + sock
 }
 
 // waitDaemon waits until the buildkitd at addr lists its workers, or it exits.

@@ -34,10 +34,11 @@ var (
 	RulePNPMEngine        = rule("PnpmEngineMismatch", "The pnpm the build uses is outside the root package.json's engines.pnpm")
 	RuleStartNotShipped   = rule("StartNotShipped", "The file the image starts is not among the files the app's build ships")
 	RuleHealthRoute       = rule("HealthRouteNotFound", "No source of the app seems to serve its healthcheck path")
+	RuleTraceDynamicLoad  = rule("TraceDynamicLoad", "A traced target's code loads a module by a name computed at run time")
 )
 
 // Rules are every rule, in the order Check runs them.
-var Rules = []Rule{RuleLockfileOutOfDate, RuleNodeEngine, RulePNPMEngine, RuleStartNotShipped, RuleHealthRoute}
+var Rules = []Rule{RuleLockfileOutOfDate, RuleNodeEngine, RulePNPMEngine, RuleStartNotShipped, RuleHealthRoute, RuleTraceDynamicLoad}
 
 // Finding is one problem a rule found, where it is.
 type Finding struct {
@@ -48,7 +49,7 @@ type Finding struct {
 
 // Check plans the target and runs every rule on it. A target that does not
 // plan is an error, as it is for a build. sources holds the files
-// HealthSources names (nil: the health route rule does not run).
+// CheckSources names (nil: the rules that read sources do not run).
 func Check(m *manifest.Manifest, ws *pnpm.Workspace, target string, o Options, sources fs.FS) ([]Finding, error) {
 	pl, err := SolveTarget(m, ws, target, o)
 	if err != nil {
@@ -80,6 +81,7 @@ func Check(m *manifest.Manifest, ws *pnpm.Workspace, target string, o Options, s
 	if f, ok := healthRouteFinding(m.Targets[pl.Target], pl, ws, sources); ok {
 		out = append(out, f)
 	}
+	out = append(out, traceFindings(m.Targets[pl.Target], pl, ws, sources)...)
 	return out, nil
 }
 

@@ -18,21 +18,6 @@ import (
 // is bounded by maxSourceBytes, as inference's is.
 const maxHealthSources = 20000
 
-// HealthSources are the build-context patterns the health route rule reads
-// for the named targets: the sources of each closure that has a health path
-// (a route may live in a workspace package).
-func HealthSources(m *manifest.Manifest, ws *pnpm.Workspace, names []string) []string {
-	var pkgs []*pnpm.Package
-	for _, name := range names {
-		if t := m.Targets[name]; t != nil && t.Healthcheck != nil {
-			if pkg := ws.Find(t.Package.Value); pkg != nil {
-				pkgs = append(pkgs, pkg)
-			}
-		}
-	}
-	return closureSources(ws, pkgs)
-}
-
 // healthRouteMissing looks for what could serve path in the sources of the
 // app's closure: a Next.js route file (app/…/route.ts, pages/….ts), else
 // every segment of the path as a literal in some source ('/health',

@@ -45,6 +45,12 @@ func TestCheckRules(t *testing.T) {
 		{name: "next-health", target: "frontend", rule: "HealthRouteNotFound", msg: `healthcheck /api/healthz: no source of @nexus/frontend`,
 			edit: replaceIn("monokit.yaml", "healthcheck: /api/health", "healthcheck: /api/healthz")},
 		{name: "next-health-route", target: "frontend"},
+		// With prune: trace, a module loaded by a computed name; a literal
+		// one, require.resolve and a method named import are none.
+		{name: "traced", manifest: "    prune: trace\n"},
+		{name: "trace-dynamic", manifest: "    prune: trace\n", rule: "TraceDynamicLoad", at: "services/backend/src/main.ts:", msg: "require() of a name computed at run time: target \"backend\" traces",
+			edit: appendTo("services/backend/src/main.ts", "\nconst a = require('./x'); const b = require.resolve(n); this.import(n); const c = import(`./${n}`);\nconst d = require(plugin);\n")},
+		{name: "untraced-dynamic", edit: appendTo("services/backend/src/main.ts", "\nconst d = require(plugin);\n")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -83,6 +89,18 @@ func TestCheckRules(t *testing.T) {
 				t.Errorf("findings %+v, want one %s at %s saying %q", found, tc.rule, tc.at, tc.msg)
 			}
 		})
+	}
+}
+
+func appendTo(file, text string) func(dir string) error {
+	return func(dir string) error {
+		f, err := os.OpenFile(filepath.Join(dir, file), os.O_APPEND|os.O_WRONLY, 0)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		_, err = f.WriteString(text)
+		return err
 	}
 }
 
