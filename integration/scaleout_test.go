@@ -45,7 +45,9 @@ func TestScaleOut(t *testing.T) {
 		node := fmt.Sprintf("%s-%d", nodes, i)
 		steps := byNode[node]
 		t.Logf("%s ran %d steps: %q", node, len(steps), steps)
-		if !slices.ContainsFunc(steps, func(s string) bool { return strings.HasPrefix(s, "[runtime "+platform+"]") || strings.HasPrefix(s, "[workspace "+platform+"]") }) {
+		if !slices.ContainsFunc(steps, func(s string) bool {
+			return strings.HasPrefix(s, "[runtime "+platform+"]") || strings.HasPrefix(s, "[workspace "+platform+"]")
+		}) {
 			t.Errorf("node %s ran none of %s's steps: %q", node, platform, steps)
 		}
 		for _, other := range []string{"linux/amd64", "linux/arm64"} {
