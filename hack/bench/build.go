@@ -49,6 +49,14 @@ var tools = []tool{
 		dockerfileDir: ".",
 		target:        func(t string) string { return t },
 	},
+	{
+		// Turborepo's documented recipe (turbo prune --docker, install from
+		// out/json, build out/full with turbo), adapted as the baseline is.
+		name:          "turbo",
+		filename:      func(t string) string { return t + ".turbo.Dockerfile" },
+		dockerfileDir: "docker",
+		target:        func(string) string { return "runner" },
+	},
 }
 
 // dockerfileFrontendRef is the image hack/dockerfile-image builds.

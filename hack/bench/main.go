@@ -13,8 +13,10 @@
 //
 // Every build goes through BuildKit's dockerfile.v0 frontend, as docker buildx
 // build does: the baseline as a Dockerfile, monokit through "# syntax=" in
-// monokit.yaml. Builds are solved without exporting (the cache is the result, as
-// with buildx's remote driver); image sizes come from one OCI export afterwards.
+// monokit.yaml, and (-tools turbo) Turborepo's documented recipe, turbo prune
+// --docker, adapted as the baseline is (docker/<target>.turbo.Dockerfile).
+// Builds are solved without exporting (the cache is the result, as with
+// buildx's remote driver); image sizes come from one OCI export afterwards.
 //
 // The report records what was measured on what (env.go: the commit and whether
 // the tree was dirty, the CPU, the daemon's BuildKit version, Go, the flags) and
@@ -49,7 +51,7 @@ func main() {
 		scenarios = flag.String("scenarios", strings.Join(scenarioNames(), ","), "scenarios to run")
 		out       = flag.String("o", "_out/bench.json", "where to write the JSON results (with -from, only when given)")
 		example   = flag.String("example", "examples/nexus", "the example monorepo")
-		only      = flag.String("tools", "baseline,monokit", "tools to measure: baseline, monokit, and gateway (the baseline through BuildKit's Dockerfile frontend run as a gateway image; with no-op it shows what any \"# syntax=\" frontend pays). The baseline's two-platform build under QEMU takes many minutes")
+		only      = flag.String("tools", "baseline,monokit", "tools to measure: baseline, monokit, gateway (the baseline through BuildKit's Dockerfile frontend run as a gateway image; with no-op it shows what any \"# syntax=\" frontend pays) and turbo (Turborepo's documented recipe, docker/<target>.turbo.Dockerfile). The Dockerfiles' two-platform builds under QEMU take many minutes")
 		from      = flag.String("from", "", "render saved JSON results (-o of an earlier run) instead of building: the goals are evaluated again, -md and -check apply")
 		md        = flag.String("md", "", "markdown file (docs/benchmark.md) whose generated section to replace with this report, or insert above its hand-written history")
 		name      = flag.String("section", "", "the generated section's name in -md's file (default: the example's directory name)")
@@ -75,7 +77,7 @@ func main() {
 		for _, name := range split(*only) {
 			i := slices.IndexFunc(tools, func(t tool) bool { return t.name == name })
 			if i < 0 {
-				fmt.Fprintf(os.Stderr, "bench: unknown tool %q (baseline, gateway, monokit)\n", name)
+				fmt.Fprintf(os.Stderr, "bench: unknown tool %q (%s)\n", name, strings.Join(toolNames(), ", "))
 				os.Exit(2)
 			}
 			picked = append(picked, tools[i])
@@ -145,6 +147,15 @@ func writeJSON(path string, r Report) error {
 		return err
 	}
 	return os.WriteFile(path, append(data, '\n'), 0o644)
+}
+
+// toolNames are the tools -tools knows.
+func toolNames() []string {
+	var out []string
+	for _, t := range tools {
+		out = append(out, t.name)
+	}
+	return out
 }
 
 func split(s string) []string {

@@ -69,6 +69,12 @@ func (r Report) lookup(tool, target, scenario string) (Row, rowState) {
 	return Row{}, absent
 }
 
+// measured reports whether the report holds a row or an image of tool for target.
+func (r Report) measured(tool, target string) bool {
+	_, img := r.image(tool, target)
+	return img || slices.ContainsFunc(r.Rows, func(x Row) bool { return x.Tool == tool && x.Target == target })
+}
+
 // targets are the targets measured, in the order first measured.
 func (r Report) targets() []string {
 	var out []string
