@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/moby/buildkit/client"
@@ -23,6 +24,9 @@ type tool struct {
 	attrs map[string]string
 	// sameImage: the tool builds another tool's image, so its size is not measured.
 	sameImage bool
+	// crossBuilds: the tool builds JavaScript once, on the builder's platform
+	// (monokit), so a second platform needs no emulation.
+	crossBuilds bool
 }
 
 var tools = []tool{
@@ -48,6 +52,18 @@ var tools = []tool{
 		filename:      func(string) string { return "monokit.yaml" },
 		dockerfileDir: ".",
 		target:        func(t string) string { return t },
+		crossBuilds:   true,
+	},
+	{
+		// monokit with its production tree traced (prune: trace for every
+		// target, issue 28): what tracing saves, in the image and the pushes,
+		// and what its trace step costs.
+		name:          "traced",
+		filename:      func(string) string { return "monokit.yaml" },
+		dockerfileDir: ".",
+		target:        func(t string) string { return t },
+		attrs:         map[string]string{"build-arg:MONOKIT_PRUNE": "trace"},
+		crossBuilds:   true,
 	},
 	{
 		// Turborepo's documented recipe (turbo prune --docker, install from
@@ -67,8 +83,11 @@ type bench struct {
 	work string
 	reps int
 	// registry is the loopback registry the ci-registry-cache scenario
-	// exports its cache to (MONOKIT_REGISTRY).
+	// exports its cache to and images are pushed to (MONOKIT_REGISTRY).
 	registry string
+	// registryDir is the registry's --disk directory (push.go), and
+	// noPush why pushes cannot be measured ("" when they can).
+	registryDir, noPush string
 }
 
 // buildResult is what one build did.
@@ -77,6 +96,8 @@ type buildResult struct {
 	execRan      []string
 	execCached   int
 	contextBytes int64
+	// steps are how long the RUN steps that ran took, by stage.
+	steps map[string]time.Duration
 }
 
 // build solves target with t, without exporting, and watches the status stream.
@@ -119,8 +140,26 @@ func (b *bench) build(ctx context.Context, t tool, target, platforms string, exp
 }
 
 // result reads the status stream: the exec steps that ran and those that came
-// from a cache (testkit's one definition of both), and the bytes the
-// build-context transfers sent.
+// from a cache (testkit's one definition of both), how long those that ran
+// took, and the bytes the build-context transfers sent.
 func result(p *testkit.Progress) *buildResult {
-	return &buildResult{contextBytes: p.ContextBytes(), execRan: p.Ran(), execCached: len(p.Cached())}
+	return &buildResult{contextBytes: p.ContextBytes(), execRan: p.Ran(), execCached: len(p.Cached()), steps: stepTimes(p)}
+}
+
+// stepTimes sums the durations (started to completed) of the RUN steps that
+// ran by stage, as testkit.RunStep reads it: "trace" for "[trace linux/amd64]
+// RUN ...". A stage that runs once per platform sums its platforms.
+func stepTimes(p *testkit.Progress) map[string]time.Duration {
+	ran := p.Ran()
+	out := map[string]time.Duration{}
+	for _, v := range p.Vertices {
+		stage, _, ok := testkit.RunStep(v.Name)
+		if !ok || v.Cached || p.Pulled[v.Digest.String()] || v.Started == nil || v.Completed == nil {
+			continue
+		}
+		if _, found := slices.BinarySearch(ran, v.Name); found {
+			out[stage] += v.Completed.Sub(*v.Started)
+		}
+	}
+	return out
 }

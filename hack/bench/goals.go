@@ -9,11 +9,15 @@ import (
 
 // A Goal is one of the targets monokit claims, checked against every report.
 // (Goal, not Target: a target here is what -targets names, an image to build.)
-// Every goal compares monokit's rows of one scenario with something: the
-// baseline's (or another tool's) row, its own row of another scenario, the
-// steps it ran, or the baseline's (or another tool's) image.
+// Every goal compares monokit's (or Tool's) rows of one scenario with
+// something: the baseline's (or another tool's) row, its own row of another
+// scenario, the steps it ran or how long one took, what it pushed, or the
+// baseline's (or another tool's) image.
 type Goal struct {
-	Kind     GoalKind
+	Kind GoalKind
+	// Tool is the tool whose row or image the goal measures: monokit when
+	// empty, else named in the goal's name.
+	Tool     string
 	Scenario string
 	// Targets are the build targets the goal holds for (none: every target
 	// measured); Except are left out.
@@ -22,13 +26,23 @@ type Goal struct {
 	// of that scenario (the goal's own scenario when Scenario is empty). A
 	// GoalImage goal compares with Ref's tool's image (the baseline's when empty).
 	Ref Ref
-	// Max is the largest ratio a GoalWall or GoalImage goal allows.
+	// Max is the largest ratio a GoalWall or GoalImage goal allows, the most
+	// seconds a GoalStepTime goal does.
 	Max float64
 	// IfMeasured: the goal gives no check, rather than a skipped one, when
-	// Ref's tool was not measured for the target (-tools left it out).
+	// Ref's tool or Tool was not measured for the target (-tools left it out).
 	IfMeasured bool
-	// Forbid are substrings no step that ran may contain (GoalSteps).
+	// IfDepsDominate: a GoalImage goal is evaluated only for apps whose
+	// dependencies dominate the image: Ref's image's own layers outweigh its
+	// base image's (compressed). Otherwise its check is skipped.
+	IfDepsDominate bool
+	// Stage is the stage a GoalStepTime goal times (testkit.RunStep's).
+	Stage string
+	// Forbid are substrings no step that ran (GoalSteps), or no pushed
+	// layer's created_by (GoalPush), may contain.
 	Forbid []string
+	// Only is what every pushed layer's created_by must start with (GoalPush).
+	Only string
 	// NoExec: no exec step may run; SomeExec: at least one must.
 	NoExec, SomeExec bool
 	// Source is where monokit claims it.
@@ -49,6 +63,12 @@ const (
 	// GoalPlatforms: the scenario's exec steps are the reference row's plus the
 	// ones for linux/arm64 only: no platform-independent step repeats.
 	GoalPlatforms
+	// GoalStepTime: how long Stage's RUN steps took in the scenario, at most
+	// Max seconds.
+	GoalStepTime
+	// GoalPush: the layers the scenario's build pushed (Only, Forbid);
+	// no check when its pushes were not measured.
+	GoalPush
 )
 
 // Ref names a row: a tool's measurement of a scenario.
@@ -61,11 +81,13 @@ const (
 	srcIssue24  = "issue 24 (docs/benchmark.md, 2026-12-06)"
 	srcBenchDoc = "docs/benchmark.md, 2026-11-26/27"
 	srcTurbo    = "hack/bench: the turbo tool"
+	srcIssue28  = "issue 28"
 )
 
 var (
 	baseline = Ref{Tool: "baseline"}
 	turbo    = Ref{Tool: "turbo"}
+	monokit  = Ref{Tool: "monokit"}
 )
 
 // goals are every target monokit claims of the benchmark, in the report's order.
@@ -119,6 +141,20 @@ var goals = []Goal{
 	{Kind: GoalWall, Scenario: "add-dep-backend", Ref: turbo, Max: 1.0, IfMeasured: true, Source: srcTurbo},
 	{Kind: GoalWall, Scenario: "ci-registry-cache", Ref: turbo, Max: 1.0, IfMeasured: true, Source: srcTurbo},
 	{Kind: GoalImage, Ref: turbo, Max: 1.0, IfMeasured: true, Source: srcTurbo},
+	// Issue 28, prune: trace (-tools traced): at most half monokit's image
+	// for apps whose dependencies dominate it (where the base image does,
+	// tracing cannot halve it), and "the traced stage ≤ 10 s on the
+	// native-module fixture" (-example .../native-modules -targets api).
+	{Kind: GoalImage, Tool: "traced", Ref: monokit, Max: 0.5, IfMeasured: true, IfDepsDominate: true, Source: srcIssue28},
+	{Kind: GoalStepTime, Tool: "traced", Scenario: "edit-app", Stage: "trace", Max: 10, IfMeasured: true, Source: srcIssue28},
+	// Issue 28: an app edit pushes the app's layer alone, a shared package's
+	// edit never the dependencies layer (measured with MONOKIT_REGISTRY).
+	{Kind: GoalPush, Scenario: "edit-app", Only: "COPY app layer", Source: srcIssue28},
+	{Kind: GoalPush, Scenario: "edit-shared-types", Forbid: []string{"COPY dependencies layer"}, Source: srcIssue28},
+	{Kind: GoalPush, Scenario: "edit-shared-lib", Forbid: []string{"COPY dependencies layer"}, Source: srcIssue28},
+	{Kind: GoalPush, Tool: "traced", Scenario: "edit-app", Only: "COPY app layer", IfMeasured: true, Source: srcIssue28},
+	{Kind: GoalPush, Tool: "traced", Scenario: "edit-shared-types", Forbid: []string{"COPY dependencies layer"}, IfMeasured: true, Source: srcIssue28},
+	{Kind: GoalPush, Tool: "traced", Scenario: "edit-shared-lib", Forbid: []string{"COPY dependencies layer"}, IfMeasured: true, Source: srcIssue28},
 }
 
 // Check is a goal evaluated for one build target.
@@ -143,8 +179,12 @@ func (g Goal) holdsFor(target string) bool {
 	return (len(g.Targets) == 0 || slices.Contains(g.Targets, target)) && !slices.Contains(g.Except, target)
 }
 
-// name is the goal's line in the report.
+// name is the goal's line in the report, led by its tool unless monokit.
 func (g Goal) name(target string) string {
+	subject := ""
+	if g.tool() != "monokit" {
+		subject = g.tool() + " "
+	}
 	switch g.Kind {
 	case GoalWall:
 		ref := g.Ref.Tool
@@ -154,11 +194,25 @@ func (g Goal) name(target string) string {
 				ref = g.Ref.Tool + " " + ref
 			}
 		}
-		return fmt.Sprintf("%s (%s) ≤ %s× %s", g.Scenario, target, ratio(g.Max), ref)
+		return fmt.Sprintf("%s%s (%s) ≤ %s× %s", subject, g.Scenario, target, ratio(g.Max), ref)
 	case GoalImage:
-		return fmt.Sprintf("image size (%s) ≤ %s× %s", target, ratio(g.Max), g.refTool())
+		return fmt.Sprintf("%simage size (%s) ≤ %s× %s", subject, target, ratio(g.Max), g.refTool())
 	case GoalPlatforms:
-		return fmt.Sprintf("%s (%s): only per-platform steps repeat", g.Scenario, target)
+		return fmt.Sprintf("%s%s (%s): only per-platform steps repeat", subject, g.Scenario, target)
+	}
+	return fmt.Sprintf("%s%s (%s): %s", subject, g.Scenario, target, g.want())
+}
+
+// want is what a GoalSteps, GoalStepTime or GoalPush goal asks, in words.
+func (g Goal) want() string {
+	switch g.Kind {
+	case GoalStepTime:
+		return fmt.Sprintf("%s step ≤ %ss", g.Stage, strconv.FormatFloat(g.Max, 'f', -1, 64))
+	case GoalPush:
+		if g.Only != "" {
+			return "pushes only " + g.Only
+		}
+		return "pushes no " + strings.Join(g.Forbid, ", ")
 	}
 	var want []string
 	if g.NoExec {
@@ -170,19 +224,19 @@ func (g Goal) name(target string) string {
 	if g.SomeExec {
 		want = append(want, "some exec step")
 	}
-	return fmt.Sprintf("%s (%s): %s", g.Scenario, target, strings.Join(want, "; "))
+	return strings.Join(want, "; ")
 }
 
 // evaluate checks the goals against the report: pure, for tests and for
 // re-rendering saved results. A goal whose scenario (or, for GoalImage, whose
-// images) was not measured for a target gives no check, as does an IfMeasured
-// goal whose reference tool was not; one whose scenario ran but whose
-// reference did not is listed as skipped.
+// images, for GoalPush, whose pushes) was not measured for a target gives no
+// check, as does an IfMeasured goal whose tool or reference tool was not; one
+// whose scenario ran but whose reference did not is listed as skipped.
 func evaluate(r Report, gs []Goal) []Check {
 	var out []Check
 	for _, g := range gs {
 		for _, target := range r.targets() {
-			if !g.holdsFor(target) || g.IfMeasured && !r.measured(g.refTool(), target) {
+			if !g.holdsFor(target) || g.IfMeasured && !g.toolsMeasured(r, target) {
 				continue
 			}
 			if c, ok := g.check(r, target); ok {
@@ -194,36 +248,22 @@ func evaluate(r Report, gs []Goal) []Check {
 	return out
 }
 
+// toolsMeasured reports whether the goal's tool and its reference tool (if
+// any) were measured for target.
+func (g Goal) toolsMeasured(r Report, target string) bool {
+	for _, t := range []string{g.tool(), g.refTool()} {
+		if t != "" && !r.measured(t, target) {
+			return false
+		}
+	}
+	return true
+}
+
 func (g Goal) check(r Report, target string) (Check, bool) {
 	if g.Kind == GoalImage {
-		ref, whose := g.refTool(), g.refTool()+"'s"
-		if ref == "baseline" {
-			whose = "the baseline's"
-		}
-		m, ok1 := r.image("monokit", target)
-		b, ok2 := r.image(ref, target)
-		if !ok1 {
-			return Check{}, false
-		}
-		if !ok2 {
-			return Check{Skipped: true, Detail: whose + " image was not measured"}, true
-		}
-		c := float64(m.Compressed) / float64(b.Compressed)
-		u := float64(m.Uncompressed) / float64(b.Uncompressed)
-		ch := Check{
-			Met:      c <= g.Max && u <= g.Max,
-			Measured: fmt.Sprintf("%.2f× compressed, %.2f× uncompressed", c, u),
-			Want:     fmt.Sprintf("≤ %.2f× both", g.Max),
-			Detail: fmt.Sprintf("compressed %s vs %s, uncompressed %s vs %s",
-				human(m.Compressed), human(b.Compressed), human(m.Uncompressed), human(b.Uncompressed)),
-		}
-		if m.BaseCompressed > 0 {
-			ch.Detail += fmt.Sprintf("; monokit's runtime base image alone is %s compressed (%.2f× %s whole image)",
-				human(m.BaseCompressed), float64(m.BaseCompressed)/float64(b.Compressed), whose)
-		}
-		return ch, true
+		return g.checkImage(r, target)
 	}
-	m, state := r.lookup("monokit", target, g.Scenario)
+	m, state := r.lookup(g.tool(), target, g.Scenario)
 	switch state {
 	case absent, inapplicable:
 		return Check{}, false
@@ -232,64 +272,161 @@ func (g Goal) check(r Report, target string) (Check, bool) {
 	}
 	switch g.Kind {
 	case GoalSteps:
-		var bad []string
-		for _, s := range m.RanSteps {
-			if g.NoExec || slices.ContainsFunc(g.Forbid, func(f string) bool { return strings.Contains(s, f) }) {
-				bad = append(bad, s)
-			}
+		return g.checkSteps(m), true
+	case GoalStepTime:
+		return g.checkStepTime(m), true
+	case GoalPush:
+		if !m.Pushed {
+			return Check{}, false
 		}
-		ch := Check{
-			Met:      len(bad) == 0 && !(g.NoExec && m.ExecRan > 0) && !(g.SomeExec && m.ExecRan == 0),
-			Measured: fmt.Sprintf("%d exec ran", m.ExecRan),
-			Want:     strings.TrimPrefix(g.name(target), fmt.Sprintf("%s (%s): ", g.Scenario, target)),
-			Detail:   "ran: " + orNone(m.RanSteps),
-		}
-		if len(bad) > 0 {
-			ch.Measured += ": " + strings.Join(bad, "; ")
-		}
-		return ch, true
+		return g.checkPush(m), true
 	case GoalWall, GoalPlatforms:
-		refScenario := g.Ref.Scenario
-		if refScenario == "" {
-			refScenario = g.Scenario
-		}
-		ref, state := r.lookup(g.Ref.Tool, target, refScenario)
-		if state != measured {
-			why := fmt.Sprintf("needs %s's %s (-tools %s)", g.Ref.Tool, refScenario, g.Ref.Tool)
-			if state == skipped {
-				why = fmt.Sprintf("%s's %s was not measured: %s", g.Ref.Tool, refScenario, ref.Skipped)
-			}
-			return Check{Skipped: true, Detail: why}, true
-		}
-		if g.Kind == GoalPlatforms {
-			var arm []string
-			for _, s := range m.RanSteps {
-				if strings.Contains(s, "linux/arm64]") {
-					arm = append(arm, s)
-				}
-			}
-			return Check{
-				Met:      m.ExecRan == ref.ExecRan+int64(len(arm)),
-				Measured: fmt.Sprintf("%d exec steps for two platforms", m.ExecRan),
-				Want:     fmt.Sprintf("%d (one platform's %d + %d for arm64)", ref.ExecRan+int64(len(arm)), ref.ExecRan, len(arm)),
-				Detail:   "for arm64: " + orNone(arm),
-			}, true
-		}
-		x := m.Wall.Seconds() / ref.Wall.Seconds()
-		ch := Check{
-			Met:      x <= g.Max,
-			Measured: fmt.Sprintf("%.2f×", x),
-			Want:     fmt.Sprintf("≤ %.2f×", g.Max),
-			Detail:   fmt.Sprintf("%s vs %s", secs(m.Wall.Seconds()), secs(ref.Wall.Seconds())),
-		}
-		if g.Ref.Tool != "baseline" && g.Ref.Tool != "monokit" {
-			if b, state := r.lookup("baseline", target, refScenario); state == measured {
-				ch.Detail += fmt.Sprintf("; the baseline takes %s (%.2f×)", secs(b.Wall.Seconds()), m.Wall.Seconds()/b.Wall.Seconds())
-			}
-		}
-		return ch, true
+		return g.checkRef(r, m, target), true
 	}
 	return Check{}, false
+}
+
+func (g Goal) checkImage(r Report, target string) (Check, bool) {
+	ref, whose := g.refTool(), g.refTool()+"'s"
+	if ref == "baseline" {
+		whose = "the baseline's"
+	}
+	m, ok1 := r.image(g.tool(), target)
+	b, ok2 := r.image(ref, target)
+	if !ok1 {
+		return Check{}, false
+	}
+	if !ok2 {
+		return Check{Skipped: true, Detail: whose + " image was not measured"}, true
+	}
+	c := float64(m.Compressed) / float64(b.Compressed)
+	u := float64(m.Uncompressed) / float64(b.Uncompressed)
+	ch := Check{
+		Met:      c <= g.Max && u <= g.Max,
+		Measured: fmt.Sprintf("%.2f× compressed, %.2f× uncompressed", c, u),
+		Want:     fmt.Sprintf("≤ %.2f× both", g.Max),
+		Detail: fmt.Sprintf("compressed %s vs %s, uncompressed %s vs %s",
+			human(m.Compressed), human(b.Compressed), human(m.Uncompressed), human(b.Uncompressed)),
+	}
+	if m.BaseCompressed > 0 {
+		ch.Detail += fmt.Sprintf("; %s's runtime base image alone is %s compressed (%.2f× %s whole image)",
+			g.tool(), human(m.BaseCompressed), float64(m.BaseCompressed)/float64(b.Compressed), whose)
+	}
+	// Tracing cuts the dependencies, not the base image: where the base
+	// dominates, no trace halves the image.
+	if own := b.Compressed - b.BaseCompressed; g.IfDepsDominate && own <= b.BaseCompressed {
+		ch.Met, ch.Skipped = false, true
+		ch.Detail = fmt.Sprintf("the dependencies do not dominate: %s own layers are %s compressed, its base image's %s; %s",
+			whose, human(own), human(b.BaseCompressed), ch.Detail)
+	}
+	return ch, true
+}
+
+// checkSteps holds the exec steps that ran to NoExec, Forbid and SomeExec.
+func (g Goal) checkSteps(m Row) Check {
+	var bad []string
+	for _, s := range m.RanSteps {
+		if g.NoExec || slices.ContainsFunc(g.Forbid, func(f string) bool { return strings.Contains(s, f) }) {
+			bad = append(bad, s)
+		}
+	}
+	ch := Check{
+		Met:      len(bad) == 0 && !(g.NoExec && m.ExecRan > 0) && !(g.SomeExec && m.ExecRan == 0),
+		Measured: fmt.Sprintf("%d exec ran", m.ExecRan),
+		Want:     g.want(),
+		Detail:   "ran: " + orNone(m.RanSteps),
+	}
+	if len(bad) > 0 {
+		ch.Measured += ": " + strings.Join(bad, "; ")
+	}
+	return ch
+}
+
+// checkStepTime times Stage's steps; a stage that did not run (one the
+// target has not, or that the scenario does not reach) is not evaluated.
+func (g Goal) checkStepTime(m Row) Check {
+	s, ok := m.StepSeconds[g.Stage]
+	if !ok {
+		return Check{Skipped: true, Detail: fmt.Sprintf("no %s step ran; ran: %s", g.Stage, orNone(m.RanSteps))}
+	}
+	return Check{
+		Met:      s <= g.Max,
+		Measured: secs(s),
+		Want:     fmt.Sprintf("≤ %ss", strconv.FormatFloat(g.Max, 'f', -1, 64)),
+		Detail:   fmt.Sprintf("the whole build took %s", secs(m.Wall.Seconds())),
+	}
+}
+
+// checkPush holds the layers pushed to Only and Forbid.
+func (g Goal) checkPush(m Row) Check {
+	var bad []string
+	for _, l := range m.PushedLayers {
+		if g.Only != "" && !strings.HasPrefix(l, g.Only) || slices.ContainsFunc(g.Forbid, func(f string) bool { return strings.Contains(l, f) }) {
+			bad = append(bad, l)
+		}
+	}
+	ch := Check{
+		Met:      len(bad) == 0,
+		Measured: fmt.Sprintf("%s pushed, %d layers", human(m.PushedBytes), len(m.PushedLayers)),
+		Want:     g.want(),
+		Detail:   "pushed: " + orNone(m.PushedLayers),
+	}
+	if len(bad) > 0 {
+		ch.Measured += ": " + strings.Join(bad, "; ")
+	}
+	return ch
+}
+
+// checkRef compares the row with Ref's: wall times, or, for GoalPlatforms,
+// exec steps.
+func (g Goal) checkRef(r Report, m Row, target string) Check {
+	refScenario := g.Ref.Scenario
+	if refScenario == "" {
+		refScenario = g.Scenario
+	}
+	ref, state := r.lookup(g.Ref.Tool, target, refScenario)
+	if state != measured {
+		why := fmt.Sprintf("needs %s's %s (-tools %s)", g.Ref.Tool, refScenario, g.Ref.Tool)
+		if state == skipped {
+			why = fmt.Sprintf("%s's %s was not measured: %s", g.Ref.Tool, refScenario, ref.Skipped)
+		}
+		return Check{Skipped: true, Detail: why}
+	}
+	if g.Kind == GoalPlatforms {
+		var arm []string
+		for _, s := range m.RanSteps {
+			if strings.Contains(s, "linux/arm64]") {
+				arm = append(arm, s)
+			}
+		}
+		return Check{
+			Met:      m.ExecRan == ref.ExecRan+int64(len(arm)),
+			Measured: fmt.Sprintf("%d exec steps for two platforms", m.ExecRan),
+			Want:     fmt.Sprintf("%d (one platform's %d + %d for arm64)", ref.ExecRan+int64(len(arm)), ref.ExecRan, len(arm)),
+			Detail:   "for arm64: " + orNone(arm),
+		}
+	}
+	x := m.Wall.Seconds() / ref.Wall.Seconds()
+	ch := Check{
+		Met:      x <= g.Max,
+		Measured: fmt.Sprintf("%.2f×", x),
+		Want:     fmt.Sprintf("≤ %.2f×", g.Max),
+		Detail:   fmt.Sprintf("%s vs %s", secs(m.Wall.Seconds()), secs(ref.Wall.Seconds())),
+	}
+	if g.Ref.Tool != "baseline" && g.Ref.Tool != "monokit" {
+		if b, state := r.lookup("baseline", target, refScenario); state == measured {
+			ch.Detail += fmt.Sprintf("; the baseline takes %s (%.2f×)", secs(b.Wall.Seconds()), m.Wall.Seconds()/b.Wall.Seconds())
+		}
+	}
+	return ch
+}
+
+// tool is the tool a goal measures: monokit unless Tool names another.
+func (g Goal) tool() string {
+	if g.Tool == "" {
+		return "monokit"
+	}
+	return g.Tool
 }
 
 // refTool is the tool a goal compares with: a GoalImage goal's is the

@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -215,8 +216,16 @@ func TestGoals(t *testing.T) {
 				t.Errorf("goal %d: no scenario %q", i, sc)
 			}
 		}
-		if (g.Kind == GoalWall || g.Kind == GoalImage) && g.Max <= 0 {
+		if (g.Kind == GoalWall || g.Kind == GoalImage || g.Kind == GoalStepTime) && g.Max <= 0 {
 			t.Errorf("goal %d: no limit", i)
+		}
+		if g.Kind == GoalStepTime && g.Stage == "" || g.Kind == GoalPush && g.Only == "" && len(g.Forbid) == 0 {
+			t.Errorf("goal %d asks nothing: %+v", i, g)
+		}
+		for _, tool := range []string{g.Tool, g.Ref.Tool} {
+			if tool != "" && !slices.Contains(toolNames(), tool) {
+				t.Errorf("goal %d: no tool %q", i, tool)
+			}
 		}
 		if g.Kind != GoalImage && g.Scenario == "" || g.Source == "" {
 			t.Errorf("goal %d has no scenario or no source: %+v", i, g)
@@ -251,9 +260,138 @@ func TestFromLegacyJSON(t *testing.T) {
 	}
 	var b strings.Builder
 	r.WriteMarkdown(&b)
-	for _, want := range []string{"- date: 2026-12-06T15:05:22Z\n", "- commit: unknown\n", "- CPU: unknown model, 2 CPUs\n", "| api | edit-shared-lib | monokit | 3.47s | 2 | 0 | 0 B |", "| pass | edit-shared-lib (api): no deploy --prod, [native step |"} {
+	for _, want := range []string{"- date: 2026-12-06T15:05:22Z\n", "- commit: unknown\n", "- CPU: unknown model, 2 CPUs\n", "| api | edit-shared-lib | monokit | 3.47s | 2 | 0 | 0 B |  |\n", "| pass | edit-shared-lib (api): no deploy --prod, [native step |"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("markdown lacks %q:\n%s", want, b.String())
 		}
+	}
+}
+
+// tracedGoals are the goals of issue 28 that measure the traced tool.
+func tracedGoals() []Goal {
+	var out []Goal
+	for _, g := range goals {
+		if g.Tool == "traced" {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// TestGoalTool: a goal measures its Tool's row, and names it.
+func TestGoalTool(t *testing.T) {
+	g := []Goal{{Kind: GoalWall, Tool: "traced", Scenario: "edit-app", Ref: monokit, Max: 1.1}}
+	r := Report{Rows: []Row{row("monokit", "api", "edit-app", 4), row("traced", "api", "edit-app", 4.8)}}
+	c := only(t, evaluate(r, g), "traced edit-app (api) ≤ 1.1× monokit")
+	if c.Met || c.Measured != "1.20×" {
+		t.Errorf("traced's 4.8s against monokit's 4s: %+v", c)
+	}
+	steps := []Goal{{Kind: GoalSteps, Tool: "traced", Scenario: "edit-app", Forbid: []string{"[deps]"}}}
+	r.Rows = append(r.Rows, row("traced", "backend", "edit-app", 3, "[deps] RUN pnpm install"))
+	c = only(t, evaluate(r, steps), "traced edit-app (backend): no [deps] step")
+	if c.Met || c.Want != "no [deps] step" {
+		t.Errorf("traced ran the install: %+v", c)
+	}
+}
+
+func TestTracedImageGoal(t *testing.T) {
+	name := "traced image size (api) ≤ 0.5× monokit"
+	img := func(tool string, c, u, base int64) Image {
+		return Image{Tool: tool, Target: "api", Compressed: c << 20, Uncompressed: u << 20, BaseCompressed: base << 20}
+	}
+	rows := []Row{row("monokit", "api", "no-op", 0.3)}
+	// The dependencies dominate: 160 MiB of monokit's own layers over a
+	// 40 MiB base.
+	r := Report{Rows: rows, Images: []Image{img("monokit", 200, 600, 40), img("traced", 90, 280, 40)}}
+	if c := only(t, evaluate(r, tracedGoals()), name); !c.Met || c.Skipped {
+		t.Errorf("0.45× and 0.47×: %+v", c)
+	}
+	r.Images[1] = img("traced", 90, 320, 40)
+	if c := only(t, evaluate(r, tracedGoals()), name); c.Met || !c.Missed() {
+		t.Errorf("0.45× compressed, 0.53× uncompressed: %+v", c)
+	}
+	// The base image dominates (nexus's backend): skipped, the numbers said.
+	r.Images = []Image{img("monokit", 72, 179, 53), img("traced", 60, 150, 53)}
+	c := only(t, evaluate(r, tracedGoals()), name)
+	if !c.Skipped || c.Missed() || !strings.Contains(c.Detail, "the dependencies do not dominate: monokit's own layers are 19.0 MiB compressed, its base image's 53.0 MiB") {
+		t.Errorf("a base-dominated image: %+v", c)
+	}
+	// -tools left traced out: no check at all.
+	r.Images = r.Images[:1]
+	if cs := evaluate(r, tracedGoals()); len(cs) != 0 {
+		t.Errorf("traced not measured: %+v", cs)
+	}
+}
+
+func TestStepTimeGoal(t *testing.T) {
+	name := "traced edit-app (api): trace step ≤ 10s"
+	traced := func(trace float64) Row {
+		x := row("traced", "api", "edit-app", 14, "[app:api] RUN pnpm run build", "[trace linux/amd64] RUN node trace.js")
+		x.StepSeconds = map[string]float64{"app:api": 3, "trace": trace}
+		return x
+	}
+	r := Report{Rows: []Row{row("monokit", "api", "edit-app", 5), traced(6.4)}}
+	c := only(t, evaluate(r, tracedGoals()), name)
+	if !c.Met || c.Measured != "6.4s" || c.Want != "≤ 10s" {
+		t.Errorf("a 6.4s trace: %+v", c)
+	}
+	r.Rows[1] = traced(12.5)
+	if c := only(t, evaluate(r, tracedGoals()), name); !c.Missed() {
+		t.Errorf("a 12.5s trace: %+v", c)
+	}
+	// A target whose image is not traced (Next.js's): not evaluated.
+	r.Rows[1] = row("traced", "api", "edit-app", 30, "[app:api] RUN pnpm run build")
+	if c := only(t, evaluate(r, tracedGoals()), name); !c.Skipped || !strings.Contains(c.Detail, "no trace step ran") {
+		t.Errorf("no trace step: %+v", c)
+	}
+	// Without the traced tool, none.
+	r.Rows = r.Rows[:1]
+	if cs := evaluate(r, tracedGoals()); len(cs) != 0 {
+		t.Errorf("traced not measured: %+v", cs)
+	}
+}
+
+func TestPushGoal(t *testing.T) {
+	var gs []Goal
+	for _, g := range goals {
+		if g.Kind == GoalPush {
+			gs = append(gs, g)
+		}
+	}
+	pushed := func(tool, scenario string, bytes int64, layers ...string) Row {
+		x := row(tool, "backend", scenario, 3)
+		x.Pushed, x.PushedBytes, x.PushedLayers = true, bytes, layers
+		return x
+	}
+	app := "COPY app layer: /out/app /app (12.0 KiB)"
+	deps := "COPY dependencies layer: /out/prune/node_modules /app/node_modules (40.1 MiB)"
+	ws := "COPY workspace layer: /out/prune/packages /app/packages (3.0 KiB)"
+	r := Report{Rows: []Row{pushed("monokit", "edit-app", 13<<10, app), pushed("monokit", "edit-shared-types", 6<<10, ws, app)}}
+	cs := evaluate(r, gs)
+	if len(cs) != 2 {
+		t.Fatalf("%d checks, want monokit's two: %+v", len(cs), cs)
+	}
+	if c := only(t, cs, "edit-app (backend): pushes only COPY app layer"); !c.Met || c.Detail != "pushed: "+app {
+		t.Errorf("the app layer alone: %+v", c)
+	}
+	if c := only(t, cs, "edit-shared-types (backend): pushes no COPY dependencies layer"); !c.Met {
+		t.Errorf("workspace and app layers: %+v", c)
+	}
+	r.Rows = append(r.Rows, pushed("traced", "edit-app", 40<<20, deps, app), pushed("traced", "edit-shared-types", 40<<20, deps, ws, app))
+	cs = evaluate(r, gs)
+	c := only(t, cs, "traced edit-app (backend): pushes only COPY app layer")
+	if c.Met || c.Measured != "40.0 MiB pushed, 2 layers: "+deps {
+		t.Errorf("the dependencies layer again: %+v", c)
+	}
+	if c := only(t, cs, "traced edit-shared-types (backend): pushes no COPY dependencies layer"); c.Met {
+		t.Errorf("the dependencies layer again: %+v", c)
+	}
+	// No push measured (no registry), or nothing pushed: no check, and a
+	// no-op push passes.
+	r = Report{Rows: []Row{row("monokit", "backend", "edit-app", 3), pushed("monokit", "edit-shared-types", 0)}}
+	r.Rows[0].PushSkipped = "no registry"
+	cs = evaluate(r, gs)
+	if len(cs) != 1 || !cs[0].Met || cs[0].Measured != "0 B pushed, 0 layers" {
+		t.Errorf("%+v", cs)
 	}
 }

@@ -15,8 +15,15 @@
 // build does: the baseline as a Dockerfile, monokit through "# syntax=" in
 // monokit.yaml, and (-tools turbo) Turborepo's documented recipe, turbo prune
 // --docker, adapted as the baseline is (docker/<target>.turbo.Dockerfile).
+// -tools traced is monokit with --build-arg MONOKIT_PRUNE=trace: its
+// production tree traced (prune: trace, issue 28).
 // Builds are solved without exporting (the cache is the result, as with
 // buildx's remote driver); image sizes come from one OCI export afterwards.
+// With MONOKIT_REGISTRY set (hack/benchmark sets it), no-op and the edits
+// also push each build's image, untimed, to that registry and record the
+// bytes and the layers it lacked (push.go); the bench reads the registry's
+// blobs from its directory, MONOKIT_REGISTRY_DIR (default hack/lib.sh's
+// $STATE/registry, where hack/start serves it).
 //
 // The report records what was measured on what (env.go: the commit and whether
 // the tree was dirty, the CPU, the daemon's BuildKit version, Go, the flags) and
@@ -51,7 +58,7 @@ func main() {
 		scenarios = flag.String("scenarios", strings.Join(scenarioNames(), ","), "scenarios to run")
 		out       = flag.String("o", "_out/bench.json", "where to write the JSON results (with -from, only when given)")
 		example   = flag.String("example", "examples/nexus", "the example monorepo")
-		only      = flag.String("tools", "baseline,monokit", "tools to measure: baseline, monokit, gateway (the baseline through BuildKit's Dockerfile frontend run as a gateway image; with no-op it shows what any \"# syntax=\" frontend pays) and turbo (Turborepo's documented recipe, docker/<target>.turbo.Dockerfile). The Dockerfiles' two-platform builds under QEMU take many minutes")
+		only      = flag.String("tools", "baseline,monokit", "tools to measure: baseline, monokit, gateway (the baseline through BuildKit's Dockerfile frontend run as a gateway image; with no-op it shows what any \"# syntax=\" frontend pays), turbo (Turborepo's documented recipe, docker/<target>.turbo.Dockerfile) and traced (monokit with --build-arg MONOKIT_PRUNE=trace: its production tree traced, issue 28). The Dockerfiles' two-platform builds under QEMU take many minutes")
 		from      = flag.String("from", "", "render saved JSON results (-o of an earlier run) instead of building: the goals are evaluated again, -md and -check apply")
 		md        = flag.String("md", "", "markdown file (docs/benchmark.md) whose generated section to replace with this report, or insert above its hand-written history")
 		name      = flag.String("section", "", "the generated section's name in -md's file (default: the example's directory name)")
@@ -192,7 +199,10 @@ func run(reps int, targets, scenarios []string, example string, args []string) (
 	if err := testkit.CopyTree(example, work); err != nil {
 		return Report{}, err
 	}
-	b := &bench{c: c, work: work, reps: reps, registry: os.Getenv("MONOKIT_REGISTRY")}
+	b := &bench{c: c, work: work, reps: reps, registry: os.Getenv("MONOKIT_REGISTRY"), registryDir: registryDir(os.Getenv)}
+	if b.noPush = pushCheck(b.registry, b.registryDir); b.noPush != "" {
+		fmt.Fprintln(os.Stderr, "bench: pushes are not measured:", b.noPush)
+	}
 	report := Report{Env: environment(ctx, c, example, args), Reps: reps}
 	for _, target := range targets {
 		for _, name := range scenarios {

@@ -96,20 +96,25 @@ func (r Report) image(tool, target string) (Image, bool) {
 }
 
 // WriteMarkdown prints the environment and the tables: the rows, the
-// images, and a pass or miss line for each goal evaluated.
+// layers pushed, the images, and a pass or miss line for each goal evaluated.
 func (r Report) WriteMarkdown(w io.Writer) {
 	for _, l := range r.Env.lines(r.Reps) {
 		fmt.Fprintf(w, "- %s\n", l)
 	}
-	fmt.Fprintln(w, "\n| target | scenario | tool | wall | exec ran | exec cached | context sent |")
-	fmt.Fprintln(w, "|---|---|---|---:|---:|---:|---:|")
+	wall := "wall"
+	if r.Reps > 1 {
+		wall = "wall: median (min–max)"
+	}
+	fmt.Fprintf(w, "\n| target | scenario | tool | %s | exec ran | exec cached | context sent | pushed |\n", wall)
+	fmt.Fprintln(w, "|---|---|---|---:|---:|---:|---:|---:|")
 	for _, x := range r.Rows {
 		if x.Skipped != "" {
-			fmt.Fprintf(w, "| %s | %s | %s | skipped: %s | | | |\n", x.Target, x.Scenario, x.Tool, x.Skipped)
+			fmt.Fprintf(w, "| %s | %s | %s | skipped: %s | | | | |\n", x.Target, x.Scenario, x.Tool, x.Skipped)
 			continue
 		}
-		fmt.Fprintf(w, "| %s | %s | %s | %.2fs | %d | %d | %s |\n", x.Target, x.Scenario, x.Tool, x.Wall.Seconds(), x.ExecRan, x.ExecCached, human(x.ContextBytes))
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %d | %d | %s | %s |\n", x.Target, x.Scenario, x.Tool, x.wallCell(), x.ExecRan, x.ExecCached, human(x.ContextBytes), x.pushedCell())
 	}
+	r.writePushes(w)
 	if len(r.Images) > 0 {
 		fmt.Fprintln(w, "\n| target | tool | compressed | uncompressed | layers | base image (compressed / uncompressed) |")
 		fmt.Fprintln(w, "|---|---|---:|---:|---:|---:|")
@@ -142,6 +147,52 @@ func (r Report) WriteMarkdown(w io.Writer) {
 			res = "**MISS**"
 		}
 		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", res, cell(c.Name), cell(c.Measured), cell(c.Want), cell(c.Detail), cell(c.Source))
+	}
+}
+
+// wallCell is the median wall time and, over more than one repetition, the
+// run-to-run spread: a difference within it is noise.
+func (x Row) wallCell() string {
+	s := fmt.Sprintf("%.2fs", x.Wall.Seconds())
+	if len(x.Walls) > 1 {
+		s += fmt.Sprintf(" (%.2f–%.2f)", slices.Min(x.Walls).Seconds(), slices.Max(x.Walls).Seconds())
+	}
+	return s
+}
+
+// pushedCell is what the row's pushes sent: blank for a scenario that does
+// not push, n/a when they could not be measured.
+func (x Row) pushedCell() string {
+	switch {
+	case x.Pushed:
+		return human(x.PushedBytes)
+	case x.PushSkipped != "":
+		return "n/a"
+	}
+	return ""
+}
+
+// writePushes lists the layers each row's last push sent, and why pushes
+// were not measured.
+func (r Report) writePushes(w io.Writer) {
+	var rows, why []string
+	for _, x := range r.Rows {
+		switch {
+		case x.Pushed:
+			rows = append(rows, fmt.Sprintf("- %s, %s, %s: %s", x.Target, x.Scenario, x.Tool, orNone(x.PushedLayers)))
+		case x.PushSkipped != "" && !slices.Contains(why, x.PushSkipped):
+			why = append(why, x.PushSkipped)
+		}
+	}
+	if len(rows) > 0 {
+		fmt.Fprintln(w, "\nLayers pushed, the last repetition's (pushed: the median bytes of the blobs the registry lacked, config included):")
+		fmt.Fprintln(w)
+		for _, l := range rows {
+			fmt.Fprintln(w, l)
+		}
+	}
+	for _, s := range why {
+		fmt.Fprintf(w, "\nPushes not measured: %s.\n", s)
 	}
 }
 

@@ -37,21 +37,27 @@ type scenario struct {
 	// collector removes the least recently used first), then the measured
 	// edit.
 	gc bool
+	// push: the image the warm-up and each measured build made is pushed
+	// to the registry (push.go), to see what the edit costs it: scenarios
+	// that edit the warm cache's image, and no-op.
+	push bool
 }
 
 var scenarios = []scenario{
 	{name: "cold", cold: true},
-	{name: "no-op"},
-	{name: "edit-app", files: appFiles},
-	{name: "edit-shared-types", export: true, files: map[string]string{"backend": "packages/shared-types/src/index.ts", "frontend": "packages/shared-types/src/index.ts"}},
+	{name: "no-op", push: true},
+	{name: "edit-app", files: appFiles, push: true},
+	{name: "edit-shared-types", export: true, push: true, files: map[string]string{"backend": "packages/shared-types/src/index.ts", "frontend": "packages/shared-types/src/index.ts"}},
 	{name: "edit-shared-types-gc", export: true, gc: true, files: map[string]string{"backend": "packages/shared-types/src/index.ts", "frontend": "packages/shared-types/src/index.ts"}},
-	{name: "edit-ui", export: true, files: map[string]string{"backend": "packages/ui/src/index.ts", "frontend": "packages/ui/src/index.ts"}},
+	{name: "edit-ui", export: true, push: true, files: map[string]string{"backend": "packages/ui/src/index.ts", "frontend": "packages/ui/src/index.ts"}},
 	// A shared package that wraps native modules (the native-modules
 	// corpus fixture: -example integration/testdata/corpus/native-modules
 	// -targets api).
-	{name: "edit-shared-lib", export: true, files: map[string]string{"api": "packages/db/src/index.ts"}},
+	{name: "edit-shared-lib", export: true, push: true, files: map[string]string{"api": "packages/db/src/index.ts"}},
 	{name: "edit-shared-lib-gc", export: true, gc: true, files: map[string]string{"api": "packages/db/src/index.ts"}},
-	{name: "add-dep-backend", edit: func(b *bench, _ string, rep int) (func() error, error) {
+	// Its new dependencies repeat from one run to the next: a dependencies
+	// layer an earlier run pushed is in the registry already.
+	{name: "add-dep-backend", push: true, edit: func(b *bench, _ string, rep int) (func() error, error) {
 		return b.addDependency(rep)
 	}},
 	// Cold, to compare with the one-platform cold build.
@@ -153,18 +159,33 @@ type Row struct {
 	ContextBytes int64           `json:"contextBytes"`
 	// RanSteps are the exec steps that ran in the last repetition.
 	RanSteps []string `json:"ranSteps"`
+	// StepSeconds are how long the RUN steps that ran took, summed by stage
+	// (build.go's stepTimes): the median over the repetitions it ran in.
+	StepSeconds map[string]float64 `json:"stepSeconds,omitempty"`
+	// Pushed: the scenario's pushes were measured (push.go). PushedBytes
+	// is the median of what each repetition's push sent (layers and config);
+	// PushedLayers, the created_by of each layer blob the last one sent.
+	// PushSkipped says why a scenario that pushes was not measured.
+	Pushed       bool     `json:"pushed,omitempty"`
+	PushedBytes  int64    `json:"pushedBytes,omitempty"`
+	PushedLayers []string `json:"pushedLayers,omitempty"`
+	PushSkipped  string   `json:"pushSkipped,omitempty"`
 }
 
 func (r Row) summary() string {
 	if r.Skipped != "" {
 		return "skipped: " + r.Skipped
 	}
-	return fmt.Sprintf("%7.1fs  exec ran %d cached %d  context %s", r.Wall.Seconds(), r.ExecRan, r.ExecCached, human(r.ContextBytes))
+	s := fmt.Sprintf("%7.1fs  exec ran %d cached %d  context %s", r.Wall.Seconds(), r.ExecRan, r.ExecCached, human(r.ContextBytes))
+	if r.Pushed {
+		s += "  pushed " + human(r.PushedBytes)
+	}
+	return s
 }
 
 func (b *bench) measure(ctx context.Context, t tool, target string, sc scenario) (Row, error) {
 	row := Row{Tool: t.name, Target: target, Scenario: sc.name}
-	if sc.platforms != "" && t.name != "monokit" && !emulates("aarch64") {
+	if sc.platforms != "" && !t.crossBuilds && !emulates("aarch64") {
 		row.Skipped = "the Dockerfiles run every step on the target platform and this machine has no arm64 emulation (binfmt)"
 		return row, nil
 	}
@@ -172,7 +193,12 @@ func (b *bench) measure(ctx context.Context, t tool, target string, sc scenario)
 		row.Skipped = noFileToEdit
 		return row, nil
 	}
-	var ran, cached, bytes []int64
+	var ran, cached, bytes, pushed []int64
+	steps := map[string][]time.Duration{}
+	pushes := sc.push && b.noPush == ""
+	if sc.push {
+		row.PushSkipped = b.noPush
+	}
 	for rep := range b.reps {
 		var cacheFrom []func(*client.SolveOpt)
 		switch {
@@ -201,6 +227,12 @@ func (b *bench) measure(ctx context.Context, t tool, target string, sc scenario)
 			if _, err := b.build(ctx, t, target, "", nil); err != nil {
 				return row, fmt.Errorf("warming up: %w", err)
 			}
+			// The registry holds the image before the edit.
+			if pushes {
+				if _, err := b.push(ctx, t, target); err != nil {
+					return row, fmt.Errorf("warming up: %w", err)
+				}
+			}
 		}
 		undo := func() error { return nil }
 		if sc.gc {
@@ -226,6 +258,10 @@ func (b *bench) measure(ctx context.Context, t tool, target string, sc scenario)
 			undo = func() error { return errors.Join(u(), prev()) }
 		}
 		res, err := b.build(ctx, t, target, sc.platforms, nil, cacheFrom...)
+		var p pushResult
+		if err == nil && pushes {
+			p, err = b.push(ctx, t, target) // before the undo: the edited image
+		}
 		if uerr := undo(); uerr != nil && err == nil {
 			err = uerr
 		}
@@ -237,10 +273,31 @@ func (b *bench) measure(ctx context.Context, t tool, target string, sc scenario)
 		cached = append(cached, int64(res.execCached))
 		bytes = append(bytes, res.contextBytes)
 		row.RanSteps = res.execRan
+		for stage, d := range res.steps {
+			steps[stage] = append(steps[stage], d)
+		}
+		pushed = append(pushed, p.bytes)
+		row.PushedLayers = p.layers
 	}
 	row.Wall = median(row.Walls)
 	row.ExecRan, row.ExecCached, row.ContextBytes = medianInt(ran), medianInt(cached), medianInt(bytes)
+	row.StepSeconds = medianSeconds(steps)
+	if pushes {
+		row.Pushed, row.PushedBytes = true, medianInt(pushed)
+	}
 	return row, nil
+}
+
+// medianSeconds is each stage's median duration, in seconds.
+func medianSeconds(steps map[string][]time.Duration) map[string]float64 {
+	if len(steps) == 0 {
+		return nil
+	}
+	out := map[string]float64{}
+	for stage, ds := range steps {
+		out[stage] = median(ds).Seconds()
+	}
+	return out
 }
 
 // underPressure builds an app edit, then drops every result that build did

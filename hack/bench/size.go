@@ -58,12 +58,7 @@ func (b *bench) imageSize(ctx context.Context, t tool, target string) (Image, er
 	if err != nil {
 		return Image{}, err
 	}
-	var layerHistory []v1.History
-	for _, h := range cfg.History {
-		if !h.EmptyLayer {
-			layerHistory = append(layerHistory, h)
-		}
-	}
+	hist := layerHistory(cfg, len(layers))
 	img := Image{Tool: t.name, Target: target, Layers: len(layers)}
 	for i, l := range layers {
 		size, err := l.Size()
@@ -76,7 +71,7 @@ func (b *bench) imageSize(ctx context.Context, t tool, target string) (Image, er
 		}
 		img.Compressed += size
 		img.Uncompressed += n
-		if len(layerHistory) == len(layers) && !ownHistory[layerHistory[i].Comment] {
+		if hist != nil && !ownHistory[hist[i].Comment] {
 			img.BaseCompressed += size
 			img.BaseUncompressed += n
 		}
@@ -92,4 +87,19 @@ func uncompressedSize(l v1.Layer) (int64, error) {
 	}
 	defer rc.Close()
 	return io.Copy(io.Discard, rc)
+}
+
+// layerHistory are the history entries of an image's layers, one a layer in
+// their order, or nil when the history does not account for every layer.
+func layerHistory(cfg *v1.ConfigFile, layers int) []v1.History {
+	var out []v1.History
+	for _, h := range cfg.History {
+		if !h.EmptyLayer {
+			out = append(out, h)
+		}
+	}
+	if len(out) != layers {
+		return nil
+	}
+	return out
 }
