@@ -38,8 +38,8 @@ func ephemeralBuilder(ctx context.Context, t *testing.T, registry string) string
 // ephemeralDaemon of its own: the first node is created for platforms[0],
 // each next one appended for its platform (--append --platform), as users
 // who outgrow one machine set up a node per architecture. Node i is named
-// <builder>-<i>.
-func ephemeralNodes(ctx context.Context, t *testing.T, registry string, platforms ...string) string {
+// <builder>-<i>; addrs are the daemons' addresses, in the nodes' order.
+func ephemeralNodes(ctx context.Context, t *testing.T, registry string, platforms ...string) (builder string, addrs []string) {
 	t.Helper()
 	name := "monokit-nodes-" + randomHex(t)[:8]
 	t.Cleanup(func() { exec.Command("docker", "buildx", "rm", name).Run() })
@@ -50,12 +50,13 @@ func ephemeralNodes(ctx context.Context, t *testing.T, registry string, platform
 		} else {
 			args = append(args, "--append")
 		}
-		args = append(args, ephemeralDaemon(ctx, t, registry))
-		if out, err := exec.CommandContext(ctx, "docker", args...).CombinedOutput(); err != nil {
+		addr := ephemeralDaemon(ctx, t, registry)
+		addrs = append(addrs, addr)
+		if out, err := exec.CommandContext(ctx, "docker", append(args, addr)...).CombinedOutput(); err != nil {
 			t.Fatalf("docker %s: %v\n%s", strings.Join(args, " "), err, out)
 		}
 	}
-	return name
+	return name, addrs
 }
 
 // ephemeralDaemon starts a buildkitd with an empty state directory of its

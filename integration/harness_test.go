@@ -101,6 +101,9 @@ type build struct {
 	cacheTo, cacheFrom string
 	// exportAttrs are added to the OCI exporter's (rewrite-timestamp=true).
 	exportAttrs map[string]string
+	// output replaces buildx's --output (the OCI tarball): a builder with
+	// several nodes exports only to a registry.
+	output string
 	// buildxArgs are more flags for buildx (--secret, --attest, --build-arg),
 	// and buildxEnv its environment's additions.
 	buildxArgs, buildxEnv []string
@@ -194,6 +197,9 @@ func (b build) runBuildx(ctx context.Context, t *testing.T, out string) (*result
 	output := "type=oci,dest=" + out
 	for _, k := range slices.Sorted(maps.Keys(b.exportAttrs)) {
 		output += "," + k + "=" + b.exportAttrs[k]
+	}
+	if b.output != "" {
+		output = b.output
 	}
 	bx := builder
 	if b.builder != "" {

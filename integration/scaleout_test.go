@@ -1,90 +1,163 @@
 package integration
 
 import (
+	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
-	"path/filepath"
+	"io"
+	"os/exec"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	controlapi "github.com/moby/buildkit/api/services/control"
+	"github.com/moby/buildkit/client"
 )
 
 // TestScaleOut is monokit on a buildx builder with a node per architecture,
 // as users who outgrow one machine run it: two buildkitds of the test's own,
-// each with its own state and socket, one builder whose second node is
-// appended for linux/arm64. One docker buildx build makes both platforms of
-// the example backend: buildx sends each platform to its node, and each
-// node runs that platform's steps (the progress stream names the node of
-// every step). Both export their cache to the registry, and a third, empty
-// node that imports it builds an app edit by running the app's build alone.
+// each with its own state and socket, in one builder whose second node is
+// appended for linux/arm64.
+//
+//   - One docker buildx build makes both platforms of the example backend and
+//     pushes one index: buildx sends each platform to its node. The progress
+//     stream shows each platform's own steps once; each daemon's build
+//     history shows it built its platform and no other.
+//   - Each node exports its platform's cache to a registry ref of its own
+//     (buildx gives every node of a build the same --cache-to, and each
+//     node's export replaces the other's: docker/buildx#1044).
+//   - A clean node that imports one platform's export builds an app edit of
+//     that platform by running the app's build alone.
 func TestScaleOut(t *testing.T) {
 	needDaemon(t)
 	reg := needRegistry(t)
 	ctx, cancel := deadline(t, 40*time.Minute)
 	defer cancel()
 	dir := copyTree(t, nexusDir)
-	nodes := ephemeralNodes(ctx, t, reg, "linux/amd64", "linux/arm64")
-	ref := fmt.Sprintf("%s/monokit-test/scale-out:%d", reg, time.Now().UnixNano())
-	b := build{dir: dir, target: "backend", builder: nodes, platform: "linux/amd64,linux/arm64", cacheTo: "type=registry,ref=" + ref + ",mode=max"}
-	res, err := b.runBuildx(ctx, t, filepath.Join(t.TempDir(), "both.tar"))
+	platforms := []string{"linux/amd64", "linux/arm64"}
+	nodes, addrs := ephemeralNodes(ctx, t, reg, platforms...)
+	tag := time.Now().UnixNano()
+	image := fmt.Sprintf("%s/monokit-test/scale-out:%d", reg, tag)
+	cacheRef := func(platform string) string {
+		return fmt.Sprintf("%s/monokit-test/scale-out-cache:%d-%s", reg, tag, strings.ReplaceAll(platform, "/", "-"))
+	}
+	// A builder of several nodes exports to a registry only: buildx pushes
+	// each node's image and joins them in one index.
+	both := build{dir: dir, target: "backend", builder: nodes, platform: strings.Join(platforms, ","),
+		output: "type=image,name=" + image + ",push=true,registry.insecure=true"}
+	res, err := both.runBuildx(ctx, t, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Every step that ran, by node: buildx prefixes a vertex's name with
-	// its node's when the builder has several ("[node stage platform] RUN").
-	byNode := map[string][]string{}
-	for _, name := range res.progress.Ran() {
-		node, step, ok := nodeStep(name, nodes)
-		if !ok {
-			t.Errorf("a step without its node's name: %q", name)
-			continue
-		}
-		byNode[node] = append(byNode[node], step)
+	if arches := indexArches(ctx, t, image); !slices.Equal(arches, []string{"amd64", "arm64"}) {
+		t.Errorf("the pushed image's index holds %q, want amd64 and arm64", arches)
 	}
-	for i, platform := range []string{"linux/amd64", "linux/arm64"} {
-		node := fmt.Sprintf("%s-%d", nodes, i)
-		steps := byNode[node]
-		t.Logf("%s ran %d steps: %q", node, len(steps), steps)
-		if !slices.ContainsFunc(steps, func(s string) bool {
-			return strings.HasPrefix(s, "[runtime "+platform+"]") || strings.HasPrefix(s, "[workspace "+platform+"]")
-		}) {
-			t.Errorf("node %s ran none of %s's steps: %q", node, platform, steps)
-		}
-		for _, other := range []string{"linux/amd64", "linux/arm64"} {
-			if other != platform && slices.ContainsFunc(steps, func(s string) bool { return strings.Contains(s, " "+other+"]") }) {
-				t.Errorf("node %s (for %s) ran a step of %s: %q", node, platform, other, steps)
+	ran := res.progress.Ran()
+	for _, p := range platforms {
+		for _, stage := range []string{"native", "prune", "workspace"} {
+			step := "[" + stage + " " + p + "] RUN "
+			if n := countPrefix(ran, step); n != 1 {
+				t.Errorf("the progress shows %s of %s ran %d times, want once: %q", stage, p, n, ran)
 			}
 		}
 	}
-	// A clean node imports what both exported: an app edit runs the app's
-	// build alone, for each platform.
-	appendFile(t, filepath.Join(dir, "services/backend/src/main.ts"), "\n// edited on a clean node\n")
-	for _, platform := range []string{"linux/amd64", "linux/arm64"} {
-		clean := build{dir: dir, target: "backend", builder: ephemeralBuilder(ctx, t, reg), platform: platform, cacheFrom: "type=registry,ref=" + ref}
-		res, err := clean.runBuildx(ctx, t, filepath.Join(t.TempDir(), "edit.tar"))
+	for i, addr := range addrs {
+		built := historyPlatforms(ctx, t, addr)
+		t.Logf("node %d (%s) built: %q", i, platforms[i], built)
+		if len(built) == 0 || slices.ContainsFunc(built, func(p string) bool { return p != platforms[i] }) {
+			t.Errorf("node %d, appended for %s, built %q", i, platforms[i], built)
+		}
+	}
+	// Each node exports its platform's cache; its results are all there,
+	// so the build runs nothing.
+	for _, p := range platforms {
+		one := build{dir: dir, target: "backend", builder: nodes, platform: p, cacheTo: "type=registry,ref=" + cacheRef(p) + ",mode=max",
+			output: "type=image,name=" + image + "-" + strings.ReplaceAll(p, "/", "-") + ",push=true,registry.insecure=true"}
+		res, err := one.runBuildx(ctx, t, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ran := res.progress.Ran(); len(ran) > 0 {
+			t.Errorf("exporting %s's cache ran %q; its node had built everything", p, ran)
+		}
+	}
+	// A clean node, for each platform, imports that platform's node's
+	// export: an app edit runs the app's build alone.
+	appendFile(t, dir+"/services/backend/src/main.ts", "\n// edited for the scaled-out builder\n")
+	for _, p := range platforms {
+		clean := build{dir: dir, target: "backend", builder: ephemeralBuilder(ctx, t, reg), platform: p, cacheFrom: "type=registry,ref=" + cacheRef(p)}
+		res, err := clean.runBuildx(ctx, t, t.TempDir()+"/edit.tar")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if ran := res.progress.Ran(); len(ran) != 1 || !strings.HasPrefix(ran[0], "[app:@nexus/backend] RUN ") {
-			t.Errorf("%s on a clean node with the nodes' registry cache: an app edit ran %q; want only the app's build", platform, ran)
+			t.Errorf("%s on a clean node with its node's cache: an app edit ran %q; want only the app's build", p, ran)
 		}
 	}
 }
 
-// nodeStep splits a vertex name that buildx prefixed with the name of the
-// builder's node that ran it into the node and the step as monokit named it.
-func nodeStep(name, builder string) (node, step string, ok bool) {
-	rest, found := strings.CutPrefix(name, "["+builder+"-")
-	if !found {
-		return "", "", false
+// countPrefix counts the names that start with prefix.
+func countPrefix(names []string, prefix string) int {
+	n := 0
+	for _, s := range names {
+		if strings.HasPrefix(s, prefix) {
+			n++
+		}
 	}
-	i := strings.IndexAny(rest, " ]")
-	if i < 0 {
-		return "", "", false
+	return n
+}
+
+// indexArches are the architectures of the image index at ref (its
+// attestation manifests, "unknown", aside), sorted.
+func indexArches(ctx context.Context, t *testing.T, ref string) []string {
+	t.Helper()
+	out, err := exec.CommandContext(ctx, "crane", "manifest", "--insecure", ref).Output()
+	if err != nil {
+		t.Fatalf("crane manifest %s: %v", ref, err)
 	}
-	node = builder + "-" + rest[:i]
-	if rest[i] == ']' {
-		return node, strings.TrimPrefix(rest[i+1:], " "), true
+	var index struct {
+		Manifests []struct{ Platform struct{ Architecture string } }
 	}
-	return node, "[" + rest[i+1:], true
+	if err := json.Unmarshal(out, &index); err != nil {
+		t.Fatal(err)
+	}
+	var arches []string
+	for _, m := range index.Manifests {
+		if a := m.Platform.Architecture; a != "unknown" {
+			arches = append(arches, a)
+		}
+	}
+	slices.Sort(arches)
+	return arches
+}
+
+// historyPlatforms are the target platforms of the builds in the daemon's
+// own build history, one per build.
+func historyPlatforms(ctx context.Context, t *testing.T, addr string) []string {
+	t.Helper()
+	c, err := client.New(ctx, addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	stream, err := c.ControlClient().ListenBuildHistory(ctx, &controlapi.BuildHistoryRequest{EarlyExit: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for {
+		ev, err := stream.Recv()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := ev.Record; r != nil && r.NumTotalSteps > r.NumCachedSteps {
+			out = append(out, r.FrontendAttrs["platform"])
+		}
+	}
+	return out
 }

@@ -7,6 +7,7 @@
 //
 //	go run ./hack/realworld -src /work/rw -steps init,plan      # seconds
 //	go run ./hack/realworld -steps init,plan,build -apps useSend # minutes per app
+//	go run ./hack/realworld -steps plan,build,run -trace -apps inbox-zero/apps/worker,jitsu/services/rotor
 //
 // Steps:
 //   - init: zero-config inference (what monokit init writes), compared with
@@ -19,6 +20,14 @@
 //   - run (with build): the image under runc, as its user, read-only, with
 //     the app's runEnv, probed on its health route, else its port, else
 //     alive after 10 s: what answered, or the container's last lines.
+//
+// With -trace, each app that built (and ran) is built again with
+// --build-arg MONOKIT_PRUNE=trace, the same command otherwise, and run the
+// same way: the traced image's size against the untraced one's, and
+// whether it runs the same. The plan step records whether the app's plan
+// traces at all (monokit does not trace Next.js, Nitro, static sites or
+// TypeScript sources run by tsx, and notes why); such apps are not built
+// again.
 //
 // It writes docs/realworld.md (-o) and the rows as JSON (-json).
 package main
@@ -79,6 +88,7 @@ func main() {
 		jsonOut  = flag.String("json", filepath.Join(root, "docs", "realworld.json"), "the rows as JSON; rows of apps this run does not measure are kept from it")
 		frontend = flag.String("frontend", "docker.io/monokit/monokit:1", "the frontend image builds use (# syntax=)")
 		builder  = flag.String("builder", "monokit", "the buildx builder")
+		trace    = flag.Bool("trace", false, "with the build step: build each app that built again with --build-arg MONOKIT_PRUNE=trace (and run it, with the run step) when its plan traces")
 	)
 	flag.Parse()
 	repos, err := readList(*list)
@@ -99,6 +109,9 @@ func main() {
 	for _, s := range strings.Split(*steps, ",") {
 		want[strings.TrimSpace(s)] = true
 	}
+	if *trace && !want["build"] {
+		fmt.Fprintln(os.Stderr, "realworld: -trace builds with the build step, which -steps does not name: no traced build")
+	}
 	selected := func(repo, dir string) bool {
 		if *only == "" {
 			return true
@@ -110,7 +123,7 @@ func main() {
 		}
 		return false
 	}
-	r := &run{src: *src, frontend: *frontend, builder: *builder, commit: gitHead(root), date: time.Now().UTC()}
+	r := &run{src: *src, frontend: *frontend, builder: *builder, commit: gitHead(root), date: time.Now().UTC(), trace: *trace}
 	for _, rp := range repos {
 		dir := filepath.Join(*src, rp.name)
 		if _, err := os.Stat(filepath.Join(dir, ".extracted")); err != nil {
@@ -138,6 +151,9 @@ func main() {
 				r.plan(row, ws, loadErr)
 			}
 			if want["build"] && a.Runtime == "node" && row.PlanErr == "" {
+				if *trace && !row.tracePlanned() && loadErr == nil {
+					r.tracePlan(row, ws) // the traced build needs it; the plan step did not run
+				}
 				r.build(row, dir, want["run"])
 			}
 			r.rows = append(r.rows, row)

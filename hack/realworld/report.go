@@ -13,10 +13,12 @@ import (
 )
 
 // merge keeps, from the previous JSON, the rows and repositories this run
-// does not measure, a row's plan when this run did not plan, and its build
-// when this run did not build: the
-// scoreboard is filled over several sessions, a row dated when it was
-// measured.
+// does not measure, a row's plan (and trace plan) when this run did not
+// plan, its build when this run did not build, its run when this run did
+// not run, and its traced build when this run did not build with -trace
+// (and the plan still traces) or its traced run when it did and did not
+// run: the scoreboard is filled over several sessions, a row dated when it
+// was measured. Rows written before -trace have no trace data.
 func (r *run) merge(jsonOut string, steps map[string]bool) error {
 	data, err := os.ReadFile(jsonOut)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -44,12 +46,25 @@ func (r *run) merge(jsonOut string, steps map[string]bool) error {
 		}
 		if !steps["plan"] {
 			rw.Planned, rw.PlanErr = p.Planned, p.PlanErr
+			if !rw.tracePlanned() {
+				rw.Traces, rw.TraceNote, rw.TracePlanErr = p.Traces, p.TraceNote, p.TracePlanErr
+			}
 		}
 		if !steps["build"] && (p.Built || p.FailStep != "" || p.FailError != "") {
-			rw.Built, rw.Wall, rw.Size, rw.FailStep, rw.FailError, rw.BuildDate, rw.BuildMonokit = p.Built, p.Wall, p.Size, p.FailStep, p.FailError, p.buildDate(), p.buildMonokit()
+			rw.buildResult, rw.BuildDate, rw.BuildMonokit = p.buildResult, p.buildDate(), p.buildMonokit()
 		}
 		if !steps["run"] {
-			rw.Answered, rw.RunNote, rw.RunError, rw.RunDate = p.Answered, p.RunNote, p.RunError, p.RunDate
+			rw.runResult = p.runResult
+		}
+		switch {
+		case !steps["build"] || !r.trace:
+			// Not traced now: the earlier traced build, unless the
+			// plan no longer traces.
+			if !rw.tracePlanned() || rw.Traces {
+				rw.Traced = p.Traced
+			}
+		case !steps["run"] && rw.Traced != nil && p.Traced != nil:
+			rw.Traced.Run = p.Traced.Run
 		}
 	}
 	seen := map[string]bool{}
@@ -73,8 +88,8 @@ func (r *run) write(out, jsonOut string) error {
 	if len(r.repos) > 0 {
 		b.WriteString(r.inferenceTable())
 	}
-	b.WriteString("## Apps\n\nEach deployed app with a minimal manifest (the target and its package): planned, then built with `docker buildx build` and the frontend image for linux/amd64 when the build step ran. Apps that do not run on Node.js (Bun, Deno) are listed and not built: monokit makes Node.js images.\n\n")
-	b.WriteString("| repository | app | runtime | port (source) | plan | build | image | failing step: first error | runs | cause |\n|---|---|---|---|---|---|---:|---|---|---|\n")
+	b.WriteString("## Apps\n\nEach deployed app with a minimal manifest (the target and its package): planned, then built with `docker buildx build` and the frontend image for linux/amd64 when the build step ran. Apps that do not run on Node.js (Bun, Deno) are listed and not built: monokit makes Node.js images. The traced image is the same build with `--build-arg MONOKIT_PRUNE=trace` (`-trace`): its compressed size and its ratio to the untraced image's, or why the plan does not trace.\n\n")
+	b.WriteString("| repository | app | runtime | port (source) | plan | build | image | failing step: first error | runs | traced image | traced runs | cause |\n|---|---|---|---|---|---|---:|---|---|---|---|---|\n")
 	for _, rw := range r.rows {
 		a := rw.App
 		plan := "ok"
@@ -89,7 +104,7 @@ func (r *run) write(out, jsonOut string) error {
 		case a.Runtime != "node":
 			build = "not built (" + a.Runtime + ")"
 		case rw.Built:
-			build, size = fmt.Sprintf("ok, %.0f s (%s, %s)", rw.Wall.Seconds(), rw.buildDate().Format("2006-01-02"), rw.buildMonokit()), fmt.Sprintf("%.1f MB", float64(rw.Size)/1e6)
+			build, size = fmt.Sprintf("ok, %.0f s (%s, %s)", rw.Wall.Seconds(), rw.buildDate().Format("2006-01-02"), rw.buildMonokit()), mb(rw.Size)
 		case rw.FailStep != "" || rw.FailError != "":
 			build, fail = fmt.Sprintf("fails after %.0f s (%s, %s)", rw.Wall.Seconds(), rw.buildDate().Format("2006-01-02"), rw.buildMonokit()), cell(rw.FailStep)+": "+cell(rw.FailError)
 		}
@@ -97,15 +112,9 @@ func (r *run) write(out, jsonOut string) error {
 		if a.Port != 0 {
 			port = fmt.Sprintf("%d (%s)", a.Port, cell(a.PortSource))
 		}
-		runs := "not run"
-		switch {
-		case rw.Answered:
-			runs = fmt.Sprintf("answers (%s): %s", rw.RunDate.Format("2006-01-02"), cell(rw.RunNote))
-		case rw.RunError != "":
-			runs = fmt.Sprintf("fails (%s): %s", rw.RunDate.Format("2006-01-02"), cell(rw.RunError))
-		}
-		fmt.Fprintf(&b, "| %s | `%s` | %s | %s | %s | %s | %s | %s | %s | %s |\n", a.Repo, a.Dir, a.Runtime, port, plan, build, size, fail, runs, cell(a.Note))
+		fmt.Fprintf(&b, "| %s | `%s` | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", a.Repo, a.Dir, a.Runtime, port, plan, build, size, fail, runCell(rw.runResult), rw.tracedImageCell(), rw.tracedRunCell(), cell(a.Note))
 	}
+	b.WriteString(r.traceSection())
 	b.WriteString(r.targetSection())
 	if len(r.missing) > 0 {
 		fmt.Fprintf(&b, "\nNot extracted under the source directory, so not measured: %s.\n", strings.Join(r.missing, ", "))
@@ -158,7 +167,20 @@ func (r *run) summary() string {
 			built++
 		}
 	}
-	return fmt.Sprintf("%d apps (%d on Node.js): %d planned, %d built, %d answer\n", len(r.rows), node, planned, built, answered)
+	s := fmt.Sprintf("%d apps (%d on Node.js): %d planned, %d built, %d answer", len(r.rows), node, planned, built, answered)
+	var traced, tracedAnswered int
+	for _, rw := range r.rows {
+		if rw.tracedImage() {
+			traced++
+			if rw.Traced.Run != nil && rw.Traced.Run.Answered {
+				tracedAnswered++
+			}
+		}
+	}
+	if traced > 0 {
+		s += fmt.Sprintf("; traced: %d built, %d answer", traced, tracedAnswered)
+	}
+	return s + "\n"
 }
 
 // targetSection measures the issue's target (80% of the deployed Node.js
@@ -192,6 +214,200 @@ func (r *run) targetSection() string {
 	}
 	return b.String()
 }
+
+// runCell is a run's outcome in the table.
+func runCell(r runResult) string {
+	switch {
+	case r.Answered:
+		return fmt.Sprintf("answers (%s): %s", r.RunDate.Format("2006-01-02"), cell(r.RunNote))
+	case r.RunError != "":
+		return fmt.Sprintf("fails (%s): %s", r.RunDate.Format("2006-01-02"), cell(r.RunError))
+	}
+	return "not run"
+}
+
+// tracedImage reports whether the row has a traced image of a size.
+func (rw *row) tracedImage() bool {
+	return rw.Traced != nil && rw.Traced.Built && rw.Traced.Size > 0
+}
+
+// tracedRatio is the traced image's compressed size over the untraced
+// one's, when both built.
+func (rw *row) tracedRatio() (float64, bool) {
+	if !rw.tracedImage() || !rw.Built || rw.Size <= 0 {
+		return 0, false
+	}
+	return float64(rw.Traced.Size) / float64(rw.Size), true
+}
+
+// tracedImageCell is the traced image's size and its ratio to the untraced
+// one's, or why there is none: the plan does not trace (the planner's note,
+// short), or the traced build's failure.
+func (rw *row) tracedImageCell() string {
+	switch {
+	case rw.App.Runtime != "node":
+		return ""
+	case rw.TracePlanErr != "":
+		return "plan fails: " + cell(rw.TracePlanErr)
+	case rw.TraceNote != "":
+		return "not traced: " + shortTraceNote(rw.TraceNote)
+	case rw.Traced == nil:
+		return "not run"
+	}
+	t := rw.Traced
+	when := ""
+	if t.Date.Format("2006-01-02") != rw.buildDate().Format("2006-01-02") || t.Monokit != rw.buildMonokit() {
+		when = fmt.Sprintf(" (%s, %s)", t.Date.Format("2006-01-02"), t.Monokit)
+	}
+	switch {
+	case t.failed():
+		return fmt.Sprintf("fails after %.0f s%s: %s: %s", t.Wall.Seconds(), when, cell(t.FailStep), cell(t.FailError))
+	case !rw.tracedImage():
+		return "built" + when + ", " + cell(t.FailError)
+	}
+	s := mb(t.Size)
+	if ratio, ok := rw.tracedRatio(); ok {
+		s += fmt.Sprintf(" (%.2f×)", ratio)
+	}
+	return s + fmt.Sprintf(", %.0f s", t.Wall.Seconds()) + when
+}
+
+// tracedRunCell is the traced image's run, worded as the untraced one's;
+// empty when there is no traced image.
+func (rw *row) tracedRunCell() string {
+	if !rw.tracedImage() {
+		return ""
+	}
+	if rw.Traced.Run == nil {
+		return "not run"
+	}
+	return runCell(*rw.Traced.Run)
+}
+
+// shortTraceNote is the planner's note on why it does not trace, short.
+func shortTraceNote(note string) string {
+	n := strings.TrimSpace(strings.TrimPrefix(note, traceNotePrefix))
+	switch {
+	case strings.Contains(n, "Next.js"):
+		return "Next.js (next build traces)"
+	case strings.Contains(n, "Nitro"):
+		return "Nitro (its build traces)"
+	case strings.Contains(n, "static site"):
+		return "static site"
+	case strings.Contains(n, "TypeScript sources"):
+		return "runs TypeScript sources (tsx)"
+	}
+	if len(n) > 80 {
+		n = n[:80] + "…"
+	}
+	return cell(n)
+}
+
+// traceSection sums up the traced images under the table, when any row
+// has one: the ratio of each app that built both, the traced builds that
+// fail, how the traced images run against the untraced ones, and the apps
+// whose plan does not trace.
+func (r *run) traceSection() string {
+	var (
+		measured         bool
+		ratios           []float64
+		each, failed     []string
+		ranBoth, same    int
+		differ           []string
+		untracedSum, sum int64
+		notTraced        = map[string]int{}
+	)
+	for _, rw := range r.rows {
+		name := rw.App.Repo + " `" + rw.App.Dir + "`"
+		if rw.TraceNote != "" {
+			notTraced[shortTraceNote(rw.TraceNote)]++
+		}
+		if rw.Traced == nil {
+			continue
+		}
+		measured = true
+		if rw.Traced.failed() {
+			failed = append(failed, name)
+		}
+		ratio, ok := rw.tracedRatio()
+		if !ok {
+			continue
+		}
+		ratios = append(ratios, ratio)
+		untracedSum, sum = untracedSum+rw.Size, sum+rw.Traced.Size
+		each = append(each, fmt.Sprintf("%s %.2f× (%s → %s)", name, ratio, mb(rw.Size), mb(rw.Traced.Size)))
+		if t := rw.Traced.Run; t != nil && t.ran() && rw.ran() {
+			ranBoth++
+			switch {
+			case !t.Answered && !rw.Answered && missesModule(t.RunError) && !missesModule(rw.RunError):
+				differ = append(differ, name+" (both fail, the traced image for want of a module)")
+			case t.Answered == rw.Answered:
+				same++
+			case rw.Answered:
+				differ = append(differ, name+" (the untraced image answers, the traced one fails)")
+			default:
+				differ = append(differ, name+" (the traced image answers, the untraced one fails)")
+			}
+		}
+	}
+	if !measured {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("\nTraced images (`-trace`: each app that built, built again with `--build-arg MONOKIT_PRUNE=trace` right after, on the untraced build's cache): ")
+	if len(ratios) == 0 {
+		b.WriteString("no app built both.")
+	} else {
+		fmt.Fprintf(&b, "apps that built both: %d; the traced image is %.2f× the untraced one's compressed size at the median (%s → %s over all, %.2f×): %s.",
+			len(ratios), median(ratios), mb(untracedSum), mb(sum), float64(sum)/float64(untracedSum), strings.Join(each, ", "))
+	}
+	if len(failed) > 0 {
+		fmt.Fprintf(&b, " Traced builds that fail: %d (%s).", len(failed), strings.Join(failed, ", "))
+	}
+	if ranBoth > 0 {
+		fmt.Fprintf(&b, " Apps that ran both images: %d; they run the same way (both answer, or both fail and not the traced one alone for want of a module) in %d", ranBoth, same)
+		if len(differ) > 0 {
+			fmt.Fprintf(&b, "; not: %s", strings.Join(differ, ", "))
+		}
+		b.WriteString(".")
+	}
+	if len(notTraced) > 0 {
+		var whys []string
+		n := 0
+		for _, why := range slices.Sorted(maps.Keys(notTraced)) {
+			whys = append(whys, fmt.Sprintf("%s: %d", why, notTraced[why]))
+			n += notTraced[why]
+		}
+		fmt.Fprintf(&b, " Apps whose plan does not trace: %d; %s.", n, strings.Join(whys, ", "))
+	}
+	b.WriteString("\n")
+	return b.String()
+}
+
+// missesModule reports whether a run's error is node's for a module or
+// file it cannot find: what a traced tree that misses a file fails with.
+func missesModule(runErr string) bool {
+	for _, s := range []string{"Cannot find module", "Cannot find package", "ERR_MODULE_NOT_FOUND", "MODULE_NOT_FOUND", "ENOENT"} {
+		if strings.Contains(runErr, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// median is the middle of l (the mean of the two middle values when l has
+// an even length); l is sorted in place.
+func median(l []float64) float64 {
+	slices.Sort(l)
+	n := len(l)
+	if n%2 == 1 {
+		return l[n/2]
+	}
+	return (l[n/2-1] + l[n/2]) / 2
+}
+
+// mb is a compressed size in MB, as the table shows it.
+func mb(n int64) string { return fmt.Sprintf("%.1f MB", float64(n)/1e6) }
 
 func pct(n, d int) string {
 	if d == 0 {

@@ -26,40 +26,47 @@ import (
 // host's network namespace, with the app's RunEnv (fake URLs and secrets are
 // fine), and probes it: its health route (any answer below 500), else its
 // port (a TCP connection), else that it is still running after 10 s (a
-// worker). It records what answered, or the container's last output lines.
-func runImage(rw *row, ociDir string) {
-	rw.RunDate = time.Now().UTC()
-	fail := func(format string, args ...any) { rw.RunError = firstLine(fmt.Sprintf(format, args...)) }
+// worker). It returns what answered, or the container's last output lines.
+// The bundle is unpacked next to ociDir.
+func runImage(a app, ociDir string) runResult {
+	res := runResult{RunDate: time.Now().UTC()}
+	fail := func(format string, args ...any) runResult {
+		res.RunError = firstLine(fmt.Sprintf(format, args...))
+		return res
+	}
+	if a.Port != 0 {
+		// A port that answers before the image runs (an earlier run's
+		// container that lingers) would answer the probe for it.
+		if c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", a.Port), time.Second); err == nil {
+			c.Close()
+			return fail("port %d answers before the image runs", a.Port)
+		}
+	}
 	img, err := testkit.OnlyImage(ociDir)
 	if err != nil {
-		fail("image: %v", err)
-		return
+		return fail("image: %v", err)
 	}
 	// umoci unpacks by tag: point one at the image's manifest.
 	d := img.Descriptor
 	d.Annotations = map[string]string{ocispecs.AnnotationRefName: "run"}
 	if err := layout.Path(ociDir).AppendDescriptor(d); err != nil {
-		fail("layout: %v", err)
-		return
+		return fail("layout: %v", err)
 	}
 	bundle := filepath.Join(filepath.Dir(ociDir), "bundle")
 	if out, err := exec.Command("umoci", "unpack", "--image", ociDir+":run", bundle).CombinedOutput(); err != nil {
-		fail("umoci unpack: %v %s", err, out)
-		return
+		return fail("umoci unpack: %v %s", err, out)
 	}
 	var env []string
-	for _, k := range slices.Sorted(maps.Keys(rw.App.RunEnv)) {
-		env = append(env, k+"="+rw.App.RunEnv[k])
+	for _, k := range slices.Sorted(maps.Keys(a.RunEnv)) {
+		env = append(env, k+"="+a.RunEnv[k])
 	}
 	if err := testkit.RunBundle(filepath.Join(bundle, "config.json"), env, []string{"/tmp"}, ""); err != nil {
-		fail("bundle: %v", err)
-		return
+		return fail("bundle: %v", err)
 	}
-	for _, svc := range rw.App.RunServices {
+	for _, svc := range a.RunServices {
 		stop, err := startService(svc)
 		if err != nil {
-			fail("service %s: %v", svc, err)
-			return
+			return fail("service %s: %v", svc, err)
 		}
 		defer stop()
 	}
@@ -68,8 +75,7 @@ func runImage(rw *row, ociDir string) {
 	cmd := exec.Command("runc", "run", "--bundle", bundle, id)
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
-		fail("runc: %v", err)
-		return
+		return fail("runc: %v", err)
 	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
@@ -85,17 +91,15 @@ func runImage(rw *row, ociDir string) {
 	defer cancel()
 	began := time.Now()
 	for {
-		if what, ok := probeApp(ctx, rw.App, began); ok {
-			rw.Answered, rw.RunNote = true, what
-			return
+		if what, ok := probeApp(ctx, a, began); ok {
+			res.Answered, res.RunNote = true, what
+			return res
 		}
 		select {
 		case err := <-done:
-			fail("exited (%v): %s", err, failLines(out.String()))
-			return
+			return fail("exited (%v): %s", err, failLines(out.String()))
 		case <-ctx.Done():
-			fail("no answer in 90 s: %s", failLines(out.String()))
-			return
+			return fail("no answer in 90 s: %s", failLines(out.String()))
 		case <-time.After(500 * time.Millisecond):
 		}
 	}

@@ -21,12 +21,14 @@ import (
 	"github.com/monokit/monokit/internal/testkit"
 	"github.com/monokit/monokit/solver"
 	"github.com/monokit/monokit/solver/manifest"
+	"github.com/monokit/monokit/solver/plan"
 	"github.com/monokit/monokit/solver/pnpm"
 )
 
 // run holds what the steps found.
 type run struct {
 	src, frontend, builder, commit string
+	trace                          bool // -trace: build (and run) each built app traced too
 	date                           time.Time
 	repos                          []*repoResult
 	rows                           []*row
@@ -57,23 +59,61 @@ type row struct {
 	Monokit string    `json:"monokit"`
 	PlanErr string    `json:"planError,omitempty"`
 	Planned bool      `json:"planned"`
-	Built   bool      `json:"built"`
+	// Trace plan: the minimal manifest planned again with
+	// --build-arg MONOKIT_PRUNE=trace. Traces: the plan has a trace stage;
+	// else TraceNote is the planner's note saying why not (it does not
+	// trace Next.js, Nitro, static sites, TypeScript sources), or
+	// TracePlanErr the plan's error. All empty: not planned so.
+	Traces       bool   `json:"traces,omitempty"`
+	TraceNote    string `json:"traceNote,omitempty"`
+	TracePlanErr string `json:"tracePlanError,omitempty"`
 	// Build: wall time, compressed image size, and the first failing
 	// step with its first error line.
-	Wall      time.Duration `json:"wallNs,omitempty"`
-	Size      int64         `json:"size,omitempty"`
-	FailStep  string        `json:"failStep,omitempty"`
-	FailError string        `json:"failError,omitempty"`
+	buildResult
 	// BuildDate and BuildMonokit say when the build was measured, when an
 	// earlier run's build is kept.
 	BuildDate    time.Time `json:"buildDate,omitzero"`
 	BuildMonokit string    `json:"buildMonokit,omitempty"`
 	// Run: whether the image answered its probe, what answered, or why
 	// not; on RunDate.
+	runResult
+	// Traced is the app built again with --build-arg MONOKIT_PRUNE=trace
+	// (-trace), and run when the run step is on; nil when not measured.
+	Traced *tracedResult `json:"traced,omitempty"`
+}
+
+// buildResult is one docker buildx build of the app: wall time, compressed
+// image size, and the first failing step with its first error line.
+type buildResult struct {
+	Built     bool          `json:"built"`
+	Wall      time.Duration `json:"wallNs,omitempty"`
+	Size      int64         `json:"size,omitempty"`
+	FailStep  string        `json:"failStep,omitempty"`
+	FailError string        `json:"failError,omitempty"`
+}
+
+// failed reports whether the build was measured and failed.
+func (b buildResult) failed() bool { return !b.Built && (b.FailStep != "" || b.FailError != "") }
+
+// runResult is one run of an image (runImage): whether it answered its
+// probe, what answered, or why not; on RunDate.
+type runResult struct {
 	Answered bool      `json:"answered,omitempty"`
 	RunNote  string    `json:"runNote,omitempty"`
 	RunError string    `json:"runError,omitempty"`
 	RunDate  time.Time `json:"runDate,omitzero"`
+}
+
+// ran reports whether the image was run.
+func (r runResult) ran() bool { return r.Answered || r.RunError != "" }
+
+// tracedResult is the traced build, measured on Date with monokit Monokit
+// (an earlier run's is kept when this run does not trace), and its run.
+type tracedResult struct {
+	buildResult
+	Date    time.Time  `json:"date"`
+	Monokit string     `json:"monokit"`
+	Run     *runResult `json:"run,omitempty"`
 }
 
 func (rw *row) buildDate() time.Time {
@@ -175,31 +215,71 @@ func standInManifest(dir string, buildEnv map[string]string) ([]byte, error) {
 }
 
 // plan plans the app's minimal manifest on the loaded workspace (or records
-// its load error).
+// its load error), then plans it traced (tracePlan).
 func (r *run) plan(rw *row, ws *pnpm.Workspace, loadErr error) {
 	if loadErr != nil {
 		rw.PlanErr = firstLine(loadErr.Error())
 		return
 	}
-	data, err := minimalManifest(rw.App.Dir)
-	if err != nil {
-		rw.PlanErr = err.Error()
-		return
-	}
-	m, err := manifest.Parse("monokit.yaml", data)
-	if err == nil {
-		_, err = solver.SolveTarget(m, ws, "app")
-	}
-	if err != nil {
+	if _, err := solveMinimal(rw.App.Dir, ws, solver.Options{}); err != nil {
 		rw.PlanErr = firstLine(err.Error())
 		return
 	}
 	rw.Planned = true
+	r.tracePlan(rw, ws)
 }
+
+// solveMinimal plans the app's minimal manifest with opts.
+func solveMinimal(dir string, ws *pnpm.Workspace, opts solver.Options) (*plan.Plan, error) {
+	data, err := minimalManifest(dir)
+	if err != nil {
+		return nil, err
+	}
+	m, err := manifest.Parse("monokit.yaml", data)
+	if err != nil {
+		return nil, err
+	}
+	return solver.SolveTarget(m, ws, "app", opts)
+}
+
+// tracePlan plans the app's minimal manifest as the traced build does
+// (--build-arg MONOKIT_PRUNE=trace) and records whether it traces, else the
+// planner's note saying why not, else its error.
+func (r *run) tracePlan(rw *row, ws *pnpm.Workspace) {
+	rw.Traces, rw.TraceNote, rw.TracePlanErr = false, "", ""
+	p, err := solveMinimal(rw.App.Dir, ws, solver.Options{BuildArgs: map[string]string{solver.PruneArg: manifest.PruneTrace}})
+	if err != nil {
+		rw.TracePlanErr = firstLine(err.Error())
+		return
+	}
+	rw.Traces, rw.TraceNote = traceOutcome(p)
+}
+
+// traceNotePrefix starts the planner's note on a target it does not trace.
+const traceNotePrefix = "prune: trace:"
+
+// traceOutcome reads a plan made with MONOKIT_PRUNE=trace: whether it
+// traces, else the note saying why not.
+func traceOutcome(p *plan.Plan) (bool, string) {
+	if p.Trace != nil {
+		return true, ""
+	}
+	for _, n := range p.Notes {
+		if strings.HasPrefix(n, traceNotePrefix) {
+			return false, n
+		}
+	}
+	return false, traceNotePrefix + " not traced, and the plan says not why"
+}
+
+// tracePlanned reports whether the row's trace plan was measured.
+func (rw *row) tracePlanned() bool { return rw.Traces || rw.TraceNote != "" || rw.TracePlanErr != "" }
 
 // build runs docker buildx build with the frontend image on the app's
 // minimal manifest, written outside the repository; then, with run, runs
-// the image (runImage).
+// the image (runImage). With -trace, when the image built and its plan
+// traces, it builds it again with --build-arg MONOKIT_PRUNE=trace (and runs
+// that image too, with run) into rw.Traced.
 func (r *run) build(rw *row, dir string, run bool) {
 	tmp, err := os.MkdirTemp("", "realworld-")
 	if err != nil {
@@ -223,32 +303,65 @@ func (r *run) build(rw *row, dir string, run bool) {
 		rw.FailError = err.Error()
 		return
 	}
+	work := filepath.Join(tmp, "untraced")
+	if oci, ok := r.buildImage(&rw.buildResult, mf, dir, work); ok && run {
+		rw.runResult = runImage(rw.App, oci)
+	}
+	if !r.trace || !rw.Built || !rw.Traces {
+		return
+	}
+	// The untraced image, its layout and bundle are done with: the
+	// traced build gets the disk.
+	os.RemoveAll(work)
+	t := &tracedResult{Date: r.date, Monokit: r.commit}
+	rw.Traced = t
+	if oci, ok := r.buildImage(&t.buildResult, mf, dir, filepath.Join(tmp, "traced"), "--build-arg", solver.PruneArg+"="+manifest.PruneTrace); ok && run {
+		res := runImage(rw.App, oci)
+		t.Run = &res
+	}
+}
+
+// buildImage builds the app (buildxArgs, with extra arguments) to an OCI
+// tarball in work and records the outcome in res; it returns the image's
+// OCI layout, and whether the image built and its size was read.
+func (r *run) buildImage(res *buildResult, mf, dir, work string, extra ...string) (string, bool) {
+	if err := os.MkdirAll(work, 0o755); err != nil {
+		res.FailError = err.Error()
+		return "", false
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 45*time.Minute)
 	defer cancel()
-	tarPath := filepath.Join(tmp, "image.tar")
-	cmd := exec.CommandContext(ctx, "docker", "buildx", "build", "--builder", r.builder, "--progress=rawjson",
-		"-f", mf, "--target", "app", "--platform", "linux/amd64", "--output", "type=oci,dest="+tarPath, dir)
+	tarPath, ociDir := filepath.Join(work, "image.tar"), filepath.Join(work, "oci")
+	cmd := exec.CommandContext(ctx, "docker", buildxArgs(r.builder, mf, tarPath, dir, extra...)...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	began := time.Now()
-	err = cmd.Run()
-	rw.Wall = time.Since(began)
+	err := cmd.Run()
+	res.Wall = time.Since(began)
 	if err != nil {
-		rw.FailStep, rw.FailError = failure(stderr.Bytes())
-		if rw.FailError == "" {
-			rw.FailError = firstLine(err.Error())
+		res.FailStep, res.FailError = failure(stderr.Bytes())
+		if res.FailError == "" {
+			res.FailError = firstLine(err.Error())
 		}
-		return
+		return "", false
 	}
-	rw.Built = true
-	rw.Size, err = imageSize(tarPath, filepath.Join(tmp, "oci"))
+	res.Built = true
+	res.Size, err = imageSize(tarPath, ociDir)
 	if err != nil {
-		rw.FailError = "image: " + err.Error()
-		return
+		res.FailError = "image: " + err.Error()
+		return "", false
 	}
-	if run {
-		runImage(rw, filepath.Join(tmp, "oci"))
-	}
+	return ociDir, true
+}
+
+// buildxArgs is the docker command line that builds target app of the
+// manifest mf on the context dir for linux/amd64 to an OCI tarball; extra
+// (the traced build's --build-arg) go before the output.
+func buildxArgs(builder, mf, tarPath, dir string, extra ...string) []string {
+	args := []string{"buildx", "build", "--builder", builder, "--progress=rawjson",
+		"-f", mf, "--target", "app", "--platform", "linux/amd64"}
+	args = append(args, extra...)
+	return append(args, "--output", "type=oci,dest="+tarPath, dir)
 }
 
 // failure reads a rawjson progress stream: the first vertex that failed, and
