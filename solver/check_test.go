@@ -51,6 +51,7 @@ func TestCheckRules(t *testing.T) {
 		{name: "trace-dynamic", manifest: "    prune: trace\n", rule: "TraceDynamicLoad", at: "services/backend/src/main.ts:", msg: "require() of a name computed at run time: target \"backend\" traces",
 			edit: appendTo("services/backend/src/main.ts", "\nconst a = require('./x'); const b = require.resolve(n); this.import(n); const c = import(`./${n}`);\nconst d = require(plugin);\n")},
 		{name: "untraced-dynamic", edit: appendTo("services/backend/src/main.ts", "\nconst d = require(plugin);\n")},
+		{name: "trace-dynamic-included", manifest: "    prune: trace\n    include: [\"node_modules/plugin/**\"]\n", edit: appendTo("services/backend/src/main.ts", "\nconst d = require(plugin);\n")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()

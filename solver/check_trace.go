@@ -49,9 +49,11 @@ var dynamicLoad = regexp.MustCompile("(?:^|[^.\\w$])(require|import)\\s*\\(\\s*(
 // traceFindings are the TraceDynamicLoad findings for a traced target: the
 // places in the sources of its closure that load a module by a name the
 // trace cannot know. It reads as the health route rule does (readSources:
-// the app's own files first, at most maxSourceBytes).
+// the app's own files first, at most maxSourceBytes). A target with
+// include: globs has answered it: the rule cannot tell which module a call
+// loads, so it cannot tell whether they cover it, and says nothing.
 func traceFindings(t *manifest.Target, pl *plan.Plan, ws *pnpm.Workspace, sources fs.FS) []Finding {
-	if sources == nil || pl.Trace == nil {
+	if sources == nil || pl.Trace == nil || len(t.Include) > 0 {
 		return nil
 	}
 	pkg := ws.Find(t.Package.Value)
