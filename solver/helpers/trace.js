@@ -27,7 +27,8 @@ const fs = require('fs');
 const path = require('path');
 
 // At most this many directory entries are visited by one walk (a native
-// scan, an include glob), so no tree makes the step run unbounded.
+// scan, an include glob, the totals), so no tree makes the step run
+// unbounded; a walk that reaches it stops there and says so.
 const MAX_WALK = 1000000;
 // A native addon or a shared library an addon may load.
 const NATIVE = /\.node$|\.so(?:\.\d+)*$/;
@@ -58,13 +59,15 @@ function bareName(spec) {
 /**
  * walk visits the entries under dir (relative to root), depth first, in
  * name order, calling visit(rel, stat); it follows directory symlinks only
- * when follow is set, each real directory once.
+ * when follow is set, each real directory once. It returns false when it
+ * stopped at MAX_WALK entries.
  * @param {string} root
  * @param {string} dir
  * @param {(rel: string, st: fs.Stats) => boolean | void} visit return false to skip a directory
- * @param {{follow?: boolean, budget: {n: number}}} o
+ * @param {{follow?: boolean}} [o]
  */
-function walk(root, dir, visit, o) {
+function walk(root, dir, visit, o = {}) {
+  let left = MAX_WALK;
   const seen = new Set();
   const stack = [dir];
   while (stack.length) {
@@ -86,7 +89,7 @@ function walk(root, dir, visit, o) {
       seen.add(real);
     }
     for (const name of names) {
-      if (--o.budget.n < 0) throw new Error(`monokit: a walk of ${path.join(root, dir)} passed ${MAX_WALK} entries`);
+      if (--left < 0) return false;
       const rel = d ? `${d}/${name}` : name;
       let st = lstat(path.join(root, rel));
       if (!st) continue;
@@ -104,6 +107,7 @@ function walk(root, dir, visit, o) {
       if (visit(rel, st) !== false && st.isDirectory()) stack.push(rel);
     }
   }
+  return true;
 }
 
 class Tracer {
@@ -123,7 +127,6 @@ class Tracer {
     this.pkgDirs = new Set();
     /** @type {string[]} packages kept whole for their addons */
     this.whole = [];
-    this.budget = { n: MAX_WALK };
     this.stats = { dependencies: { files: 0, bytes: 0 }, workspace: { files: 0, bytes: 0 } };
     /** @type {Set<string>} */
     this.emitted = new Set();
@@ -159,10 +162,11 @@ class Tracer {
     // server that loads the app's build by a path it is given (react-router-
     // serve build/server/index.js), or a module its code loads lazily, still
     // finds what those import.
-    walk(this.input.app, '', (rel, st) => {
+    const whole = walk(this.input.app, '', (rel, st) => {
       if (st.isDirectory()) return path.posix.basename(rel) !== 'node_modules';
       if (st.isFile() && CODE.test(rel)) entries.push(path.join(this.root, rel));
-    }, { budget: this.budget });
+    });
+    if (!whole) this.warn(`the app's files are more than ${MAX_WALK}: only the first are traced`);
     for (const m of this.input.modules || []) {
       try {
         entries.push(require.resolve(m, { paths: [this.root] }));
@@ -235,11 +239,12 @@ class Tracer {
     } catch {
       v = false;
     }
-    if (!v) walk(this.root, dir, (rel, st) => {
+    // A package too large to scan whole is kept whole: it may hold an addon.
+    if (!v) v = !walk(this.root, dir, (rel, st) => {
       if (v) return false;
       if (st.isDirectory()) return path.posix.basename(rel) !== 'node_modules';
       if ((st.isFile() || st.isSymbolicLink()) && NATIVE.test(rel)) v = true;
-    }, { budget: this.budget });
+    }) || v;
     this.nativeCache.set(dir, v);
     return v;
   }
@@ -321,9 +326,9 @@ class Tracer {
     if (this.whole.includes(dir)) return;
     this.whole.push(dir);
     this.keep.add(`${dir}/package.json`);
-    walk(this.root, dir, (rel, st) => {
+    if (!walk(this.root, dir, (rel, st) => {
       if (!st.isDirectory()) this.keep.add(rel);
-    }, { budget: this.budget });
+    })) this.warn(`${dir} holds more than ${MAX_WALK} entries: only the first are kept`);
   }
 
   // includes keeps what the include: globs match, through symlinks.
@@ -337,13 +342,14 @@ class Tracer {
         n++;
       }
       if (!base || (lstat(path.join(this.root, base)) && fs.statSync(path.join(this.root, base)).isDirectory())) {
-        walk(this.root, base, (rel, st) => {
+        const whole = walk(this.root, base, (rel, st) => {
           if (st.isDirectory()) return;
           if (re.test(rel)) {
             this.keep.add(rel);
             n++;
           }
-        }, { follow: true, budget: this.budget });
+        }, { follow: true });
+        if (!whole) this.warn(`include: ${inc.glob} walked ${MAX_WALK} entries and stopped: give it a deeper directory to start from`);
       }
       if (n === 0) this.warn(`include: ${inc.glob} matches no file in the production tree`);
     }
@@ -451,13 +457,13 @@ class Tracer {
 
   // total is the untraced tree's files and bytes outside the app's layer.
   total() {
-    const t = { files: 0, bytes: 0 };
-    walk(this.root, '', (rel, st) => {
+    const t = { files: 0, bytes: 0, whole: true };
+    t.whole = walk(this.root, '', (rel, st) => {
       if (st.isDirectory()) return;
       if (lstat(path.join(this.input.app, rel))) return;
       t.files++;
       t.bytes += st.size;
-    }, { budget: { n: MAX_WALK } });
+    });
     return t;
   }
 }
@@ -479,7 +485,8 @@ async function main() {
   const total = t.total();
   const d = t.stats.dependencies;
   const w = t.stats.workspace;
-  console.log(`monokit trace: kept ${d.files + w.files} of ${total.files} files, ${mb(d.bytes + w.bytes)} of ${mb(total.bytes)}: third-party ${d.files} files (${mb(d.bytes)}), workspace packages ${w.files} (${mb(w.bytes)}); the app's own files ship whole`);
+  const of = total.whole ? '' : 'more than ';
+  console.log(`monokit trace: kept ${d.files + w.files} of ${of}${total.files} files, ${mb(d.bytes + w.bytes)} of ${of}${mb(total.bytes)}: third-party ${d.files} files (${mb(d.bytes)}), workspace packages ${w.files} (${mb(w.bytes)}); the app's own files ship whole`);
   if (t.whole.length) console.log(`monokit trace: kept whole for their native addons: ${[...new Set(t.whole.map((d) => packageName(d)))].join(', ')}`);
   if (t.unresolved.length) {
     const shown = t.unresolved.slice(0, MAX_WARNINGS).join(', ');
