@@ -59,16 +59,38 @@ func startNotShipped(t *manifest.Target, pl *plan.Plan, main string) (Finding, b
 // startFile is the script node runs: its first argument that is neither an
 // option nor an option's value.
 func startFile(args []string) string {
-	takesValue := map[string]bool{"-r": true, "--require": true, "--import": true, "--loader": true, "--experimental-loader": true, "-C": true, "--conditions": true, "--env-file": true, "--title": true}
+	_, script := nodeArgv(args)
+	return script
+}
+
+// nodeValueOptions are node's options that take their value as the next
+// argument when it is not given with "=".
+var nodeValueOptions = map[string]bool{"-r": true, "--require": true, "--import": true, "--loader": true, "--experimental-loader": true,
+	"-C": true, "--conditions": true, "--env-file": true, "--env-file-if-exists": true, "--title": true}
+
+// nodeOption is one of node's options before the script, with its value
+// ("" for a flag).
+type nodeOption struct{ name, value string }
+
+// nodeArgv reads node's arguments as node does: the options before the
+// script, each with its value (after "=", or the next argument for
+// nodeValueOptions), then the script, whose own arguments follow; script is
+// "" when there is none.
+func nodeArgv(args []string) (opts []nodeOption, script string) {
 	for i := 0; i < len(args); i++ {
 		a := args[i]
-		switch {
-		case takesValue[a]:
-			i++
-		case strings.HasPrefix(a, "-"):
-		default:
-			return a
+		if !strings.HasPrefix(a, "-") {
+			return opts, a
 		}
+		name, value, inline := strings.Cut(a, "=")
+		if !inline && nodeValueOptions[name] {
+			if i+1 >= len(args) {
+				break
+			}
+			i++
+			value = args[i]
+		}
+		opts = append(opts, nodeOption{name, value})
 	}
-	return ""
+	return opts, ""
 }

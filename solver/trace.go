@@ -162,40 +162,27 @@ func layerNames(cs []plan.Copy) []string {
 	return out
 }
 
-// traceEntries reads node's arguments as node does: the options before the
-// script, then the script, whose own arguments follow. It returns the
-// script (relative to the app), the modules node preloads (-r, --require,
-// --import, --loader) and the files it reads itself (--env-file).
+// traceEntries reads node's arguments (nodeArgv): the script, relative to
+// the app, the modules node preloads (-r, --require, --import, --loader)
+// and the files it reads itself (--env-file).
 func traceEntries(args []string) (entries, modules, files []string) {
 	takesModule := map[string]bool{"-r": true, "--require": true, "--import": true, "--loader": true, "--experimental-loader": true}
-	takesFile := map[string]bool{"--env-file": true, "--env-file-if-exists": true}
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		if !strings.HasPrefix(a, "-") {
-			entries = append(entries, path.Clean(a))
-			return entries, modules, files
-		}
-		name, value, hasValue := strings.Cut(a, "=")
-		if !takesModule[name] && !takesFile[name] {
-			continue
-		}
-		if !hasValue {
-			if i+1 >= len(args) {
-				break
-			}
-			i++
-			value = args[i]
-		}
+	opts, script := nodeArgv(args)
+	for _, o := range opts {
 		switch {
-		case takesFile[name]:
-			files = append(files, path.Clean(value))
-		case strings.HasPrefix(value, "data:"):
+		case o.name == "--env-file" || o.name == "--env-file-if-exists":
+			files = append(files, path.Clean(o.value))
+		case !takesModule[o.name]:
+		case strings.HasPrefix(o.value, "data:"):
 			// inline code, such as monokit's own SIGTERM handler: no file
-		case strings.HasPrefix(value, "./") || strings.HasPrefix(value, "../"):
-			entries = append(entries, path.Clean(value))
+		case strings.HasPrefix(o.value, "./") || strings.HasPrefix(o.value, "../"):
+			entries = append(entries, path.Clean(o.value))
 		default:
-			modules = append(modules, value)
+			modules = append(modules, o.value)
 		}
+	}
+	if script != "" {
+		entries = append(entries, path.Clean(script))
 	}
 	return entries, modules, files
 }

@@ -22,6 +22,8 @@ func TestTraceEntries(t *testing.T) {
 		{args: []string{"-r", "dotenv/config", "--enable-source-maps", "--import=@otel/auto", "dist/server.mjs"}, entries: []string{"dist/server.mjs"}, modules: []string{"dotenv/config", "@otel/auto"}},
 		{args: []string{"--require", "./tracing.js", "--env-file=.env.production", "--env-file", "config/.env", "index.js"}, entries: []string{"tracing.js", "index.js"}, files: []string{".env.production", "config/.env"}},
 		{args: []string{"--max-old-space-size=4096", "build/index.js", "--port", "3000"}, entries: []string{"build/index.js"}},
+		// An option's value given as the next argument is no script.
+		{args: []string{"--title", "api", "-C", "production", "dist/main.js"}, entries: []string{"dist/main.js"}},
 	} {
 		e, m, f := traceEntries(tc.args)
 		if !slices.Equal(e, tc.entries) || !slices.Equal(m, tc.modules) || !slices.Equal(f, tc.files) {
