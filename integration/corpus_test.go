@@ -39,15 +39,18 @@ func TestCorpus(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", dir, err)
 		}
-		// expect.json may name, by target, paths an image must hold or lack,
+		// expect.json may name, by target, paths an image must hold or lack
+		// (and paths its traced image lacks),
 		// text its health route answers, text other paths answer (probes),
 		// and, by stage, text that stage's log says (the test builds those
 		// stages without the cache).
 		var expect map[string]struct {
 			MustHave, Absent []string
-			Health           string
-			Probes           map[string]string
-			Logs             map[string][]string
+			// TracedAbsent are paths the traced image leaves out.
+			TracedAbsent []string
+			Health       string
+			Probes       map[string]string
+			Logs         map[string][]string
 		}
 		if _, err := os.Stat(filepath.Join(dir, "expect.json")); err == nil {
 			readJSON(t, filepath.Join(dir, "expect.json"), &expect)
@@ -102,7 +105,7 @@ func TestCorpus(t *testing.T) {
 				// (prune: trace): it answers the same, with no more files.
 				tp, err := solver.SolveTarget(m, ws, name, solver.Options{BuildArgs: map[string]string{solver.PruneArg: "trace"}})
 				if err != nil || tp.Trace == nil {
-					return // Next.js, Nitro, static sites and TypeScript sources are not monokit's to trace
+					return // Next.js, Nitro and static sites are not monokit's to trace
 				}
 				t.Run("traced", func(t *testing.T) {
 					tres, err := build{dir: dir, target: name, attrs: map[string]string{"build-arg:" + solver.PruneArg: "trace"}}.run(ctx, t, inProcess)
@@ -117,6 +120,7 @@ func TestCorpus(t *testing.T) {
 					}
 					tbundle := unpack(t, tres.ociTar, "linux/amd64")
 					checkReadOnlyApp(t, tbundle, 3)
+					checkContents(t, tbundle, imageCase{absent: expect[name].TracedAbsent})
 					if traced, full := countFiles(t, filepath.Join(tbundle, "rootfs/app")), countFiles(t, filepath.Join(bundle, "rootfs/app")); traced > full {
 						t.Errorf("the traced image holds %d files under /app, the untraced one %d", traced, full)
 					} else {

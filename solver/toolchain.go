@@ -74,11 +74,12 @@ func (b *builder) npmGlobal(specs ...string) (cmd string, inputs []string) {
 	return cmd, inputs
 }
 
-// tracer is the build image with @vercel/nft, for the trace stage: a stage
-// of its own, so that turning tracing on or off leaves the toolchain, and
-// every step on it, as it was.
+// tracer is the build image with @vercel/nft (and esbuild, which strips
+// TypeScript's types for it), for the trace stage: a stage of its own, so
+// that turning tracing on or off leaves the toolchain, and every step on
+// it, as it was.
 func (b *builder) tracer() plan.Stage {
-	install, inputs := b.npmGlobal("@vercel/nft@" + helpers.NFTVersion)
+	install, inputs := b.npmGlobal("@vercel/nft@"+helpers.NFTVersion, "esbuild@"+helpers.EsbuildVersion)
 	return plan.Stage{
 		ID:       "tracer",
 		Kind:     plan.KindToolchain,

@@ -48,8 +48,6 @@ func (b *builder) traces(mode string) bool {
 		b.plan.Notes = append(b.plan.Notes, "prune: trace: a static site has no production tree to trace")
 	case b.startsNitro():
 		b.plan.Notes = append(b.plan.Notes, "prune: trace: Nitro's .output is traced already, by its build; the image ships it as it is")
-	case b.runsSources():
-		b.plan.Notes = append(b.plan.Notes, "prune: trace: the app runs its TypeScript sources (tsx), which the tracer cannot parse, so it would miss what they import; the image ships pnpm deploy's tree")
 	default:
 		return true
 	}
@@ -95,7 +93,12 @@ func (b *builder) trace(layers []plan.Copy) ([]plan.Copy, error) {
 		Modules:   modules,
 		Files:     files,
 	}
-	b.plan.Trace = &plan.Trace{Tracer: "@vercel/nft " + helpers.NFTVersion, Entries: entries, Modules: modules, Files: files}
+	tracer := "@vercel/nft " + helpers.NFTVersion
+	if b.runsSources() {
+		in.TypeScript, in.Esbuild = true, helpers.Esbuild
+		tracer += ", TypeScript stripped by esbuild " + helpers.EsbuildVersion
+	}
+	b.plan.Trace = &plan.Trace{Tracer: tracer, Entries: entries, Modules: modules, Files: files}
 	for _, g := range b.t.Include {
 		tg, err := traceGlob(g.Value)
 		if err != nil {

@@ -164,6 +164,12 @@ type TraceInput struct {
 	App       string `json:"app"`
 	Out       string `json:"out"`
 	NFT       string `json:"nft"`
+	// TypeScript is set when node runs TypeScript sources (tsx): trace.js
+	// then strips their types with Esbuild (the transform tsx itself runs)
+	// before the tracer reads them, and resolves what TypeScript's own
+	// resolution finds (./util.js for util.ts, ./util for util.ts).
+	TypeScript bool   `json:"typescript,omitempty"`
+	Esbuild    string `json:"esbuild,omitempty"`
 	// Entries are the files node runs (the start file), relative to Root;
 	// Modules the modules it preloads (-r, --import), resolved from Root;
 	// Files the files node reads itself (--env-file), kept as they are.
@@ -226,4 +232,8 @@ const (
 	TraceData   = "/usr/local/lib/monokit/trace.json"
 	NFT         = "/usr/local/lib/node_modules/@vercel/nft"
 	NFTVersion  = "1.11.16"
+	// Esbuild strips TypeScript's types for the tracer (nft parses
+	// JavaScript only); the tracer stage installs it beside @vercel/nft.
+	Esbuild        = "/usr/local/lib/node_modules/esbuild"
+	EsbuildVersion = "0.28.2"
 )

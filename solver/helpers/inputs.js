@@ -108,6 +108,8 @@
  * @property {string} app
  * @property {string} out
  * @property {string} nft
+ * @property {boolean} [typescript]
+ * @property {string} [esbuild]
  * @property {string[] | null} entries
  * @property {string[]} [modules]
  * @property {string[]} [files]

@@ -6,7 +6,13 @@
 //   - every package with a native addon or shared library that a kept
 //     package depends on, whole, with the addon's own native dependencies
 //     (an addon dlopens what its rpath names, which no tracer sees);
-//   - the files node itself reads (--env-file) and the include: globs.
+//   - the files node itself reads (--env-file) and the include: globs;
+//   - whole, each package node preloads (--import tsx): a loader registers
+//     its hooks by URLs no tracer follows.
+// An app that runs its TypeScript sources (tsx) is traced through them:
+// esbuild, the transform tsx runs, strips their types before nft reads
+// them, and a relative import also resolves as TypeScript's does
+// (./util.js and ./util find util.ts).
 // Each kept file is copied into out/dependencies or out/workspace, by the
 // layer of the untraced image that held it, so the image keeps its layer
 // order; the app's own files are not copied: its layer ships them whole.
@@ -20,7 +26,8 @@
 //   @vercel/nft is, "entries": the files node runs first, "modules": the
 //   modules it preloads (-r, --import), "files": files node reads itself,
 //   "include": [{"glob", "base", "regexp"}] (the planner turns each glob
-//   into a JavaScript regular expression over paths relative to root)}.
+//   into a JavaScript regular expression over paths relative to root),
+//   "typescript" and "esbuild": set when node runs TypeScript sources}.
 // @ts-check
 'use strict';
 const fs = require('fs');
@@ -35,6 +42,39 @@ const NATIVE = /\.node$|\.so(?:\.\d+)*$/;
 const MAX_WARNINGS = 20;
 // The app's own files that are code node may load.
 const CODE = /\.(?:js|mjs|cjs)$/;
+// TypeScript sources, which tsx loads too; declaration files are types only.
+const TS = /\.(?:[cm]?ts|tsx)$/;
+const DTS = /\.d\.[cm]?ts$/;
+
+/**
+ * isSource reports whether rel is code node loads: JavaScript, and
+ * TypeScript when the app runs its sources.
+ * @param {string} rel
+ * @param {boolean} [ts]
+ */
+function isSource(rel, ts) {
+  return CODE.test(rel) || (!!ts && TS.test(rel) && !DTS.test(rel));
+}
+
+/**
+ * tsAlternatives are the files TypeScript's resolution (and tsx's) also
+ * tries for a relative specifier node alone would not find: ./util.js is
+ * ./util.ts, ./util is ./util.ts or ./util/index.ts.
+ * @param {string} spec
+ */
+function tsAlternatives(spec) {
+  if (!(spec.startsWith('./') || spec.startsWith('../') || spec.startsWith('/') || spec === '.' || spec === '..')) return [];
+  const m = /\.(jsx?|mjs|cjs)$/.exec(spec);
+  if (m) {
+    const base = spec.slice(0, -m[0].length);
+    /** @type {Record<string, string[]>} */
+    const exts = { js: ['.ts', '.tsx'], jsx: ['.tsx'], mjs: ['.mts'], cjs: ['.cts'] };
+    return exts[m[1]].map((e) => base + e);
+  }
+  if (TS.test(spec)) return [];
+  const base = spec.replace(/\/+$/, '');
+  return ['.ts', '.tsx', '.mts', '.cts', '/index.ts', '/index.tsx'].map((e) => base + e);
+}
 
 /** @param {string} p */
 function lstat(p) {
@@ -164,23 +204,36 @@ class Tracer {
     // finds what those import.
     const whole = walk(this.input.app, '', (rel, st) => {
       if (st.isDirectory()) return path.posix.basename(rel) !== 'node_modules';
-      if (st.isFile() && CODE.test(rel)) entries.push(path.join(this.root, rel));
+      if (st.isFile() && isSource(rel, this.input.typescript)) entries.push(path.join(this.root, rel));
     });
     if (!whole) this.warn(`the app's files are more than ${MAX_WALK}: only the first are traced`);
     for (const m of this.input.modules || []) {
+      const name = bareName(m);
+      const pkg = name ? this.resolveDep('.', name) : null;
+      if (pkg) {
+        // A loader (tsx, an instrumentation) registers its hooks by URLs
+        // no tracer follows: its package is kept whole, and what its code
+        // imports is traced.
+        this.keep.add(pkg.link);
+        this.keepWhole(pkg.real);
+        walk(this.root, pkg.real, (rel, st) => {
+          if (st.isDirectory()) return path.posix.basename(rel) !== 'node_modules';
+          if (st.isFile() && CODE.test(rel)) entries.push(path.join(this.root, rel));
+        });
+        continue;
+      }
       try {
         entries.push(require.resolve(m, { paths: [this.root] }));
       } catch (err) {
         this.warn(`node preloads ${m}, which does not resolve from ${this.root} (${/** @type {Error} */ (err).message.split('\n')[0]}): add its files to include:`);
       }
-      const name = bareName(m);
-      if (name) this.keep.add(`node_modules/${name}`);
     }
     const result = await nodeFileTrace([...new Set(entries)], {
       base: this.root,
       processCwd: this.root,
       mixedModules: true,
       analysis: { emitGlobs: true, computeFileReferences: true, evaluatePureExpressions: true },
+      ...(this.input.typescript ? this.typescriptHooks() : {}),
     });
     for (const f of result.fileList) this.keep.add(f);
     // nft warns of specifiers that resolve to nothing in the tree (most are
@@ -203,6 +256,68 @@ class Tracer {
       if (this.exists(f)) this.keep.add(f);
       else this.warn(`node reads ${f}, which is not in the image`);
     }
+  }
+
+  /**
+   * typescriptHooks are nft's readFile and resolve for an app that runs
+   * its sources: a TypeScript file reaches nft as the JavaScript tsx would
+   * run (esbuild's transform, every import kept, as with
+   * verbatimModuleSyntax, so none is lost), and a relative specifier nft
+   * cannot find is tried as TypeScript (tsAlternatives), in node_modules
+   * too, where workspace packages are.
+   */
+  typescriptHooks() {
+    const esbuild = require(/** @type {string} */ (this.input.esbuild));
+    const { resolve } = require(this.input.nft);
+    /** @type {Map<string, Promise<string | null>>} */
+    const cache = new Map();
+    const read = async (/** @type {string} */ p) => {
+      let src;
+      try {
+        src = await fs.promises.readFile(p, 'utf8');
+      } catch (err) {
+        const code = /** @type {NodeJS.ErrnoException} */ (err).code;
+        if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') return null;
+        throw err;
+      }
+      if (!TS.test(p) || DTS.test(p)) return src;
+      try {
+        const out = await esbuild.transform(src, {
+          loader: p.endsWith('x') ? 'tsx' : 'ts',
+          jsx: 'automatic',
+          sourcefile: p,
+          tsconfigRaw: { compilerOptions: { verbatimModuleSyntax: true } },
+        });
+        return out.code;
+      } catch (err) {
+        this.warn(`${path.relative(this.root, p)}: esbuild cannot strip its types (${String(/** @type {Error} */ (err).message).split('\n')[0]}): what it imports is not traced; list it under include:`);
+        return src;
+      }
+    };
+    return {
+      readFile: (/** @type {string} */ p) => {
+        let v = cache.get(p);
+        if (!v) {
+          v = read(p);
+          cache.set(p, v);
+        }
+        return v;
+      },
+      resolve: async (/** @type {string} */ spec, /** @type {string} */ parent, /** @type {any} */ job, /** @type {boolean} */ cjs) => {
+        try {
+          return await resolve(spec, parent, job, cjs);
+        } catch (err) {
+          for (const alt of tsAlternatives(spec)) {
+            try {
+              return await resolve(alt, parent, job, cjs);
+            } catch {
+              // the next
+            }
+          }
+          throw err;
+        }
+      },
+    };
   }
 
   // packageJSONs keeps the nearest package.json of every kept file, and
@@ -512,4 +627,4 @@ if (require.main === module) {
   });
 }
 
-module.exports = { bareName };
+module.exports = { bareName, isSource, tsAlternatives };

@@ -4,7 +4,7 @@ const assert = require('node:assert');
 const fs = require('node:fs');
 const path = require('node:path');
 const { tmp, write, input, run, exists } = require('./lib');
-const { bareName } = require('../trace.js');
+const { bareName, isSource, tsAlternatives } = require('../trace.js');
 
 // tracer writes a module with nft's interface that reports files as traced
 // (relative to the base), as nodeFileTrace does; the real one runs in the
@@ -134,4 +134,84 @@ test('bareName', () => {
   assert.strictEqual(bareName('@otel/sdk/register'), '@otel/sdk');
   assert.strictEqual(bareName('./setup.js'), '');
   assert.strictEqual(bareName('node:fs'), '');
+});
+
+test('an app that runs its TypeScript sources: types stripped before the tracer reads them, TypeScript resolution, the loader kept whole', async (t) => {
+  const dir = tmp(t);
+  const { root, app, ws } = tree(dir);
+  const store = 'node_modules/.pnpm';
+  const both = (rel, data, layer) => {
+    write(path.join(root, rel), data);
+    if (layer) write(path.join(layer, rel), data);
+  };
+  both('src/index.ts', "import { greet } from './greet.js';", app);
+  both('src/greet.ts', 'export const greet = 1;', app);
+  both('src/types.d.ts', 'export type T = 1;', app);
+  both(`${store}/tsx@4.0.0/node_modules/tsx/package.json`, '{"name":"tsx"}');
+  both(`${store}/tsx@4.0.0/node_modules/tsx/dist/loader.mjs`, '');
+  both(`${store}/tsx@4.0.0/node_modules/tsx/README.md`, 'docs');
+  fs.symlinkSync('.pnpm/tsx@4.0.0/node_modules/tsx', path.join(root, 'node_modules/tsx'));
+  // The stand-in tracer reads each entry through opts.readFile and
+  // resolves ./greet.js from src/index.ts through opts.resolve, with a
+  // resolve of its own that finds only files that exist as named.
+  const nft = path.join(dir, 'nft.js');
+  write(nft, `const fs = require('fs'), path = require('path');
+  exports.resolve = async (spec, parent) => {
+    const p = path.resolve(path.dirname(parent), spec);
+    if (!fs.existsSync(p)) throw new Error('not found: ' + spec);
+    return p;
+  };
+  exports.nodeFileTrace = async (entries, opts) => {
+    const read = {};
+    for (const e of entries) read[path.relative(opts.base, e)] = await opts.readFile(e);
+    const greet = await opts.resolve('./greet.js', path.join(opts.base, 'src/index.ts'), {}, false);
+    let missing = '';
+    try { await opts.resolve('./nope.js', path.join(opts.base, 'src/index.ts'), {}, false); } catch (err) { missing = err.message; }
+    fs.writeFileSync(${JSON.stringify(path.join(dir, 'called.json'))}, JSON.stringify({ read, greet: path.relative(opts.base, greet), missing, absent: await opts.readFile(path.join(opts.base, 'nope.ts')) }));
+    return { fileList: new Set(['src/index.ts']), warnings: new Set() };
+  };`);
+  // The stand-in esbuild marks what it transformed, with the options it got.
+  const esbuild = path.join(dir, 'esbuild.js');
+  write(esbuild, `exports.transform = async (src, o) => {
+    if (src.includes('BAD')) throw new Error('Expected ";"');
+    return { code: '/*' + o.loader + ' verbatim=' + o.tsconfigRaw.compilerOptions.verbatimModuleSyntax + '*/' + src };
+  };`);
+  both('src/bad.ts', 'BAD', app);
+  const out = path.join(dir, 'out');
+  const { status, out: log } = run('trace.js', [input(dir, 'trace.json', { root, app, workspace: ws, out, nft, esbuild, typescript: true, entries: ['src/index.ts'], modules: ['tsx'], files: [] })]);
+  assert.strictEqual(status, 0, log);
+  const called = JSON.parse(fs.readFileSync(path.join(dir, 'called.json'), 'utf8'));
+  // Every TypeScript file of the app is an entry, stripped; declaration files are not.
+  assert.strictEqual(called.read['src/index.ts'], "/*ts verbatim=true*/import { greet } from './greet.js';");
+  assert.strictEqual(called.read['src/greet.ts'], '/*ts verbatim=true*/export const greet = 1;');
+  assert.ok(!('src/types.d.ts' in called.read));
+  // A file esbuild cannot strip reaches the tracer as it is, with a note.
+  assert.strictEqual(called.read['src/bad.ts'], 'BAD');
+  assert.match(log, /src\/bad\.ts: esbuild cannot strip its types \(Expected ";"\)/);
+  // The loader's code files are entries, read untouched.
+  assert.strictEqual(called.read[`${store}/tsx@4.0.0/node_modules/tsx/dist/loader.mjs`], '');
+  // ./greet.js is greet.ts, as TypeScript resolves it; a specifier with no
+  // file either way fails as it did.
+  assert.strictEqual(called.greet, 'src/greet.ts');
+  assert.match(called.missing, /not found: \.\/nope\.js/);
+  assert.strictEqual(called.absent, null);
+  // The preloaded loader is kept whole, with its link.
+  const deps = path.join(out, 'dependencies');
+  assert.ok(exists(path.join(deps, `${store}/tsx@4.0.0/node_modules/tsx/README.md`)));
+  assert.strictEqual(fs.readlinkSync(path.join(deps, 'node_modules/tsx')), '.pnpm/tsx@4.0.0/node_modules/tsx');
+});
+
+test('isSource and tsAlternatives', () => {
+  assert.ok(isSource('dist/main.js') && isSource('a.mjs') && isSource('a.cjs'));
+  assert.ok(!isSource('src/main.ts'), 'TypeScript only when the app runs its sources');
+  assert.ok(isSource('src/main.ts', true) && isSource('a.mts', true) && isSource('a.cts', true) && isSource('a.tsx', true));
+  assert.ok(!isSource('src/env.d.ts', true) && !isSource('a.d.mts', true) && !isSource('README.md', true));
+  assert.deepStrictEqual(tsAlternatives('./util.js'), ['./util.ts', './util.tsx']);
+  assert.deepStrictEqual(tsAlternatives('../a/b.mjs'), ['../a/b.mts']);
+  assert.deepStrictEqual(tsAlternatives('./b.cjs'), ['./b.cts']);
+  assert.deepStrictEqual(tsAlternatives('./view.jsx'), ['./view.tsx']);
+  assert.deepStrictEqual(tsAlternatives('./lib/'), ['./lib.ts', './lib.tsx', './lib.mts', './lib.cts', './lib/index.ts', './lib/index.tsx']);
+  assert.deepStrictEqual(tsAlternatives('./a.ts'), []);
+  assert.deepStrictEqual(tsAlternatives('express'), [], 'a bare specifier resolves as node resolves it');
+  assert.deepStrictEqual(tsAlternatives('#internal'), []);
 });

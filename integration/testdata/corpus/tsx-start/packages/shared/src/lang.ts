@@ -1,0 +1,1 @@
+export const lang = "ts" as const;
