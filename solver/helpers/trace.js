@@ -12,7 +12,8 @@
 // An app that runs its TypeScript sources (tsx) is traced through them:
 // esbuild, the transform tsx runs, strips their types before nft reads
 // them, and a relative import also resolves as TypeScript's does
-// (./util.js and ./util find util.ts).
+// (./util.js and ./util find util.ts); the tsconfig.json tsx reads, with
+// every config it extends, is kept.
 // Each kept file is copied into out/dependencies or out/workspace, by the
 // layer of the untraced image that held it, so the image keeps its layer
 // order; the app's own files are not copied: its layer ships them whole.
@@ -320,6 +321,38 @@ class Tracer {
     };
   }
 
+  // tsconfigs keeps the tsconfig.json tsx reads when the app starts (the
+  // one where node runs, root) and every config it extends: tsx applies its
+  // baseUrl and paths only when it can load the whole chain, and extended
+  // configs (@tsconfig/node22, a workspace package's node.json) are files
+  // no code imports.
+  tsconfigs() {
+    /** @type {Set<string>} */
+    const seen = new Set();
+    /** @type {(abs: string, depth: number) => void} */
+    const visit = (abs, depth) => {
+      const rel = path.relative(this.root, abs).split(path.sep).join('/');
+      if (depth > 20 || seen.has(rel) || rel.startsWith('..') || path.isAbsolute(rel)) return;
+      seen.add(rel);
+      let cfg;
+      try {
+        cfg = parseJSONC(fs.readFileSync(abs, 'utf8'));
+      } catch (err) {
+        return this.warn(`${rel}: ${/** @type {Error} */ (err).message}: tsx may not read it either`);
+      }
+      this.keep.add(rel);
+      const ext = cfg && cfg.extends;
+      for (const e of Array.isArray(ext) ? ext : ext ? [ext] : []) {
+        if (typeof e !== 'string') continue;
+        const f = extendsFile(e, path.dirname(abs));
+        if (f) visit(f, depth + 1);
+        else this.warn(`${rel} extends ${e}, which is not in the production tree: tsx will not find it either (add the package that holds it to dependencies)`);
+      }
+    };
+    const first = path.join(this.root, 'tsconfig.json');
+    if (lstat(first)) visit(first, 0);
+  }
+
   // packageJSONs keeps the nearest package.json of every kept file, and
   // notes the directories that hold them under node_modules: the packages
   // (or generated clients, such as Prisma's .prisma/client) in use.
@@ -583,6 +616,65 @@ class Tracer {
   }
 }
 
+/**
+ * parseJSONC parses a tsconfig: JSON with comments and trailing commas.
+ * @param {string} text
+ */
+function parseJSONC(text) {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      let j = i + 1;
+      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      out += text.slice(i, j + 1);
+      i = j;
+    } else if (c === '/' && text[i + 1] === '/') {
+      while (i < text.length && text[i] !== '\n') i++;
+      out += '\n';
+    } else if (c === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      i = end < 0 ? text.length : end + 1;
+    } else {
+      // A comma before a closing bracket is a trailing one.
+      if (c === '}' || c === ']') out = out.replace(/,\s*$/, '');
+      out += c;
+    }
+  }
+  return JSON.parse(out);
+}
+
+/**
+ * extendsFile is the file a tsconfig's extends names, from the config's
+ * directory, as TypeScript looks it up: a path (with or without .json, or a
+ * directory's tsconfig.json), or a package in node_modules up the tree;
+ * '' if there is none.
+ * @param {string} spec
+ * @param {string} dir
+ */
+function extendsFile(spec, dir) {
+  /** @param {string} p */
+  const tries = (p) => [p, `${p}.json`, path.join(p, 'tsconfig.json')];
+  /** @type {string[]} */
+  let candidates = [];
+  if (spec.startsWith('.') || path.isAbsolute(spec)) {
+    candidates = tries(path.resolve(dir, spec));
+  } else {
+    for (let d = dir; ; d = path.dirname(d)) {
+      if (path.basename(d) !== 'node_modules') candidates.push(...tries(path.join(d, 'node_modules', spec)));
+      if (path.dirname(d) === d) break;
+    }
+  }
+  for (const c of candidates) {
+    try {
+      if (fs.statSync(c).isFile()) return c;
+    } catch {
+      // the next
+    }
+  }
+  return '';
+}
+
 /** @param {number} n */
 const mb = (n) => `${(n / 1e6).toFixed(1)} MB`;
 
@@ -592,6 +684,7 @@ async function main() {
   const t = new Tracer(input);
   await t.trace();
   t.includes();
+  if (input.typescript) t.tsconfigs();
   t.packageJSONs();
   t.natives();
   for (const dir of ['dependencies', 'workspace']) fs.mkdirSync(path.join(input.out, dir), { recursive: true });
@@ -627,4 +720,4 @@ if (require.main === module) {
   });
 }
 
-module.exports = { bareName, isSource, tsAlternatives };
+module.exports = { bareName, isSource, tsAlternatives, parseJSONC, extendsFile };

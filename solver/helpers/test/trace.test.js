@@ -4,7 +4,7 @@ const assert = require('node:assert');
 const fs = require('node:fs');
 const path = require('node:path');
 const { tmp, write, input, run, exists } = require('./lib');
-const { bareName, isSource, tsAlternatives } = require('../trace.js');
+const { bareName, isSource, tsAlternatives, parseJSONC, extendsFile } = require('../trace.js');
 
 // tracer writes a module with nft's interface that reports files as traced
 // (relative to the base), as nodeFileTrace does; the real one runs in the
@@ -177,6 +177,16 @@ test('an app that runs its TypeScript sources: types stripped before the tracer 
     return { code: '/*' + o.loader + ' verbatim=' + o.tsconfigRaw.compilerOptions.verbatimModuleSyntax + '*/' + src };
   };`);
   both('src/bad.ts', 'BAD', app);
+  // tsx reads tsconfig.json where node starts, and what it extends: a
+  // workspace package's config (through its link), which extends a
+  // package's; one extends a file that is not there.
+  both('tsconfig.json', '{\n  // tsx reads baseUrl\n  "extends": "@w/tsconfig/node.json",\n  "compilerOptions": { "baseUrl": "." },\n}', app);
+  both(`${store}/file+tooling/node_modules/@w/tsconfig/node.json`, '{ "extends": ["@tsconfig/node22/tsconfig.json", "./missing.json"] }', ws);
+  both(`${store}/file+tooling/node_modules/@w/tsconfig/base.json`, '{}', ws);
+  both(`${store}/@tsconfig+node22@22.0.0/node_modules/@tsconfig/node22/tsconfig.json`, '{ /* */ "compilerOptions": {} }');
+  fs.mkdirSync(path.join(root, 'node_modules/@tsconfig'), { recursive: true });
+  fs.symlinkSync('../.pnpm/file+tooling/node_modules/@w/tsconfig', path.join(root, 'node_modules/@w/tsconfig'));
+  fs.symlinkSync('../.pnpm/@tsconfig+node22@22.0.0/node_modules/@tsconfig/node22', path.join(root, 'node_modules/@tsconfig/node22'));
   const out = path.join(dir, 'out');
   const { status, out: log } = run('trace.js', [input(dir, 'trace.json', { root, app, workspace: ws, out, nft, esbuild, typescript: true, entries: ['src/index.ts'], modules: ['tsx'], files: [] })]);
   assert.strictEqual(status, 0, log);
@@ -199,6 +209,31 @@ test('an app that runs its TypeScript sources: types stripped before the tracer 
   const deps = path.join(out, 'dependencies');
   assert.ok(exists(path.join(deps, `${store}/tsx@4.0.0/node_modules/tsx/README.md`)));
   assert.strictEqual(fs.readlinkSync(path.join(deps, 'node_modules/tsx')), '.pnpm/tsx@4.0.0/node_modules/tsx');
+  // The tsconfig chain: the workspace package's config in its layer, the
+  // package's in the dependencies one; a config nothing extends is not kept.
+  assert.ok(exists(path.join(out, 'workspace', `${store}/file+tooling/node_modules/@w/tsconfig/node.json`)));
+  assert.ok(!exists(path.join(out, 'workspace', `${store}/file+tooling/node_modules/@w/tsconfig/base.json`)));
+  assert.ok(exists(path.join(deps, `${store}/@tsconfig+node22@22.0.0/node_modules/@tsconfig/node22/tsconfig.json`)));
+  assert.strictEqual(fs.readlinkSync(path.join(deps, 'node_modules/@w/tsconfig')), '../.pnpm/file+tooling/node_modules/@w/tsconfig');
+  assert.match(log, /node\.json extends \.\/missing\.json, which is not in the production tree/);
+});
+
+test('parseJSONC and extendsFile', (t) => {
+  assert.deepStrictEqual(parseJSONC('{\n // c\n "a": "x//y/*z*/", /* b */ "b": [1,2,],\n "c": "q\\"",\n}'), { a: 'x//y/*z*/', b: [1, 2], c: 'q"' });
+  assert.throws(() => parseJSONC('{"a": }'));
+  const dir = tmp(t);
+  write(path.join(dir, 'configs/base.json'), '{}');
+  write(path.join(dir, 'configs/dir/tsconfig.json'), '{}');
+  write(path.join(dir, 'node_modules/@tsconfig/node22/tsconfig.json'), '{}');
+  write(path.join(dir, 'node_modules/@w/tsconfig/node.json'), '{}');
+  const app = path.join(dir, 'apps/api');
+  fs.mkdirSync(app, { recursive: true });
+  assert.strictEqual(extendsFile('../../configs/base', app), path.join(dir, 'configs/base.json'));
+  assert.strictEqual(extendsFile('../../configs/base.json', app), path.join(dir, 'configs/base.json'));
+  assert.strictEqual(extendsFile('../../configs/dir', app), path.join(dir, 'configs/dir/tsconfig.json'));
+  assert.strictEqual(extendsFile('@tsconfig/node22', app), path.join(dir, 'node_modules/@tsconfig/node22/tsconfig.json'));
+  assert.strictEqual(extendsFile('@w/tsconfig/node.json', app), path.join(dir, 'node_modules/@w/tsconfig/node.json'));
+  assert.strictEqual(extendsFile('@w/tsconfig/none.json', app), '');
 });
 
 test('isSource and tsAlternatives', () => {

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { greeting, type Greeting } from "@tsx/shared";
+import { healthPath } from "routes";
 
 // What the build wrote, beside the sources tsx runs.
 const stamp: { built: string } = JSON.parse(readFileSync(new URL("../dist/stamp.json", import.meta.url), "utf8"));
@@ -8,7 +9,7 @@ const stamp: { built: string } = JSON.parse(readFileSync(new URL("../dist/stamp.
 const body = (g: Greeting): string => JSON.stringify({ ok: true, ...g, ...stamp });
 
 const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-  if (req.url === "/health") {
+  if (req.url === healthPath) {
     res.setHeader("content-type", "application/json");
     res.end(body(greeting));
     return;
