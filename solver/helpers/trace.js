@@ -59,12 +59,16 @@ function isSource(rel, ts) {
 
 /**
  * tsAlternatives are the files TypeScript's resolution (and tsx's) also
- * tries for a relative specifier node alone would not find: ./util.js is
- * ./util.ts, ./util is ./util.ts or ./util/index.ts.
+ * tries for a specifier node alone would not find: ./util.js is
+ * ./util.ts, ./util is ./util.ts or ./util/index.ts, and so is a package's
+ * subpath (@w/shared/config is config.ts in a workspace package that
+ * exports its sources with no exports map).
  * @param {string} spec
  */
 function tsAlternatives(spec) {
-  if (!(spec.startsWith('./') || spec.startsWith('../') || spec.startsWith('/') || spec === '.' || spec === '..')) return [];
+  const relative = spec.startsWith('./') || spec.startsWith('../') || spec.startsWith('/') || spec === '.' || spec === '..';
+  const name = relative ? '' : bareName(spec);
+  if (!relative && (!name || spec.length <= name.length + 1)) return [];
   const m = /\.(jsx?|mjs|cjs)$/.exec(spec);
   if (m) {
     const base = spec.slice(0, -m[0].length);

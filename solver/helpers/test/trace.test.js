@@ -247,6 +247,10 @@ test('isSource and tsAlternatives', () => {
   assert.deepStrictEqual(tsAlternatives('./view.jsx'), ['./view.tsx']);
   assert.deepStrictEqual(tsAlternatives('./lib/'), ['./lib.ts', './lib.tsx', './lib.mts', './lib.cts', './lib/index.ts', './lib/index.tsx']);
   assert.deepStrictEqual(tsAlternatives('./a.ts'), []);
-  assert.deepStrictEqual(tsAlternatives('express'), [], 'a bare specifier resolves as node resolves it');
+  assert.deepStrictEqual(tsAlternatives('express'), [], 'a package resolves as node resolves it');
+  assert.deepStrictEqual(tsAlternatives('@scope/pkg'), []);
+  assert.deepStrictEqual(tsAlternatives('@w/shared/config'), ['@w/shared/config.ts', '@w/shared/config.tsx', '@w/shared/config.mts', '@w/shared/config.cts', '@w/shared/config/index.ts', '@w/shared/config/index.tsx']);
+  assert.deepStrictEqual(tsAlternatives('pkg/lib/a.js'), ['pkg/lib/a.ts', 'pkg/lib/a.tsx']);
+  assert.deepStrictEqual(tsAlternatives('node:fs'), []);
   assert.deepStrictEqual(tsAlternatives('#internal'), []);
 });
