@@ -82,6 +82,17 @@ func (b *builder) standalone() plan.Stage {
 func (b *builder) deploy(pf plan.Platforms) plan.Stage {
 	s := plan.Stage{ID: "prune", Kind: plan.KindPrune, Platform: plan.OnBuild, Outputs: []string{plan.PruneRoot}, Workdir: plan.BuildRoot, Needs: []string{"deps"}}
 	cmd := fmt.Sprintf("pnpm --filter=%s deploy --prod --store-dir=%s", shellQuote(b.filter), plan.StoreDir)
+	// pnpm's deploy with node-linker=hoisted resolves the closure afresh,
+	// not from the lockfile (pnpm/pnpm#9671: ^4.0.0 locked at 4.0.0 ships
+	// 4.1.5), so the production tree is always isolated; repositories do
+	// the same in their Dockerfiles (karakeep's deploy passes
+	// --node-linker=isolated). Code written against a hoisted tree still
+	// finds every package in node_modules: public-hoist-pattern=* links
+	// them all there, as hoisting put them.
+	cmd += " --config.node-linker=isolated"
+	if b.ws.NodeLinker() == "hoisted" {
+		cmd += " " + shellQuote("--config.public-hoist-pattern=*")
+	}
 	// pnpm 10 deploys from the shared lockfile only with injected workspace
 	// packages; --legacy keeps the pnpm 9 behaviour for everyone else.
 	if b.plan.PNPM.Major >= 10 && !b.ws.Lockfile.InjectWorkspacePackages && !b.ws.Config.InjectWorkspacePackages {

@@ -117,6 +117,19 @@ func (ws *Workspace) UseNodeVersion() (string, diag.Pos) {
 	return "", diag.Pos{}
 }
 
+// NodeLinker is pnpm's node-linker setting (nodeLinker in
+// pnpm-workspace.yaml, else node-linker in .npmrc): isolated, the default,
+// hoisted or pnp.
+func (ws *Workspace) NodeLinker() string {
+	if v := ws.Config.NodeLinker; v != "" {
+		return v
+	}
+	if v, _ := ws.npmrcValue("node-linker"); v != "" {
+		return v
+	}
+	return "isolated"
+}
+
 // npmrcValue returns the value of key in the root .npmrc and its line, or "".
 func (ws *Workspace) npmrcValue(key string) (string, int) {
 	for i, line := range ws.npmrc {

@@ -116,6 +116,9 @@ type WorkspaceConfig struct {
 	// UseNodeVersion is the Node.js pnpm 10 runs scripts with (and
 	// downloads), as use-node-version in .npmrc.
 	UseNodeVersion string `yaml:"useNodeVersion"`
+	// NodeLinker is how pnpm lays out node_modules: isolated (the
+	// default), hoisted or pnp; node-linker in .npmrc.
+	NodeLinker string `yaml:"nodeLinker"`
 }
 
 // Workspace is a solved pnpm workspace.
