@@ -111,6 +111,7 @@ for (const entry of input.ran ? [] : storeEntries()) {
     if (copyBuilt(entry, dir, id)) {
       console.log(`monokit: ${id}: built by the install on ${platform}, copied`);
       copiedPackages++;
+      dropIntermediates(dir, id);
       continue;
     }
     for (const f of addons(dir)) before.set(f, fs.statSync(f).mtimeMs);
@@ -140,6 +141,7 @@ for (const entry of input.ran ? [] : storeEntries()) {
       }
       ran++;
     }
+    dropIntermediates(dir, id);
   }
 }
 for (const w of input.ran ? [] : wanted) { // after the deploy's scripts, no package was looked for
@@ -179,6 +181,24 @@ function copyBuilt(entry, dir, id) {
     fs.cpSync(path.join(srcNm, e.name), to, { recursive: true, verbatimSymlinks: true });
   }
   return true;
+}
+
+// dropIntermediates removes what node-gyp compiles through and no loader
+// reads: build/{Release,Debug}/obj.target (objects, and a second copy of
+// each addon) and .deps. bindings and node-gyp-build look for the addon in
+// build/Release itself; re2's objects were 80 MB beside its 23 MB addon.
+function dropIntermediates(dir, id) {
+  let bytes = 0;
+  for (const cfg of ['Release', 'Debug']) {
+    for (const sub of ['obj.target', '.deps']) {
+      const p = path.join(dir, 'build', cfg, sub);
+      if (!lexists(p)) continue;
+      const du = cp.spawnSync('du', ['-sb', p]);
+      bytes += parseInt(du.stdout ? du.stdout.toString() : '0', 10) || 0;
+      fs.rmSync(p, { recursive: true, force: true });
+    }
+  }
+  if (bytes) console.log(`monokit: ${id}: removed node-gyp's intermediate files (${(bytes / 1e6).toFixed(1)} MB)`);
 }
 
 function lexists(p) {

@@ -4,8 +4,9 @@
 // .node addons loaded through bindings and node-gyp-build), then adds:
 //   - the nearest package.json of every kept file (node reads its "type");
 //   - every package with a native addon or shared library that a kept
-//     package depends on, whole, with the addon's own native dependencies
-//     (an addon dlopens what its rpath names, which no tracer sees);
+//     package depends on, whole (but for its C and C++ sources and build
+//     intermediates), with the addon's own native dependencies (an addon
+//     dlopens what its rpath names, which no tracer sees);
 //   - the files node itself reads (--env-file) and the include: globs;
 //   - whole, each package node preloads (--import tsx): a loader registers
 //     its hooks by URLs no tracer follows.
@@ -40,6 +41,9 @@ const path = require('path');
 const MAX_WALK = 1000000;
 // A native addon or a shared library an addon may load.
 const NATIVE = /\.node$|\.so(?:\.\d+)*$/;
+// What only compiling a native package reads (see keepWhole).
+const BUILD_ONLY = /\.(?:o|obj|a|lib|c|cc|cpp|cxx|h|hh|hpp|hxx|gyp|gypi|mk)$|^Makefile$/;
+const BUILD_DIRS = new Set(['obj.target', '.deps']);
 const MAX_WARNINGS = 20;
 // The app's own files that are code node may load.
 const CODE = /\.(?:js|mjs|cjs)$/;
@@ -473,13 +477,21 @@ class Tracer {
     }
   }
 
-  /** @param {string} dir */
+  /**
+   * keepWhole keeps a package's files, but for what only compiling it
+   * reads (BUILD_ONLY: C and C++ sources and headers, objects, node-gyp's
+   * makefiles and its obj.target and .deps directories): no loader opens
+   * those, and re2's were 97 MB beside its 23 MB addon.
+   * @param {string} dir
+   */
   keepWhole(dir) {
     if (this.whole.includes(dir)) return;
     this.whole.push(dir);
     this.keep.add(`${dir}/package.json`);
     if (!walk(this.root, dir, (rel, st) => {
-      if (!st.isDirectory()) this.keep.add(rel);
+      const name = path.posix.basename(rel);
+      if (st.isDirectory()) return !BUILD_DIRS.has(name);
+      if (!BUILD_ONLY.test(name)) this.keep.add(rel);
     })) this.warn(`${dir} holds more than ${MAX_WALK} entries: only the first are kept`);
   }
 

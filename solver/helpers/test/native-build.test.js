@@ -173,3 +173,16 @@ test('after a pnpm deploy that ran the scripts (pnpm before 10.14), no script ru
   assert.match(r.out, /ran 0 install script\(s\)/);
   assert.doesNotMatch(r.out, /not installed/);
 });
+
+test("node-gyp's intermediate files are removed from a package it built; the addon stays", (t) => {
+  const dir = tmp(t);
+  const tree = path.join(dir, 'tree');
+  const script = 'mkdir -p build/Release/obj.target/addon build/Release/.deps && echo o > build/Release/obj.target/addon/a.o && echo elf > build/Release/obj.target/addon.node && echo d > build/Release/.deps/a.d && echo elf > build/Release/addon.node';
+  const addon = pkg(tree, 'gyp-addon@1.0.0', { name: 'gyp-addon', version: '1.0.0', scripts: { install: script } });
+  const r = run('native-build.js', [tree, input(dir, 'native.json', { ran: false, libs: '', runtime: '', packages: ['gyp-addon@1.0.0'], optional: [] })]);
+  assert.strictEqual(r.status, 0, r.out);
+  assert.ok(exists(path.join(addon, 'build/Release/addon.node')), r.out);
+  assert.ok(!exists(path.join(addon, 'build/Release/obj.target')), r.out);
+  assert.ok(!exists(path.join(addon, 'build/Release/.deps')), r.out);
+  assert.match(r.out, /gyp-addon@1\.0\.0: removed node-gyp's intermediate files \(0\.0 MB\)/);
+});

@@ -45,6 +45,10 @@ function tree(dir) {
   both(`${store}/@img+sharp-linux-x64@1.0.0/node_modules/@img/sharp-linux-x64/package.json`, '{"name":"@img/sharp-linux-x64"}');
   both(`${store}/@img+sharp-linux-x64@1.0.0/node_modules/@img/sharp-linux-x64/lib/sharp.node`, 'ELF');
   fs.chmodSync(path.join(root, `${store}/@img+sharp-linux-x64@1.0.0/node_modules/@img/sharp-linux-x64/lib/sharp.node`), 0o755);
+  // What compiling it read and wrote besides its addon.
+  both(`${store}/@img+sharp-linux-x64@1.0.0/node_modules/@img/sharp-linux-x64/src/sharp.cc`, 'int x;');
+  both(`${store}/@img+sharp-linux-x64@1.0.0/node_modules/@img/sharp-linux-x64/build/Release/obj.target/sharp.node`, 'ELF');
+  both(`${store}/@img+sharp-linux-x64@1.0.0/node_modules/@img/sharp-linux-x64/build/Makefile`, 'all:');
   both(`${store}/file+packages+db/node_modules/@w/db/package.json`, '{"name":"@w/db"}');
   both(`${store}/file+packages+db/node_modules/@w/db/dist/index.js`, 'db', ws);
   both(`${store}/file+packages+db/node_modules/@w/db/src/index.ts`, 'db', ws);
@@ -97,6 +101,10 @@ test('keeps what the trace found, by layer, with links, package.json files and n
   assert.ok(exists(addon));
   assert.strictEqual(fs.statSync(addon).mode & 0o777, 0o755);
   assert.ok(exists(path.join(deps, `${store}/sharp@1.0.0/node_modules/@img/sharp-linux-x64`)));
+  // but not its sources and build intermediates.
+  for (const f of ['src/sharp.cc', 'build/Release/obj.target', 'build/Makefile']) {
+    assert.ok(!exists(path.join(deps, `${store}/@img+sharp-linux-x64@1.0.0/node_modules/@img/sharp-linux-x64`, f)), f);
+  }
   // A package for some platforms only (os, cpu), loaded by a computed name: whole too.
   assert.ok(exists(path.join(deps, `${store}/@esbuild+linux-x64@1.0.0/node_modules/@esbuild/linux-x64/bin/esbuild`)));
   assert.match(log, /kept whole for their native addons: (?=.*@img\/sharp-linux-x64)(?=.*@esbuild\/linux-x64)/);
