@@ -127,7 +127,7 @@ func TestProxyAndCA(t *testing.T) {
 	}
 
 	res, err := b(proxy1.url).run(ctx, t, buildx)
-	if err == nil || !strings.Contains(res.progress.Logs, "CERT") {
+	if err == nil || res == nil || res.progress == nil || !strings.Contains(res.progress.Logs, "CERT") {
 		t.Fatalf("without the CA the build should fail on the proxy's certificate; err = %v\n%s", err, logTail(res))
 	}
 	if hosts := proxy1.hosts(); !slices.Contains(hosts, "registry.npmjs.org:443") {
