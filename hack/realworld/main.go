@@ -25,9 +25,8 @@
 // --build-arg MONOKIT_PRUNE=trace, the same command otherwise, and run the
 // same way: the traced image's size against the untraced one's, and
 // whether it runs the same. The plan step records whether the app's plan
-// traces at all (monokit does not trace Next.js, Nitro, static sites or
-// TypeScript sources run by tsx, and notes why); such apps are not built
-// again.
+// traces at all (monokit does not trace Next.js, Nitro or static sites,
+// and notes why); such apps are not built again.
 //
 // It writes docs/realworld.md (-o) and the rows as JSON (-json).
 package main

@@ -294,8 +294,6 @@ func shortTraceNote(note string) string {
 		return "Nitro (its build traces)"
 	case strings.Contains(n, "static site"):
 		return "static site"
-	case strings.Contains(n, "TypeScript sources"):
-		return "runs TypeScript sources (tsx)"
 	}
 	if len(n) > 80 {
 		n = n[:80] + "…"

@@ -159,7 +159,6 @@ func TestShortTraceNote(t *testing.T) {
 	for note, want := range map[string]string{
 		"prune: trace: Nitro's .output is traced already, by its build; the image ships it as it is": "Nitro (its build traces)",
 		"prune: trace: a static site has no production tree to trace":                                "static site",
-		"prune: trace: the app runs its TypeScript sources (tsx), which the tracer cannot parse":     "runs TypeScript sources (tsx)",
 		"prune: trace: something new | with a pipe":                                                  "something new \\| with a pipe",
 	} {
 		if got := shortTraceNote(note); got != want {
