@@ -54,16 +54,6 @@ func (b *builder) traces(mode string) bool {
 	return false
 }
 
-// runsSources reports whether the app starts from TypeScript sources.
-func (b *builder) runsSources() bool {
-	sc, err := b.start()
-	if err != nil {
-		return false
-	}
-	entries, _, _ := traceEntries(sc.nodeArgs())
-	return sc.sources || slices.ContainsFunc(entries, func(e string) bool { return tsSource.MatchString(e) })
-}
-
 // tsSource is a TypeScript file name.
 var tsSource = regexp.MustCompile(`\.[cm]?tsx?$`)
 
@@ -79,6 +69,8 @@ func (b *builder) trace(layers []plan.Copy) ([]plan.Copy, error) {
 		return nil, err
 	}
 	entries, modules, files := traceEntries(sc.nodeArgs())
+	// The app starts from TypeScript sources (tsx, or a .ts entry).
+	typescript := sc.sources || slices.ContainsFunc(entries, tsSource.MatchString)
 	if sc.bin != "" {
 		// The bin's link is the entry: node follows it to the file.
 		entries = append([]string{path.Join(BinDir, sc.bin)}, entries[1:]...)
@@ -94,7 +86,7 @@ func (b *builder) trace(layers []plan.Copy) ([]plan.Copy, error) {
 		Files:     files,
 	}
 	tracer := "@vercel/nft " + helpers.NFTVersion
-	if b.runsSources() {
+	if typescript {
 		in.TypeScript, in.Esbuild = true, helpers.Esbuild
 		tracer += ", TypeScript stripped by esbuild " + helpers.EsbuildVersion
 	}

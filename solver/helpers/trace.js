@@ -62,6 +62,22 @@ function isSource(rel, ts) {
 }
 
 /**
+ * codeFiles calls found with each code file (isSource) under dir, outside
+ * nested node_modules, relative to root; false when the walk stopped at
+ * MAX_WALK entries.
+ * @param {string} root
+ * @param {string} dir
+ * @param {boolean | undefined} ts
+ * @param {(rel: string) => void} found
+ */
+function codeFiles(root, dir, ts, found) {
+  return walk(root, dir, (rel, st) => {
+    if (st.isDirectory()) return path.posix.basename(rel) !== 'node_modules';
+    if (st.isFile() && isSource(rel, ts)) found(rel);
+  });
+}
+
+/**
  * tsAlternatives are the files TypeScript's resolution (and tsx's) also
  * tries for a specifier node alone would not find: ./util.js is
  * ./util.ts, ./util is ./util.ts or ./util/index.ts, and so is a package's
@@ -211,10 +227,7 @@ class Tracer {
     // server that loads the app's build by a path it is given (react-router-
     // serve build/server/index.js), or a module its code loads lazily, still
     // finds what those import.
-    const whole = walk(this.input.app, '', (rel, st) => {
-      if (st.isDirectory()) return path.posix.basename(rel) !== 'node_modules';
-      if (st.isFile() && isSource(rel, this.input.typescript)) entries.push(path.join(this.root, rel));
-    });
+    const whole = codeFiles(this.input.app, '', this.input.typescript, (rel) => entries.push(path.join(this.root, rel)));
     if (!whole) this.warn(`the app's files are more than ${MAX_WALK}: only the first are traced`);
     for (const m of this.input.modules || []) {
       const name = bareName(m);
@@ -225,10 +238,7 @@ class Tracer {
         // imports is traced.
         this.keep.add(pkg.link);
         this.keepWhole(pkg.real);
-        walk(this.root, pkg.real, (rel, st) => {
-          if (st.isDirectory()) return path.posix.basename(rel) !== 'node_modules';
-          if (st.isFile() && CODE.test(rel)) entries.push(path.join(this.root, rel));
-        });
+        codeFiles(this.root, pkg.real, false, (rel) => entries.push(path.join(this.root, rel)));
         continue;
       }
       try {
