@@ -38,6 +38,10 @@ func appendFile(t *testing.T, path, text string) {
 	}
 }
 
+// appSteps are what an edit to the nexus backend's sources runs: its
+// generate: commands (their stage reads the app's sources), then its build.
+var appSteps = []string{"app:@nexus/backend", "generate:@nexus/backend"}
+
 // TestIncrementalRebuilds asserts, vertex by vertex, what an edit re-runs: on
 // a warm daemon, then on one whose garbage collector has dropped every
 // result the last build did not use.
@@ -54,7 +58,9 @@ func TestIncrementalRebuilds(t *testing.T) {
 	// The deploy and esbuild's install script saw only the install: they
 	// stay cached, and the workspace packages' new files are laid onto the
 	// tree.
-	shared := []string{"app:@nexus/backend", "build:@nexus/shared-database", "build:@nexus/shared-types", "build:@nexus/shared-utils", "workspace"}
+	// The app's generate: commands run beside the package builds, with
+	// the closure's sources (a schema may live in one).
+	shared := []string{"app:@nexus/backend", "build:@nexus/shared-database", "build:@nexus/shared-types", "build:@nexus/shared-utils", "generate:@nexus/backend", "workspace"}
 	steps := []struct {
 		name, file string
 		// collect: the daemon first drops every result the previous
@@ -65,9 +71,9 @@ func TestIncrementalRebuilds(t *testing.T) {
 		{"edit ui, outside backend's closure", "packages/ui/src/index.ts", false, nil},
 		// The production tree sees what the app's generate: commands
 		// write, which is unchanged: it stays cached.
-		{"edit the backend", "services/backend/src/health.controller.ts", false, []string{"app:@nexus/backend"}},
+		{"edit the backend", "services/backend/src/health.controller.ts", false, appSteps},
 		{"edit shared-types, the root of the graph", "packages/shared-types/src/index.ts", false, shared},
-		{"edit the backend again", "services/backend/src/health.controller.ts", false, []string{"app:@nexus/backend"}},
+		{"edit the backend again", "services/backend/src/health.controller.ts", false, appSteps},
 		// The results of the deploy and the native stage are gone now;
 		// their cache keys are not, and neither is the image's layer that
 		// copies them.

@@ -18,17 +18,29 @@ func (b *builder) app() error {
 	// then the target's generate: commands; what they write, wherever it
 	// is, is kept for the production tree (see keepGenerated). Next.js's
 	// standalone output already holds what its server needs.
-	steps := b.setupSteps(b.pkg, "app:"+b.pkg.ID())
+	setup, notes := b.setup(b.pkg)
+	// A static site ships only what its build writes.
+	keep := (len(setup) > 0 || len(b.t.Generate) > 0) && b.plan.Preset == manifest.PresetNode
+	cmd, pos := b.buildCommand(b.pkg, b.t.Build)
+	beside := keep && cmd != "" && b.besideBuilds(setup)
+	id := string(plan.KindApp) + ":" + b.pkg.ID()
+	if beside {
+		id = string(plan.KindGenerate) + ":" + b.pkg.ID()
+	}
+	steps := b.runSetup(setup, notes, id)
 	for _, g := range b.t.Generate {
 		steps = append(steps, g.Value)
 	}
-	// A static site ships only what its build writes.
-	keep := len(steps) > 0 && b.plan.Preset == manifest.PresetNode
+	if beside {
+		if err := b.generateStage(steps); err != nil {
+			return err
+		}
+		steps, keep = nil, false
+	}
 	run, title := slices.Clone(steps), slices.Clone(steps)
 	if keep {
 		run = setupRun(steps)
 	}
-	cmd, pos := b.buildCommand(b.pkg, b.t.Build)
 	if cmd == "" {
 		if len(run) == 0 {
 			b.plan.Notes = append(b.plan.Notes, fmt.Sprintf("%s has no build script: its sources ship as they are", b.pkg.JSON.File))
@@ -38,6 +50,9 @@ func (b *builder) app() error {
 		title = append(title, cmd)
 	}
 	s := b.packageStage(b.pkg, plan.KindApp, run)
+	if beside {
+		s.Needs = append(s.Needs, b.generate)
+	}
 	s.Collect = b.appCollect()
 	if cmd == "" || b.startsSources() {
 		// Without a build, what would be outputs are sources; a start
@@ -66,6 +81,44 @@ func (b *builder) app() error {
 	}
 	s.Caches = append(s.Caches, b.frameworkCaches()...)
 	s.Pos = pos
+	b.add(s)
+	return nil
+}
+
+// besideBuilds says whether the app's setup steps and generate: commands
+// run in a stage of their own, beside the builds of the workspace packages
+// it depends on, as Turborepo runs a db:generate task that does not depend
+// on ^build: there are such builds to run beside, and no step is a turbo
+// task that depends on its dependencies' tasks (it reads what their builds
+// write). An install runs lifecycle scripts before any build, and prisma
+// generate reads the schema alone. The app's build then waits for the
+// slower of the two instead of for both in turn; an edit to the app runs
+// one exec more.
+func (b *builder) besideBuilds(setup []setupStep) bool {
+	if slices.ContainsFunc(setup, func(s setupStep) bool { return s.upstream }) {
+		return false
+	}
+	needs, _ := b.contributions(b.pkg, b.ws.Closure(b.pkg))
+	return len(needs) > 0
+}
+
+// generateStage runs the app's setup steps and generate: commands on the
+// installed dependencies and the sources of the app and its workspace
+// dependencies (a schema may live in one), without their builds' outputs.
+// What the steps write is kept (keepGenerated): the app's build lays it
+// onto its sources, and the workspace stage onto the production tree.
+func (b *builder) generateStage(steps []string) error {
+	s := b.packageStage(b.pkg, plan.KindGenerate, setupRun(steps))
+	s.Needs = []string{"deps"}
+	s.Title = "RUN " + strings.Join(steps, " && ")
+	if err := b.keepGenerated(&s); err != nil {
+		return err
+	}
+	s.Outputs, s.Guessed = nil, false
+	if len(b.t.Generate) > 0 {
+		s.Pos = b.t.Generate[0].Pos
+	}
+	b.generate = s.ID
 	b.add(s)
 	return nil
 }

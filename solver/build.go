@@ -32,7 +32,8 @@ func (b *builder) builds(levels [][]*pnpm.Package) error {
 			}
 			cmd, pos := b.buildCommand(p, manifest.String{})
 			id := string(plan.KindBuild) + ":" + p.ID()
-			steps := b.setupSteps(p, id)
+			setup, notes := b.setup(p)
+			steps := b.runSetup(setup, notes, id)
 			if cmd == "" && len(steps) == 0 {
 				continue
 			}

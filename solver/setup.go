@@ -23,9 +23,11 @@ var projectScripts = []string{"preinstall", "install", "postinstall", "preprepar
 const lifecycleRun = "pnpm run --config.enable-pre-post-scripts=false "
 
 // setupStep is a command a package's build stage runs before its build, and
-// what the plan's notes say of it.
+// what the plan's notes say of it. upstream marks a turbo task that depends
+// on its dependencies' tasks (^build): it reads what their builds write.
 type setupStep struct {
 	cmd, note string
+	upstream  bool
 }
 
 // setup is what p's build stage runs before its build: the lifecycle
@@ -50,12 +52,13 @@ func (b *builder) setup(p *pnpm.Package) (steps []setupStep, notes []string) {
 		steps = append(steps, setupStep{cmd: lifecycleRun + name, note: fmt.Sprintf("%s: the %s script %q", file, name, script)})
 	}
 	for _, task := range b.turboBuildDeps(p) {
-		script, ok := p.JSON.Scripts[task]
-		if !ok || task == "build" {
+		script, ok := p.JSON.Scripts[task.name]
+		if !ok || task.name == "build" {
 			continue
 		}
 		ran = append(ran, script)
-		steps = append(steps, setupStep{cmd: "pnpm run " + shellQuote(task), note: fmt.Sprintf("%s: the %s script %q (turbo.json's build task depends on it)", file, task, script)})
+		steps = append(steps, setupStep{cmd: "pnpm run " + shellQuote(task.name), upstream: task.upstream,
+			note: fmt.Sprintf("%s: the %s script %q (turbo.json's build task depends on it)", file, task.name, script)})
 	}
 	if build, ok := p.JSON.Scripts["build"]; ok {
 		ran = append(ran, build)
@@ -68,10 +71,9 @@ func (b *builder) setup(p *pnpm.Package) (steps []setupStep, notes []string) {
 	return steps, notes
 }
 
-// setupSteps are the commands of p's setup, which stage id runs before
-// p's build; the plan's notes say where each runs, and what is skipped.
-func (b *builder) setupSteps(p *pnpm.Package, id string) []string {
-	steps, notes := b.setup(p)
+// runSetup notes where p's setup steps run (stage id, before p's build),
+// then what setup skipped (notes), and returns the steps' commands.
+func (b *builder) runSetup(steps []setupStep, notes []string, id string) []string {
 	var cmds []string
 	for _, s := range steps {
 		cmds = append(cmds, s.cmd)
@@ -117,12 +119,20 @@ func (b *builder) prismaGenerate(p *pnpm.Package, ran []string) (cmd, note strin
 	return "pnpm exec prisma generate", fmt.Sprintf("%s: prisma generate (it has a Prisma schema, %s)", p.JSON.File, schema)
 }
 
+// turboTask is a same-package task turbo.json's build task depends on;
+// upstream says it depends, itself or through its own same-package tasks,
+// on its dependencies' tasks ("dependsOn": ["^build"]).
+type turboTask struct {
+	name     string
+	upstream bool
+}
+
 // turboBuildDeps are the same-package tasks turbo.json's build task depends
 // on, in its order ("dependsOn": ["^build", "generate"] → generate): the
 // root turbo.json's "build" or "<name>#build" task, under tasks (turbo 2)
 // or pipeline (turbo 1). None when turbo.json is absent or unreadable: it
 // only adds steps.
-func (b *builder) turboBuildDeps(p *pnpm.Package) []string {
+func (b *builder) turboBuildDeps(p *pnpm.Package) []turboTask {
 	var cfg struct {
 		Tasks    map[string]struct{ DependsOn []string } `json:"tasks"`
 		Pipeline map[string]struct{ DependsOn []string } `json:"pipeline"`
@@ -134,22 +144,55 @@ func (b *builder) turboBuildDeps(p *pnpm.Package) []string {
 	if tasks == nil {
 		tasks = cfg.Pipeline
 	}
-	task, ok := tasks[p.Name+"#build"]
-	if !ok {
-		task = tasks["build"]
-	}
-	var out []string
-	for _, d := range task.DependsOn {
-		if strings.HasPrefix(d, "^") || strings.HasPrefix(d, "$") {
-			continue // dependencies' tasks, or turbo 1's environment entries
+	// A package's own entry wins over the shared one, as in turbo.
+	dependsOn := func(name string) []string {
+		if t, ok := tasks[p.Name+"#"+name]; ok {
+			return t.DependsOn
 		}
-		if pkg, t, ok := strings.Cut(d, "#"); ok {
-			if pkg != p.Name {
+		return tasks[name].DependsOn
+	}
+	// own are the same-package tasks of deps; upstream whether deps name
+	// a dependency's task.
+	own := func(deps []string) (names []string, upstream bool) {
+		for _, d := range deps {
+			if strings.HasPrefix(d, "^") {
+				upstream = true
 				continue
 			}
-			d = t
+			if strings.HasPrefix(d, "$") {
+				continue // turbo 1's environment entries
+			}
+			if pkg, t, ok := strings.Cut(d, "#"); ok {
+				if pkg != p.Name {
+					continue
+				}
+				d = t
+			}
+			names = append(names, d)
 		}
-		out = append(out, d)
+		return names, upstream
 	}
-	return dedupe(out)
+	// reaches says whether task, or a same-package task it depends on,
+	// depends on a dependency's task; seen bounds a cycle.
+	seen := map[string]bool{}
+	var reaches func(task string) bool
+	reaches = func(task string) bool {
+		if seen[task] {
+			return false
+		}
+		seen[task] = true
+		names, up := own(dependsOn(task))
+		for _, n := range names {
+			up = reaches(n) || up
+		}
+		return up
+	}
+	names, _ := own(dependsOn("build"))
+	var out []turboTask
+	for _, n := range dedupe(names) {
+		clear(seen)
+		seen["build"] = true
+		out = append(out, turboTask{name: n, upstream: reaches(n)})
+	}
+	return out
 }

@@ -69,17 +69,29 @@ func TestSetupSteps(t *testing.T) {
 	if i, j := slices.Index(lib.Run, "pnpm run codegen"), slices.Index(lib.Run, "pnpm run build"); i < 0 || j < i {
 		t.Errorf("build:lib runs %q; want turbo.json's codegen before its build", lib.Run)
 	}
-	app := p.Stage("app:api")
-	if i, j := slices.Index(app.Run, lifecycleRun+"postinstall"), slices.Index(app.Run, "pnpm run build"); i < 0 || j < i || slices.Contains(app.Run, lifecycleRun+"preinstall") {
-		t.Errorf("app:api runs %q; want its postinstall before its build, and not its preinstall (hygiene)", app.Run)
+	// The app's setup runs in a stage of its own, beside its dependencies'
+	// builds (an install runs lifecycle scripts before any build), and
+	// its build after it.
+	gen, app := p.Stage("generate:api"), p.Stage("app:api")
+	if gen == nil || !slices.Contains(gen.Run, lifecycleRun+"postinstall") || slices.Contains(gen.Run, lifecycleRun+"preinstall") || slices.Contains(gen.Run, "pnpm run build") {
+		t.Fatalf("generate:api is %+v; want the app's postinstall, not its preinstall (hygiene) nor its build", gen)
 	}
-	for _, s := range []string{"build:db", "build:lib", "app:api"} {
+	if !slices.Equal(gen.Needs, []string{"deps"}) || len(gen.Outputs) != 0 {
+		t.Errorf("generate:api needs %q with outputs %q; want the install alone, and no outputs", gen.Needs, gen.Outputs)
+	}
+	if !slices.Contains(app.Needs, "generate:api") || !slices.Contains(app.Needs, "build:lib") || slices.Contains(app.Run, lifecycleRun+"postinstall") {
+		t.Errorf("app:api needs %q and runs %q; want generate:api and build:lib before its build alone", app.Needs, app.Run)
+	}
+	for _, s := range []string{"build:db", "build:lib", "generate:api"} {
 		if !slices.ContainsFunc(p.Stage(s).Mounts, func(m plan.Mount) bool { return m.Keep == plan.KeepExtra }) {
 			t.Errorf("%s keeps nothing of what its setup wrote", s)
 		}
 	}
 	ws2 := p.Stage("workspace")
-	for _, s := range []string{"build:db", "build:lib", "app:api"} {
+	if slices.Contains(ws2.Needs, "app:api") {
+		t.Errorf("the workspace stage needs %q; want not the app's build, which nothing it lays comes from", ws2.Needs)
+	}
+	for _, s := range []string{"build:db", "build:lib", "generate:api"} {
 		if !slices.ContainsFunc(ws2.Mounts, func(m plan.Mount) bool { return m.Stage == s && m.Extra }) {
 			t.Errorf("the workspace stage does not lay what %s's setup wrote onto the production tree (mounts %+v)", s, ws2.Mounts)
 		}
@@ -101,10 +113,49 @@ func TestSetupSteps(t *testing.T) {
 		`packages/db/package.json: prisma generate (it has a Prisma schema, prisma/schema.prisma) runs in build:db, before its build`,
 		`packages/lib/package.json: the codegen script "node gen.js" (turbo.json's build task depends on it) runs in build:lib, before its build`,
 		`apps/api/package.json: the preinstall script "npx only-allow pnpm" is repository hygiene (git hooks, package manager checks): skipped`,
+		`apps/api/package.json: the postinstall script "node scripts/env.js" runs in generate:api, before its build`,
 	} {
 		if !slices.Contains(p.Notes, want) {
 			t.Errorf("notes %q lack %q", p.Notes, want)
 		}
+	}
+}
+
+// TestSetupAfterBuilds: the app's setup runs with its build, after its
+// dependencies' builds, when a step is a turbo task that depends on theirs
+// (^build), or when it has no dependency with a build to run beside.
+func TestSetupAfterBuilds(t *testing.T) {
+	for _, tc := range []struct {
+		name, turbo string
+		lib         string
+		beside      bool
+	}{
+		{"independent task", `{"tasks":{"build":{"dependsOn":["^build","gen"]}}}`, `{"name":"lib","main":"dist/index.js","scripts":{"build":"node b.js"}}`, true},
+		{"task after ^build", `{"tasks":{"build":{"dependsOn":["^build","gen"]},"gen":{"dependsOn":["^build"]}}}`, `{"name":"lib","main":"dist/index.js","scripts":{"build":"node b.js"}}`, false},
+		{"through a task of its own", `{"tasks":{"build":{"dependsOn":["gen"]},"gen":{"dependsOn":["prep"]},"prep":{"dependsOn":["gen","^build"]}}}`, `{"name":"lib","main":"dist/index.js","scripts":{"build":"node b.js"}}`, false},
+		{"the package's own entry", `{"tasks":{"build":{"dependsOn":["^build","gen"]},"gen":{"dependsOn":["^build"]},"api#gen":{}}}`, `{"name":"lib","main":"dist/index.js","scripts":{"build":"node b.js"}}`, true},
+		{"no build to run beside", `{"tasks":{"build":{"dependsOn":["gen"]}}}`, `{"name":"lib","main":"index.js"}`, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fsys := testkit.Workspace("packages: ['apps/*', 'packages/*']\n",
+				testkit.Pkg{Dir: "apps/api", Name: "api", Deps: []string{"packages/lib"}},
+				testkit.Pkg{Dir: "packages/lib", Name: "lib"})
+			fsys["apps/api/package.json"] = &fstest.MapFile{Data: []byte(`{"name":"api","scripts":{"gen":"node gen.js","build":"node build.js"},"dependencies":{"lib":"workspace:*"}}`)}
+			fsys["packages/lib/package.json"] = &fstest.MapFile{Data: []byte(tc.lib)}
+			fsys["turbo.json"] = &fstest.MapFile{Data: []byte(tc.turbo)}
+			p := mustPlan(t, fsys, apiManifest, "api")
+			gen, app := p.Stage("generate:api"), p.Stage("app:api")
+			runs := app.Run
+			if gen != nil {
+				runs = gen.Run
+			}
+			if !slices.Contains(runs, "pnpm run gen") {
+				t.Fatalf("gen runs nowhere: generate:api %+v, app:api runs %q", gen, app.Run)
+			}
+			if (gen != nil) != tc.beside {
+				t.Errorf("generate:api is %+v; want a stage of its own: %v", gen, tc.beside)
+			}
+		})
 	}
 }
 

@@ -96,10 +96,11 @@ func TestLLBIsReadable(t *testing.T) {
 			execs++
 		}
 	}
-	// toolchain, install, three package builds, the app, deploy, esbuild's
-	// install script on arm64, the workspace packages laid onto the tree.
-	if execs != 9 {
-		t.Errorf("%d exec ops, want 9", execs)
+	// toolchain, install, three package builds, the app's generate and its
+	// build, deploy, esbuild's install script on arm64, the workspace
+	// packages laid onto the tree.
+	if execs != 10 {
+		t.Errorf("%d exec ops, want 10", execs)
 	}
 	// The ops are deterministic; only the metadata map's wire order may vary.
 	again, _ := runCmd(t, "llb", "--target", "backend", "--platform", "linux/arm64", nexus)

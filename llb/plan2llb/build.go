@@ -74,7 +74,7 @@ func (b *graph) packageBuild(ctx context.Context, s plan.Stage) error {
 		return err
 	}
 	b.states[s.ID] = run
-	if s.Kind == plan.KindBuild {
+	if s.Kind == plan.KindBuild || s.Kind == plan.KindGenerate {
 		// What its setup steps wrote (at their paths in the build), then
 		// its outputs, which its build wrote last.
 		out := llb.Scratch()

@@ -84,7 +84,7 @@ func Build(ctx context.Context, pl *plan.Plan, o Options) (*Result, error) {
 			err = b.toolchain(ctx, s)
 		case plan.KindDeps:
 			err = b.deps(ctx, s)
-		case plan.KindBuild, plan.KindApp:
+		case plan.KindBuild, plan.KindGenerate, plan.KindApp:
 			err = b.packageBuild(ctx, s)
 		case plan.KindPrune, plan.KindWorkspace:
 			err = b.prune(ctx, s)

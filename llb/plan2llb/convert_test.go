@@ -103,9 +103,11 @@ func (g *graphOf) execs(match string) []digest.Digest {
 	return out
 }
 
+// execIn is the exec in dir that runs pnpm run build (a directory may have a
+// generate exec too).
 func (g *graphOf) execIn(dir string) digest.Digest {
 	for d, op := range g.ops {
-		if e := op.GetExec(); e != nil && e.Meta.Cwd == dir {
+		if e := op.GetExec(); e != nil && e.Meta.Cwd == dir && strings.Contains(strings.Join(e.Meta.Args, " "), "pnpm run build") {
 			return d
 		}
 	}
@@ -142,10 +144,20 @@ func TestBackendGraph(t *testing.T) {
 			if !g.ancestors(utils)[types] || !g.ancestors(db)[types] {
 				t.Error("shared-utils or shared-database does not build after shared-types")
 			}
-			// Generate runs before the app build, in one exec.
-			app := strings.Join(g.ops[builds["services/backend"]].GetExec().Meta.Args[4:], "\n")
-			if gi, bi := strings.Index(app, "db:generate"), strings.Index(app, "pnpm run build"); gi < 0 || gi > bi {
-				t.Errorf("app exec %q: generate must come first", app)
+			// Generate runs in an exec of its own, beside the package
+			// builds (it needs none of them), and before the app's build.
+			gens := g.execs("db:generate")
+			if len(gens) != 1 {
+				t.Fatalf("%d generate execs, want 1", len(gens))
+			}
+			generate := gens[0]
+			for _, id := range []digest.Digest{utils, db, types} {
+				if g.ancestors(generate)[id] {
+					t.Errorf("generate waits for the build %s", g.ops[id].GetExec().Meta.Cwd)
+				}
+			}
+			if app := builds["services/backend"]; app == generate || !g.ancestors(app)[generate] {
+				t.Error("the app's build does not run after generate")
 			}
 
 			// The deploy sees the install alone: no package build, no app,
@@ -160,9 +172,9 @@ func TestBackendGraph(t *testing.T) {
 				}
 			}
 			// The workspace packages' files are laid on afterwards, from their
-			// builds; the app's exec reaches it only through what its
-			// generate: commands wrote (a mount of its own), so an app edit
-			// that leaves that unchanged does not re-run it
+			// builds, and what generate wrote (a mount of its own): not
+			// after the app's build, so it runs beside it, and an app edit
+			// whose generate writes the same does not re-run it
 			// (TestIncrementalRebuilds).
 			lays := g.execs(helpers.WorkspaceScript)
 			if len(lays) != 1 {
@@ -170,12 +182,15 @@ func TestBackendGraph(t *testing.T) {
 			}
 			gen := false
 			for _, m := range g.ops[lays[0]].GetExec().Mounts {
-				if strings.HasPrefix(m.Dest, plan.GeneratedMount+"/") && g.ops[lays[0]].Inputs[m.Input].Digest == string(builds["services/backend"]) {
+				if strings.HasPrefix(m.Dest, plan.GeneratedMount+"/") && g.ops[lays[0]].Inputs[m.Input].Digest == string(generate) {
 					gen = true
 				}
 			}
 			if !gen {
-				t.Errorf("the workspace stage does not mount what the app's exec kept at %s", plan.GeneratedMount)
+				t.Errorf("the workspace stage does not mount what the generate exec kept at %s", plan.GeneratedMount)
+			}
+			if g.ancestors(lays[0])[builds["services/backend"]] {
+				t.Error("the workspace stage waits for the app's build")
 			}
 			if !g.ancestors(lays[0])[utils] || !g.ancestors(lays[0])[deploys[0]] {
 				t.Errorf("the workspace stage does not see shared-utils' build and the deployed tree")

@@ -88,7 +88,8 @@ type Target struct {
 	// Build replaces the package's build command.
 	Build String
 	// Generate are commands run in the package directory before its build
-	// (for example `pnpm run db:generate`).
+	// (for example `pnpm run db:generate`), beside the builds of the
+	// workspace packages it depends on.
 	Generate []String
 	// Start are the arguments to node, relative to the package directory.
 	Start       []String

@@ -15,6 +15,7 @@ const (
 	KindToolchain Kind = "toolchain" // build image plus pnpm
 	KindDeps      Kind = "deps"      // pnpm install from metadata files only
 	KindBuild     Kind = "build"     // one workspace package's build
+	KindGenerate  Kind = "generate"  // the target package's setup and generate:, beside the builds
 	KindApp       Kind = "app"       // the target package's generate and build
 	KindPrune     Kind = "prune"     // the production tree
 	KindNative    Kind = "native"    // dependencies' install scripts, on the target platform
