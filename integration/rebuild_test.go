@@ -228,6 +228,39 @@ func TestSharedNativeLibEdit(t *testing.T) {
 	}
 }
 
+// TestNextAppEditLayers: a Next.js app edit changes the image's app layer
+// alone. The dependencies layer, the standalone tree's node_modules, which
+// next build writes anew each time, is the same blob (its files' times are
+// fixed), so a push skips it.
+func TestNextAppEditLayers(t *testing.T) {
+	needDaemon(t)
+	ctx, cancel := deadline(t, 20*time.Minute)
+	defer cancel()
+	dir := copyTree(t, nexusDir)
+	frontend := build{dir: dir, target: "frontend"}
+	before, err := frontend.run(ctx, t, inProcess)
+	if err != nil {
+		t.Fatal(err)
+	}
+	appendFile(t, filepath.Join(dir, "apps/frontend/app/page.tsx"), fmt.Sprintf("\n// edited %d\n", time.Now().UnixNano()))
+	after, err := frontend.run(ctx, t, inProcess)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ran := after.progress.RanStages(); !slices.Contains(ran, "app:@nexus/frontend") {
+		t.Fatalf("the app edit ran %q, not the app's build", ran)
+	}
+	old, now := layerDigests(t, before.ociTar), layerDigests(t, after.ociTar)
+	if len(old) != len(now) || len(now) < 3 {
+		t.Fatalf("layers before and after the edit: %d, %d", len(old), len(now))
+	}
+	for i := range now {
+		if changed, app := old[i] != now[i], i == len(now)-1; changed != app {
+			t.Errorf("layer %d of %d: changed %v, want %v (only the app layer, the last)", i+1, len(now), changed, app)
+		}
+	}
+}
+
 // layerDigests are the layers of the one image in an OCI tarball, base first.
 func layerDigests(t *testing.T, tarPath string) []string {
 	t.Helper()

@@ -79,6 +79,36 @@ func TestReproducibleExamples(t *testing.T) {
 	}
 }
 
+// TestDependenciesLayerReproducible builds the backend twice from no cache
+// and an empty pnpm store, without SOURCE_DATE_EPOCH: the dependencies
+// layer is the same blob both times (its files' times are fixed), so a
+// clean CI runner pushes, and a host pulls, none of it again. The
+// workspace and app layers hold what the builds wrote, at their times.
+func TestDependenciesLayerReproducible(t *testing.T) {
+	needDaemon(t)
+	ctx, cancel := deadline(t, 20*time.Minute)
+	defer cancel()
+	dir := copyTree(t, nexusDir)
+	var layers [2][]string
+	for i := range layers {
+		res, err := build{dir: dir, target: "backend", attrs: map[string]string{
+			"no-cache":                          "",
+			"build-arg:BUILDKIT_CACHE_MOUNT_NS": fmt.Sprintf("deps-layer-%d-%d", time.Now().UnixNano(), i),
+		}}.run(ctx, t, inProcess)
+		if err != nil {
+			t.Fatal(err)
+		}
+		layers[i] = layerDigests(t, res.ociTar)
+	}
+	// The base's layer, then the dependencies layer.
+	if len(layers[0]) < 3 || len(layers[0]) != len(layers[1]) {
+		t.Fatalf("layers %q and %q", layers[0], layers[1])
+	}
+	if layers[0][1] != layers[1][1] {
+		t.Errorf("two builds from no cache gave dependencies layers %s and %s", layers[0][1], layers[1][1])
+	}
+}
+
 // imageDigests lists an OCI tarball's image manifests, "platform digest" by
 // platform, attestations left out.
 func imageDigests(t *testing.T, tarPath string) string {

@@ -108,6 +108,12 @@ func (b *builder) runtimeStage() error {
 		rt.Needs = append(rt.Needs, b.overlay)
 		rt.Copies = append(rt.Copies, plan.Copy{From: b.overlay, Src: plan.PruneRoot + "/", Dest: plan.AppRoot + "/", Layer: plan.LayerWorkspace})
 	}
+	if b.plan.Preset == manifest.PresetNext && b.tree != "" {
+		// The rest of the standalone tree: the server, the app's build and
+		// the workspace packages' traced files, so an app edit pushes
+		// this layer alone.
+		rt.Copies = append(rt.Copies, plan.Copy{From: b.tree, Src: plan.PruneRoot + "/", Dest: plan.AppRoot + "/", Excludes: []string{"node_modules"}, Layer: plan.LayerApp})
+	}
 	if b.plan.Preset != manifest.PresetNext {
 		app := "app:" + b.pkg.ID()
 		rt.Needs = append(rt.Needs, app)
@@ -130,11 +136,17 @@ func (b *builder) runtimeStage() error {
 // dependenciesLayer are the runtime's copies into its dependencies layer: the
 // production tree from the last stage that wrote it, and, after a native
 // stage, the shared libraries its addons need, which native-build.js writes
-// under /usr/lib, where the runtime's loader looks.
+// under /usr/lib, where the runtime's loader looks. A Next.js app's tree is
+// its standalone output, which holds the app too: its node_modules make the
+// dependencies layer (runtimeStage adds the rest). The dependencies' times
+// are fixed (plan.Copy.FixedTime): next build writes them anew.
 func (b *builder) dependenciesLayer() []plan.Copy {
-	out := []plan.Copy{{From: b.tree, Src: plan.PruneRoot + "/", Dest: plan.AppRoot + "/", Layer: plan.LayerDependencies}}
+	out := []plan.Copy{{From: b.tree, Src: plan.PruneRoot + "/", Dest: plan.AppRoot + "/", Layer: plan.LayerDependencies, FixedTime: true}}
+	if b.plan.Preset == manifest.PresetNext {
+		out[0].Src, out[0].Dest = plan.PruneRoot+"/node_modules/", plan.AppRoot+"/node_modules/"
+	}
 	if b.plan.Stage("native") != nil {
-		out = append(out, plan.Copy{From: "native", Src: plan.LibsRoot + "/", Dest: "/", Layer: plan.LayerDependencies})
+		out = append(out, plan.Copy{From: "native", Src: plan.LibsRoot + "/", Dest: "/", Layer: plan.LayerDependencies, FixedTime: true})
 	}
 	return out
 }

@@ -15,6 +15,10 @@ func copyOp(src llb.State, c plan.Copy, chown *llb.ChownOpt, epoch *time.Time) *
 }
 
 func copyInfo(c plan.Copy, chown *llb.ChownOpt, epoch *time.Time) *llb.CopyInfo {
+	if c.FixedTime && epoch == nil {
+		t := time.Unix(0, 0)
+		epoch = &t
+	}
 	return &llb.CopyInfo{CopyDirContentsOnly: true, CreateDestPath: true, ChownOpt: chown, CreatedTime: epoch, ExcludePatterns: c.Excludes}
 }
 

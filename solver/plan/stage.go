@@ -149,6 +149,12 @@ type Copy struct {
 	// Layer names the image layer a runtime copy goes into (Layer*):
 	// consecutive copies of one layer make one.
 	Layer string `json:"layer,omitempty"`
+	// FixedTime gives every file copied one modification time
+	// (SOURCE_DATE_EPOCH's, else the Unix epoch), so a layer whose files
+	// are the same is the same blob, which a push skips: Next.js writes its
+	// standalone tree anew on every build, and a clean CI runner its whole
+	// production tree.
+	FixedTime bool `json:"fixedTime,omitempty"`
 }
 
 // The runtime image's layers, in order: what changes least first, so an edit
