@@ -217,15 +217,7 @@ func TestSharedNativeLibEdit(t *testing.T) {
 	// The image's layers: the base's, then the third-party tree, the
 	// workspace packages' files, the app's. The edit changes the workspace
 	// layer alone, so a push uploads only that.
-	old, now := layerDigests(t, before.ociTar), layerDigests(t, res.ociTar)
-	if len(old) != len(now) || len(now) < 4 {
-		t.Fatalf("layers before and after the edit: %d, %d", len(old), len(now))
-	}
-	for i := range now {
-		if changed, ws := old[i] != now[i], i == len(now)-2; changed != ws {
-			t.Errorf("layer %d of %d: changed %v, want %v (only the workspace layer, last but one)", i+1, len(now), changed, ws)
-		}
-	}
+	onlyLayerChanged(t, before.ociTar, res.ociTar, 4, 2, "the workspace layer, last but one")
 }
 
 // TestNextAppEditLayers: a Next.js app edit changes the image's app layer
@@ -250,13 +242,21 @@ func TestNextAppEditLayers(t *testing.T) {
 	if ran := after.progress.RanStages(); !slices.Contains(ran, "app:@nexus/frontend") {
 		t.Fatalf("the app edit ran %q, not the app's build", ran)
 	}
-	old, now := layerDigests(t, before.ociTar), layerDigests(t, after.ociTar)
-	if len(old) != len(now) || len(now) < 3 {
+	onlyLayerChanged(t, before.ociTar, after.ociTar, 3, 1, "the app layer, the last")
+}
+
+// onlyLayerChanged checks that the images in two OCI tarballs have the same
+// number of layers, at least minLayers, and differ in one: the fromEnd-th from the
+// top (1 is the last), which names.
+func onlyLayerChanged(t *testing.T, beforeTar, afterTar string, minLayers, fromEnd int, which string) {
+	t.Helper()
+	old, now := layerDigests(t, beforeTar), layerDigests(t, afterTar)
+	if len(old) != len(now) || len(now) < minLayers {
 		t.Fatalf("layers before and after the edit: %d, %d", len(old), len(now))
 	}
 	for i := range now {
-		if changed, app := old[i] != now[i], i == len(now)-1; changed != app {
-			t.Errorf("layer %d of %d: changed %v, want %v (only the app layer, the last)", i+1, len(now), changed, app)
+		if changed, want := old[i] != now[i], i == len(now)-fromEnd; changed != want {
+			t.Errorf("layer %d of %d: changed %v, want %v (only %s)", i+1, len(now), changed, want, which)
 		}
 	}
 }
